@@ -1,0 +1,163 @@
+/// Resolution of the raw decode: strings from the string table, ids to array indices, and the
+/// checks google/pprof's postDecode and CheckValid make, in the same spirit (a file pprof reads,
+/// proflens reads; a file it rejects, proflens rejects).
+extension RawProfile {
+    func resolve(_ bytes: UnsafeRawBufferPointer) throws -> Profile {
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let stringTable = strings.map { ProfileText.decode(UnsafeBufferPointer(start: base + $0.lowerBound, count: $0.count)) }
+        func string(_ index: Int64, _ what: String, _ offset: Int) throws -> String {
+            guard index >= 0 && index < Int64(stringTable.count) else {
+                throw DecodeError.stringIndexOutOfRange(offset: offset, what: what, index: index, tableSize: stringTable.count)
+            }
+            return stringTable[Int(index)]
+        }
+
+        var profile = Profile()
+        profile.sampleTypes = try sampleTypes.map {
+            ValueType(type: try string($0.type, "sample_type.type", $0.offset), unit: try string($0.unit, "sample_type.unit", $0.offset))
+        }
+        if let periodType {
+            profile.periodType = ValueType(
+                type: try string(periodType.type, "period_type.type", periodType.offset),
+                unit: try string(periodType.unit, "period_type.unit", periodType.offset))
+        }
+        profile.dropFrames = try string(dropFrames, "drop_frames", 0)
+        profile.keepFrames = try string(keepFrames, "keep_frames", 0)
+        profile.comments = try comments.map { try string($0, "comment", 0) }
+        profile.defaultSampleType = try string(defaultSampleType, "default_sample_type", 0)
+        profile.docURL = try string(docURL, "doc_url", 0)
+        profile.timeNanos = timeNanos
+        profile.durationNanos = durationNanos
+        profile.period = period
+
+        // Mappings.
+        var mappingIndex = IDIndex(capacity: mappings.count)
+        profile.mappings.reserveCapacity(mappings.count)
+        for raw in mappings {
+            var mapping = raw.value
+            mapping.filename = try string(raw.filename, "mapping.filename", raw.offset)
+            mapping.buildID = try string(raw.buildID, "mapping.build_id", raw.offset)
+            try mappingIndex.insert(mapping.id, index: profile.mappings.count, message: "mapping", offset: raw.offset)
+            profile.mappings.append(mapping)
+        }
+
+        // Functions.
+        var functionIndex = IDIndex(capacity: functions.count)
+        profile.functions.reserveCapacity(functions.count)
+        for raw in functions {
+            var function = Function()
+            function.id = raw.id
+            function.name = try string(raw.name, "function.name", raw.offset)
+            function.systemName = try string(raw.systemName, "function.system_name", raw.offset)
+            function.filename = try string(raw.filename, "function.filename", raw.offset)
+            function.startLine = raw.startLine
+            try functionIndex.insert(raw.id, index: profile.functions.count, message: "function", offset: raw.offset)
+            profile.functions.append(function)
+        }
+
+        // Locations and their lines. A mapping id that names no mapping is no mapping, as in
+        // pprof; a line whose function does not exist is an error, as in pprof.
+        var locationIndex = IDIndex(capacity: locations.count)
+        profile.locations.reserveCapacity(locations.count)
+        profile.lines.reserveCapacity(lines.count)
+        for raw in locations {
+            var location = Location()
+            location.id = raw.id
+            location.address = raw.address
+            location.isFolded = raw.isFolded
+            if let index = mappingIndex[raw.mappingID] { location.mappingIndex = Int32(index) }
+            location.lineStart = Int32(profile.lines.count)
+            for rawLine in lines[raw.lineStart..<raw.lineEnd] {
+                guard rawLine.functionID != 0, let index = functionIndex[rawLine.functionID] else {
+                    throw DecodeError.unknownFunction(offset: raw.offset, locationID: raw.id, functionID: rawLine.functionID)
+                }
+                var line = Line()
+                line.functionIndex = Int32(index)
+                line.line = rawLine.line
+                line.column = rawLine.column
+                profile.lines.append(line)
+            }
+            location.lineCount = Int32(raw.lineEnd - raw.lineStart)
+            try locationIndex.insert(raw.id, index: profile.locations.count, message: "location", offset: raw.offset)
+            profile.locations.append(location)
+        }
+
+        // Samples.
+        let typeCount = sampleTypes.count
+        let sampleCount = sampleOffsets.count
+        if typeCount == 0 && sampleCount > 0 { throw DecodeError.missingSampleTypes }
+        var table = SampleTable()
+        table.valueCount = typeCount
+        table.values = values
+        var valueStart = 0
+        for sample in 0..<sampleCount {
+            let count = valueEnds[sample] - valueStart
+            if count != typeCount {
+                throw DecodeError.sampleValueCount(offset: sampleOffsets[sample], sample: sample, values: count, types: typeCount)
+            }
+            valueStart = valueEnds[sample]
+        }
+        table.locationIndices = sampleLocationIDs
+        table.locationStarts.reserveCapacity(sampleCount + 1)
+        var largeIDs = largeSampleLocationIDs.makeIterator()
+        var start = 0
+        try table.locationIndices.withUnsafeMutableBufferPointer { indices in
+            for sample in 0..<sampleCount {
+                let end = sampleLocationEnds[sample]
+                for position in start..<end {
+                    let stored = indices[position]
+                    let id = stored == UInt32.max ? largeIDs.next()! : UInt64(stored)
+                    guard let index = locationIndex[id] else {
+                        throw DecodeError.unknownLocation(offset: sampleOffsets[sample], sample: sample, locationID: id)
+                    }
+                    indices[position] = UInt32(index)
+                }
+                start = end
+            }
+        }
+        table.locationStarts.append(contentsOf: sampleLocationEnds)
+        table.labelStarts.reserveCapacity(sampleCount + 1)
+        table.labelStarts.append(contentsOf: labelEnds)
+        table.labels = try labels.map { raw in
+            Label(
+                key: try string(raw.key, "label.key", raw.offset),
+                str: try string(raw.str, "label.str", raw.offset),
+                num: raw.num,
+                numUnit: try string(raw.numUnit, "label.num_unit", raw.offset),
+                isString: raw.str != 0)
+        }
+        profile.samples = table
+        return profile
+    }
+}
+
+/// Maps message ids to array indices: a dense table when ids are small (they usually run
+/// 1...n), a dictionary only for sparse ids. Rejects id 0 and duplicates, as CheckValid does.
+struct IDIndex {
+    private var dense: [Int32]
+    private var sparse: [UInt64: Int] = [:]
+
+    init(capacity: Int) {
+        dense = [Int32](repeating: -1, count: capacity + 1)
+    }
+
+    mutating func insert(_ id: UInt64, index: Int, message: String, offset: Int) throws {
+        if id == 0 { throw DecodeError.reservedID(offset: offset, message: message) }
+        if id < UInt64(dense.count) {
+            if dense[Int(id)] >= 0 { throw DecodeError.duplicateID(offset: offset, message: message, id: id) }
+            dense[Int(id)] = Int32(index)
+        } else {
+            if sparse[id] != nil { throw DecodeError.duplicateID(offset: offset, message: message, id: id) }
+            sparse[id] = index
+        }
+    }
+
+    @inline(__always)
+    subscript(id: UInt64) -> Int? {
+        if id < UInt64(dense.count) {
+            let index = dense[Int(id)]
+            return index >= 0 ? Int(index) : nil
+        }
+        return sparse[id]
+    }
+}

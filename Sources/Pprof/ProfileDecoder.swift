@@ -1,0 +1,309 @@
+/// Decodes the protobuf bytes of a Profile message in one pass, without a protobuf library.
+///
+/// Fields may come in any order (Go writes the string table last and interleaves samples,
+/// locations and functions), so this pass only records what it reads: string indices and ids
+/// stay raw until `RawProfile.resolve()` runs on the whole message.
+struct ProfileDecoder {
+    private var raw = RawProfile()
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> RawProfile {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            throw DecodeError.emptyInput
+        }
+        var decoder = ProfileDecoder()
+        var reader = WireReader(base: base, start: 0, end: bytes.count)
+        try decoder.decodeProfile(&reader)
+        return decoder.raw
+    }
+
+    private mutating func decodeProfile(_ reader: inout WireReader) throws {
+        while let field = try reader.nextField() {
+            switch field.number {
+            case 1:  // repeated ValueType sample_type = 1;
+                var sub = try reader.message(field, "Profile")
+                raw.sampleTypes.append(try decodeValueType(&sub, at: field.offset))
+            case 2:  // repeated Sample sample = 2;
+                var sub = try reader.message(field, "Profile")
+                try decodeSample(&sub, at: field.offset)
+            case 3:  // repeated Mapping mapping = 3;
+                var sub = try reader.message(field, "Profile")
+                raw.mappings.append(try decodeMapping(&sub, at: field.offset))
+            case 4:  // repeated Location location = 4;
+                var sub = try reader.message(field, "Profile")
+                raw.locations.append(try decodeLocation(&sub, at: field.offset))
+            case 5:  // repeated Function function = 5;
+                var sub = try reader.message(field, "Profile")
+                raw.functions.append(try decodeFunction(&sub, at: field.offset))
+            case 6:  // repeated string string_table = 6;
+                let range = try reader.stringField(field, "Profile")
+                if raw.strings.isEmpty && !range.isEmpty {
+                    throw DecodeError.stringTableFirstNotEmpty(offset: field.offset)
+                }
+                raw.strings.append(range)
+            case 7:  // int64 drop_frames = 7;
+                raw.dropFrames = try reader.int64(field, "Profile")
+            case 8:  // int64 keep_frames = 8;
+                raw.keepFrames = try reader.int64(field, "Profile")
+            case 9:  // int64 time_nanos = 9;
+                // A second non-zero time_nanos means two profiles were concatenated (as pprof says).
+                if raw.timeNanos != 0 { throw DecodeError.concatenatedProfiles(offset: field.offset) }
+                raw.timeNanos = try reader.int64(field, "Profile")
+            case 10:  // int64 duration_nanos = 10;
+                raw.durationNanos = try reader.int64(field, "Profile")
+            case 11:  // ValueType period_type = 11;
+                var sub = try reader.message(field, "Profile")
+                raw.periodType = try decodeValueType(&sub, at: field.offset)
+            case 12:  // int64 period = 12;
+                raw.period = try reader.int64(field, "Profile")
+            case 13:  // repeated int64 comment = 13;
+                try reader.repeatedVarints(field, "Profile") { raw.comments.append(Int64(bitPattern: $0)) }
+            case 14:  // int64 default_sample_type = 14;
+                raw.defaultSampleType = try reader.int64(field, "Profile")
+            case 15:  // int64 doc_url = 15;
+                raw.docURL = try reader.int64(field, "Profile")
+            default:
+                try reader.skip(field)
+            }
+        }
+    }
+
+    private func decodeValueType(_ reader: inout WireReader, at offset: Int) throws -> RawValueType {
+        var value = RawValueType(offset: offset)
+        while let field = try reader.nextField() {
+            switch field.number {
+            case 1: value.type = try reader.int64(field, "ValueType")  // int64 type = 1;
+            case 2: value.unit = try reader.int64(field, "ValueType")  // int64 unit = 2;
+            default: try reader.skip(field)
+            }
+        }
+        return value
+    }
+
+    private mutating func decodeSample(_ reader: inout WireReader, at offset: Int) throws {
+        while let field = try reader.nextField() {
+            switch field.number {
+            case 1:  // repeated uint64 location_id = 1;
+                try reader.repeatedVarints(field, "Sample") { id in
+                    if id < UInt64(UInt32.max) {
+                        raw.sampleLocationIDs.append(UInt32(id))
+                    } else {
+                        raw.sampleLocationIDs.append(UInt32.max)
+                        raw.largeSampleLocationIDs.append(id)
+                    }
+                }
+            case 2:  // repeated int64 value = 2;
+                try reader.repeatedVarints(field, "Sample") { raw.values.append(Int64(bitPattern: $0)) }
+            case 3:  // repeated Label label = 3;
+                var sub = try reader.message(field, "Sample")
+                raw.labels.append(try decodeLabel(&sub, at: field.offset))
+            default:
+                try reader.skip(field)
+            }
+        }
+        raw.sampleLocationEnds.append(raw.sampleLocationIDs.count)
+        raw.valueEnds.append(raw.values.count)
+        raw.labelEnds.append(raw.labels.count)
+        raw.sampleOffsets.append(offset)
+    }
+
+    private func decodeLabel(_ reader: inout WireReader, at offset: Int) throws -> RawLabel {
+        var label = RawLabel(offset: offset)
+        while let field = try reader.nextField() {
+            switch field.number {
+            case 1: label.key = try reader.int64(field, "Label")  // int64 key = 1;
+            case 2: label.str = try reader.int64(field, "Label")  // int64 str = 2;
+            case 3: label.num = try reader.int64(field, "Label")  // int64 num = 3;
+            case 4: label.numUnit = try reader.int64(field, "Label")  // int64 num_unit = 4;
+            default: try reader.skip(field)
+            }
+        }
+        return label
+    }
+
+    private func decodeMapping(_ reader: inout WireReader, at offset: Int) throws -> RawMapping {
+        var mapping = RawMapping(offset: offset)
+        while let field = try reader.nextField() {
+            switch field.number {
+            case 1: mapping.value.id = try reader.uint64(field, "Mapping")  // uint64 id = 1;
+            case 2: mapping.value.memoryStart = try reader.uint64(field, "Mapping")  // uint64 memory_start = 2;
+            case 3: mapping.value.memoryLimit = try reader.uint64(field, "Mapping")  // uint64 memory_limit = 3;
+            case 4: mapping.value.fileOffset = try reader.uint64(field, "Mapping")  // uint64 file_offset = 4;
+            case 5: mapping.filename = try reader.int64(field, "Mapping")  // int64 filename = 5;
+            case 6: mapping.buildID = try reader.int64(field, "Mapping")  // int64 build_id = 6;
+            case 7: mapping.value.hasFunctions = try reader.bool(field, "Mapping")  // bool has_functions = 7;
+            case 8: mapping.value.hasFilenames = try reader.bool(field, "Mapping")  // bool has_filenames = 8;
+            case 9: mapping.value.hasLineNumbers = try reader.bool(field, "Mapping")  // bool has_line_numbers = 9;
+            case 10: mapping.value.hasInlineFrames = try reader.bool(field, "Mapping")  // bool has_inline_frames = 10;
+            default: try reader.skip(field)
+            }
+        }
+        return mapping
+    }
+
+    private mutating func decodeLocation(_ reader: inout WireReader, at offset: Int) throws -> RawLocation {
+        var location = RawLocation(offset: offset, lineStart: raw.lines.count)
+        while let field = try reader.nextField() {
+            switch field.number {
+            case 1: location.id = try reader.uint64(field, "Location")  // uint64 id = 1;
+            case 2: location.mappingID = try reader.uint64(field, "Location")  // uint64 mapping_id = 2;
+            case 3: location.address = try reader.uint64(field, "Location")  // uint64 address = 3;
+            case 4:  // repeated Line line = 4;
+                var sub = try reader.message(field, "Location")
+                raw.lines.append(try decodeLine(&sub))
+            case 5: location.isFolded = try reader.bool(field, "Location")  // bool is_folded = 5;
+            default: try reader.skip(field)
+            }
+        }
+        location.lineEnd = raw.lines.count
+        return location
+    }
+
+    private func decodeLine(_ reader: inout WireReader) throws -> RawLine {
+        var line = RawLine()
+        while let field = try reader.nextField() {
+            switch field.number {
+            case 1: line.functionID = try reader.uint64(field, "Line")  // uint64 function_id = 1;
+            case 2: line.line = try reader.int64(field, "Line")  // int64 line = 2;
+            case 3: line.column = try reader.int64(field, "Line")  // int64 column = 3;
+            default: try reader.skip(field)
+            }
+        }
+        return line
+    }
+
+    private func decodeFunction(_ reader: inout WireReader, at offset: Int) throws -> RawFunction {
+        var function = RawFunction(offset: offset)
+        while let field = try reader.nextField() {
+            switch field.number {
+            case 1: function.id = try reader.uint64(field, "Function")  // uint64 id = 1;
+            case 2: function.name = try reader.int64(field, "Function")  // int64 name = 2;
+            case 3: function.systemName = try reader.int64(field, "Function")  // int64 system_name = 3;
+            case 4: function.filename = try reader.int64(field, "Function")  // int64 filename = 4;
+            case 5: function.startLine = try reader.int64(field, "Function")  // int64 start_line = 5;
+            default: try reader.skip(field)
+            }
+        }
+        return function
+    }
+}
+
+// Typed field readers: each checks the wire type its .proto declaration requires.
+extension WireReader {
+    @inline(__always)
+    fileprivate mutating func uint64(_ field: FieldKey, _ message: StaticString) throws -> UInt64 {
+        guard field.wireType == .varint else { throw mismatch(field, message) }
+        return try readVarint()
+    }
+
+    @inline(__always)
+    fileprivate mutating func int64(_ field: FieldKey, _ message: StaticString) throws -> Int64 {
+        Int64(bitPattern: try uint64(field, message))
+    }
+
+    fileprivate mutating func bool(_ field: FieldKey, _ message: StaticString) throws -> Bool {
+        try uint64(field, message) != 0
+    }
+
+    fileprivate mutating func message(_ field: FieldKey, _ message: StaticString) throws -> WireReader {
+        guard field.wireType == .lengthDelimited else { throw mismatch(field, message) }
+        return subReader(try readLengthDelimited())
+    }
+
+    fileprivate mutating func stringField(_ field: FieldKey, _ message: StaticString) throws -> Range<Int> {
+        guard field.wireType == .lengthDelimited else { throw mismatch(field, message) }
+        return try readLengthDelimited()
+    }
+
+    /// A repeated varint field, packed (wire type 2) or not (wire type 0): writers differ.
+    @inline(__always)
+    fileprivate mutating func repeatedVarints(_ field: FieldKey, _ message: StaticString, _ body: (UInt64) -> Void) throws {
+        switch field.wireType {
+        case .varint:
+            body(try readVarint())
+        case .lengthDelimited:
+            var packed = subReader(try readLengthDelimited())
+            while !packed.isAtEnd { body(try packed.readVarint()) }
+        default:
+            throw mismatch(field, message)
+        }
+    }
+
+    private func mismatch(_ field: FieldKey, _ message: StaticString) -> DecodeError {
+        .wrongWireType(offset: field.offset, message: "\(message)", field: field.number, wireType: field.wireType.rawValue)
+    }
+}
+
+// The decoder's record of what it read, before references are resolved.
+struct RawValueType {
+    var offset: Int
+    var type: Int64 = 0
+    var unit: Int64 = 0
+}
+
+struct RawLabel {
+    var offset: Int
+    var key: Int64 = 0
+    var str: Int64 = 0
+    var num: Int64 = 0
+    var numUnit: Int64 = 0
+}
+
+struct RawMapping {
+    var offset: Int
+    var value = Mapping()
+    var filename: Int64 = 0
+    var buildID: Int64 = 0
+}
+
+struct RawLocation {
+    var offset: Int
+    var id: UInt64 = 0
+    var mappingID: UInt64 = 0
+    var address: UInt64 = 0
+    var lineStart: Int
+    var lineEnd = 0
+    var isFolded = false
+}
+
+struct RawLine {
+    var functionID: UInt64 = 0
+    var line: Int64 = 0
+    var column: Int64 = 0
+}
+
+struct RawFunction {
+    var offset: Int
+    var id: UInt64 = 0
+    var name: Int64 = 0
+    var systemName: Int64 = 0
+    var filename: Int64 = 0
+    var startLine: Int64 = 0
+}
+
+struct RawProfile {
+    var sampleTypes: [RawValueType] = []
+    // Samples, column-wise: ids below 2^32-1 inline, larger ones in order on the side.
+    var sampleLocationIDs: [UInt32] = []
+    var largeSampleLocationIDs: [UInt64] = []
+    var sampleLocationEnds: [Int] = []
+    var values: [Int64] = []
+    var valueEnds: [Int] = []
+    var labels: [RawLabel] = []
+    var labelEnds: [Int] = []
+    var sampleOffsets: [Int] = []
+    var mappings: [RawMapping] = []
+    var locations: [RawLocation] = []
+    var lines: [RawLine] = []
+    var functions: [RawFunction] = []
+    /// Byte ranges of the string table's entries in the decoded buffer.
+    var strings: [Range<Int>] = []
+    var dropFrames: Int64 = 0
+    var keepFrames: Int64 = 0
+    var timeNanos: Int64 = 0
+    var durationNanos: Int64 = 0
+    var periodType: RawValueType?
+    var period: Int64 = 0
+    var comments: [Int64] = []
+    var defaultSampleType: Int64 = 0
+    var docURL: Int64 = 0
+}

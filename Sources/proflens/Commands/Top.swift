@@ -1,0 +1,39 @@
+import Analysis
+import ArgumentParser
+import Pprof
+
+/// Exactly what `go tool pprof -top` prints, for diffing against the reference tool.
+struct Top: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the top table exactly as `go tool pprof -top` does.")
+
+    @Argument(help: "A pprof profile (gzip-compressed or raw protobuf).")
+    var file: String
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        let profile: Profile
+        do { profile = try input.reader.read(path: file) } catch { throw Failure.from(error) }
+        let top = try TopCommandSupport.report(profile: profile, file: file, options: report)
+        try Output.write(top.text(), to: "-")
+    }
+}
+
+enum TopCommandSupport {
+    static func report(profile: Profile, file: String, options: ReportOptions) throws -> TopReport {
+        guard !profile.sampleTypes.isEmpty else {
+            throw Failure.exit("\(file): profile has no sample types", code: Failure.malformed)
+        }
+        let index: Int
+        do {
+            index = try SampleTypeSelection.index(options.sampleIndex, in: profile)
+        } catch {
+            throw Failure.exit("\(file): \(error)", code: Failure.usage)
+        }
+        var topOptions = TopReport.Options()
+        topOptions.nodeCount = options.nodeCount
+        return TopReport(profile: profile, sampleIndex: index, options: topOptions)
+    }
+}

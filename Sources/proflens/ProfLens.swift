@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct ProfLens: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proflens",
+        abstract: "Reads pprof profiles and shows what is wrong with a Go program's maps.",
+        discussion: """
+            Exit codes: 0 ok; 1 findings at or above --fail-on; 64 usage; 65 malformed profile; \
+            66 input not found or unreadable; 73 output cannot be written.
+            """,
+        version: "0.1.0",
+        subcommands: [Analyze.self, Top.self]
+    )
+}
