@@ -107,8 +107,8 @@ public struct FrameTable: Sendable {
 /// drop_frames (and not keep_frames) is cut together with everything it calls, but never
 /// before the first frame, counted from the root, that does not match.
 private struct FramePruner {
-    /// For each pruned location, how many of its outermost lines stay (0: the whole location
-    /// goes); nil for untouched locations.
+    /// For each location matched below its outermost line, how many of its outermost lines
+    /// stay; nil for the others.
     var keptLineCount: [Int32?]
     /// Locations whose lines were matched.
     var pruneBeneath: [Bool]
@@ -145,8 +145,9 @@ private struct FramePruner {
                 if matched {
                     pruneBeneath[index] = true
                     if position == lines.count - 1 {
+                        // Matched at the outermost line: stacks drop the location whole, but
+                        // its lines stay as they are (a stack that is not cut keeps them all).
                         pruneWhole[index] = true
-                        keptLineCount[index] = 0
                     } else {
                         keptLineCount[index] = Int32(lines.count - 1 - position)
                     }

@@ -1,0 +1,57 @@
+import Pprof
+
+/// What a profile measures, told from its sample types (and, for contention profiles, from
+/// where the samples end).
+public enum ProfileKind: String, Sendable, CaseIterable {
+    case cpu, heap, goroutine, mutex, block, wallclock, other
+
+    public var title: String {
+        switch self {
+        case .cpu: return "CPU profile"
+        case .heap: return "heap profile"
+        case .goroutine: return "goroutine profile"
+        case .mutex: return "mutex contention profile"
+        case .block: return "block profile"
+        case .wallclock: return "wall-clock profile"
+        case .other: return "profile"
+        }
+    }
+
+    public static func of(_ profile: Profile) -> ProfileKind {
+        let types = Set(profile.sampleTypes.map { $0.type.lowercased() })
+        if !types.isDisjoint(with: ["alloc_space", "alloc_objects", "inuse_space", "inuse_objects", "space", "objects"]) {
+            return .heap
+        }
+        if types.contains("cpu") { return .cpu }
+        if types.contains("goroutine") || types.contains("goroutines") { return .goroutine }
+        if types.contains("contentions") || types.contains("delay") {
+            return endsInMutexUnlock(profile) ? .mutex : .block
+        }
+        if types.contains("wall") || types.contains("time") && profile.periodType.type.lowercased().contains("wall") {
+            return .wallclock
+        }
+        return .other
+    }
+
+    /// Go's mutex profile charges the delay to the Unlock that ended the wait; the block
+    /// profile to the operation that waited.
+    private static func endsInMutexUnlock(_ profile: Profile) -> Bool {
+        let samples = profile.samples
+        var unlockLeaves = 0
+        var counted = 0
+        for sample in 0..<min(samples.count, 1000) {
+            guard let leaf = samples.locations(of: sample).first else { continue }
+            let location = profile.locations[Int(leaf)]
+            guard location.lineCount > 0 else { continue }
+            // Outermost line of the leaf location: the function that was not inlined.
+            let line = profile.lines[Int(location.lineStart + location.lineCount - 1)]
+            let name = profile.functions[Int(line.functionIndex)].name
+            counted += 1
+            if name.hasPrefix("sync.(*Mutex).Unlock") || name.hasPrefix("sync.(*RWMutex).Unlock")
+                || name.hasPrefix("sync.(*RWMutex).RUnlock") || name == "runtime.unlock" {
+                unlockLeaves += 1
+            }
+        }
+        return counted > 0 && unlockLeaves * 2 >= counted
+    }
+}
