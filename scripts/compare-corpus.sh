@@ -17,3 +17,14 @@ for expected in expected/*.top.txt; do
   fi
 done
 echo "$pass passed, $fail failed"
+# Traces: the reference keeps the first 3000 lines.
+tpass=0; tfail=0
+for expected in expected/*.traces.txt; do
+  file=$(basename "$expected" .traces.txt)
+  if "$bin" traces "profiles/$file" 2>/dev/null | head -n 3000 | cmp -s - "$expected"; then
+    tpass=$((tpass+1))
+  else
+    tfail=$((tfail+1)); echo "TRACES DIFF $file"
+  fi
+done
+echo "traces: $tpass passed, $tfail failed"

@@ -11,7 +11,9 @@ public struct CallGraph: Sendable {
     /// Sum of |value| over all samples: the total that percentages refer to.
     public private(set) var total: Int64 = 0
 
-    public init(profile: Profile, frames: FrameTable, sampleIndex: Int) {
+    /// `totalOverride` replaces the computed total: pprof takes percentages relative to the whole
+    /// profile even when filters keep only part of it.
+    public init(profile: Profile, frames: FrameTable, sampleIndex: Int, totalOverride: Int64? = nil) {
         self.frames = frames
         self.sampleIndex = sampleIndex
         let frameCount = frames.count
@@ -29,9 +31,8 @@ public struct CallGraph: Sendable {
                 let value = values[sample * stride + sampleIndex]
                 if value == 0 { continue }
                 total &+= value < 0 ? -value : value
-                var start = samples.locationStarts[sample]
+                let start = samples.locationStarts[sample]
                 let end = samples.locationStarts[sample + 1]
-                if !frames.sampleLeafStart.isEmpty { start += Int(frames.sampleLeafStart[sample]) }
                 if start >= end { continue }
                 let stamp = Int32(truncatingIfNeeded: sample)
                 for position in start..<end {
@@ -53,7 +54,7 @@ public struct CallGraph: Sendable {
         }
         self.flat = flat
         self.cum = cum
-        self.total = total
+        self.total = totalOverride ?? total
     }
 
     /// Which frames pprof labels "(inline)" or "(partial-inline)" in a graph restricted to
@@ -92,7 +93,7 @@ public struct CallGraph: Sendable {
         for sample in 0..<samples.count {
             let weight = samples.values[sample * valueStride + sampleIndex]
             if weight == 0 { continue }
-            let locations = frames.locations(of: sample, in: samples)
+            let locations = samples.locations(of: sample)
             var caller = -1
             sampleEdges.removeAll(keepingCapacity: true)
             let stamp = Int32(truncatingIfNeeded: sample)

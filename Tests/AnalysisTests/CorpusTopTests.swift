@@ -25,7 +25,7 @@ import Testing
         let index = try SampleTypeSelection.index(sampleIndex, in: profile)
         var options = TopReport.Options()
         options.nodeCount = 25
-        let report = TopReport(profile: profile, sampleIndex: index, options: options)
+        let report = TopReport(profile: profile.applyingDropFrames(), sampleIndex: index, options: options)
         let expected = try Data(contentsOf: corpus.appendingPathComponent("expected/\(expectedName)"))
         let actual = Data(report.text())
         if actual != expected {
@@ -47,5 +47,30 @@ import Testing
                 _ = try ProfileReader().read(path: profile.path)
             }
         }
+    }
+
+    static func referenceTraces() -> [String] {
+        guard let corpus = Paths.corpusIfPresent() else { return [] }
+        return Paths.files(in: corpus.appendingPathComponent("expected"), suffix: ".traces.txt").map(\.lastPathComponent)
+    }
+
+    /// `go tool pprof -traces` with the default sample type; the reference keeps the first
+    /// 3000 lines of long outputs.
+    @Test(arguments: referenceTraces())
+    func tracesMatchGoToolPprof(_ expectedName: String) throws {
+        let corpus = Paths.corpus
+        let file = String(expectedName.dropLast(".traces.txt".count))
+        let profile = try ProfileReader().read(path: corpus.appendingPathComponent("profiles/\(file)").path).applyingDropFrames()
+        let index = try SampleTypeSelection.index(nil, in: profile)
+        let expected = try Data(contentsOf: corpus.appendingPathComponent("expected/\(expectedName)"))
+        var actual = Data(TracesReport.text(profile: profile, sampleIndex: index))
+        var lines = 0
+        if let cut = actual.firstIndex(where: { byte in
+            if byte == UInt8(ascii: "\n") { lines += 1 }
+            return lines == 3000
+        }) {
+            actual = actual.prefix(through: cut)
+        }
+        #expect(actual == expected, "\(expectedName) differs from go tool pprof -traces")
     }
 }

@@ -86,8 +86,7 @@ import Testing
         let inner = builder.location(["mmap"])
         builder.sample([inner, malloc, main], [7])
         builder.profile.dropFrames = "malloc"
-        let frames = FrameTable(profile: builder.profile)
-        let report = TopReport(profile: builder.profile, sampleIndex: 0, frames: frames)
+        let report = TopReport(profile: builder.profile.applyingDropFrames(), sampleIndex: 0)
         // The sample keeps only main, which becomes its leaf.
         #expect(report.rows.map(\.name) == ["main"])
         #expect(report.rows.first?.flat == 7)
@@ -98,8 +97,21 @@ import Testing
         let malloc = builder.location(["malloc"])
         builder.sample([malloc], [3])
         builder.profile.dropFrames = "malloc"
-        let report = TopReport(profile: builder.profile, sampleIndex: 0)
+        let report = TopReport(profile: builder.profile.applyingDropFrames(), sampleIndex: 0)
         #expect(report.rows.map(\.name) == ["malloc"])
+    }
+
+    @Test func dropFramesKeepsTheLinesOutsideAnInlinedMatch() {
+        var builder = ProfileBuilder(sampleTypes: [("samples", "count")])
+        let main = builder.location(["main"])
+        // operator new(unsigned long) is inlined into allocate, which is inlined into caller.
+        let inlined = builder.location(["operator new(unsigned long)", "allocate", "caller"])
+        builder.sample([inlined, main], [4])
+        builder.profile.dropFrames = "operator new|allocate"
+        let report = TopReport(profile: builder.profile.applyingDropFrames(), sampleIndex: 0)
+        // The outermost match is "allocate": only "caller" stays of that location.
+        #expect(Set(report.rows.map(\.name)) == ["caller", "main"])
+        #expect(report.rows.first { $0.name == "caller" }?.flat == 4)
     }
 
     @Test func framesWithoutFunctionsAreNamedByBinaryOrUnknown() {

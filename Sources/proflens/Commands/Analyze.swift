@@ -29,8 +29,7 @@ struct Analyze: ParsableCommand {
             json.beginArray()
         }
         for (position, file) in files.enumerated() {
-            let profile: Profile
-            do { profile = try input.reader.read(path: file) } catch { throw Failure.from(error) }
+            let profile = try Loading.profile(file, input)
             let top = try TopCommandSupport.report(profile: profile, file: file, options: report)
             let summary = ProfileSummary(file: file, profile: profile, sampleIndex: top.sampleIndex, total: top.total)
             switch format {

@@ -14,8 +14,7 @@ struct Top: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        let profile: Profile
-        do { profile = try input.reader.read(path: file) } catch { throw Failure.from(error) }
+        let profile = try Loading.profile(file, input)
         let top = try TopCommandSupport.report(profile: profile, file: file, options: report)
         try Output.write(top.text(), to: "-")
     }
@@ -23,17 +22,9 @@ struct Top: ParsableCommand {
 
 enum TopCommandSupport {
     static func report(profile: Profile, file: String, options: ReportOptions) throws -> TopReport {
-        guard !profile.sampleTypes.isEmpty else {
-            throw Failure.exit("\(file): profile has no sample types", code: Failure.malformed)
-        }
-        let index: Int
-        do {
-            index = try SampleTypeSelection.index(options.sampleIndex, in: profile)
-        } catch {
-            throw Failure.exit("\(file): \(error)", code: Failure.usage)
-        }
+        let index = try Loading.sampleIndex(options.sampleIndex, profile: profile, file: file)
         var topOptions = TopReport.Options()
         topOptions.nodeCount = options.nodeCount
-        return TopReport(profile: profile, sampleIndex: index, options: topOptions)
+        return TopReport(profile: profile.applyingDropFrames(), sampleIndex: index, options: topOptions)
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import Pprof
+
+extension Profile {
+    /// The profile with its drop_frames/keep_frames applied, as pprof applies them when it
+    /// loads a profile (Profile.Prune): a location whose function matches drop_frames (and not
+    /// keep_frames) is cut from stacks together with everything it calls, but never before the
+    /// first frame, counted from the root, that does not match. A location matched below its
+    /// outermost line keeps only the lines outside the match.
+    public func applyingDropFrames() -> Profile {
+        guard !dropFrames.isEmpty, let drop = try? GoRegex(dropFrames, anchored: true) else { return self }
+        let keep = keepFrames.isEmpty ? nil : try? GoRegex(keepFrames, anchored: true)
+        var result = self
+        var pruneWhole = [Bool](repeating: false, count: locations.count)
+        var pruneBeneath = [Bool](repeating: false, count: locations.count)
+        var matchCache = [Bool?](repeating: nil, count: functions.count)
+        for (index, location) in locations.enumerated() {
+            let lines = self.lines(of: location)
+            for (position, line) in lines.enumerated().reversed() {
+                let function = Int(line.functionIndex)
+                let name = FunctionNames.displayName(functions[function])
+                if name.isEmpty { continue }
+                let matched: Bool
+                if let cached = matchCache[function] {
+                    matched = cached
+                } else {
+                    let simple = Self.simplifiedFunctionName(name)
+                    matched = drop.matches(simple) && !(keep?.matches(simple) ?? false)
+                    matchCache[function] = matched
+                }
+                guard matched else { continue }
+                pruneBeneath[index] = true
+                if position == lines.count - 1 {
+                    pruneWhole[index] = true
+                } else {
+                    // Lines are innermost first: keep those outside the match.
+                    let removed = Int32(position + 1)
+                    result.locations[index].lineStart += removed
+                    result.locations[index].lineCount -= removed
+                }
+                break
+            }
+        }
+        result.samples = samples.mapStacks { stack in
+            var foundUserFrame = false
+            var position = stack.endIndex - 1
+            while position >= stack.startIndex {
+                let location = Int(stack[position])
+                if !pruneWhole[location] && !pruneBeneath[location] {
+                    foundUserFrame = true
+                } else if foundUserFrame {
+                    return stack[(pruneWhole[location] ? position + 1 : position)...]
+                }
+                position -= 1
+            }
+            return stack
+        }
+        return result
+    }
+
+    /// A function name without its argument list, as pprof's simplifyFunc: "(anonymous
+    /// namespace)" and "operator()" are not argument lists.
+    static func simplifiedFunctionName(_ name: String) -> String {
+        var text = Substring(name)
+        if text.hasPrefix(".") { text.removeFirst() }
+        var search = text.startIndex
+        while let paren = text[search...].firstIndex(of: "(") {
+            let rest = text[paren...]
+            if rest.hasPrefix("(anonymous namespace)") {
+                search = text.index(paren, offsetBy: "(anonymous namespace)".count)
+            } else if text[..<paren].hasSuffix("operator"), rest.hasPrefix("()") {
+                search = text.index(paren, offsetBy: 2)
+            } else {
+                return String(text[..<paren])
+            }
+        }
+        return String(text)
+    }
+}
+
+extension SampleTable {
+    /// The same samples with each stack (leaf first) replaced by `transform`'s result, which
+    /// must be a sub-range of it or nil to drop the sample. Values and labels follow.
+    func mapStacks(_ transform: (ArraySlice<UInt32>) -> ArraySlice<UInt32>?) -> SampleTable {
+        var result = SampleTable()
+        result.valueCount = valueCount
+        result.locationIndices.reserveCapacity(locationIndices.count)
+        result.values.reserveCapacity(values.count)
+        for sample in 0..<count {
+            guard let stack = transform(locations(of: sample)) else { continue }
+            result.locationIndices.append(contentsOf: stack)
+            result.locationStarts.append(result.locationIndices.count)
+            result.values.append(contentsOf: values[sample * valueCount..<(sample + 1) * valueCount])
+            result.labels.append(contentsOf: labels(of: sample))
+            result.labelStarts.append(result.labels.count)
+        }
+        return result
+    }
+}
+
+/// A regular expression with Go's (RE2) matching semantics for the patterns profiles and
+/// users write: unanchored search by default, `^(...)$` when anchored.
+public struct GoRegex: @unchecked Sendable {
+    private let regex: NSRegularExpression
+
+    public init(_ pattern: String, anchored: Bool = false) throws {
+        regex = try NSRegularExpression(pattern: anchored ? "^(?:" + pattern + ")$" : pattern)
+    }
+
+    public func matches(_ text: String) -> Bool {
+        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}

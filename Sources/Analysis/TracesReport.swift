@@ -1,0 +1,80 @@
+import Pprof
+
+/// The text `go tool pprof -traces` prints: every (merged) sample with its labels, its value
+/// and its stack, leaf first, inlined frames marked.
+public enum TracesReport {
+    public static func text(profile: Profile, sampleIndex: Int) -> [UInt8] {
+        let sampleType = profile.sampleTypes[sampleIndex]
+        let merged = MergedSamples(profile: profile)
+        let frames = FrameTable(profile: profile)
+        var total: Int64 = 0
+        for sample in 0..<merged.count {
+            let value = merged.value(sample, index: sampleIndex)
+            total &+= value < 0 ? -value : value
+        }
+        let numericUnits = numericLabelUnits(profile)
+        let separator = "-----------+-------------------------------------------------------"
+        var out: [UInt8] = []
+        func line(_ text: String) {
+            out.append(contentsOf: ProfileText.rawBytes(text))
+            out.append(UInt8(ascii: "\n"))
+        }
+        // Values are scaled one by one here: pprof picks no common unit for traces.
+        let format = { (value: Int64) in Measurement.scaledLabel(value, from: sampleType.unit, to: "minimum") }
+        // pprof prints the header lines joined, then a newline: a blank line when there are none.
+        line(ReportHeader.lines(profile: profile, sampleType: sampleType, total: total, format: format).joined(separator: "\n"))
+        for sample in 0..<merged.count {
+            let original = merged.representative[sample]
+            let stack = profile.samples.locations(of: original)
+            if stack.isEmpty { continue }
+            line(separator)
+            var strings: [String: [String]] = [:]
+            var numbers: [String: [Int64]] = [:]
+            for label in profile.samples.labels(of: original) {
+                if label.isString {
+                    strings[label.key, default: []].append(label.str)
+                } else if label.num != 0 || !label.numUnit.isEmpty {
+                    numbers[label.key, default: []].append(label.num)
+                }
+            }
+            let stringLines = strings.map { pad($0.key, 10) + ":  " + $0.value.joined(separator: " ") }
+            for text in stringLines.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { line(text) }
+            let numberLines = numbers.map { key, values in
+                pad(key, 10) + ":  " + values.map { Measurement.label($0, unit: numericUnits[key] ?? key) }.joined(separator: " ")
+            }
+            for text in numberLines.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { line(text) }
+            var first = true
+            for location in stack {
+                let locationFrames = frames.frames(ofLocation: Int(location))
+                for slot in locationFrames.indices {
+                    let value = first ? format(merged.value(sample, index: sampleIndex)) : ""
+                    first = false
+                    let inline = slot != locationFrames.endIndex - 1 ? " (inline)" : ""
+                    line(pad(value, 10) + "   " + frames.names[Int(locationFrames[slot])] + inline)
+                }
+            }
+        }
+        line(separator)
+        return out
+    }
+
+    /// The unit of each numeric label key: the first unit the profile gives it, else "bytes"
+    /// for the keys pprof knows hold sizes, else the key itself (pprof's NumLabelUnits).
+    static func numericLabelUnits(_ profile: Profile) -> [String: String] {
+        var units: [String: String] = [:]
+        var keys = Set<String>()
+        for label in profile.samples.labels where !label.isString && (label.num != 0 || !label.numUnit.isEmpty) {
+            keys.insert(label.key)
+            if !label.numUnit.isEmpty && units[label.key] == nil { units[label.key] = label.numUnit }
+        }
+        for key in keys where units[key] == nil {
+            units[key] = key == "alignment" || key == "request" ? "bytes" : key
+        }
+        return units
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        let count = text.unicodeScalars.count
+        return count >= width ? text : String(repeating: " ", count: width - count) + text
+    }
+}
