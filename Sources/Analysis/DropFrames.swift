@@ -79,8 +79,8 @@ extension Profile {
 }
 
 extension SampleTable {
-    /// The same samples with each stack (leaf first) replaced by `transform`'s result, which
-    /// must be a sub-range of it or nil to drop the sample. Values and labels follow.
+    /// The same samples, in order, with each stack (leaf first) replaced by `transform`'s
+    /// result, or dropped where it returns nil. Values and labels follow.
     func mapStacks(_ transform: (ArraySlice<UInt32>) -> ArraySlice<UInt32>?) -> SampleTable {
         var result = SampleTable()
         result.valueCount = valueCount

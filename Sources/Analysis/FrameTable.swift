@@ -9,6 +9,8 @@ public struct FrameTable: Sendable {
         public var name: String
         public var objfile: String
         public var startLine: Int64
+        /// The source line, at line granularity; 0 at function granularity.
+        public var line: Int64 = 0
     }
 
     public private(set) var keys: [Key] = []
@@ -21,7 +23,10 @@ public struct FrameTable: Sendable {
 
     public var count: Int { names.count }
 
-    public init(profile: Profile) {
+    /// Frames per function (pprof's default), or per source line (`function:line`).
+    public enum Granularity: Sendable { case functions, lines }
+
+    public init(profile: Profile, granularity: Granularity = .functions) {
         var index: [Key: UInt32] = [:]
         func intern(_ key: Key) -> UInt32 {
             if let id = index[key] { return id }
@@ -47,6 +52,8 @@ public struct FrameTable: Sendable {
                 let name = displayNames[function]
                 if name.isEmpty {
                     frames.append(intern(Key(name: "", objfile: objfile, startLine: profile.functions[function].startLine)))
+                } else if granularity == .lines {
+                    frames.append(intern(Key(name: name, objfile: "", startLine: 0, line: line.line)))
                 } else if let frame = functionFrame[function] {
                     frames.append(frame)
                 } else {
@@ -65,7 +72,7 @@ public struct FrameTable: Sendable {
     }
 
     static func printableName(_ key: Key) -> String {
-        if !key.name.isEmpty { return key.name }
+        if !key.name.isEmpty { return key.line != 0 ? "\(key.name):\(key.line)" : key.name }
         if !key.objfile.isEmpty { return "[" + baseName(key.objfile) + "]" }
         return "<unknown>"
     }

@@ -12,6 +12,8 @@ public struct TopReport: Sendable {
         /// Call edges lighter than this share are trimmed (pprof's -edgefraction); it decides
         /// which frames count as inlined.
         public var edgeFraction = 0.001
+        /// Filters in effect, as pprof lists them ("focus=regex"), for the legend.
+        public var activeFilters: [String] = []
         public init() {}
     }
 
@@ -36,9 +38,11 @@ public struct TopReport: Sendable {
     public var shownOutOf: Int
     public var droppedNodes: Int
 
-    public init(profile: Profile, sampleIndex: Int, options: Options = Options(), frames: FrameTable? = nil) {
-        let frames = frames ?? FrameTable(profile: profile)
-        let graph = CallGraph(profile: profile, frames: frames, sampleIndex: sampleIndex)
+    /// `totalOverride`: the total of the unfiltered profile, when `profile` was filtered
+    /// (pprof's percentages stay relative to the whole profile).
+    public init(profile: Profile, sampleIndex: Int, options: Options = Options(), totalOverride: Int64? = nil) {
+        let frames = FrameTable(profile: profile)
+        let graph = CallGraph(profile: profile, frames: frames, sampleIndex: sampleIndex, totalOverride: totalOverride)
         self.init(profile: profile, graph: graph, options: options)
     }
 
@@ -95,6 +99,12 @@ public struct TopReport: Sendable {
         header = []
         legend = []
         header = ReportHeader.lines(profile: profile, sampleType: sampleType, total: total, format: format)
+        if !options.activeFilters.isEmpty {
+            legend.append("Active filters:")
+            for filter in options.activeFilters {
+                legend.append("   " + (filter.unicodeScalars.count > 80 ? String(String.UnicodeScalarView(filter.unicodeScalars.prefix(80))) + "…" : filter))
+            }
+        }
         let shownFlat = rows.reduce(Int64(0)) { $0 &+ $1.flat }
         legend.append("Showing nodes accounting for \(format(shownFlat)), \(Measurement.percentage(shownFlat, of: total).trimmingSpaces) of \(format(total)) total")
         if total != 0 {

@@ -12,6 +12,7 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var report: ReportOptions
+    @OptionGroup var filters: FilterOptions
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
@@ -30,7 +31,7 @@ struct Analyze: ParsableCommand {
         }
         for (position, file) in files.enumerated() {
             let profile = try Loading.profile(file, input)
-            let top = try TopCommandSupport.report(profile: profile, file: file, options: report)
+            let top = try TopCommandSupport.report(profile: profile, file: file, options: report, filters: filters)
             let summary = ProfileSummary(file: file, profile: profile, sampleIndex: top.sampleIndex, total: top.total)
             switch format {
             case .text:

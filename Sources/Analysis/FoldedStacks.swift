@@ -1,0 +1,155 @@
+import Pprof
+
+/// Stacks with their values, root first, identical stacks merged: the contract between folding
+/// and rendering (the "folded" format of flamegraph.pl and inferno, `a;b;c 12`). Renderers
+/// see only this, never pprof types.
+public struct FoldedStacks: Sendable {
+    /// Frame names; stacks refer to them by index.
+    public var names: [String]
+    /// Stack i's frames, root first: `frames[starts[i]..<starts[i+1]]`.
+    public var frames: [UInt32]
+    public var starts: [Int]
+    public var values: [Int64]
+    /// What the values measure.
+    public var sampleType: ValueType
+
+    public init(names: [String], frames: [UInt32], starts: [Int], values: [Int64], sampleType: ValueType) {
+        self.names = names
+        self.frames = frames
+        self.starts = starts
+        self.values = values
+        self.sampleType = sampleType
+    }
+
+    public var count: Int { values.count }
+
+    public func frames(of stack: Int) -> ArraySlice<UInt32> { frames[starts[stack]..<starts[stack + 1]] }
+
+    /// Sum of the stacks' values.
+    public var total: Int64 { values.reduce(0, &+) }
+
+    /// The folded text: one `root;caller;leaf VALUE` line per stack, sorted by stack. A `;` in a
+    /// frame name is written as `；` (U+FF1B, a look-alike) so that it cannot split the frame,
+    /// and line breaks and other control characters as U+FFFD, so that a name cannot split the
+    /// line; flamegraph.pl, inferno and speedscope read the result as it is.
+    public func text() -> [UInt8] {
+        let escaped = names.map(Self.escape)
+        var lines: [(key: [UInt8], value: Int64)] = []
+        lines.reserveCapacity(count)
+        for stack in 0..<count {
+            var key: [UInt8] = []
+            for (position, frame) in frames(of: stack).enumerated() {
+                if position > 0 { key.append(UInt8(ascii: ";")) }
+                key.append(contentsOf: escaped[Int(frame)])
+            }
+            lines.append((key, values[stack]))
+        }
+        lines.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        var out: [UInt8] = []
+        for line in lines {
+            out.append(contentsOf: line.key)
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: String(line.value).utf8)
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
+    }
+
+    static func escape(_ name: String) -> [UInt8] {
+        var out: [UInt8] = []
+        for scalar in name.unicodeScalars {
+            if scalar == ";" {
+                out.append(contentsOf: "\u{FF1B}".utf8)
+            } else if scalar.value < 0x20 || scalar.value == 0x7F {
+                out.append(contentsOf: "\u{FFFD}".utf8)
+            } else if ProfileText.isEscapedByte(scalar) {
+                out.append(UInt8(scalar.value - 0x10FF00))
+            } else {
+                out.append(contentsOf: String(scalar).utf8)
+            }
+        }
+        return out
+    }
+}
+
+/// Builds `FoldedStacks` from a profile: each sample's locations, leaf first in the profile,
+/// become frames root first, with inlined functions expanded (a location's lines are listed
+/// innermost first); identical stacks are merged; zero values are left out.
+public enum StackFolder {
+    public static func fold(_ profile: Profile, sampleIndex: Int, granularity: FrameTable.Granularity = .functions) -> FoldedStacks {
+        let table = FrameTable(profile: profile, granularity: granularity)
+        var interner = StackInterner()
+        let samples = profile.samples
+        let stride = samples.valueCount
+        var scratch: [UInt32] = []
+        for sample in 0..<samples.count {
+            let value = samples.values[sample * stride + sampleIndex]
+            if value == 0 { continue }
+            scratch.removeAll(keepingCapacity: true)
+            for location in samples.locations(of: sample).reversed() {
+                // Outermost line first: root to leaf within the location too.
+                scratch.append(contentsOf: table.frames(ofLocation: Int(location)).reversed())
+            }
+            if scratch.isEmpty { continue }
+            interner.add(scratch, value: value)
+        }
+        // Stacks whose values cancel out (delta profiles) show nothing.
+        var folded = FoldedStacks(names: table.names, frames: [], starts: [0], values: [], sampleType: profile.sampleTypes[sampleIndex])
+        folded.frames.reserveCapacity(interner.frames.count)
+        for stack in 0..<interner.values.count where interner.values[stack] != 0 {
+            folded.frames.append(contentsOf: interner.frames[interner.starts[stack]..<interner.starts[stack + 1]])
+            folded.starts.append(folded.frames.count)
+            folded.values.append(interner.values[stack])
+        }
+        return folded
+    }
+}
+
+/// A hash set of frame sequences with a value each: open addressing over flat storage, so
+/// that a million samples cost no allocation per sample.
+struct StackInterner {
+    var frames: [UInt32] = []
+    var starts: [Int] = [0]
+    var values: [Int64] = []
+    private var hashes: [UInt64] = []
+    private var slots = [Int32](repeating: -1, count: 1024)
+
+    mutating func add(_ stack: [UInt32], value: Int64) {
+        let hash = Self.hash(stack)
+        var slot = Int(hash & UInt64(slots.count - 1))
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 { break }
+            if hashes[entry] == hash && frames[starts[entry]..<starts[entry + 1]].elementsEqual(stack) {
+                values[entry] &+= value
+                return
+            }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        slots[slot] = Int32(values.count)
+        hashes.append(hash)
+        frames.append(contentsOf: stack)
+        starts.append(frames.count)
+        values.append(value)
+        if values.count * 2 > slots.count { grow() }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        for entry in 0..<values.count {
+            var slot = Int(hashes[entry] & UInt64(slots.count - 1))
+            while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = Int32(entry)
+        }
+    }
+
+    @inline(__always)
+    static func hash(_ stack: [UInt32]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for frame in stack {
+            hash = (hash ^ UInt64(frame)) &* 0x0000_0100_0000_01b3
+            hash ^= hash >> 29
+        }
+        return hash
+    }
+}

@@ -1,0 +1,102 @@
+import Pprof
+
+/// pprof's sample filters, with its semantics (FilterSamplesByName, FilterSamplesByTag):
+/// a location matches a pattern when one of its functions' names or file names, or its
+/// mapping's file, contains a match.
+public struct SampleFilters: Sendable {
+    /// Keep only samples with a matching frame.
+    public var focus: GoRegex?
+    /// Drop samples with a matching frame.
+    public var ignore: GoRegex?
+    /// Remove matching frames from stacks.
+    public var hide: GoRegex?
+    /// Keep only samples that carry the label `key` with a value matching one of `values`.
+    public var tagFocus: [(key: String, values: [GoRegex])] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && tagFocus.isEmpty }
+
+    /// Parses `KEY=REGEX[,REGEX...]`, as pprof's -tagfocus with a key.
+    public static func parseTagFocus(_ text: String) throws -> (key: String, values: [GoRegex]) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw FilterError("tag filter \"\(text)\" must be KEY=VALUE")
+        }
+        let key = String(text[..<equals])
+        let values = try text[text.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false).map {
+            try GoRegex(String($0))
+        }
+        return (key, values)
+    }
+
+    public struct FilterError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
+
+extension Profile {
+    /// The profile with `filters` applied: samples kept or dropped, frames hidden.
+    public func filtered(by filters: SampleFilters) -> Profile {
+        if filters.isEmpty { return self }
+        var result = self
+        let names = functions.map(FunctionNames.displayName)
+        func lineMatches(_ line: Line, _ regex: GoRegex) -> Bool {
+            let function = Int(line.functionIndex)
+            return regex.matches(names[function]) || regex.matches(functions[function].filename)
+        }
+        func mappingMatches(_ location: Location, _ regex: GoRegex) -> Bool {
+            location.mappingIndex >= 0 && regex.matches(mappings[Int(location.mappingIndex)].filename)
+        }
+        func locationMatches(_ location: Location, _ regex: GoRegex) -> Bool {
+            self.lines(of: location).contains { lineMatches($0, regex) } || mappingMatches(location, regex)
+        }
+
+        // Per location: nil = neither focused nor ignored, true = focused, false = ignored.
+        var verdict = [Bool?](repeating: nil, count: locations.count)
+        var hidden = [Bool](repeating: false, count: locations.count)
+        for (index, location) in locations.enumerated() {
+            if let ignore = filters.ignore, locationMatches(location, ignore) {
+                verdict[index] = false
+            } else if filters.focus.map({ locationMatches(location, $0) }) ?? true {
+                verdict[index] = true
+            }
+            if let hide = filters.hide, locationMatches(location, hide) {
+                let kept = mappingMatches(location, hide) ? [] : self.lines(of: location).filter { !lineMatches($0, hide) }
+                result.locations[index].lineStart = Int32(result.lines.count)
+                result.locations[index].lineCount = Int32(kept.count)
+                result.lines.append(contentsOf: kept)
+                if kept.isEmpty { hidden[index] = true }
+            }
+        }
+        let anyHidden = hidden.contains(true)
+        let samples = self.samples
+        var keep = [Bool](repeating: true, count: samples.count)
+        for sample in 0..<samples.count {
+            var focused = false
+            for location in samples.locations(of: sample) {
+                guard let value = verdict[Int(location)] else { continue }
+                if !value { focused = false; break }
+                focused = true
+            }
+            if focused && !filters.tagFocus.isEmpty {
+                let labels = samples.labels(of: sample)
+                focused = filters.tagFocus.allSatisfy { filter in
+                    labels.contains { label in
+                        label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) }
+                    }
+                }
+            }
+            keep[sample] = focused
+        }
+        var sampleIndex = -1
+        result.samples = samples.mapStacks { stack in
+            sampleIndex += 1
+            guard keep[sampleIndex] else { return nil }
+            guard anyHidden else { return stack }
+            let visible = stack.filter { !hidden[Int($0)] }
+            return visible.isEmpty ? nil : ArraySlice(visible)
+        }
+        return result
+    }
+}
