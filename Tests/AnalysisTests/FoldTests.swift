@@ -1,0 +1,116 @@
+@testable import Analysis
+import Foundation
+import Pprof
+import Testing
+
+/// `proflens fold` must agree with `go tool pprof -traces`: the reference traces are parsed
+/// here independently (stack text and printed value), summed per stack, and compared with the
+/// folded stacks. pprof prints values rounded to two decimals in a readable unit, so each
+/// trace allows half a unit of its last digit.
+@Suite struct FoldTests {
+    struct ReferenceStack {
+        var value: Double = 0
+        var tolerance: Double = 0
+    }
+
+    /// Parses "1.28s", "10ms", "2.50MB", "190" into the sample unit, with its rounding error.
+    static func parseValue(_ text: String) -> (Double, Double)? {
+        let units: [(String, Double)] = [
+            ("hrs", 3600e9), ("ms", 1e6), ("us", 1e3), ("ns", 1), ("s", 1e9),
+            ("kB", 1024), ("MB", 1_048_576), ("GB", 1_073_741_824), ("TB", 1_099_511_627_776), ("B", 1),
+        ]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            guard let number = Double(text.dropLast(suffix.count)) else { continue }
+            return (number * factor, 0.005 * factor)
+        }
+        guard let number = Double(text) else { return nil }
+        return (number, 0)
+    }
+
+    /// Values parsed in base units (ns, B) scaled to the sample unit.
+    static func referenceStacks(_ text: String, unit: String) -> [String: ReferenceStack]? {
+        let time = Measurement.scale(1, from: unit, to: "nanoseconds")
+        let factor = time.1 == "ns" ? time.0 : 1
+        var stacks: [String: ReferenceStack] = [:]
+        var frames: [String] = []
+        var current: (Double, Double)?
+        func finish() {
+            if let (value, tolerance) = current, !frames.isEmpty {
+                let key = frames.reversed().joined(separator: ";")
+                stacks[key, default: ReferenceStack()].value += value / factor
+                stacks[key, default: ReferenceStack()].tolerance += tolerance / factor
+            }
+            frames = []
+            current = nil
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("-----------+") { finish(); continue }
+            let scalars = Array(line.unicodeScalars)
+            guard scalars.count > 13, String(String.UnicodeScalarView(scalars[10..<13])) == "   " else { continue }
+            let valueText = String(String.UnicodeScalarView(scalars[0..<10])).trimmingSpaces
+            var name = String(String.UnicodeScalarView(scalars[13...]))
+            if name.hasSuffix(" (inline)") { name.removeLast(" (inline)".count) }
+            if !valueText.isEmpty {
+                guard let parsed = parseValue(valueText) else { return nil }
+                current = parsed
+            }
+            frames.append(name)
+        }
+        return stacks
+    }
+
+    static func completeReferenceTraces() -> [String] {
+        guard let corpus = Paths.corpusIfPresent() else { return [] }
+        let summary = (try? String(contentsOf: corpus.appendingPathComponent("expected/SUMMARY.tsv"), encoding: .utf8)) ?? ""
+        return summary.split(separator: "\n").dropFirst().compactMap { row in
+            let columns = row.split(separator: "\t", omittingEmptySubsequences: false)
+            guard columns.count >= 6, columns[1] == "ok", columns[4] == columns[5] else { return nil }
+            // Names with line breaks cannot be parsed from the text.
+            if columns[0] == "pyroscope-invalid-utf8.pb.gz" { return nil }
+            return String(columns[0])
+        }
+    }
+
+    @Test(arguments: completeReferenceTraces())
+    func foldedValuesAgreeWithGoToolPprofTraces(_ file: String) throws {
+        let corpus = Paths.corpus
+        let text = try String(contentsOf: corpus.appendingPathComponent("expected/\(file).traces.txt"), encoding: .utf8)
+        let profile = try ProfileReader().read(path: corpus.appendingPathComponent("profiles/\(file)").path).applyingDropFrames()
+        let index = try SampleTypeSelection.index(nil, in: profile)
+        let reference = try #require(Self.referenceStacks(text, unit: profile.sampleTypes[index].unit))
+        let folded = StackFolder.fold(profile, sampleIndex: index)
+        var ours: [String: Int64] = [:]
+        for stack in 0..<folded.count {
+            ours[folded.frames(of: stack).map { folded.names[Int($0)] }.joined(separator: ";"), default: 0] += folded.values[stack]
+        }
+        let nonZeroReference = reference.filter { abs($0.value.value) > $0.value.tolerance }
+        #expect(Set(ours.keys).isSuperset(of: nonZeroReference.keys), "\(file): stacks pprof shows are missing")
+        for (stack, value) in ours {
+            let expected = try #require(reference[stack], "\(file): stack not in pprof's traces: \(stack)")
+            #expect(abs(Double(value) - expected.value) <= expected.tolerance + 1e-6 * abs(expected.value),
+                    "\(file): \(stack): proflens \(value), pprof \(expected.value)")
+        }
+    }
+
+    @Test func mergesIdenticalStacksAndSortsLines() {
+        var builder = ProfileBuilder(sampleTypes: [("samples", "count")])
+        let main = builder.location(["main.main"])
+        let b = builder.location(["b"])
+        let a = builder.location(["a;weird", "a.outer"])  // inlined: a;weird inside a.outer
+        builder.sample([b, main], [2])
+        builder.sample([a, main], [5])
+        builder.sample([b, main], [3])
+        builder.sample([main], [0])  // zero values are left out
+        let text = String(decoding: StackFolder.fold(builder.profile, sampleIndex: 0).text(), as: UTF8.self)
+        #expect(text == "main.main;a.outer;a\u{FF1B}weird 5\nmain.main;b 5\n")
+    }
+
+    @Test func linesGranularityNamesFunctionAndLine() {
+        var builder = ProfileBuilder(sampleTypes: [("samples", "count")])
+        let location = builder.location(["main.work"])
+        builder.profile.lines[Int(builder.profile.locations[Int(location)].lineStart)].line = 42
+        builder.sample([location], [1])
+        let folded = StackFolder.fold(builder.profile, sampleIndex: 0, granularity: .lines)
+        #expect(String(decoding: folded.text(), as: UTF8.self) == "main.work:42 1\n")
+    }
+}
