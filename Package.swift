@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "proflens", targets: ["proflens"]),
         .library(name: "Pprof", targets: ["Pprof"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "FlameGraph", targets: ["FlameGraph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,11 +20,13 @@ let package = Package(
         .target(name: "Pprof", dependencies: ["CZlib"]),
         // What is computed from a profile: top tables, reports.
         .target(name: "Analysis", dependencies: ["Pprof"]),
+        // Flame graphs: layout, palettes, SVG with its embedded script.
+        .target(name: "FlameGraph", dependencies: ["Analysis"]),
         // The command-line tool: a thin layer over the libraries.
         .executableTarget(
             name: "proflens",
             dependencies: [
-                "Analysis", "Pprof",
+                "Analysis", "FlameGraph", "Pprof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,6 +34,7 @@ let package = Package(
         .executableTarget(name: "ProfileGenerator"),
         .testTarget(name: "PprofTests", dependencies: ["Pprof"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof"]),
+        .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof"]),
         .testTarget(name: "CLITests", dependencies: ["proflens"]),
     ]
 )

@@ -1,0 +1,32 @@
+import Analysis
+
+/// Folded stacks in, SVG out: the layout at the requested minimum width, made coarser when a
+/// graph would have more frames than keep the file small (the subtitle says how many were
+/// left out and at what width).
+public enum FlameGraph {
+    public static func svg(_ stacks: FoldedStacks, base: FoldedStacks? = nil,
+                           layout layoutOptions: FlameLayout.Options = .init(),
+                           svg svgOptions: FlameGraphSVG.Options = .init()) -> [UInt8] {
+        var layoutOptions = layoutOptions
+        var svgOptions = svgOptions
+        let graphWidth = Double(svgOptions.width) - 2 * FlameGraphSVG.xpad
+        let unpruned = FlameLayout(stacks: stacks, base: base, options: withMinValue(layoutOptions, 0))
+        let total = Double(max(FlameGraphSVG.widthTotal(unpruned), 1))
+        layoutOptions.minValue = Int64((svgOptions.minWidth * total / graphWidth).rounded(.up))
+        var layout = FlameLayout(stacks: stacks, base: base, options: layoutOptions)
+        if layout.frames.count > svgOptions.maxFrames {
+            var widths = layout.frames.map { FlameGraphSVG.widthOf($0, layout) }
+            widths.sort(by: >)
+            layoutOptions.minValue = widths[svgOptions.maxFrames] + 1
+            layout = FlameLayout(stacks: stacks, base: base, options: layoutOptions)
+            svgOptions.minWidth = Double(layoutOptions.minValue) * graphWidth / total
+        }
+        return FlameGraphSVG.render(layout, options: svgOptions)
+    }
+
+    private static func withMinValue(_ options: FlameLayout.Options, _ minValue: Int64) -> FlameLayout.Options {
+        var options = options
+        options.minValue = minValue
+        return options
+    }
+}

@@ -1,0 +1,187 @@
+import Analysis
+
+/// Writes a flame graph as one self-contained SVG document: every frame a rectangle with its
+/// name and a <title> tooltip, plus the embedded script for zoom and search. The only place
+/// that builds markup; every profile string goes through `Markup.escape`.
+public struct FlameGraphSVG {
+    public struct Options: Sendable {
+        public var title = "Flame Graph"
+        public var subtitle = ""
+        /// Image width in pixels.
+        public var width = 1200
+        public var frameHeight = 16
+        public var fontSize = 12.0
+        /// Frames narrower than this many pixels are left out.
+        public var minWidth = 0.1
+        /// Icicle graph: the root at the top.
+        public var inverted = false
+        public var palette = Palette.hot
+        public var dark = false
+        /// Sample unit of the values, for tooltips ("nanoseconds", "bytes", "count").
+        public var unit = ""
+        /// Differential colouring (red grew, blue shrank).
+        public var differential = false
+        public var colorblindDiff = false
+        /// Frames to mark, by name, with the legend entry each belongs to.
+        public var highlights: [String: String] = [:]
+        /// Keeps the file small: past this many frames the narrowest are left out.
+        public var maxFrames = 16_000
+        public init() {}
+    }
+
+    static let fontWidth = 0.59
+    static let xpad = 10.0
+
+    public static func render(_ layout: FlameLayout, options: Options) -> [UInt8] {
+        var out = SVGBuffer()
+        let graphWidth = Double(options.width) - 2 * xpad
+        let total = max(layout.total, options.differential ? 0 : 0)
+        let denominator = Double(max(widthTotal(layout), 1))
+        let scale = graphWidth / denominator
+        let legendRows = options.highlights.isEmpty ? 0 : 1
+        let titleArea = options.fontSize * 5 + Double(legendRows) * options.fontSize * 1.6
+        let bottomArea = options.fontSize * 2 + 10
+        let depthCount = Int(layout.maxDepth) + 1
+        let height = Int((titleArea + bottomArea + Double(depthCount * options.frameHeight)).rounded(.up))
+        let background = options.dark ? "#1d1f21" : "#ffffff"
+        let foreground = options.dark ? "#e8e8e8" : "#000000"
+
+        out.line(#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>"#)
+        out.line(#"<svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="\#(options.width)" height="\#(height)" viewBox="0 0 \#(options.width) \#(height)" data-width="\#(Markup.number(graphWidth))" data-xpad="\#(Markup.number(xpad))" data-font="\#(Markup.number(options.fontSize))" data-fontw="\#(fontWidth)" data-minw="\#(Markup.number(options.minWidth))" data-total="\#(widthTotal(layout))">"#)
+        out.line("<style>")
+        out.line("text { font-family: Verdana, sans-serif; font-size: \(Markup.number(options.fontSize))px; fill: \(foreground); }")
+        out.line("#title { font-size: \(Markup.number(options.fontSize + 5))px; text-anchor: middle; }")
+        out.line("#subtitle { text-anchor: middle; fill: \(options.dark ? "#a0a0a0" : "#555555"); }")
+        out.line("#frames text { pointer-events: none; fill: #000000; }")
+        out.line("#frames g:hover rect { stroke: \(options.dark ? "#ffffff" : "#000000"); stroke-width: 0.5; cursor: pointer; }")
+        out.line("#frames g.match rect { fill: rgb(230,0,230) !important; }")
+        out.line("#frames g.parent { opacity: 0.5; }")
+        out.line("#frames g.hl rect { stroke: #000000; stroke-width: 1.5; }")
+        out.line(".hide { display: none; }")
+        out.line("#search, #unzoom { cursor: pointer; }")
+        out.line("#search.active { fill: rgb(230,0,230); }")
+        out.line("</style>")
+        out.line("<script type=\"text/ecmascript\"><![CDATA[")
+        out.line(FlameScript.source)
+        out.line("]]></script>")
+        out.line("<rect x=\"0\" y=\"0\" width=\"\(options.width)\" height=\"\(height)\" fill=\"\(background)\"/>")
+        let center = Double(options.width) / 2
+        out.line("<text id=\"title\" x=\"\(Markup.number(center))\" y=\"\(Markup.number(options.fontSize * 2))\">\(Markup.escape(options.title))</text>")
+        var subtitle = options.subtitle
+        if layout.omitted > 0 {
+            subtitle += (subtitle.isEmpty ? "" : " · ") + "\(layout.omitted) frames narrower than \(Markup.number(options.minWidth)) px left out"
+        }
+        if layout.negativeStacks > 0 {
+            subtitle += (subtitle.isEmpty ? "" : " · ") + "\(layout.negativeStacks) stacks with negative values left out"
+        }
+        out.line("<text id=\"subtitle\" x=\"\(Markup.number(center))\" y=\"\(Markup.number(options.fontSize * 3.6))\">\(Markup.escape(subtitle))</text>")
+        out.line("<text id=\"unzoom\" class=\"hide\" x=\"\(Markup.number(xpad))\" y=\"\(Markup.number(options.fontSize * 2))\">Reset Zoom</text>")
+        out.line("<text id=\"search\" x=\"\(Markup.number(Double(options.width) - xpad - 100))\" y=\"\(Markup.number(options.fontSize * 2))\">Search</text>")
+        out.line("<text id=\"matched\" x=\"\(Markup.number(Double(options.width) - xpad - 160))\" y=\"\(height - 8)\"> </text>")
+        out.line("<text id=\"details\" x=\"\(Markup.number(xpad))\" y=\"\(height - 8)\"> </text>")
+        if !options.highlights.isEmpty {
+            var x = xpad
+            let y = options.fontSize * 5
+            for entry in Set(options.highlights.values).sorted() {
+                out.line("<g class=\"legend\"><rect x=\"\(Markup.number(x))\" y=\"\(Markup.number(y - options.fontSize))\" width=\"\(Markup.number(options.fontSize))\" height=\"\(Markup.number(options.fontSize))\" fill=\"\(highlightColor(entry).css)\" stroke=\"#000000\"/><text x=\"\(Markup.number(x + options.fontSize + 4))\" y=\"\(Markup.number(y - 1))\">\(Markup.escape(entry))</text></g>")
+                x += options.fontSize + 12 + Double(entry.count) * options.fontSize * fontWidth
+            }
+        }
+
+        out.line("<g id=\"frames\">")
+        let totalValue = layout.total
+        for frame in layout.frames {
+            let name = frame.name < 0 ? "all" : layout.names[Int(frame.name)]
+            let start = Double(frame.start) * scale
+            let width = Double(widthOf(frame, layout)) * scale
+            let x = xpad + start
+            let y: Double
+            if options.inverted {
+                y = titleArea + Double(Int(frame.depth) * options.frameHeight)
+            } else {
+                y = Double(height) - bottomArea - Double((Int(frame.depth) + 1) * options.frameHeight)
+            }
+            let fill: Palette.RGB
+            if let entry = options.highlights[name] {
+                fill = highlightColor(entry)
+            } else if options.differential {
+                fill = Palette.diffColor(base: frame.baseValue, new: frame.value, colorblind: options.colorblindDiff)
+            } else if frame.name < 0 {
+                fill = options.dark ? Palette.RGB(r: 120, g: 120, b: 120) : Palette.RGB(r: 200, g: 200, b: 200)
+            } else {
+                fill = options.palette.color(for: name)
+            }
+            let escapedName = Markup.escape(name)
+            let tooltip = options.differential
+                ? diffTooltip(frame, layout: layout, unit: options.unit)
+                : "\(formatValue(frame.value, unit: options.unit)), \(percent(frame.value, of: totalValue))"
+            let label = fittedLabel(escapedNameSource: name, width: width, fontSize: options.fontSize)
+            var attributes = "data-s=\"\(frame.start)\" data-v=\"\(widthOf(frame, layout))\" data-d=\"\(frame.depth)\""
+            if options.differential { attributes += " data-b=\"\(frame.baseValue)\" data-n=\"\(frame.value)\"" }
+            let classes = options.highlights[name] != nil ? " class=\"hl\"" : ""
+            out.line("<g\(classes) \(attributes)><title>\(escapedName)\n\(Markup.escape(tooltip))</title><rect x=\"\(Markup.number(x))\" y=\"\(Markup.number(y))\" width=\"\(Markup.number(width))\" height=\"\(options.frameHeight - 1)\" fill=\"\(fill.css)\" rx=\"2\" ry=\"2\"/><text x=\"\(Markup.number(x + 3))\" y=\"\(Markup.number(y + Double(options.frameHeight) - 4.5))\">\(Markup.escape(label))</text></g>")
+        }
+        out.line("</g>")
+        out.line("</svg>")
+        _ = total
+        return out.bytes
+    }
+
+    /// The x-axis total: new values, or as the layout's width rule says.
+    static func widthTotal(_ layout: FlameLayout) -> Int64 {
+        layout.frames.first.map { widthOf($0, layout) } ?? 0
+    }
+
+    static func widthOf(_ frame: FlameLayout.Frame, _ layout: FlameLayout) -> Int64 {
+        switch layout.widthBy {
+        case .new: return frame.value
+        case .base: return frame.baseValue
+        case .max: return max(frame.value, frame.baseValue)
+        }
+    }
+
+    /// The name cut to the frame's width, ending in ".." when cut; empty when too narrow.
+    static func fittedLabel(escapedNameSource name: String, width: Double, fontSize: Double) -> String {
+        let fit = Int(((width - 3) / (fontSize * fontWidth)).rounded(.down))
+        if fit < 3 { return "" }
+        let scalars = name.unicodeScalars
+        if scalars.count <= fit { return name }
+        return String(String.UnicodeScalarView(scalars.prefix(fit - 2))) + ".."
+    }
+
+    static func formatValue(_ value: Int64, unit: String) -> String {
+        let text = Measurement.label(value, unit: unit)
+        switch unit.lowercased() {
+        case "count", "": return "\(text) samples"
+        case "nanoseconds", "microseconds", "milliseconds", "seconds", "bytes": return text
+        default: return Measurement.scale(1, from: unit, to: "auto").1.isEmpty ? "\(text) \(unit)" : text
+        }
+    }
+
+    static func percent(_ value: Int64, of total: Int64) -> String {
+        guard total != 0 else { return "0%" }
+        return Markup.number(Double(value) / Double(total) * 100) + "%"
+    }
+
+    static func diffTooltip(_ frame: FlameLayout.Frame, layout: FlameLayout, unit: String) -> String {
+        let delta = frame.value - frame.baseValue
+        let sign = delta > 0 ? "+" : ""
+        let relative = frame.baseValue != 0 ? sign + Markup.number(Double(delta) / Double(frame.baseValue) * 100) + "%" : (delta == 0 ? "0%" : "new")
+        let ofTotal = sign + percent(delta, of: max(layout.total, layout.baseTotal))
+        return "base \(formatValue(frame.baseValue, unit: unit)), new \(formatValue(frame.value, unit: unit)), delta \(sign)\(formatValue(delta, unit: unit)) (\(relative) of the frame, \(ofTotal) of the total)"
+    }
+
+    static func highlightColor(_ entry: String) -> Palette.RGB {
+        let (a, b, _) = Palette.hashFractions(entry)
+        return Palette.RGB(r: 40 + Int(60 * a), g: 140 + Int(80 * b), b: 235)
+    }
+}
+
+/// Output lines collected as bytes.
+struct SVGBuffer {
+    var bytes: [UInt8] = []
+    mutating func line(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+}

@@ -1,0 +1,42 @@
+import Pprof
+
+/// Escaping for SVG (XML) text and attribute values. Profile strings are untrusted: every
+/// one that reaches the document goes through here, so a frame named
+/// `</text><script>alert(1)</script>` stays text.
+enum Markup {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\t", "\n", "\r": out += " "
+            default:
+                // XML 1.0 forbids most control characters and U+FFFE/U+FFFF; bytes that were
+                // not UTF-8 in the profile have no character either.
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF || ProfileText.isEscapedByte(scalar) {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A coordinate with two decimals at most, the same text on every machine.
+    static func number(_ value: Double) -> String {
+        let hundredths = Int64((value * 100).rounded())
+        let sign = hundredths < 0 ? "-" : ""
+        let magnitude = abs(hundredths)
+        let whole = magnitude / 100
+        let fraction = magnitude % 100
+        if fraction == 0 { return "\(sign)\(whole)" }
+        if fraction % 10 == 0 { return "\(sign)\(whole).\(fraction / 10)" }
+        return "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}

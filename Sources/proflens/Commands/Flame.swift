@@ -1,0 +1,79 @@
+import Analysis
+import ArgumentParser
+import FlameGraph
+import Pprof
+
+/// `proflens flame FILE -o out.svg`: an interactive SVG flame graph.
+struct Flame: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write an interactive SVG flame graph (click to zoom, Ctrl-F or / to search).")
+
+    @Argument(help: "A pprof profile (gzip-compressed or raw protobuf).")
+    var file: String
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var filterOptions: FilterOptions
+
+    @Option(name: .customLong("sample-index"), help: "Sample type to draw, by name or number.")
+    var sampleIndex: String?
+
+    @Flag(help: "One frame per source line (function:line) instead of per function.")
+    var lines = false
+
+    @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
+    var output: String = "-"
+
+    @Option(help: "Title at the top of the graph.")
+    var title: String?
+
+    @Option(help: "Image width in pixels.")
+    var width: Int = 1200
+
+    @Option(name: .customLong("min-width"), help: "Leave out frames narrower than this many pixels.")
+    var minWidth: Double = 0.1
+
+    @Flag(help: "Icicle graph: the root at the top.")
+    var inverted = false
+
+    @Flag(help: "Merge stacks from the leaf: who calls the hot functions.")
+    var reverse = false
+
+    @Option(help: "Sibling order: name (stable between graphs) or size.")
+    var sort: FlameLayout.SiblingOrder = .name
+
+    @Option(help: "Colours: hot, package (runtime / sync / standard library / your code) or colorblind.")
+    var palette: Palette = .hot
+
+    @Flag(help: "Dark background.")
+    var dark = false
+
+    func validate() throws {
+        if width < 100 || width > 100_000 { throw ValidationError("--width must be between 100 and 100000") }
+        if !(minWidth >= 0) { throw ValidationError("--min-width must be 0 or more") }
+    }
+
+    func run() throws {
+        let loaded = try Loading.profile(file, input).applyingDropFrames()
+        let index = try Loading.sampleIndex(sampleIndex, profile: loaded, file: file)
+        let profile = loaded.filtered(by: try filterOptions.filters())
+        let stacks = StackFolder.fold(profile, sampleIndex: index, granularity: lines ? .lines : .functions)
+
+        var layoutOptions = FlameLayout.Options()
+        layoutOptions.order = sort
+        layoutOptions.reverse = reverse
+        var svgOptions = FlameGraphSVG.Options()
+        let sampleType = profile.sampleTypes[index]
+        svgOptions.title = title ?? (reverse ? "Reverse Flame Graph" : inverted ? "Icicle Graph" : "Flame Graph")
+        svgOptions.subtitle = "\(file) · \(ProfileKind.of(profile).title) · \(sampleType.type) · total \(Measurement.label(stacks.total, unit: sampleType.unit))"
+        svgOptions.width = width
+        svgOptions.minWidth = minWidth
+        svgOptions.inverted = inverted
+        svgOptions.palette = palette
+        svgOptions.dark = dark
+        svgOptions.unit = sampleType.unit
+        try Output.write(FlameGraph.svg(stacks, layout: layoutOptions, svg: svgOptions), to: output)
+    }
+}
+
+extension FlameLayout.SiblingOrder: ExpressibleByArgument {}
+extension Palette: ExpressibleByArgument {}
