@@ -1,0 +1,3 @@
+module proflens/samples
+
+go 1.19
