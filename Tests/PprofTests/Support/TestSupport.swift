@@ -117,7 +117,7 @@ func gzipWithTool(_ bytes: [UInt8], level: Int = 6) throws -> [UInt8] {
     let input = directory.url.appendingPathComponent("input")
     let output = directory.url.appendingPathComponent("output.gz")
     try Data(bytes).write(to: input)
-    FileManager.default.createFile(atPath: output.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/gzip")
     process.arguments = ["-c", "-n", "-\(level)", input.path]
@@ -184,8 +184,10 @@ struct TemporaryDirectory: ~Copyable {
 // MARK: The real corpus
 
 enum Corpus {
-    /// <package>/../shared/corpus, found from this file's path.
-    static let directory: URL = URL(fileURLWithPath: #filePath)
+    /// <package>/../shared/corpus, found from this file's path (PPROF_TESTS_CORPUS overrides it,
+    /// e.g. to check the "corpus not found" path).
+    static let directory: URL = ProcessInfo.processInfo.environment["PPROF_TESTS_CORPUS"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // <package>/Tests/PprofTests/Support
         .deletingLastPathComponent()  // <package>/Tests/PprofTests
         .deletingLastPathComponent()  // <package>/Tests
@@ -196,13 +198,15 @@ enum Corpus {
     static var profiles: URL { directory.appendingPathComponent("profiles") }
 
     /// The corpus file names, or nil (after printing a notice) when the corpus is absent.
-    static func files() -> [String]? {
+    static func files() -> [String]? { listing }
+
+    private static let listing: [String]? = {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: profiles.path), !names.isEmpty else {
             print("corpus not found at \(profiles.path), skipping")
             return nil
         }
         return names.filter { !$0.hasPrefix(".") }.sorted()
-    }
+    }()
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: profiles.appendingPathComponent(name)))
@@ -215,4 +219,19 @@ enum Corpus {
     }
 
     static let rejected = "pyroscope-dotnet-funcid0-notgzipped.pb.gz"
+}
+
+// MARK: Address-space limit (for exit tests)
+
+/// Caps this process's address space at what it maps now plus `headroom` bytes.
+func limitAddressSpace(headroom: Int) {
+    let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
+    let pages = Int(statm.split(separator: " ").first ?? "") ?? 0
+    let mapped = pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    var limit = rlimit(rlim_cur: rlim_t(mapped + headroom), rlim_max: rlim_t(mapped + headroom))
+    #if canImport(Glibc)
+    precondition(setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, "setrlimit")
+    #else
+    precondition(setrlimit(RLIMIT_AS, &limit) == 0, "setrlimit")
+    #endif
 }
