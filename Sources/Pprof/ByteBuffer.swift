@@ -25,12 +25,18 @@ public final class ByteBuffer: @unchecked Sendable {
     /// Doubles the capacity, never beyond `limit + 1` bytes (one past the limit, so that going
     /// over it is noticed rather than silently cut).
     func grow(limit: Int) {
-        let newCapacity = min(max(capacity * 2, 1 << 16), limit + 1)
+        let newCapacity = min(max(capacity * 2, 1 << 16), Self.onePast(limit))
         let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newStorage.update(from: storage, count: count)
         storage.deallocate()
         storage = newStorage
         capacity = newCapacity
+    }
+
+    /// `limit + 1`, saturating at Int.max (a limit of Int.max means "no limit").
+    static func onePast(_ limit: Int) -> Int {
+        let (next, overflow) = limit.addingReportingOverflow(1)
+        return overflow ? Int.max : next
     }
 
     /// Reserves room for `additional` more bytes.

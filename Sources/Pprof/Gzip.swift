@@ -18,7 +18,7 @@ public enum Gzip {
         guard let input = data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count > 0 else {
             throw DecodeError.gzip("gzip: empty input")
         }
-        let output = ByteBuffer(capacity: min(capacityHint(data), maxInflatedSize + 1))
+        let output = ByteBuffer(capacity: min(capacityHint(data), ByteBuffer.onePast(maxInflatedSize)))
 
         var stream = z_stream()
         guard proflens_inflateInit2(&stream, 15 + 16) == Z_OK else {
@@ -84,12 +84,15 @@ public enum Gzip {
         return output
     }
 
-    /// The last member's ISIZE field (the inflated size modulo 2^32): a good first capacity.
+    /// A first capacity: the last member's ISIZE field (the inflated size modulo 2^32), but
+    /// never more than a generous multiple of the input, because the trailer is untrusted (a
+    /// forged or truncated file could otherwise reserve gigabytes before inflating a byte).
     private static func capacityHint(_ data: UnsafeRawBufferPointer) -> Int {
+        let bound = data.count.multipliedReportingOverflow(by: 16).partialValue + (1 << 20)
         guard data.count >= 18 else { return 1 << 16 }
         let n = data.count
         let size = Int(data[n - 4]) | Int(data[n - 3]) << 8 | Int(data[n - 2]) << 16 | Int(data[n - 1]) << 24
-        return max(size + 64, 1 << 16)
+        return max(min(size + 64, bound), 1 << 16)
     }
 
     private static func message(_ stream: z_stream) -> String {

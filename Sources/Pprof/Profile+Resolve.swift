@@ -123,7 +123,8 @@ extension RawProfile {
                 key: try string(raw.key, "label.key", raw.offset),
                 str: try string(raw.str, "label.str", raw.offset),
                 num: raw.num,
-                numUnit: try string(raw.numUnit, "label.num_unit", raw.offset),
+                // pprof reads num_unit only for numeric labels (str == 0).
+                numUnit: raw.str == 0 ? try string(raw.numUnit, "label.num_unit", raw.offset) : "",
                 isString: raw.str != 0)
         }
         profile.samples = table

@@ -6,12 +6,20 @@ public enum ProfileText {
     static let escapeBase: UInt32 = 0x10FF00
 
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        if let valid = String(validating: bytes, as: UTF8.self) { return valid }
+        // Fast path: valid UTF-8 without any character of the escape range (which real
+        // text could contain, and which must then be escaped byte by byte too).
+        if let valid = String(validating: bytes, as: UTF8.self), !bytes.contains(0xF4) || !containsEscapeRange(valid) {
+            return valid
+        }
         var scalars = String.UnicodeScalarView()
         var index = 0
         while index < bytes.count {
             let length = validSequenceLength(bytes, at: index)
-            if length > 0 {
+            if length == 4 && bytes[index] == 0xF4 && bytes[index + 1] == 0x8F && bytes[index + 2] >= 0xBC {
+                // A real U+10FF00...U+10FFFF: kept as its four bytes, so it round-trips.
+                for offset in 0..<4 { scalars.append(Unicode.Scalar(escapeBase + UInt32(bytes[index + offset]))!) }
+                index += 4
+            } else if length > 0 {
                 var decoder = UTF8()
                 var iterator = bytes[index..<index + length].makeIterator()
                 if case .scalarValue(let scalar) = decoder.decode(&iterator) { scalars.append(scalar) }
@@ -22,6 +30,10 @@ public enum ProfileText {
             }
         }
         return String(scalars)
+    }
+
+    private static func containsEscapeRange(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: isEscapedByte)
     }
 
     /// The original bytes of a decoded profile string.

@@ -70,17 +70,16 @@ private let twoStrings = P.strings(["", "a"])
         _ = try decode(test.fields(1))
     }
 
-    @Test func stringLabelWithOutOfRangeNumUnitIsAcceptedByPprof() {
+    @Test func stringLabelWithOutOfRangeNumUnitIsAcceptedByPprof() throws {
         // pprof resolves num_unit only for numeric labels (str == 0): a string label with a
         // garbage num_unit is read by `go tool pprof` (checked with Go 1.19.8's pprof: it prints
-        // the label k:[v]). proflens resolves num_unit for every label and rejects the file.
+        // the label k:[v]), and so is it by proflens.
         let fields: [PB] = [
             P.sampleType(1, 1), P.sample([], [5], labels: [P.label(key: 1, str: 2, unit: 99)]),
         ] + P.strings(["", "k", "v"])
-        withKnownIssue("proflens resolves Label.num_unit even for string labels; pprof ignores it there") {
-            let profile = try decode(fields)
-            #expect(Array(profile.samples.labels(of: 0)) == [Label(key: "k", str: "v", num: 0, numUnit: "", isString: true)])
-        }
+        let profile = try decode(fields)
+        #expect(Array(profile.samples.labels(of: 0)) == [Label(key: "k", str: "v", num: 0, numUnit: "", isString: true)])
+        
     }
 
     // MARK: Samples and sample types
