@@ -63,10 +63,7 @@ public struct CallGraph: Sendable {
     /// if every sample that crosses it does so inline; edges lighter than `edgeCutoff` are
     /// trimmed first, as pprof trims them (-edgefraction).
     public func inlineLabels(profile: Profile, kept: [Bool], edgeCutoff: Int64) -> [String] {
-        var edges = EdgeTable(kept: kept)
-        forEachCallEdge(profile: profile, kept: kept) { caller, callee, inline, weight in
-            edges.add(caller: caller, callee: callee, inline: inline, weight: weight)
-        }
+        let edges = callEdges(profile: profile, kept: kept)
         // Per frame: bit 1 = has an inline in-edge, bit 2 = has a non-inline in-edge.
         var kinds = [UInt8](repeating: 0, count: frames.count)
         edges.forEach { _, callee, alwaysInline, weight in
@@ -82,95 +79,131 @@ public struct CallGraph: Sendable {
         }
     }
 
-    /// Calls `body(caller, callee, inline, weight)` for each distinct caller→callee edge of each
-    /// sample, walking from the root, skipping frames that are not kept (pprof's residual
-    /// edges) and self-calls.
-    private func forEachCallEdge(profile: Profile, kept: [Bool], _ body: (Int, Int, Bool, Int64) -> Void) {
-        let samples = profile.samples
-        let valueStride = samples.valueCount
+    /// The caller→callee edges between kept frames, as pprof's graph builds them: walking
+    /// each sample from the root, skipping frames that are not kept (its residual edges) and
+    /// self-calls, and counting an edge once per sample.
+    private func callEdges(profile: Profile, kept: [Bool]) -> EdgeTable {
+        // Per location, its kept frames from the outermost line in, each with whether it sits
+        // inside the location (an inlined call) rather than at its outermost line.
+        var keptStarts = [Int32](repeating: 0, count: profile.locations.count + 1)
+        var keptFrames: [UInt32] = []
+        var keptInline: [Bool] = []
+        for location in 0..<profile.locations.count {
+            let locationFrames = frames.frames(ofLocation: location)
+            let outermost = locationFrames.endIndex - 1
+            for slot in stride(from: outermost, through: locationFrames.startIndex, by: -1) where kept[Int(locationFrames[slot])] {
+                keptFrames.append(locationFrames[slot])
+                keptInline.append(slot != outermost)
+            }
+            keptStarts[location + 1] = Int32(keptFrames.count)
+        }
+        var edges = EdgeTable()
         var seenInSample = [Int32](repeating: -1, count: frames.count)
         var sampleEdges: [UInt64] = []
-        for sample in 0..<samples.count {
-            let weight = samples.values[sample * valueStride + sampleIndex]
-            if weight == 0 { continue }
-            let locations = samples.locations(of: sample)
-            var caller = -1
-            sampleEdges.removeAll(keepingCapacity: true)
-            let stamp = Int32(truncatingIfNeeded: sample)
-            for location in locations.reversed() {
-                let locationFrames = frames.frames(ofLocation: Int(location))
-                let outermost = locationFrames.endIndex - 1
-                for slot in stride(from: outermost, through: locationFrames.startIndex, by: -1) {
-                    let callee = Int(locationFrames[slot])
-                    guard kept[callee] else { continue }
-                    if caller >= 0 && caller != callee {
-                        let key = UInt64(caller) << 32 | UInt64(callee)
-                        // An edge already crossed in this sample is not counted again.
-                        let repeated = seenInSample[callee] == stamp && sampleEdges.contains(key)
-                        if !repeated {
-                            sampleEdges.append(key)
-                            body(caller, callee, slot != outermost, weight)
+        let samples = profile.samples
+        let valueStride = samples.valueCount
+        samples.values.withUnsafeBufferPointer { values in
+        samples.locationIndices.withUnsafeBufferPointer { locationIndices in
+        samples.locationStarts.withUnsafeBufferPointer { locationStarts in
+        keptStarts.withUnsafeBufferPointer { keptStarts in
+        keptFrames.withUnsafeBufferPointer { keptFrames in
+        keptInline.withUnsafeBufferPointer { keptInline in
+        seenInSample.withUnsafeMutableBufferPointer { seenInSample in
+            for sample in 0..<samples.count {
+                let weight = values[sample * valueStride + sampleIndex]
+                if weight == 0 { continue }
+                var caller = -1
+                sampleEdges.removeAll(keepingCapacity: true)
+                let stamp = Int32(truncatingIfNeeded: sample)
+                var position = locationStarts[sample + 1] - 1
+                let first = locationStarts[sample]
+                while position >= first {
+                    let location = Int(locationIndices[position])
+                    position -= 1
+                    for slot in Int(keptStarts[location])..<Int(keptStarts[location + 1]) {
+                        let callee = Int(keptFrames[slot])
+                        if caller >= 0 && caller != callee {
+                            let key = UInt64(caller) << 32 | UInt64(callee)
+                            // An edge already crossed in this sample is not counted again.
+                            if seenInSample[callee] != stamp || !sampleEdges.contains(key) {
+                                sampleEdges.append(key)
+                                edges.add(key, inline: keptInline[slot], weight: weight)
+                            }
                         }
+                        seenInSample[callee] = stamp
+                        caller = callee
                     }
-                    seenInSample[callee] = stamp
-                    caller = callee
                 }
             }
         }
+        }
+        }
+        }
+        }
+        }
+        }
+        return edges
     }
 }
 
-/// Call edges between kept frames: weight and whether every crossing was inline. A dense
-/// matrix over the kept frames when they are few (the usual case), a dictionary otherwise.
+/// Call edges keyed by caller<<32 | callee: weight and whether every crossing was inline.
+/// Open addressing over flat arrays; Swift's Dictionary costs more than the whole walk.
 private struct EdgeTable {
-    private var rank: [Int32]
-    private var keptFrames: [Int]
-    private var denseWeight: [Int64] = []
-    private var denseState: [UInt8] = []  // 0 = no edge, 1 = always inline, 2 = not always
-    private var sparse: [UInt64: (weight: Int64, alwaysInline: Bool)] = [:]
-    private let dense: Bool
+    private var keys: [UInt64]
+    private var weights: [Int64]
+    private var alwaysInline: [Bool]
+    private var used: [Bool]
+    private var count = 0
 
-    init(kept: [Bool]) {
-        rank = [Int32](repeating: -1, count: kept.count)
-        keptFrames = []
-        for (frame, isKept) in kept.enumerated() where isKept {
-            rank[frame] = Int32(keptFrames.count)
-            keptFrames.append(frame)
-        }
-        dense = keptFrames.count <= 1024
-        if dense {
-            denseWeight = [Int64](repeating: 0, count: keptFrames.count * keptFrames.count)
-            denseState = [UInt8](repeating: 0, count: keptFrames.count * keptFrames.count)
-        }
+    init() {
+        keys = [UInt64](repeating: 0, count: 1024)
+        weights = [Int64](repeating: 0, count: 1024)
+        alwaysInline = [Bool](repeating: true, count: 1024)
+        used = [Bool](repeating: false, count: 1024)
     }
 
     @inline(__always)
-    mutating func add(caller: Int, callee: Int, inline: Bool, weight: Int64) {
-        if dense {
-            let slot = Int(rank[caller]) * keptFrames.count + Int(rank[callee])
-            denseWeight[slot] &+= weight
-            if denseState[slot] == 0 {
-                denseState[slot] = inline ? 1 : 2
-            } else if !inline {
-                denseState[slot] = 2
-            }
-        } else {
-            let key = UInt64(caller) << 32 | UInt64(callee)
-            let old = sparse[key] ?? (0, true)
-            sparse[key] = (old.weight &+ weight, old.alwaysInline && inline)
+    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        var hash = key &* 0x9E37_79B9_7F4A_7C15
+        hash ^= hash >> 29
+        return Int(hash & UInt64(mask))
+    }
+
+    @inline(__always)
+    mutating func add(_ key: UInt64, inline: Bool, weight: Int64) {
+        let mask = keys.count - 1
+        var slot = Self.slot(key, mask)
+        while used[slot] && keys[slot] != key { slot = (slot + 1) & mask }
+        if !used[slot] {
+            used[slot] = true
+            keys[slot] = key
+            count += 1
+        }
+        weights[slot] &+= weight
+        if !inline { alwaysInline[slot] = false }
+        if count * 2 > keys.count { grow() }
+    }
+
+    private mutating func grow() {
+        let old = (keys, weights, alwaysInline, used)
+        let capacity = keys.count * 2
+        keys = [UInt64](repeating: 0, count: capacity)
+        weights = [Int64](repeating: 0, count: capacity)
+        alwaysInline = [Bool](repeating: true, count: capacity)
+        used = [Bool](repeating: false, count: capacity)
+        for index in 0..<old.0.count where old.3[index] {
+            var slot = Self.slot(old.0[index], capacity - 1)
+            while used[slot] { slot = (slot + 1) & (capacity - 1) }
+            used[slot] = true
+            keys[slot] = old.0[index]
+            weights[slot] = old.1[index]
+            alwaysInline[slot] = old.2[index]
         }
     }
 
     func forEach(_ body: (Int, Int, Bool, Int64) -> Void) {
-        if dense {
-            let n = keptFrames.count
-            for slot in 0..<denseState.count where denseState[slot] != 0 {
-                body(keptFrames[slot / n], keptFrames[slot % n], denseState[slot] == 1, denseWeight[slot])
-            }
-        } else {
-            for (key, edge) in sparse {
-                body(Int(key >> 32), Int(key & 0xFFFF_FFFF), edge.alwaysInline, edge.weight)
-            }
+        for slot in 0..<keys.count where used[slot] {
+            body(Int(keys[slot] >> 32), Int(keys[slot] & 0xFFFF_FFFF), alwaysInline[slot], weights[slot])
         }
     }
 }

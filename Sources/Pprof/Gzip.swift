@@ -11,51 +11,66 @@ public enum Gzip {
         data.count >= 2 && data[0] == 0x1f && data[1] == 0x8b
     }
 
-    /// Inflates every gzip member in `data` (concatenated members are one stream, as gzip(1)
-    /// and Go's gzip.Reader treat them). A stream that ends early, a bad checksum or trailing
-    /// bytes that are not another member are errors.
+    /// Inflates every gzip member in `data` into one buffer (concatenated members are one
+    /// stream, as gzip(1) and Go's gzip.Reader treat them).
     public static func inflate(_ data: UnsafeRawBufferPointer, maxInflatedSize: Int = defaultMaxInflatedSize) throws -> ByteBuffer {
+        let output = ByteBuffer(capacity: min(sizeHint(data), ByteBuffer.onePast(maxInflatedSize)))
+        try inflate(data, maxInflatedSize: maxInflatedSize, nextBuffer: {
+            if output.freeCapacity == 0 { output.grow(limit: maxInflatedSize) }
+            return UnsafeMutableRawBufferPointer(start: output.freePointer, count: output.freeCapacity)
+        }, filled: { output.count += $0 })
+        return output
+    }
+
+    /// Inflates `data` piece by piece: `nextBuffer` gives room to write to, `filled` is told
+    /// how many bytes were written there before the next piece (or the end). A stream that
+    /// ends early, a bad checksum, trailing bytes that are not another member, or more than
+    /// `maxInflatedSize` bytes of output are errors.
+    public static func inflate(_ data: UnsafeRawBufferPointer, maxInflatedSize: Int,
+                               nextBuffer: () throws -> UnsafeMutableRawBufferPointer,
+                               filled: (Int) throws -> Void) throws {
         guard let input = data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count > 0 else {
             throw DecodeError.gzip("gzip: empty input")
         }
-        let output = ByteBuffer(capacity: min(capacityHint(data), ByteBuffer.onePast(maxInflatedSize)))
-
         var stream = z_stream()
         guard proflens_inflateInit2(&stream, 15 + 16) == Z_OK else {
             throw DecodeError.gzip("zlib: cannot initialise the inflater")
         }
         defer { inflateEnd(&stream) }
 
-        var consumed = 0
+        var produced = 0
+        var buffer = try nextBuffer()
+        var used = 0
+        var consumed = 0  // Compressed bytes of the members before the current one.
+        func truncated() -> DecodeError {
+            .gzip("gzip: unexpected end of data after \(data.count) compressed bytes (truncated file?)")
+        }
         while true {
-            // Inflate one member.
-            let remainingInput = data.count - consumed
             stream.next_in = UnsafeMutablePointer(mutating: input + consumed)
-            stream.avail_in = UInt32(clamping: remainingInput)
+            stream.avail_in = UInt32(clamping: data.count - consumed)
             var status: Int32 = Z_OK
             repeat {
-                if output.freeCapacity == 0 {
-                    guard output.count < maxInflatedSize else {
-                        throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize)
-                    }
-                    output.grow(limit: maxInflatedSize)
+                if used == buffer.count {
+                    try filled(used)
+                    buffer = try nextBuffer()
+                    used = 0
                 }
-                let chunk = min(output.freeCapacity, Int(UInt32.max))
-                stream.next_out = output.freePointer
-                stream.avail_out = UInt32(chunk)
                 if stream.avail_in == 0 && consumed + Int(stream.total_in) < data.count {
                     // Inputs above 4 GiB are fed in pieces.
                     stream.avail_in = UInt32(clamping: data.count - consumed - Int(stream.total_in))
                 }
+                let room = min(buffer.count - used, Int(UInt32.max))
+                stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + used
+                stream.avail_out = UInt32(room)
                 status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                output.count += chunk - Int(stream.avail_out)
+                let written = room - Int(stream.avail_out)
+                used += written
+                produced += written
                 switch status {
                 case Z_OK, Z_STREAM_END:
                     break
                 case Z_BUF_ERROR:
-                    if stream.avail_in == 0 {
-                        throw DecodeError.gzip("gzip: unexpected end of data after \(data.count) compressed bytes (truncated file?)")
-                    }
+                    if stream.avail_in == 0 { throw truncated() }
                 case Z_DATA_ERROR:
                     throw DecodeError.gzip("gzip: corrupt data at compressed byte \(consumed + Int(stream.total_in)): \(message(stream))")
                 case Z_MEM_ERROR:
@@ -63,12 +78,10 @@ public enum Gzip {
                 default:
                     throw DecodeError.gzip("zlib: error \(status): \(message(stream))")
                 }
-                if output.count > maxInflatedSize {
-                    throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize)
-                }
+                if produced > maxInflatedSize { throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize) }
                 if status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0
                     && consumed + Int(stream.total_in) >= data.count {
-                    throw DecodeError.gzip("gzip: unexpected end of data after \(data.count) compressed bytes (truncated file?)")
+                    throw truncated()
                 }
             } while status != Z_STREAM_END
             consumed += Int(stream.total_in)
@@ -81,13 +94,13 @@ public enum Gzip {
             }
             throw DecodeError.gzip("gzip: invalid header: \(data.count - consumed) trailing bytes after the gzip stream at compressed byte \(consumed)")
         }
-        return output
+        try filled(used)
     }
 
-    /// A first capacity: the last member's ISIZE field (the inflated size modulo 2^32), but
-    /// never more than a generous multiple of the input, because the trailer is untrusted (a
-    /// forged or truncated file could otherwise reserve gigabytes before inflating a byte).
-    private static func capacityHint(_ data: UnsafeRawBufferPointer) -> Int {
+    /// The inflated size the last member's ISIZE field claims (modulo 2^32), but never more
+    /// than a generous multiple of the input: the trailer is untrusted, and a forged or
+    /// truncated file must not make the reader reserve gigabytes before inflating a byte.
+    public static func sizeHint(_ data: UnsafeRawBufferPointer) -> Int {
         let bound = data.count.multipliedReportingOverflow(by: 16).partialValue + (1 << 20)
         guard data.count >= 18 else { return 1 << 16 }
         let n = data.count
@@ -100,4 +113,3 @@ public enum Gzip {
         return String(cString: msg)
     }
 }
-

@@ -2,9 +2,13 @@
 /// checks google/pprof's postDecode and CheckValid make, in the same spirit (a file pprof reads,
 /// proflens reads; a file it rejects, proflens rejects).
 extension RawProfile {
-    func resolve(_ bytes: UnsafeRawBufferPointer) throws -> Profile {
-        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let stringTable = strings.map { ProfileText.decode(UnsafeBufferPointer(start: base + $0.lowerBound, count: $0.count)) }
+    /// Resolves the record into a Profile. It takes the large arrays over rather than copying
+    /// them, so the record is left empty.
+    mutating func resolve() throws -> Profile {
+        let stringTable = stringBytes.withUnsafeBufferPointer { bytes in
+            strings.map { ProfileText.decode(UnsafeBufferPointer(rebasing: bytes[$0])) }
+        }
+        stringBytes = []
         func string(_ index: Int64, _ what: String, _ offset: Int) throws -> String {
             guard index >= 0 && index < Int64(stringTable.count) else {
                 throw DecodeError.stringIndexOutOfRange(offset: offset, what: what, index: index, tableSize: stringTable.count)
@@ -86,18 +90,19 @@ extension RawProfile {
         let typeCount = sampleTypes.count
         let sampleCount = sampleOffsets.count
         if typeCount == 0 && sampleCount > 0 { throw DecodeError.missingSampleTypes }
+        if sampleCount > 0 {
+            // The first sample whose value count is not the number of types.
+            if uniformValueCount != typeCount {
+                throw DecodeError.sampleValueCount(offset: sampleOffsets[0], sample: 0, values: uniformValueCount, types: typeCount)
+            }
+            if let odd = firstOddValueCount {
+                throw DecodeError.sampleValueCount(offset: sampleOffsets[odd.index], sample: odd.index, values: odd.count, types: typeCount)
+            }
+        }
         var table = SampleTable()
         table.valueCount = typeCount
-        table.values = values
-        var valueStart = 0
-        for sample in 0..<sampleCount {
-            let count = valueEnds[sample] - valueStart
-            if count != typeCount {
-                throw DecodeError.sampleValueCount(offset: sampleOffsets[sample], sample: sample, values: count, types: typeCount)
-            }
-            valueStart = valueEnds[sample]
-        }
-        table.locationIndices = sampleLocationIDs
+        swap(&table.values, &values)
+        swap(&table.locationIndices, &sampleLocationIDs)
         table.locationStarts.reserveCapacity(sampleCount + 1)
         var largeIDs = largeSampleLocationIDs.makeIterator()
         var start = 0
@@ -116,8 +121,10 @@ extension RawProfile {
             }
         }
         table.locationStarts.append(contentsOf: sampleLocationEnds)
+        sampleLocationEnds = []
         table.labelStarts.reserveCapacity(sampleCount + 1)
         table.labelStarts.append(contentsOf: labelEnds)
+        labelEnds = []
         table.labels = try labels.map { raw in
             Label(
                 key: try string(raw.key, "label.key", raw.offset),

@@ -4,66 +4,106 @@
 /// locations and functions), so this pass only records what it reads: string indices and ids
 /// stay raw until `RawProfile.resolve()` runs on the whole message.
 struct ProfileDecoder {
-    private var raw = RawProfile()
+    private(set) var raw = RawProfile()
+    /// Samples decoded so far with the same number of values as the first one; the first
+    /// that differs is remembered (the only one a value-count error can name).
+    private var firstValueCount: Int?
+    private var firstOddSample: (index: Int, count: Int)?
 
+    /// A decoder expecting about `expectedSize` bytes of protobuf: storage is reserved up
+    /// front (untouched reserved memory costs nothing) so that a large profile is not copied
+    /// as its arrays grow.
+    init(expectedSize: Int = 0) {
+        if expectedSize > 0 {
+            // Each location id takes at least one byte on the wire; most take one to three.
+            raw.sampleLocationIDs.reserveCapacity(expectedSize / 2)
+        }
+    }
+
+    /// Decodes a whole Profile message held in memory.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> RawProfile {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw DecodeError.emptyInput
         }
-        var decoder = ProfileDecoder()
+        var decoder = ProfileDecoder(expectedSize: bytes.count)
         var reader = WireReader(base: base, start: 0, end: bytes.count)
-        try decoder.decodeProfile(&reader)
-        return decoder.raw
+        while let field = try reader.nextField() {
+            try decoder.decodeField(field, &reader)
+        }
+        return try decoder.finish()
     }
 
-    private mutating func decodeProfile(_ reader: inout WireReader) throws {
-        while let field = try reader.nextField() {
-            switch field.number {
-            case 1:  // repeated ValueType sample_type = 1;
-                var sub = try reader.message(field, "Profile")
-                raw.sampleTypes.append(try decodeValueType(&sub, at: field.offset))
-            case 2:  // repeated Sample sample = 2;
-                var sub = try reader.message(field, "Profile")
-                try decodeSample(&sub, at: field.offset)
-            case 3:  // repeated Mapping mapping = 3;
-                var sub = try reader.message(field, "Profile")
-                raw.mappings.append(try decodeMapping(&sub, at: field.offset))
-            case 4:  // repeated Location location = 4;
-                var sub = try reader.message(field, "Profile")
-                raw.locations.append(try decodeLocation(&sub, at: field.offset))
-            case 5:  // repeated Function function = 5;
-                var sub = try reader.message(field, "Profile")
-                raw.functions.append(try decodeFunction(&sub, at: field.offset))
-            case 6:  // repeated string string_table = 6;
-                let range = try reader.stringField(field, "Profile")
-                if raw.strings.isEmpty && !range.isEmpty {
-                    throw DecodeError.stringTableFirstNotEmpty(offset: field.offset)
-                }
-                raw.strings.append(range)
-            case 7:  // int64 drop_frames = 7;
-                raw.dropFrames = try reader.int64(field, "Profile")
-            case 8:  // int64 keep_frames = 8;
-                raw.keepFrames = try reader.int64(field, "Profile")
-            case 9:  // int64 time_nanos = 9;
-                // A second non-zero time_nanos means two profiles were concatenated (as pprof says).
-                if raw.timeNanos != 0 { throw DecodeError.concatenatedProfiles(offset: field.offset) }
-                raw.timeNanos = try reader.int64(field, "Profile")
-            case 10:  // int64 duration_nanos = 10;
-                raw.durationNanos = try reader.int64(field, "Profile")
-            case 11:  // ValueType period_type = 11;
-                var sub = try reader.message(field, "Profile")
-                raw.periodType = try decodeValueType(&sub, at: field.offset)
-            case 12:  // int64 period = 12;
-                raw.period = try reader.int64(field, "Profile")
-            case 13:  // repeated int64 comment = 13;
-                try reader.repeatedVarints(field, "Profile") { raw.comments.append(Int64(bitPattern: $0)) }
-            case 14:  // int64 default_sample_type = 14;
-                raw.defaultSampleType = try reader.int64(field, "Profile")
-            case 15:  // int64 doc_url = 15;
-                raw.docURL = try reader.int64(field, "Profile")
-            default:
-                try reader.skip(field)
+    /// Decodes the complete top-level fields at the start of `reader`'s range and returns
+    /// where the first incomplete one starts (the caller keeps those bytes for later).
+    mutating func decodeCompleteFields(_ reader: inout WireReader) throws -> Int {
+        while !reader.isAtEnd {
+            guard let fieldEnd = try reader.completeFieldEnd() else { break }
+            var fieldReader = reader.subReader(reader.position..<fieldEnd)
+            if let field = try fieldReader.nextField() {
+                try decodeField(field, &fieldReader)
             }
+            reader = reader.subReader(fieldEnd..<reader.end)
+        }
+        return reader.position
+    }
+
+    /// The record of the whole message, once every field has been read.
+    mutating func finish() throws -> RawProfile {
+        raw.uniformValueCount = firstValueCount ?? 0
+        raw.firstOddValueCount = firstOddSample
+        return raw
+    }
+
+    /// One top-level field of the Profile message.
+    mutating func decodeField(_ field: FieldKey, _ reader: inout WireReader) throws {
+        switch field.number {
+        case 1:  // repeated ValueType sample_type = 1;
+            var sub = try reader.message(field, "Profile")
+            raw.sampleTypes.append(try decodeValueType(&sub, at: field.offset))
+        case 2:  // repeated Sample sample = 2;
+            var sub = try reader.message(field, "Profile")
+            try decodeSample(&sub, at: field.offset)
+        case 3:  // repeated Mapping mapping = 3;
+            var sub = try reader.message(field, "Profile")
+            raw.mappings.append(try decodeMapping(&sub, at: field.offset))
+        case 4:  // repeated Location location = 4;
+            var sub = try reader.message(field, "Profile")
+            raw.locations.append(try decodeLocation(&sub, at: field.offset))
+        case 5:  // repeated Function function = 5;
+            var sub = try reader.message(field, "Profile")
+            raw.functions.append(try decodeFunction(&sub, at: field.offset))
+        case 6:  // repeated string string_table = 6;
+            let range = try reader.stringField(field, "Profile")
+            if raw.strings.isEmpty && !range.isEmpty {
+                throw DecodeError.stringTableFirstNotEmpty(offset: field.offset)
+            }
+            // Copied out: the bytes being decoded may be a chunk of a stream.
+            let start = raw.stringBytes.count
+            raw.stringBytes.append(contentsOf: reader.bytes(range))
+            raw.strings.append(start..<raw.stringBytes.count)
+        case 7:  // int64 drop_frames = 7;
+            raw.dropFrames = try reader.int64(field, "Profile")
+        case 8:  // int64 keep_frames = 8;
+            raw.keepFrames = try reader.int64(field, "Profile")
+        case 9:  // int64 time_nanos = 9;
+            // A second non-zero time_nanos means two profiles were concatenated (as pprof says).
+            if raw.timeNanos != 0 { throw DecodeError.concatenatedProfiles(offset: field.offset) }
+            raw.timeNanos = try reader.int64(field, "Profile")
+        case 10:  // int64 duration_nanos = 10;
+            raw.durationNanos = try reader.int64(field, "Profile")
+        case 11:  // ValueType period_type = 11;
+            var sub = try reader.message(field, "Profile")
+            raw.periodType = try decodeValueType(&sub, at: field.offset)
+        case 12:  // int64 period = 12;
+            raw.period = try reader.int64(field, "Profile")
+        case 13:  // repeated int64 comment = 13;
+            try reader.repeatedVarints(field, "Profile") { raw.comments.append(Int64(bitPattern: $0)) }
+        case 14:  // int64 default_sample_type = 14;
+            raw.defaultSampleType = try reader.int64(field, "Profile")
+        case 15:  // int64 doc_url = 15;
+            raw.docURL = try reader.int64(field, "Profile")
+        default:
+            try reader.skip(field)
         }
     }
 
@@ -80,6 +120,7 @@ struct ProfileDecoder {
     }
 
     private mutating func decodeSample(_ reader: inout WireReader, at offset: Int) throws {
+        let valuesBefore = raw.values.count
         while let field = try reader.nextField() {
             switch field.number {
             case 1:  // repeated uint64 location_id = 1;
@@ -100,8 +141,15 @@ struct ProfileDecoder {
                 try reader.skip(field)
             }
         }
+        let valueCount = raw.values.count - valuesBefore
+        if let first = firstValueCount {
+            if valueCount != first && firstOddSample == nil {
+                firstOddSample = (raw.sampleOffsets.count, valueCount)
+            }
+        } else {
+            firstValueCount = valueCount
+        }
         raw.sampleLocationEnds.append(raw.sampleLocationIDs.count)
-        raw.valueEnds.append(raw.values.count)
         raw.labelEnds.append(raw.labels.count)
         raw.sampleOffsets.append(offset)
     }
@@ -287,7 +335,9 @@ struct RawProfile {
     var largeSampleLocationIDs: [UInt64] = []
     var sampleLocationEnds: [Int] = []
     var values: [Int64] = []
-    var valueEnds: [Int] = []
+    /// The value count of the first sample, and the first sample with another count.
+    var uniformValueCount = 0
+    var firstOddValueCount: (index: Int, count: Int)?
     var labels: [RawLabel] = []
     var labelEnds: [Int] = []
     var sampleOffsets: [Int] = []
@@ -295,7 +345,8 @@ struct RawProfile {
     var locations: [RawLocation] = []
     var lines: [RawLine] = []
     var functions: [RawFunction] = []
-    /// Byte ranges of the string table's entries in the decoded buffer.
+    /// The string table: each entry's bytes, back to back.
+    var stringBytes: [UInt8] = []
     var strings: [Range<Int>] = []
     var dropFrames: Int64 = 0
     var keepFrames: Int64 = 0

@@ -20,11 +20,14 @@ struct WireReader {
     private let base: UnsafePointer<UInt8>
     private(set) var position: Int
     let end: Int
+    /// Added to positions in errors: where `base` sits in the whole stream.
+    let bias: Int
 
-    init(base: UnsafePointer<UInt8>, start: Int, end: Int) {
+    init(base: UnsafePointer<UInt8>, start: Int, end: Int, bias: Int = 0) {
         self.base = base
         self.position = start
         self.end = end
+        self.bias = bias
     }
 
     var isAtEnd: Bool { position >= end }
@@ -49,8 +52,8 @@ struct WireReader {
         var shift: UInt64 = 0
         var index = position
         while true {
-            if index - start >= 10 { throw DecodeError.overlongVarint(offset: start) }
-            if index >= end { throw DecodeError.truncatedVarint(offset: start) }
+            if index - start >= 10 { throw DecodeError.overlongVarint(offset: bias + start) }
+            if index >= end { throw DecodeError.truncatedVarint(offset: bias + start) }
             let byte = base[index]
             result |= UInt64(byte & 0x7F) << shift
             index += 1
@@ -65,7 +68,7 @@ struct WireReader {
     @inline(__always)
     mutating func nextField() throws -> FieldKey? {
         if position >= end { return nil }
-        let offset = position
+        let offset = bias + position
         let key = try readVarint()
         let rawType = Int(key & 7)
         guard let wireType = WireType(rawValue: rawType) else {
@@ -77,7 +80,7 @@ struct WireReader {
     /// Reads a length prefix and returns the byte range it covers, advancing past it.
     @inline(__always)
     mutating func readLengthDelimited() throws -> Range<Int> {
-        let offset = position
+        let offset = bias + position
         let length = try readVarint()
         let available = end - position
         guard length <= UInt64(available) else {
@@ -107,10 +110,35 @@ struct WireReader {
 
     /// A reader over a sub-range (an embedded message or a packed field).
     func subReader(_ range: Range<Int>) -> WireReader {
-        WireReader(base: base, start: range.lowerBound, end: range.upperBound)
+        WireReader(base: base, start: range.lowerBound, end: range.upperBound, bias: bias)
     }
 
     func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    /// Where the field starting at `position` ends, or nil when the bytes up to `end` do not
+    /// hold all of it yet (more input may follow). Malformed keys still throw.
+    func completeFieldEnd() throws -> Int? {
+        var probe = self
+        let keyStart = probe.position
+        var key: UInt64
+        do { key = try probe.readVarint() } catch DecodeError.truncatedVarint { return nil }
+        let rawType = Int(key & 7)
+        guard let wireType = WireType(rawValue: rawType) else {
+            throw DecodeError.unsupportedWireType(offset: bias + keyStart, wireType: rawType)
+        }
+        switch wireType {
+        case .varint:
+            do { _ = try probe.readVarint() } catch DecodeError.truncatedVarint { return nil }
+            return probe.position
+        case .fixed64: return probe.end - probe.position >= 8 ? probe.position + 8 : nil
+        case .fixed32: return probe.end - probe.position >= 4 ? probe.position + 4 : nil
+        case .lengthDelimited:
+            let length: UInt64
+            do { length = try probe.readVarint() } catch DecodeError.truncatedVarint { return nil }
+            guard length <= UInt64(probe.end - probe.position) else { return nil }
+            return probe.position + Int(length)
+        }
     }
 }
