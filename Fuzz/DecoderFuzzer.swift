@@ -26,7 +26,8 @@ private func checkConsistency(_ profile: Profile) {
     let samples = profile.samples
     precondition(samples.valueCount == profile.sampleTypes.count, "valueCount")
     precondition(samples.values.count == samples.count * samples.valueCount, "values")
-    precondition(samples.locationStarts.count == samples.count + 1 && samples.labelStarts.count == samples.count + 1, "starts")
+    precondition(samples.stackStarts.count == samples.stackCount + 1 && samples.labelStarts.count == samples.count + 1, "starts")
+    precondition(samples.sampleStacks.allSatisfy { Int($0) < samples.stackCount }, "stack ids")
     for sample in 0..<samples.count {
         for index in samples.locations(of: sample) {
             precondition(Int(index) < profile.locations.count, "sample location index")

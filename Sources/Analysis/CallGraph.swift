@@ -16,39 +16,42 @@ public struct CallGraph: Sendable {
     public init(profile: Profile, frames: FrameTable, sampleIndex: Int, totalOverride: Int64? = nil) {
         self.frames = frames
         self.sampleIndex = sampleIndex
+        let samples = profile.samples
+        var total: Int64 = 0
+        for sample in 0..<samples.count {
+            let value = samples.values[sample * samples.valueCount + sampleIndex]
+            total &+= value < 0 ? -value : value
+        }
+        // Flat and cum are sums over samples, so each distinct stack is walked once with the
+        // sum of its samples' values.
+        let (stackValues, _) = samples.valuesByStack(index: sampleIndex)
         let frameCount = frames.count
         var flat = [Int64](repeating: 0, count: frameCount)
         var cum = [Int64](repeating: 0, count: frameCount)
-        var lastSample = [Int32](repeating: -1, count: frameCount)
-        var total: Int64 = 0
-        let samples = profile.samples
-        let stride = samples.valueCount
-        samples.values.withUnsafeBufferPointer { values in
-        samples.locationIndices.withUnsafeBufferPointer { locationIndices in
+        var lastStack = [Int32](repeating: -1, count: frameCount)
+        samples.stackLocations.withUnsafeBufferPointer { stackLocations in
         frames.frames.withUnsafeBufferPointer { frameList in
         frames.frameStarts.withUnsafeBufferPointer { frameStarts in
-            for sample in 0..<samples.count {
-                let value = values[sample * stride + sampleIndex]
-                if value == 0 { continue }
-                total &+= value < 0 ? -value : value
-                let start = samples.locationStarts[sample]
-                let end = samples.locationStarts[sample + 1]
-                if start >= end { continue }
-                let stamp = Int32(truncatingIfNeeded: sample)
+            for stack in 0..<samples.stackCount {
+                let value = stackValues[stack]
+                let start = samples.stackStarts[stack]
+                let end = samples.stackStarts[stack + 1]
+                if value == 0 || start >= end { continue }
+                let stamp = Int32(truncatingIfNeeded: stack)
                 for position in start..<end {
-                    let location = Int(locationIndices[position])
+                    let location = Int(stackLocations[position])
                     for slot in Int(frameStarts[location])..<Int(frameStarts[location + 1]) {
                         let frame = Int(frameList[slot])
-                        if lastSample[frame] != stamp {
-                            lastSample[frame] = stamp
+                        // A frame that recurs in a stack counts once.
+                        if lastStack[frame] != stamp {
+                            lastStack[frame] = stamp
                             cum[frame] &+= value
                         }
                     }
                 }
-                let leaf = Int(locationIndices[start])
+                let leaf = Int(stackLocations[start])
                 flat[Int(frameList[Int(frameStarts[leaf])])] &+= value
             }
-        }
         }
         }
         }
@@ -88,12 +91,15 @@ public struct CallGraph: Sendable {
         var keptStarts = [Int32](repeating: 0, count: profile.locations.count + 1)
         var keptFrames: [UInt32] = []
         var keptInline: [Bool] = []
+        // Only frames that are ever inlined can be labelled, so only edges into them are kept.
+        var everInlined = [Bool](repeating: false, count: frames.count)
         for location in 0..<profile.locations.count {
             let locationFrames = frames.frames(ofLocation: location)
             let outermost = locationFrames.endIndex - 1
             for slot in stride(from: outermost, through: locationFrames.startIndex, by: -1) where kept[Int(locationFrames[slot])] {
                 keptFrames.append(locationFrames[slot])
                 keptInline.append(slot != outermost)
+                if slot != outermost { everInlined[Int(locationFrames[slot])] = true }
             }
             keptStarts[location + 1] = Int32(keptFrames.count)
         }
@@ -101,17 +107,19 @@ public struct CallGraph: Sendable {
         var seenInSample = [Int32](repeating: -1, count: frames.count)
         var sampleEdges: [UInt64] = []
         let samples = profile.samples
-        let valueStride = samples.valueCount
-        samples.values.withUnsafeBufferPointer { values in
-        samples.locationIndices.withUnsafeBufferPointer { locationIndices in
-        samples.locationStarts.withUnsafeBufferPointer { locationStarts in
+        // Edge weights are sums over samples: one walk per distinct stack. A stack counts when
+        // one of its samples has a non-zero value (pprof skips zero samples, not zero sums).
+        let (stackValues, stackUsed) = samples.valuesByStack(index: sampleIndex)
+        samples.stackLocations.withUnsafeBufferPointer { locationIndices in
+        samples.stackStarts.withUnsafeBufferPointer { locationStarts in
         keptStarts.withUnsafeBufferPointer { keptStarts in
         keptFrames.withUnsafeBufferPointer { keptFrames in
         keptInline.withUnsafeBufferPointer { keptInline in
         seenInSample.withUnsafeMutableBufferPointer { seenInSample in
-            for sample in 0..<samples.count {
-                let weight = values[sample * valueStride + sampleIndex]
-                if weight == 0 { continue }
+        everInlined.withUnsafeBufferPointer { everInlined in
+            for sample in 0..<samples.stackCount {
+                guard stackUsed[sample] else { continue }
+                let weight = stackValues[sample]
                 var caller = -1
                 sampleEdges.removeAll(keepingCapacity: true)
                 let stamp = Int32(truncatingIfNeeded: sample)
@@ -122,7 +130,7 @@ public struct CallGraph: Sendable {
                     position -= 1
                     for slot in Int(keptStarts[location])..<Int(keptStarts[location + 1]) {
                         let callee = Int(keptFrames[slot])
-                        if caller >= 0 && caller != callee {
+                        if caller >= 0 && caller != callee && everInlined[callee] {
                             let key = UInt64(caller) << 32 | UInt64(callee)
                             // An edge already crossed in this sample is not counted again.
                             if seenInSample[callee] != stamp || !sampleEdges.contains(key) {

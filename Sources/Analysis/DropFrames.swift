@@ -80,19 +80,16 @@ extension Profile {
 
 extension SampleTable {
     /// The same samples, in order, with each stack (leaf first) replaced by `transform`'s
-    /// result, or dropped where it returns nil. Values and labels follow.
-    func mapStacks(_ transform: (ArraySlice<UInt32>) -> ArraySlice<UInt32>?) -> SampleTable {
+    /// result, or dropped where it returns nil. Values and labels follow. `transform` runs
+    /// once per distinct stack.
+    /// `keepSample`, when given, can drop samples one by one (by their labels, say).
+    func mapStacks(keepSample: ((Int) -> Bool)? = nil, _ transform: (ArraySlice<UInt32>) -> ArraySlice<UInt32>?) -> SampleTable {
+        let mapped = (0..<stackCount).map { transform(stack($0)) }
         var result = SampleTable()
         result.valueCount = valueCount
-        result.locationIndices.reserveCapacity(locationIndices.count)
-        result.values.reserveCapacity(values.count)
         for sample in 0..<count {
-            guard let stack = transform(locations(of: sample)) else { continue }
-            result.locationIndices.append(contentsOf: stack)
-            result.locationStarts.append(result.locationIndices.count)
-            result.values.append(contentsOf: values[sample * valueCount..<(sample + 1) * valueCount])
-            result.labels.append(contentsOf: labels(of: sample))
-            result.labelStarts.append(result.labels.count)
+            guard let stack = mapped[Int(sampleStacks[sample])], keepSample?(sample) ?? true else { continue }
+            result.append(stack: stack, values: values[sample * valueCount..<(sample + 1) * valueCount], labels: labels(of: sample))
         }
         return result
     }

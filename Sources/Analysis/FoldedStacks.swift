@@ -78,78 +78,31 @@ public struct FoldedStacks: Sendable {
 public enum StackFolder {
     public static func fold(_ profile: Profile, sampleIndex: Int, granularity: FrameTable.Granularity = .functions) -> FoldedStacks {
         let table = FrameTable(profile: profile, granularity: granularity)
-        var interner = StackInterner()
         let samples = profile.samples
-        let stride = samples.valueCount
+        let (stackValues, _) = samples.valuesByStack(index: sampleIndex)
+        // Distinct location stacks can still give the same frames (two addresses in one
+        // function): frame sequences are interned again and their values summed.
+        var interner = StackInterner<UInt32>()
+        var values: [Int64] = []
         var scratch: [UInt32] = []
-        for sample in 0..<samples.count {
-            let value = samples.values[sample * stride + sampleIndex]
-            if value == 0 { continue }
+        for stack in 0..<samples.stackCount where stackValues[stack] != 0 {
             scratch.removeAll(keepingCapacity: true)
-            for location in samples.locations(of: sample).reversed() {
+            for location in samples.stack(stack).reversed() {
                 // Outermost line first: root to leaf within the location too.
                 scratch.append(contentsOf: table.frames(ofLocation: Int(location)).reversed())
             }
             if scratch.isEmpty { continue }
-            interner.add(scratch, value: value)
+            let id = interner.intern(scratch)
+            if id == values.count { values.append(0) }
+            values[id] &+= stackValues[stack]
         }
         // Stacks whose values cancel out (delta profiles) show nothing.
         var folded = FoldedStacks(names: table.names, frames: [], starts: [0], values: [], sampleType: profile.sampleTypes[sampleIndex])
-        folded.frames.reserveCapacity(interner.frames.count)
-        for stack in 0..<interner.values.count where interner.values[stack] != 0 {
-            folded.frames.append(contentsOf: interner.frames[interner.starts[stack]..<interner.starts[stack + 1]])
+        for stack in 0..<values.count where values[stack] != 0 {
+            folded.frames.append(contentsOf: interner.sequence(stack))
             folded.starts.append(folded.frames.count)
-            folded.values.append(interner.values[stack])
+            folded.values.append(values[stack])
         }
         return folded
-    }
-}
-
-/// A hash set of frame sequences with a value each: open addressing over flat storage, so
-/// that a million samples cost no allocation per sample.
-struct StackInterner {
-    var frames: [UInt32] = []
-    var starts: [Int] = [0]
-    var values: [Int64] = []
-    private var hashes: [UInt64] = []
-    private var slots = [Int32](repeating: -1, count: 1024)
-
-    mutating func add(_ stack: [UInt32], value: Int64) {
-        let hash = Self.hash(stack)
-        var slot = Int(hash & UInt64(slots.count - 1))
-        while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { break }
-            if hashes[entry] == hash && frames[starts[entry]..<starts[entry + 1]].elementsEqual(stack) {
-                values[entry] &+= value
-                return
-            }
-            slot = (slot + 1) & (slots.count - 1)
-        }
-        slots[slot] = Int32(values.count)
-        hashes.append(hash)
-        frames.append(contentsOf: stack)
-        starts.append(frames.count)
-        values.append(value)
-        if values.count * 2 > slots.count { grow() }
-    }
-
-    private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
-        for entry in 0..<values.count {
-            var slot = Int(hashes[entry] & UInt64(slots.count - 1))
-            while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
-            slots[slot] = Int32(entry)
-        }
-    }
-
-    @inline(__always)
-    static func hash(_ stack: [UInt32]) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for frame in stack {
-            hash = (hash ^ UInt64(frame)) &* 0x0000_0100_0000_01b3
-            hash ^= hash >> 29
-        }
-        return hash
     }
 }

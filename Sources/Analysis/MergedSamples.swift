@@ -24,7 +24,7 @@ public struct MergedSamples: Sendable {
             if sampleValues.allSatisfy({ $0 == 0 }) { continue }
             let key = SampleKey(
                 locations: samples.locations(of: sample).map { canonicalLocation[Int($0)] },
-                labels: Self.labelKey(samples.labels(of: sample)))
+                labels: Self.labelKey(profile.labels(of: sample)))
             if let merged = index[key] {
                 for offset in 0..<valueCount { values[merged * valueCount + offset] &+= sampleValues[sampleValues.startIndex + offset] }
             } else {
@@ -43,14 +43,14 @@ public struct MergedSamples: Sendable {
     }
 
     /// String labels and numeric labels, each as a sorted list of "key=values" entries.
-    static func labelKey(_ labels: ArraySlice<Label>) -> [String] {
+    static func labelKey(_ labels: [Label]) -> [String] {
         if labels.isEmpty { return [] }
         var strings: [String: [String]] = [:]
         var numbers: [String: [String]] = [:]
         for label in labels {
             if label.isString {
                 strings[label.key, default: []].append(label.str)
-            } else if label.num != 0 || !label.numUnit.isEmpty {
+            } else if label.isNumeric {
                 numbers[label.key, default: []].append("\(label.num) \(label.numUnit)")
             }
         }

@@ -70,29 +70,23 @@ extension Profile {
             }
         }
         let anyHidden = hidden.contains(true)
-        let samples = self.samples
-        var keep = [Bool](repeating: true, count: samples.count)
-        for sample in 0..<samples.count {
-            var focused = false
-            for location in samples.locations(of: sample) {
-                guard let value = verdict[Int(location)] else { continue }
-                if !value { focused = false; break }
-                focused = true
-            }
-            if focused && !filters.tagFocus.isEmpty {
-                let labels = samples.labels(of: sample)
-                focused = filters.tagFocus.allSatisfy { filter in
-                    labels.contains { label in
-                        label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) }
-                    }
+        let tagFocus = filters.tagFocus
+        result.samples = samples.mapStacks(keepSample: tagFocus.isEmpty ? nil : { sample in
+            let labels = self.labels(of: sample)
+            return tagFocus.allSatisfy { filter in
+                labels.contains { label in
+                    label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) }
                 }
             }
-            keep[sample] = focused
-        }
-        var sampleIndex = -1
-        result.samples = samples.mapStacks { stack in
-            sampleIndex += 1
-            guard keep[sampleIndex] else { return nil }
+        }) { stack in
+            // Kept when a frame is focused and none is ignored.
+            var focused = false
+            for location in stack {
+                guard let value = verdict[Int(location)] else { continue }
+                if !value { return nil }
+                focused = true
+            }
+            guard focused else { return nil }
             guard anyHidden else { return stack }
             let visible = stack.filter { !hidden[Int($0)] }
             return visible.isEmpty ? nil : ArraySlice(visible)

@@ -30,10 +30,10 @@ public enum TracesReport {
             line(separator)
             var strings: [String: [String]] = [:]
             var numbers: [String: [Int64]] = [:]
-            for label in profile.samples.labels(of: original) {
+            for label in profile.labels(of: original) {
                 if label.isString {
                     strings[label.key, default: []].append(label.str)
-                } else if label.num != 0 || !label.numUnit.isEmpty {
+                } else if label.isNumeric {
                     numbers[label.key, default: []].append(label.num)
                 }
             }
@@ -63,7 +63,8 @@ public enum TracesReport {
     static func numericLabelUnits(_ profile: Profile) -> [String: String] {
         var units: [String: String] = [:]
         var keys = Set<String>()
-        for label in profile.samples.labels where !label.isString && (label.num != 0 || !label.numUnit.isEmpty) {
+        for reference in profile.samples.labels where reference.isNumeric {
+            let label = profile.label(for: reference)
             keys.insert(label.key)
             if !label.numUnit.isEmpty && units[label.key] == nil { units[label.key] = label.numUnit }
         }

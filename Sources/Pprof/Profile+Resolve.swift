@@ -99,41 +99,43 @@ extension RawProfile {
                 throw DecodeError.sampleValueCount(offset: sampleOffsets[odd.index], sample: odd.index, values: odd.count, types: typeCount)
             }
         }
-        var table = SampleTable()
-        table.valueCount = typeCount
-        swap(&table.values, &values)
-        swap(&table.locationIndices, &sampleLocationIDs)
-        table.locationStarts.reserveCapacity(sampleCount + 1)
-        var largeIDs = largeSampleLocationIDs.makeIterator()
-        var start = 0
-        try table.locationIndices.withUnsafeMutableBufferPointer { indices in
-            for sample in 0..<sampleCount {
-                let end = sampleLocationEnds[sample]
-                for position in start..<end {
-                    let stored = indices[position]
-                    let id = stored == UInt32.max ? largeIDs.next()! : UInt64(stored)
-                    guard let index = locationIndex[id] else {
-                        throw DecodeError.unknownLocation(offset: sampleOffsets[sample], sample: sample, locationID: id)
-                    }
-                    indices[position] = UInt32(index)
+        // Stacks: location ids to indices, once per distinct stack.
+        let (stackIDs, stackStarts) = stacks.take()
+        var stackLocations = [UInt32](repeating: 0, count: stackIDs.count)
+        for stack in 0..<(stackStarts.count - 1) {
+            for position in stackStarts[stack]..<stackStarts[stack + 1] {
+                let id = stackIDs[position]
+                guard let index = locationIndex[id] else {
+                    let sample = sampleStacks.firstIndex(of: UInt32(stack)) ?? 0
+                    throw DecodeError.unknownLocation(offset: sampleOffsets[sample], sample: sample, locationID: id)
                 }
-                start = end
+                stackLocations[position] = UInt32(index)
             }
         }
-        table.locationStarts.append(contentsOf: sampleLocationEnds)
-        sampleLocationEnds = []
-        table.labelStarts.reserveCapacity(sampleCount + 1)
-        table.labelStarts.append(contentsOf: labelEnds)
-        labelEnds = []
-        table.labels = try labels.map { raw in
-            Label(
-                key: try string(raw.key, "label.key", raw.offset),
-                str: try string(raw.str, "label.str", raw.offset),
-                num: raw.num,
-                // pprof reads num_unit only for numeric labels (str == 0).
-                numUnit: raw.str == 0 ? try string(raw.numUnit, "label.num_unit", raw.offset) : "",
-                isString: raw.str != 0)
+        var sampleStacksTaken: [UInt32] = []
+        swap(&sampleStacksTaken, &sampleStacks)
+        var table = SampleTable(stackLocations: stackLocations, stackStarts: stackStarts, sampleStacks: sampleStacksTaken)
+        table.valueCount = typeCount
+        swap(&table.values, &values)
+        swap(&table.labelStarts, &labelStarts)
+        // Labels stay as indices; pprof reads num_unit only for numeric labels (str == 0).
+        for (index, label) in labels.enumerated() {
+            let offset = labelOffsets[index]
+            func check(_ value: Int32, _ what: String, field: Int) throws {
+                if value < 0 || Int(value) >= stringTable.count {
+                    let original = oversizedLabelIndices[index << 2 | field] ?? Int64(value)
+                    throw DecodeError.stringIndexOutOfRange(offset: offset, what: what, index: original, tableSize: stringTable.count)
+                }
+            }
+            try check(label.key, "label.key", field: 1)
+            try check(label.str, "label.str", field: 2)
+            if label.str == 0 { try check(label.numUnit, "label.num_unit", field: 4) }
         }
+        labelOffsets = []
+        swap(&table.labels, &labels)
+        // A string label's num_unit is not read: make it "" so that it cannot be out of range.
+        for index in table.labels.indices where table.labels[index].str != 0 { table.labels[index].numUnit = 0 }
+        profile.stringTable = stringTable
         profile.samples = table
         return profile
     }

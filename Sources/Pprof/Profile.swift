@@ -18,8 +18,20 @@ public struct Profile: Sendable {
     public var comments: [String] = []
     public var defaultSampleType = ""
     public var docURL = ""
+    /// The string table, for what refers to it by index (labels).
+    public var stringTable: [String] = [""]
 
     public init() {}
+
+    /// Sample i's labels with their strings.
+    public func labels(of sample: Int) -> [Label] {
+        samples.labels(of: sample).map { label(for: $0) }
+    }
+
+    public func label(for reference: LabelReference) -> Label {
+        Label(key: stringTable[Int(reference.key)], str: stringTable[Int(reference.str)], num: reference.num,
+              numUnit: stringTable[Int(reference.numUnit)], isString: reference.isString, isNumeric: reference.isNumeric)
+    }
 
     /// The lines of one location, innermost (inlined) frame first, as the .proto orders them.
     @inlinable
@@ -79,37 +91,87 @@ public struct Function: Sendable, Equatable {
     public init() {}
 }
 
+/// A label as stored: string-table indices (checked to be in range) and the number. Compact,
+/// because a profile can carry millions of labels.
+public struct LabelReference: Sendable, Equatable, Hashable {
+    public var key: Int32
+    public var str: Int32
+    public var numUnit: Int32
+    public var num: Int64
+    /// pprof treats a label as a string label when its str index is non-zero.
+    public var isString: Bool { str != 0 }
+    /// pprof treats a label as numeric when it is not a string label and has a number or unit.
+    public var isNumeric: Bool { str == 0 && (num != 0 || numUnit != 0) }
+
+    public init(key: Int32, str: Int32, numUnit: Int32, num: Int64) {
+        self.key = key
+        self.str = str
+        self.numUnit = numUnit
+        self.num = num
+    }
+}
+
 /// A label on a sample: a string value, or a number with an optional unit.
 public struct Label: Sendable, Equatable {
+    public init(key: String, str: String, num: Int64, numUnit: String, isString: Bool, isNumeric: Bool? = nil) {
+        self.key = key
+        self.str = str
+        self.num = num
+        self.numUnit = numUnit
+        self.isString = isString
+        self.isNumeric = isNumeric ?? (!isString && (num != 0 || !numUnit.isEmpty))
+    }
+
     public var key: String
     public var str: String
     public var num: Int64
     public var numUnit: String
     /// pprof treats a label as a string label when its str index is non-zero.
     public var isString: Bool
+    /// pprof treats a label as numeric when it is not a string label and its num or num_unit
+    /// index is non-zero; other labels are ignored.
+    public var isNumeric: Bool
 }
 
-/// Samples stored column-wise: one flat array of location indices and one of values, so that
-/// a million samples are a handful of allocations, not a million.
+/// Samples stored column-wise, their stacks interned: a sample refers to a distinct stack by
+/// id, so a million samples over a few thousand stacks cost a few thousand stacks, and every
+/// pass can work once per distinct stack.
 public struct SampleTable: Sendable {
-    /// Sample i's locations are `locationIndices[locationStarts[i]..<locationStarts[i+1]]`,
-    /// leaf first, as indices into `Profile.locations`.
-    public var locationStarts: [Int] = [0]
-    public var locationIndices: [UInt32] = []
+    /// Stack s is `stackLocations[stackStarts[s]..<stackStarts[s+1]]`: indices into
+    /// `Profile.locations`, leaf first.
+    public private(set) var stackStarts: [Int] = [0]
+    public private(set) var stackLocations: [UInt32] = []
+    /// The stack of each sample.
+    public private(set) var sampleStacks: [UInt32] = []
     /// Sample i's values are `values[i*valueCount ..< (i+1)*valueCount]`.
     public var values: [Int64] = []
     public var valueCount = 0
     /// Sample i's labels are `labels[labelStarts[i]..<labelStarts[i+1]]`.
     public var labelStarts: [Int] = [0]
-    public var labels: [Label] = []
+    public var labels: [LabelReference] = []
+    private var interner: StackInterner<UInt32>? = StackInterner()
 
     public init() {}
 
-    public var count: Int { locationStarts.count - 1 }
+    /// A table over stacks already interned (each distinct), as the decoder builds it.
+    init(stackLocations: [UInt32], stackStarts: [Int], sampleStacks: [UInt32]) {
+        self.stackLocations = stackLocations
+        self.stackStarts = stackStarts
+        self.sampleStacks = sampleStacks
+        interner = nil
+    }
+
+    public var count: Int { sampleStacks.count }
+    public var stackCount: Int { stackStarts.count - 1 }
 
     @inlinable
     public func locations(of sample: Int) -> ArraySlice<UInt32> {
-        locationIndices[locationStarts[sample]..<locationStarts[sample + 1]]
+        stack(Int(sampleStacks[sample]))
+    }
+
+    @inlinable
+    public func stack(_ id: Int) -> ArraySlice<UInt32> {
+        stackLocations[stackStarts[id]..<stackStarts[id + 1]]
     }
 
     @inlinable
@@ -118,7 +180,46 @@ public struct SampleTable: Sendable {
     }
 
     @inlinable
-    public func labels(of sample: Int) -> ArraySlice<Label> {
+    public func labels(of sample: Int) -> ArraySlice<LabelReference> {
         labels[labelStarts[sample]..<labelStarts[sample + 1]]
+    }
+
+    /// Appends a sample (stack leaf first, `valueCount` values, labels).
+    public mutating func append<S: Collection, V: Collection, L: Collection>(stack: S, values sampleValues: V, labels sampleLabels: L)
+    where S.Element == UInt32, V.Element == Int64, L.Element == LabelReference {
+        if interner == nil { rebuildInterner() }
+        let before = interner!.count
+        let id = interner!.intern(stack)
+        if id == before {
+            stackLocations.append(contentsOf: stack)
+            stackStarts.append(stackLocations.count)
+        }
+        sampleStacks.append(UInt32(id))
+        values.append(contentsOf: sampleValues)
+        labels.append(contentsOf: sampleLabels)
+        labelStarts.append(labels.count)
+    }
+
+    private mutating func rebuildInterner() {
+        var fresh = StackInterner<UInt32>()
+        for stack in 0..<stackCount { _ = fresh.intern(self.stack(stack)) }
+        interner = fresh
+    }
+
+    /// Sum of each stack's values for one sample type, and whether any of its samples had a
+    /// non-zero value (pprof ignores samples whose value is zero).
+    public func valuesByStack(index: Int) -> (sums: [Int64], nonZero: [Bool]) {
+        var sums = [Int64](repeating: 0, count: stackCount)
+        var nonZero = [Bool](repeating: false, count: stackCount)
+        values.withUnsafeBufferPointer { values in
+            for sample in 0..<count {
+                let value = values[sample * valueCount + index]
+                if value == 0 { continue }
+                let stack = Int(sampleStacks[sample])
+                sums[stack] &+= value
+                nonZero[stack] = true
+            }
+        }
+        return (sums, nonZero)
     }
 }

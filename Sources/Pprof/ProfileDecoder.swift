@@ -9,15 +9,14 @@ struct ProfileDecoder {
     /// that differs is remembered (the only one a value-count error can name).
     private var firstValueCount: Int?
     private var firstOddSample: (index: Int, count: Int)?
+    /// The location ids of the sample being decoded.
+    private var stackScratch: [UInt64] = []
 
     /// A decoder expecting about `expectedSize` bytes of protobuf: storage is reserved up
     /// front (untouched reserved memory costs nothing) so that a large profile is not copied
     /// as its arrays grow.
     init(expectedSize: Int = 0) {
-        if expectedSize > 0 {
-            // Each location id takes at least one byte on the wire; most take one to three.
-            raw.sampleLocationIDs.reserveCapacity(expectedSize / 2)
-        }
+        _ = expectedSize  // Stacks are interned: storage follows the distinct stacks, not the size.
     }
 
     /// Decodes a whole Profile message held in memory.
@@ -121,22 +120,17 @@ struct ProfileDecoder {
 
     private mutating func decodeSample(_ reader: inout WireReader, at offset: Int) throws {
         let valuesBefore = raw.values.count
+        stackScratch.removeAll(keepingCapacity: true)
         while let field = try reader.nextField() {
             switch field.number {
             case 1:  // repeated uint64 location_id = 1;
-                try reader.repeatedVarints(field, "Sample") { id in
-                    if id < UInt64(UInt32.max) {
-                        raw.sampleLocationIDs.append(UInt32(id))
-                    } else {
-                        raw.sampleLocationIDs.append(UInt32.max)
-                        raw.largeSampleLocationIDs.append(id)
-                    }
-                }
+                try reader.repeatedVarints(field, "Sample") { stackScratch.append($0) }
             case 2:  // repeated int64 value = 2;
                 try reader.repeatedVarints(field, "Sample") { raw.values.append(Int64(bitPattern: $0)) }
             case 3:  // repeated Label label = 3;
                 var sub = try reader.message(field, "Sample")
-                raw.labels.append(try decodeLabel(&sub, at: field.offset))
+                raw.labels.append(try decodeLabel(&sub, number: raw.labels.count))
+                raw.labelOffsets.append(field.offset)
             default:
                 try reader.skip(field)
             }
@@ -149,19 +143,25 @@ struct ProfileDecoder {
         } else {
             firstValueCount = valueCount
         }
-        raw.sampleLocationEnds.append(raw.sampleLocationIDs.count)
-        raw.labelEnds.append(raw.labels.count)
+        raw.sampleStacks.append(UInt32(raw.stacks.intern(stackScratch)))
+        raw.labelStarts.append(raw.labels.count)
         raw.sampleOffsets.append(offset)
     }
 
-    private func decodeLabel(_ reader: inout WireReader, at offset: Int) throws -> RawLabel {
-        var label = RawLabel(offset: offset)
+    private mutating func decodeLabel(_ reader: inout WireReader, number: Int) throws -> LabelReference {
+        var label = LabelReference(key: 0, str: 0, numUnit: 0, num: 0)
+        func index(_ value: Int64, field: Int) -> Int32 {
+            if let small = Int32(exactly: value) { return small }
+            // Too large for any string table: kept aside for the error message, marked -1.
+            raw.oversizedLabelIndices[number << 2 | field] = value
+            return -1
+        }
         while let field = try reader.nextField() {
             switch field.number {
-            case 1: label.key = try reader.int64(field, "Label")  // int64 key = 1;
-            case 2: label.str = try reader.int64(field, "Label")  // int64 str = 2;
+            case 1: label.key = index(try reader.int64(field, "Label"), field: 1)  // int64 key = 1;
+            case 2: label.str = index(try reader.int64(field, "Label"), field: 2)  // int64 str = 2;
             case 3: label.num = try reader.int64(field, "Label")  // int64 num = 3;
-            case 4: label.numUnit = try reader.int64(field, "Label")  // int64 num_unit = 4;
+            case 4: label.numUnit = index(try reader.int64(field, "Label"), field: 4)  // int64 num_unit = 4;
             default: try reader.skip(field)
             }
         }
@@ -288,14 +288,6 @@ struct RawValueType {
     var unit: Int64 = 0
 }
 
-struct RawLabel {
-    var offset: Int
-    var key: Int64 = 0
-    var str: Int64 = 0
-    var num: Int64 = 0
-    var numUnit: Int64 = 0
-}
-
 struct RawMapping {
     var offset: Int
     var value = Mapping()
@@ -330,16 +322,18 @@ struct RawFunction {
 
 struct RawProfile {
     var sampleTypes: [RawValueType] = []
-    // Samples, column-wise: ids below 2^32-1 inline, larger ones in order on the side.
-    var sampleLocationIDs: [UInt32] = []
-    var largeSampleLocationIDs: [UInt64] = []
-    var sampleLocationEnds: [Int] = []
+    /// Distinct stacks of location ids, and each sample's stack.
+    var stacks = StackInterner<UInt64>()
+    var sampleStacks: [UInt32] = []
     var values: [Int64] = []
     /// The value count of the first sample, and the first sample with another count.
     var uniformValueCount = 0
     var firstOddValueCount: (index: Int, count: Int)?
-    var labels: [RawLabel] = []
-    var labelEnds: [Int] = []
+    var labels: [LabelReference] = []
+    var labelOffsets: [Int] = []
+    /// Label string indices beyond Int32, by label number << 2 | field number.
+    var oversizedLabelIndices: [Int: Int64] = [:]
+    var labelStarts: [Int] = [0]
     var sampleOffsets: [Int] = []
     var mappings: [RawMapping] = []
     var locations: [RawLocation] = []

@@ -59,9 +59,6 @@ struct ProfileBuilder {
 
     /// A sample whose stack is `locations`, leaf first.
     mutating func sample(_ locations: [UInt32], _ values: [Int64]) {
-        profile.samples.locationIndices.append(contentsOf: locations)
-        profile.samples.locationStarts.append(profile.samples.locationIndices.count)
-        profile.samples.values.append(contentsOf: values)
-        profile.samples.labelStarts.append(profile.samples.labels.count)
+        profile.samples.append(stack: locations, values: values, labels: [])
     }
 }

@@ -120,7 +120,7 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
         #expect((0..<zeros.samples.count).filter { s in (0..<4).allSatisfy { zeros.samples.value(of: s, index: $0) == 0 } }.count == 36)
         // async-profiler writes every location_id unpacked: 12,386 of them.
         let java = try #require(try Self.read("pyroscope-java-asyncprofiler-cpu.pb.gz"))
-        #expect(java.samples.locationIndices.count == 12386)
+        #expect((0..<java.samples.count).reduce(0) { $0 + java.samples.locations(of: $1).count } == 12386)
         #expect(java.comments == ["async-profiler"] && java.period == 0)
         let cpp = try #require(try Self.read("pprof-cpp-cpu-unsymbolized-dropframes.pb.gz"))
         #expect(cpp.dropFrames == "ProfileData::Add|ProfileData::prof_handler|CpuProfiler::prof_handler|__pthread_sighandler|__restore")

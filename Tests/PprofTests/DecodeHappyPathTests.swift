@@ -208,7 +208,7 @@ import Testing
             P.sample([], [3], labels: [P.label(key: 3, str: 4)]),
         ] + P.strings(strings)
         let profile = try decode(fields)
-        let labels = Array(profile.samples.labels(of: 0))
+        let labels = profile.labels(of: 0)
         #expect(labels == [
             Label(key: "user", str: "alice", num: 0, numUnit: "", isString: true),
             Label(key: "bytes", str: "", num: 1024, numUnit: "B", isString: false),
@@ -216,7 +216,7 @@ import Testing
             Label(key: "goroutine", str: "", num: 0, numUnit: "", isString: false),
         ])
         #expect(profile.samples.labels(of: 1).isEmpty)
-        #expect(Array(profile.samples.labels(of: 2)) == [Label(key: "user", str: "alice", num: 0, numUnit: "", isString: true)])
+        #expect(profile.labels(of: 2) == [Label(key: "user", str: "alice", num: 0, numUnit: "", isString: true)])
         #expect(profile.samples.labelStarts == [0, 4, 4, 5])
     }
 
@@ -258,7 +258,7 @@ import Testing
         let noisy = try decode(fields(unknown))
         #expect(encode(fields(unknown)).count > encode(fields([])).count + 100)
         #expect(dump(noisy) == dump(plain))
-        #expect(noisy.samples.labels(of: 0).first?.str == "value")
+        #expect(noisy.labels(of: 0).first?.str == "value")
         #expect(noisy.lines.map(\.line) == [7])
     }
 

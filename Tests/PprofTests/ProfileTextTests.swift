@@ -62,7 +62,7 @@ import Testing
         #expect(ProfileText.rawBytes(profile.sampleTypes[0].type) == [0xff, 0xfe])
         #expect(ProfileText.rawBytes(profile.sampleTypes[0].unit) == [0xc3, 0x28])
         #expect(ProfileText.rawBytes(profile.mappings[0].filename) == [0xff, 0xfe])
-        let label = try #require(profile.samples.labels(of: 0).first)
+        let label = try #require(profile.labels(of: 0).first)
         #expect(ProfileText.rawBytes(label.key) == [0xff, 0xfe] && ProfileText.rawBytes(label.str) == [0xc3, 0x28])
     }
 

@@ -78,7 +78,7 @@ private let twoStrings = P.strings(["", "a"])
             P.sampleType(1, 1), P.sample([], [5], labels: [P.label(key: 1, str: 2, unit: 99)]),
         ] + P.strings(["", "k", "v"])
         let profile = try decode(fields)
-        #expect(Array(profile.samples.labels(of: 0)) == [Label(key: "k", str: "v", num: 0, numUnit: "", isString: true)])
+        #expect(profile.labels(of: 0) == [Label(key: "k", str: "v", num: 0, numUnit: "", isString: true)])
         
     }
 

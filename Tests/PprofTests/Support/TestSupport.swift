@@ -66,7 +66,7 @@ func dump(_ profile: Profile) -> String {
     for sample in 0..<samples.count {
         let values = (0..<samples.valueCount).map { samples.value(of: sample, index: $0) }
         out += "sample \(Array(samples.locations(of: sample))) \(values)"
-        for label in samples.labels(of: sample) {
+        for label in profile.labels(of: sample) {
             out += " {\(label.key.debugDescription) \(label.isString ? label.str.debugDescription : "\(label.num) \(label.numUnit.debugDescription)")}"
         }
         out += "\n"
@@ -81,15 +81,16 @@ func invariantViolations(_ profile: Profile) -> [String] {
     let samples = profile.samples
     if samples.valueCount != profile.sampleTypes.count { problems.append("valueCount \(samples.valueCount) != \(profile.sampleTypes.count) types") }
     if samples.values.count != samples.count * samples.valueCount { problems.append("values.count \(samples.values.count)") }
-    if samples.locationStarts.first != 0 || samples.locationStarts.last != samples.locationIndices.count {
-        problems.append("locationStarts do not span locationIndices")
+    if samples.stackStarts.first != 0 || samples.stackStarts.last != samples.stackLocations.count {
+        problems.append("stackStarts do not span stackLocations")
     }
-    if samples.labelStarts.count != samples.locationStarts.count || samples.labelStarts.last != samples.labels.count {
+    if let bad = samples.sampleStacks.first(where: { Int($0) >= samples.stackCount }) { problems.append("stack id \(bad) out of range") }
+    if samples.labelStarts.count != samples.count + 1 || samples.labelStarts.last != samples.labels.count {
         problems.append("labelStarts do not span labels")
     }
-    if zip(samples.locationStarts, samples.locationStarts.dropFirst()).contains(where: { $0 > $1 }) { problems.append("locationStarts not monotonic") }
+    if zip(samples.stackStarts, samples.stackStarts.dropFirst()).contains(where: { $0 > $1 }) { problems.append("stackStarts not monotonic") }
     if zip(samples.labelStarts, samples.labelStarts.dropFirst()).contains(where: { $0 > $1 }) { problems.append("labelStarts not monotonic") }
-    if let bad = samples.locationIndices.first(where: { Int($0) >= profile.locations.count }) { problems.append("location index \(bad) out of range") }
+    if let bad = samples.stackLocations.first(where: { Int($0) >= profile.locations.count }) { problems.append("location index \(bad) out of range") }
     var expectedLineStart: Int32 = 0
     for location in profile.locations {
         if location.mappingIndex < -1 || Int(location.mappingIndex) >= profile.mappings.count { problems.append("mapping index \(location.mappingIndex)") }

@@ -1,0 +1,56 @@
+/// A set of integer sequences (stacks) stored back to back, each with a dense id: adding a
+/// sequence seen before returns its id. Open addressing over flat arrays, so that a million
+/// samples cost no allocation each.
+public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
+    /// Sequence i is `elements[starts[i]..<starts[i+1]]`.
+    public private(set) var elements: [Element] = []
+    public private(set) var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots = [Int32](repeating: -1, count: 1024)
+
+    public init() {}
+
+    public var count: Int { starts.count - 1 }
+
+    public func sequence(_ id: Int) -> ArraySlice<Element> { elements[starts[id]..<starts[id + 1]] }
+
+    /// The id of `sequence`, added if new.
+    public mutating func intern<C: Collection>(_ sequence: C) -> Int where C.Element == Element {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for element in sequence {
+            hash = (hash ^ UInt64(truncatingIfNeeded: element)) &* 0x0000_0100_0000_01b3
+            hash ^= hash >> 29
+        }
+        let mask = slots.count - 1
+        var slot = Int(hash & UInt64(mask))
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 { break }
+            if hashes[entry] == hash && elements[starts[entry]..<starts[entry + 1]].elementsEqual(sequence) { return entry }
+            slot = (slot + 1) & mask
+        }
+        let id = count
+        slots[slot] = Int32(id)
+        hashes.append(hash)
+        elements.append(contentsOf: sequence)
+        starts.append(elements.count)
+        if count * 2 > slots.count { grow() }
+        return id
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for entry in 0..<count {
+            var slot = Int(hashes[entry] & UInt64(mask))
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(entry)
+        }
+    }
+
+    /// Hands the storage over (the interner is left empty).
+    public mutating func take() -> (elements: [Element], starts: [Int]) {
+        defer { self = StackInterner() }
+        return (elements, starts)
+    }
+}
