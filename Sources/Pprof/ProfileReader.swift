@@ -36,16 +36,30 @@ public struct ProfileReader: Sendable {
     }
 
     public func read(path: String) throws(ProfileReadError) -> Profile {
-        let contents: ByteBuffer
+        let file: InputFile
+        do { file = try InputFile(path: path) } catch { throw .unreadable(path: path, reason: error.reason) }
+        defer { file.close() }
         do {
-            contents = try Self.readFile(path)
-        } catch {
+            // Raw protobuf is decoded as it is read; gzip is read whole (it is the smaller).
+            if try file.startsWithGzipMagic() {
+                return try decode(try file.readAll())
+            }
+            var stream = ProfileStream(expectedSize: file.size)
+            let piece = ByteBuffer(capacity: Self.pieceSize)
+            while true {
+                piece.count = 0
+                let n = try file.read(into: piece)
+                if n == 0 { break }
+                try piece.withUnsafeBytes { try stream.feed($0) }
+            }
+            var raw = try stream.finish()
+            return try raw.resolve()
+        } catch let error as FileError {
             throw .unreadable(path: path, reason: error.reason)
-        }
-        do {
-            return try decode(contents)
-        } catch {
+        } catch let error as DecodeError {
             throw .malformed(path: path, error: error)
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
         }
     }
 
@@ -106,24 +120,61 @@ public struct ProfileReader: Sendable {
 
     struct FileError: Error { let reason: String }
 
-    /// Reads a whole file with read(2): no Foundation, no intermediate copies.
-    static func readFile(_ path: String) throws(FileError) -> ByteBuffer {
-        let descriptor = open(path, O_RDONLY)
-        if descriptor < 0 { throw FileError(reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
+}
+
+/// An open file read with read(2): no Foundation, no intermediate copies.
+private final class InputFile {
+    private let descriptor: Int32
+    let size: Int
+
+    init(path: String) throws(ProfileReader.FileError) {
+        descriptor = open(path, O_RDONLY)
+        if descriptor < 0 { throw ProfileReader.FileError(reason: String(cString: strerror(errno))) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw FileError(reason: String(cString: strerror(errno))) }
-        if (status.st_mode & S_IFMT) == S_IFDIR { throw FileError(reason: "is a directory") }
-        let buffer = ByteBuffer(capacity: max(Int(status.st_size), 1 << 16))
-        while true {
-            if buffer.freeCapacity == 0 { buffer.reserve(buffer.count) }
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(descriptor)
+            throw ProfileReader.FileError(reason: reason)
+        }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            Glibc.close(descriptor)
+            throw ProfileReader.FileError(reason: "is a directory")
+        }
+        size = Int(status.st_size)
+    }
+
+    func close() { Glibc.close(descriptor) }
+
+    /// Fills `buffer`'s free room; returns the bytes read, 0 at the end.
+    func read(into buffer: ByteBuffer) throws -> Int {
+        var total = 0
+        while buffer.freeCapacity > 0 {
             let n = Glibc.read(descriptor, buffer.freePointer, buffer.freeCapacity)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FileError(reason: String(cString: strerror(errno)))
+                throw ProfileReader.FileError(reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
             buffer.count += n
+            total += n
+        }
+        return total
+    }
+
+    /// Whether the file starts with 1f 8b; the file position is back at the start after.
+    func startsWithGzipMagic() throws -> Bool {
+        var magic: (UInt8, UInt8) = (0, 0)
+        let n = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
+        if n < 0 { throw ProfileReader.FileError(reason: String(cString: strerror(errno))) }
+        return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+    }
+
+    func readAll() throws -> ByteBuffer {
+        // One byte more than the size, so that the end is seen without growing the buffer.
+        let buffer = ByteBuffer(capacity: max(size + 1, 1 << 16))
+        while true {
+            if buffer.freeCapacity == 0 { buffer.reserve(buffer.count) }
+            if try read(into: buffer) == 0 { break }
         }
         return buffer
     }
