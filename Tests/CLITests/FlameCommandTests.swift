@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// `flame` and `fold` from the command line: output files appear whole or not at all.
+@Suite struct FlameCommandTests {
+    func corpusProfile(_ name: String) -> String? {
+        CLI.corpusIfPresent().map { $0.appendingPathComponent("profiles/\(name)").path }
+    }
+
+    @Test func flameWritesASelfContainedSVG() throws {
+        guard let profile = corpusProfile("pprof-go-sample-cpu.pb.gz") else { return }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString).svg")
+        let result = try CLI.run(["flame", profile, "-o", output.path, "--palette", "package", "--title", "sample"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let svg = try String(contentsOf: output, encoding: .utf8)
+        #expect(svg.hasPrefix("<?xml") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.contains(">sample</text>"))
+        // Self-contained: no external references.
+        #expect(!svg.contains("href=") && !svg.contains("src="))
+        // The same input and options give the same bytes.
+        let again = try CLI.run(["flame", profile, "-o", "-", "--palette", "package", "--title", "sample"])
+        #expect(again.stdout == (try Data(contentsOf: output)))
+    }
+
+    @Test func malformedInputLeavesNoOutputFile() throws {
+        let bad = try CLI.temporaryFile([0x1C, 0x05])
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString).svg")
+        let result = try CLI.run(["flame", bad.path, "-o", output.path])
+        #expect(result.status == 65)
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test func unwritableOutputIs73AndLeavesNothing() throws {
+        guard let profile = corpusProfile("pprof-go-sample-cpu.pb.gz") else { return }
+        let folder = "/nonexistent-\(UUID().uuidString)"
+        let result = try CLI.run(["fold", profile, "-o", "\(folder)/out.folded"])
+        #expect(result.status == 73)
+        #expect(result.stderr.contains("cannot write"))
+        #expect(!FileManager.default.fileExists(atPath: folder))
+    }
+
+    @Test func foldWritesSortedStacks() throws {
+        guard let profile = corpusProfile("pprof-go-sample-cpu.pb.gz") else { return }
+        let result = try CLI.run(["fold", profile])
+        #expect(result.status == 0)
+        let lines = result.text.split(separator: "\n").map(String.init)
+        #expect(lines == lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        // From the reference -traces: 1.76s in all, 1.28s of it in runtime.mapiternext.
+        #expect(lines.reduce(Int64(0)) { $0 + Int64($1.split(separator: " ").last!)! } == 1_760_000_000)
+        #expect(lines.contains("runtime.main;main.main;main.busyLoop;runtime.mapiternext 1280000000"))
+    }
+}
