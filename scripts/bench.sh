@@ -172,6 +172,18 @@ else
   echo
 fi
 
+# The reference flame graph pipeline, where its tools are installed (they are not Debian
+# packages: put brendangregg/FlameGraph's scripts on PATH to include it).
+S_pipeline=""
+if command -v go > /dev/null && command -v stackcollapse-go.pl > /dev/null && command -v flamegraph.pl > /dev/null; then
+  measure pipeline 1 bash -c "env HOME='$WORK/pprof-home' PPROF_BINARY_PATH='$WORK/pprof-home' PPROF_TMPDIR='$WORK/pprof-home' \
+    '$pprof_bin' -raw '$PWD/$PROFILE' | stackcollapse-go.pl | flamegraph.pl > /dev/null" || true
+  ROWS+=("pprof -raw|stackcollapse|flamegraph.pl|pipeline|1")
+else
+  echo "note: stackcollapse-go.pl / flamegraph.pl not on PATH; skipping the reference flame graph pipeline"
+  echo
+fi
+
 # ---------------------------------------------------------------- report
 
 printf '%-28s %10s %10s %14s %6s\n' "command" "wall s" "MB/s" "peak RSS MB" "runs"
@@ -210,6 +222,17 @@ if ((HAVE_PROFLENS)); then
   target "proflens peak RSS / input size" "$(ratio "$rss_bytes" "$RAW_BYTES")" "<=" 2
   if ((HAVE_FLAME)); then
     target "proflens flame / analyze" "$(ratio "${S_flame:-}" "${S_analyze:-}")" "<=" 1.5
+    if [[ -n ${S_pipeline:-} ]]; then
+      echo "reference pipeline / proflens flame: $(calc '%.1f' "$S_pipeline / $S_flame")x"
+    fi
+    # The graph's size, and how long its script takes to search every frame in Chromium.
+    "$PROFLENS" flame "$PROFILE" -o "$WORK/bench.svg"
+    echo "flame graph SVG: $(calc '%.2f' "$(stat -c %s "$WORK/bench.svg") / 1e6") MB (target < 5 MB)"
+    if command -v chromium > /dev/null; then
+      ms=$(chromium --headless --no-sandbox --disable-gpu --allow-file-access-from-files --virtual-time-budget=5000 \
+        --dump-dom "file://$WORK/bench.svg?s=." 2> /dev/null | grep -o 'data-ms="[0-9]*"' | grep -o '[0-9]*')
+      echo "in-browser search of every frame (?s=.): ${ms:-?} ms (target well under 1000 ms)"
+    fi
   fi
   if [[ -n ${S_pprof:-} ]]; then
     echo

@@ -102,7 +102,7 @@ function unzoom() {
   if (searching !== null) search(searching);
 }
 function search(term) {
-  var re;
+  var began = Date.now(), re;
   try { re = new RegExp(term); } catch (e) { matchedText.textContent = "Bad regex"; return; }
   searching = term;
   var ranges = [];
@@ -123,6 +123,7 @@ function search(term) {
   var share = TOTAL > 0 ? covered / TOTAL * 100 : 0;
   matchedText.textContent = "Matched: " + share.toFixed(2) + "%";
   matchedText.setAttribute("data-share", share.toFixed(4));
+  matchedText.setAttribute("data-ms", String(Date.now() - began));
   searchButton.classList.add("active");
   setParam("s", term);
 }

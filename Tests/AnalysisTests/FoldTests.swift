@@ -92,6 +92,35 @@ import Testing
         }
     }
 
+    static func sampleTraces() -> [String] {
+        let expected = Paths.samples.appendingPathComponent("expected")
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: expected.path)) ?? []).filter { $0 != "diff" && !$0.hasSuffix(".md") }
+        return folders.sorted().flatMap { folder in
+            Paths.files(in: expected.appendingPathComponent(folder), suffix: ".traces.txt").map { "\(folder)/\($0.lastPathComponent)" }
+        }
+    }
+
+    /// The same check on the sample programs' profiles, for every sample type.
+    @Test(arguments: sampleTraces())
+    func foldedSampleValuesAgreeWithGoToolPprofTraces(_ golden: String) throws {
+        let parts = golden.split(separator: "/")
+        let components = parts[1].split(separator: ".")  // kind.type.traces.txt
+        let text = try String(contentsOf: Paths.samples.appendingPathComponent("expected/\(golden)"), encoding: .utf8)
+        let profile = try ProfileReader().read(path: Paths.samples.appendingPathComponent("profiles/\(parts[0])/\(components[0]).pb.gz").path)
+        let index = try SampleTypeSelection.index(String(components[1]), in: profile)
+        let reference = try #require(Self.referenceStacks(text, unit: profile.sampleTypes[index].unit))
+        let folded = StackFolder.fold(profile, sampleIndex: index)
+        var ours: [String: Int64] = [:]
+        for stack in 0..<folded.count {
+            ours[folded.frames(of: stack).map { folded.names[Int($0)] }.joined(separator: ";"), default: 0] += folded.values[stack]
+        }
+        #expect(Set(ours.keys).isSuperset(of: reference.filter { abs($0.value.value) > $0.value.tolerance }.keys))
+        for (stack, value) in ours {
+            let expected = try #require(reference[stack], "\(golden): stack not in pprof's traces: \(stack)")
+            #expect(abs(Double(value) - expected.value) <= expected.tolerance + 1e-6 * abs(expected.value), "\(golden): \(stack)")
+        }
+    }
+
     @Test func mergesIdenticalStacksAndSortsLines() {
         var builder = ProfileBuilder(sampleTypes: [("samples", "count")])
         let main = builder.location(["main.main"])

@@ -111,6 +111,18 @@ import Testing
             files.append(try Support.write(bytes))
         }
         #expect(files.count == 39)
+        // And every sample program's profile, for every sample type.
+        let samples = Support.packageRoot.appendingPathComponent("samples/profiles")
+        for folder in try FileManager.default.contentsOfDirectory(atPath: samples.path).sorted() {
+            for file in try FileManager.default.contentsOfDirectory(atPath: samples.appendingPathComponent(folder).path).sorted() {
+                let profile = try ProfileReader().read(path: samples.appendingPathComponent("\(folder)/\(file)").path)
+                for index in profile.sampleTypes.indices {
+                    let stacks = StackFolder.fold(profile, sampleIndex: index)
+                    files.append(try Support.write(FlameGraph.svg(stacks, svg: FlameGraphSVG.Options())))
+                }
+            }
+        }
+        #expect(files.count > 39 + 40)
         guard let lint = try Support.xmllint(files) else {
             print("notice: xmllint not installed (Debian libxml2-utils); SVG validity not checked")
             return
