@@ -17,11 +17,18 @@ struct Analyze: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @OptionGroup var classifier: ClassifierOptions
+
+    @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal.")
+    var noColor = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one profile") }
     }
 
     func run() throws {
+        let rules = try classifier.ruleSet()
+        var inputs: [Classifier.Input] = []
         var text: [UInt8] = []
         var json = JSONWriter()
         if format == .json {
@@ -32,6 +39,7 @@ struct Analyze: ParsableCommand {
         for (position, file) in files.enumerated() {
             let profile = try Loading.profile(file, input)
             let top = try TopCommandSupport.report(profile: profile, file: file, options: report, filters: filters)
+            inputs.append(Classifier.Input(file: file, profile: profile.applyingDropFrames()))
             let summary = ProfileSummary(file: file, profile: profile, sampleIndex: top.sampleIndex, total: top.total)
             switch format {
             case .text:
@@ -46,11 +54,19 @@ struct Analyze: ParsableCommand {
                 json.endObject()
             }
         }
+        let findings = Classifier.findings(inputs, rules: rules)
         if format == .json {
             json.endArray()
+            FindingsReport.writeJSON(findings, &json)
             json.endObject()
             text = json.bytes
+        } else {
+            text.append(contentsOf: "\n".utf8)
+            text.append(contentsOf: ProfileText.rawBytes(FindingsReport.text(findings, color: !noColor && Output.isTerminal)))
         }
         try Output.write(text, to: "-")
+        if let threshold = classifier.failOn, findings.contains(where: { $0.level >= threshold }) {
+            throw ExitCode(Failure.findings)
+        }
     }
 }

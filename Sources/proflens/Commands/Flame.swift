@@ -47,6 +47,11 @@ struct Flame: ParsableCommand {
     @Flag(help: "Dark background.")
     var dark = false
 
+    @Flag(help: "Colour the frames a finding matched and its culprits, with a legend naming the anti-pattern.")
+    var highlight = false
+
+    @OptionGroup var classifier: ClassifierOptions
+
     func validate() throws {
         if width < 100 || width > 100_000 { throw ValidationError("--width must be between 100 and 100000") }
         if !(minWidth >= 0) { throw ValidationError("--min-width must be 0 or more") }
@@ -71,6 +76,13 @@ struct Flame: ParsableCommand {
         svgOptions.palette = palette
         svgOptions.dark = dark
         svgOptions.unit = sampleType.unit
+        if highlight {
+            let findings = Classifier.findings([Classifier.Input(file: file, profile: profile)], rules: try classifier.ruleSet())
+            for finding in findings.reversed() {  // The most severe wins a frame both match.
+                for frame in finding.frames { svgOptions.highlights[frame.name] = "\(finding.id) \(finding.title)" }
+                for culprit in finding.culprits { svgOptions.highlights[culprit.name] = "\(finding.id) culprit" }
+            }
+        }
         try Output.write(FlameGraph.svg(stacks, layout: layoutOptions, svg: svgOptions), to: output)
     }
 }

@@ -7,6 +7,9 @@ import Glibc
 /// Writes command output: to stdout for "-", else to a file that appears only when complete
 /// (written to a temporary name, then renamed), so a failure never leaves a partial file.
 enum Output {
+    /// Whether standard output is a terminal (colour is for terminals only).
+    static var isTerminal: Bool { isatty(1) == 1 }
+
     /// write(2) until everything is written; false on an error (a closed pipe, a full disk).
     @discardableResult
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {

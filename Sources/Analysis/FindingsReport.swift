@@ -1,0 +1,92 @@
+import Pprof
+
+/// Findings as text for a terminal (optionally coloured) and as JSON.
+public enum FindingsReport {
+    public static func text(_ findings: [Finding], color: Bool) -> String {
+        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        guard !findings.isEmpty else { return "Findings: none (no map anti-pattern above its threshold)\n" }
+        var out = "Findings (most severe first):\n"
+        for finding in findings {
+            let levelText: String
+            switch finding.level {
+            case .critical: levelText = paint("CRITICAL", "1;31")
+            case .warning: levelText = paint("WARNING ", "1;33")
+            case .info: levelText = paint("INFO    ", "36")
+            }
+            let amount = Measurement.label(finding.value, unit: finding.unit)
+            out += "\n\(levelText) \(paint(finding.id, "1")) \(finding.title): \(percent(finding.share)) of \(finding.sampleType) (\(amount)) in \(finding.file)\n"
+            let frames = finding.frames.prefix(5).map { "\($0.name) \(percent(Double($0.value) / Double(max(finding.value, 1)) * finding.share))" }
+            out += "  frames:    \(frames.joined(separator: ", "))\n"
+            if finding.culprits.isEmpty {
+                out += "  culprits:  none in user code (reached only from the runtime or libraries)\n"
+            } else {
+                for (index, culprit) in finding.culprits.prefix(5).enumerated() {
+                    let site = culprit.location.map { " (\($0))" } ?? ""
+                    out += "  \(index == 0 ? "culprits:" : "         ")  \(paint(culprit.name, "1"))\(site) \(percent(culprit.share))\n"
+                }
+            }
+            out += "  example:   \(finding.exampleStack.joined(separator: " > "))\n"
+            for line in finding.corroboration { out += "  evidence:  \(line)\n" }
+            out += "  why:       \(finding.explanation)\n"
+            out += "  fix:       \(paint(finding.fix, "32"))\n"
+        }
+        return out
+    }
+
+    public static func writeJSON(_ findings: [Finding], _ json: inout JSONWriter) {
+        json.key("findings")
+        json.beginArray()
+        for finding in findings {
+            json.beginObject()
+            json.field("id", finding.id)
+            json.field("title", finding.title)
+            json.field("level", finding.level.name)
+            json.field("share", finding.share)
+            json.field("value", finding.value)
+            json.field("sampleType", finding.sampleType)
+            json.field("unit", finding.unit)
+            json.field("file", finding.file)
+            json.key("frames")
+            json.beginArray()
+            for frame in finding.frames {
+                json.beginObject()
+                json.field("name", frame.name)
+                json.field("value", frame.value)
+                json.endObject()
+            }
+            json.endArray()
+            json.key("culprits")
+            json.beginArray()
+            for culprit in finding.culprits { json.string(culprit.name) }
+            json.endArray()
+            json.key("culpritDetails")
+            json.beginArray()
+            for culprit in finding.culprits {
+                json.beginObject()
+                json.field("name", culprit.name)
+                if let location = culprit.location { json.field("location", location) } else { json.key("location"); json.null() }
+                json.field("value", culprit.value)
+                json.field("share", culprit.share)
+                json.endObject()
+            }
+            json.endArray()
+            json.key("exampleStack")
+            json.beginArray()
+            for frame in finding.exampleStack { json.string(frame) }
+            json.endArray()
+            json.key("corroboration")
+            json.beginArray()
+            for line in finding.corroboration { json.string(line) }
+            json.endArray()
+            json.field("explanation", finding.explanation)
+            json.field("fix", finding.fix)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    static func percent(_ share: Double) -> String {
+        let tenths = (share * 1000).rounded() / 10
+        return "\(tenths)%"
+    }
+}
