@@ -18,4 +18,27 @@ enum Loading {
             throw Failure.exit("\(file): \(error)", code: Failure.usage)
         }
     }
+
+    /// Several profiles of one side, merged (pprof merges the sources it is given).
+    static func merged(_ files: [String], _ input: InputOptions) throws -> Profile {
+        var profiles = try files.map { try profile($0, input) }
+        var result = profiles.removeFirst()
+        for other in profiles {
+            guard other.sampleTypes == result.sampleTypes else {
+                throw Failure.exit("\(files.joined(separator: ", ")): cannot merge profiles with different sample types", code: Failure.malformed)
+            }
+            result = ProfileDiff.merge(result, other)
+        }
+        return result
+    }
+
+    static func diff(base: [String], new: [String], input: InputOptions, normalize: Bool) throws -> ProfileDiff {
+        let baseProfile = try merged(base, input)
+        let newProfile = try merged(new, input)
+        do {
+            return try ProfileDiff(base: baseProfile, new: newProfile, normalize: normalize)
+        } catch {
+            throw Failure.exit("\(base.joined(separator: ", ")) vs \(new.joined(separator: ", ")): \(error)", code: Failure.malformed)
+        }
+    }
 }

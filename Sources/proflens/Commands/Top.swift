@@ -14,7 +14,21 @@ struct Top: ParsableCommand {
     @OptionGroup var report: ReportOptions
     @OptionGroup var filters: FilterOptions
 
+    @Option(name: .customLong("diff-base"), help: "Print the difference against this base profile, as go tool pprof -diff_base.")
+    var diffBase: String?
+
+    @Flag(help: "With --diff-base: scale the profile to the base's total first, as pprof's -normalize.")
+    var normalize = false
+
     func run() throws {
+        if let diffBase {
+            let diff = try Loading.diff(base: [diffBase], new: [file], input: input, normalize: normalize)
+            let index = try Loading.sampleIndex(report.sampleIndex, profile: diff.combined, file: file)
+            var options = TopReport.Options()
+            options.nodeCount = report.nodeCount
+            try Output.write(diff.topReport(sampleIndex: index, options: options).text(), to: "-")
+            return
+        }
         let profile = try Loading.profile(file, input)
         let top = try TopCommandSupport.report(profile: profile, file: file, options: report, filters: filters)
         try Output.write(top.text(), to: "-")
