@@ -85,7 +85,7 @@ public enum FindingsReport {
         json.endArray()
     }
 
-    static func percent(_ share: Double) -> String {
+    public static func percent(_ share: Double) -> String {
         let tenths = (share * 1000).rounded() / 10
         return "\(tenths)%"
     }

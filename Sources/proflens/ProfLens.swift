@@ -10,6 +10,6 @@ struct ProfLens: ParsableCommand {
             66 input not found or unreadable; 73 output cannot be written.
             """,
         version: "0.1.0",
-        subcommands: [Analyze.self, Flame.self, Fold.self, Rules.self, Top.self, Traces.self]
+        subcommands: [Analyze.self, Compare.self, Flame.self, Fold.self, Rules.self, Top.self, Traces.self]
     )
 }

@@ -29,6 +29,24 @@ import Testing
         if let lint = try Support.xmllint([file]) { #expect(lint.status == 0, "\(lint.output)") }
     }
 
+    @Test func differentialGraphsEscapeAndStayValid() throws {
+        let base = Support.stacks([("main;\(Self.hostile)", 10), ("main;gone", 5)])
+        let new = Support.stacks([("main;\(Self.hostile)", 30)])
+        var layout = FlameLayout.Options()
+        layout.widthBy = .max
+        var options = FlameGraphSVG.Options()
+        options.differential = true
+        let text = String(decoding: FlameGraph.svg(new, base: base, layout: layout, svg: options), as: UTF8.self)
+        #expect(text.components(separatedBy: "<script").count == 2)
+        #expect(text.contains("&lt;/text&gt;&lt;script&gt;"))
+        // "gone" is drawn though its new value is 0; the grown frame is red.
+        let gone = try #require(Support.drawnFrames(text).first { $0.name == "gone" })
+        #expect(gone.width > 0)
+        #expect(text.contains("fill=\"rgb(255,"))
+        let file = try Support.write(Array(text.utf8))
+        if let lint = try Support.xmllint([file]) { #expect(lint.status == 0, "\(lint.output)") }
+    }
+
     @Test func widthsFollowValuesAndChildrenLieWithinParents() {
         let stacks = Support.stacks([("main;work;hash", 30), ("main;work", 10), ("main;idle", 20), ("main;work;alloc", 40)])
         let frames = Support.drawnFrames(svg(stacks))

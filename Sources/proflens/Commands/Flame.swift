@@ -52,12 +52,29 @@ struct Flame: ParsableCommand {
 
     @OptionGroup var classifier: ClassifierOptions
 
+    @Option(name: .customLong("base"), help: "Draw a differential flame graph against this base profile (repeatable: merged).")
+    var bases: [String] = []
+
+    @Option(name: .customLong("width-by"), help: "Differential graphs: frame widths from base, new or max (max keeps vanished frames visible).")
+    var widthBy: FlameLayout.WidthBy = .max
+
+    @Flag(name: .customLong("colorblind-diff"), help: "Differential graphs: orange for growth instead of red.")
+    var colorblindDiff = false
+
     func validate() throws {
         if width < 100 || width > 100_000 { throw ValidationError("--width must be between 100 and 100000") }
         if !(minWidth >= 0) { throw ValidationError("--min-width must be 0 or more") }
     }
 
     func run() throws {
+        if !bases.isEmpty {
+            let diff = try Loading.diff(base: bases, new: [file], input: input, normalize: false)
+            let index = try Loading.sampleIndex(sampleIndex, profile: diff.combined, file: file)
+            let svg = DifferentialFlame.svg(diff, sampleIndex: index, title: title ?? "Differential Flame Graph",
+                                            subtitle: "\(bases.joined(separator: "+")) → \(file)", colorblind: colorblindDiff, widthBy: widthBy)
+            try Output.write(svg, to: output)
+            return
+        }
         let loaded = try Loading.profile(file, input).applyingDropFrames()
         let index = try Loading.sampleIndex(sampleIndex, profile: loaded, file: file)
         let profile = loaded.filtered(by: try filterOptions.filters())

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// `proflens compare` and differential flame graphs. The per-function deltas must be the
+/// values `go tool pprof -top -diff_base` prints: `top --diff-base` reproduces the reference
+/// outputs in samples/expected/diff byte for byte, and compare's rows must carry its numbers.
+@Suite struct CompareCommandTests {
+    static let samples = CLI.packageRoot.appendingPathComponent("samples")
+
+    func profile(_ sample: String, _ kind: String = "cpu") -> String {
+        Self.samples.appendingPathComponent("profiles/\(sample)/\(kind).pb.gz").path
+    }
+
+    static func diffGoldens() -> [String] {
+        let folder = samples.appendingPathComponent("expected/diff")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".top.txt") }.sorted()
+    }
+
+    @Test(arguments: diffGoldens())
+    func diffBaseMatchesGoToolPprof(_ golden: String) throws {
+        let parts = golden.dropLast(".top.txt".count).split(separator: ".").map(String.init)
+        let sample = parts[0], kind = parts[1]
+        var arguments = ["top", "--diff-base", profile(sample, kind), profile(sample + "-fixed", kind)]
+        if kind == "heap" { arguments += ["--sample-index", parts[2]] }
+        if parts.last == "normalize" { arguments.append("--normalize") }
+        let result = try CLI.run(arguments)
+        let expected = try Data(contentsOf: Self.samples.appendingPathComponent("expected/diff/\(golden)"))
+        #expect(result.status == 0 && result.stdout == expected, "\(golden): \(result.stderr)")
+    }
+
+    @Test func compareRowsCarryTheDiffValues() throws {
+        let result = try CLI.run(["compare", "--format", "json", "--nodecount", "0", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed")])
+        #expect(result.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        func values(_ name: String, _ key: String) -> (Int64, Int64, Int64)? {
+            guard let row = rows.first(where: { $0["name"] as? String == name }), let v = row[key] as? [String: Any] else { return nil }
+            return ((v["base"] as! NSNumber).int64Value, (v["new"] as! NSNumber).int64Value, (v["delta"] as! NSNumber).int64Value)
+        }
+        // From samples/expected/diff/ap4-never-shrink.cpu.top.txt: -1.57s flat, -2s cum.
+        let flat = try #require(values("runtime.mapiternext", "flat"))
+        let cum = try #require(values("runtime.mapiternext", "cum"))
+        #expect(flat.2 == -1_570_000_000 && flat.1 - flat.0 == flat.2)
+        #expect(cum.2 == -2_000_000_000)
+        #expect(values("main.appendFrame", "flat")?.2 == 1_180_000_000)
+        // Sorted by |flat delta|.
+        let deltas = rows.compactMap { (($0["flat"] as? [String: Any])?["delta"] as? NSNumber)?.int64Value }
+        #expect(deltas.map(abs) == deltas.map(abs).sorted(by: >))
+    }
+
+    @Test func findingsDiffAndFailOn() throws {
+        let fixed = try CLI.run(["compare", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed"), "--fail-on", "warning"])
+        #expect(fixed.status == 0)
+        #expect(fixed.text.contains("AP4 Map iterated far beyond its live size: critical"))
+        // The other way round the pattern appears: a change that introduces it fails CI.
+        let broken = try CLI.run(["compare", profile("ap4-never-shrink-fixed"), profile("ap4-never-shrink"), "--fail-on", "warning"])
+        #expect(broken.status == 1)
+        #expect(broken.text.contains("(worse)"))
+        let gone = try CLI.run(["compare", "--format", "json", profile("ap2-lock-contention"), profile("ap2-lock-contention-fixed")])
+        let document = try #require(try JSONSerialization.jsonObject(with: gone.stdout) as? [String: Any])
+        let entries = try #require(document["findings"] as? [[String: Any]])
+        #expect(entries.first { $0["id"] as? String == "AP2" }?["status"] as? String == "fixed")
+    }
+
+    @Test func differentSampleTypesAre65() throws {
+        let result = try CLI.run(["compare", profile("healthy", "cpu"), profile("healthy", "heap")])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("incompatible sample types"))
+    }
+
+    @Test func severalBaseProfilesAreMerged() throws {
+        let result = try CLI.run(["compare", "--format", "json", "--base", profile("healthy"), "--base", profile("healthy"), profile("healthy")])
+        #expect(result.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let total = try #require(document["total"] as? [String: Any])
+        let base = (total["base"] as! NSNumber).int64Value, new = (total["new"] as! NSNumber).int64Value
+        #expect(base == 2 * new && base > 0)
+    }
+
+    @Test func differentialFlameGraphKeepsVanishedFrames() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString).svg")
+        let result = try CLI.run(["compare", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed"), "--svg", output.path])
+        #expect(result.status == 0)
+        let svg = try String(contentsOf: output, encoding: .utf8)
+        // A frame only in the base is drawn (width from the larger value) with new = 0.
+        #expect(svg.contains(#"data-n="0""#))
+        #expect(svg.contains("base ") && svg.contains("delta "))
+        // Grown frames red, shrunk frames blue.
+        #expect(svg.contains("fill=\"rgb(255,") && svg.range(of: #"fill="rgb\(\d+,\d+,255\)""#, options: .regularExpression) != nil)
+        let flame = try CLI.run(["flame", "--base", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed"), "-o", "-"])
+        #expect(flame.status == 0 && flame.text.contains("Differential Flame Graph"))
+    }
+}
