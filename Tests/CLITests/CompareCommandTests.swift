@@ -62,6 +62,12 @@ import Testing
         #expect(entries.first { $0["id"] as? String == "AP2" }?["status"] as? String == "fixed")
     }
 
+    @Test func filtersApplyToBothSides() throws {
+        let result = try CLI.run(["compare", "--nodecount", "0", "--focus", "appendFrame", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed")])
+        #expect(result.status == 0)
+        #expect(result.text.contains("main.appendFrame") && !result.text.contains("runtime.mapiternext"))
+    }
+
     @Test func differentSampleTypesAre65() throws {
         let result = try CLI.run(["compare", profile("healthy", "cpu"), profile("healthy", "heap")])
         #expect(result.status == 65)

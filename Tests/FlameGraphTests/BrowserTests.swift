@@ -54,4 +54,20 @@ import Testing
         #expect(after.first { $0.name == "idle" }?.classes.contains("hide") == true)
         #expect(after.first { $0.name == "main" }?.classes.contains("parent") == true)
     }
+
+    @Test func differentialGraphsSearchAndZoomToo() throws {
+        let base = Support.stacks([("main;work;hash", 50), ("main;gone", 50)])
+        var layout = FlameLayout.Options()
+        layout.widthBy = .max
+        var options = FlameGraphSVG.Options()
+        options.differential = true
+        let svg = FlameGraph.svg(stacks, base: base, layout: layout, svg: options)
+        // Widths follow max(base, new): main is 100 wide, gone 50 (0 now), hash 70 (50 before).
+        guard let dom = try renderedDOM(svg, query: "s=gone") else { return }
+        #expect(dom.contains(#"data-ready="true""#))
+        let total = Support.drawnFrames(dom).first { $0.name == "all" }.map { Double($0.value) } ?? 0
+        let gone = try #require(Support.drawnFrames(dom).first { $0.name == "gone" })
+        #expect(dom.contains(String(format: "Matched: %.2f%%", Double(gone.value) / total * 100)))
+        #expect(gone.classes.contains("match"))
+    }
 }

@@ -17,6 +17,7 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var classifier: ClassifierOptions
+    @OptionGroup var filterOptions: FilterOptions
 
     @Option(name: .customLong("sample-index"), help: "Sample type to compare, by name or number.")
     var sampleIndex: String?
@@ -24,7 +25,7 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("nodecount"), help: "Rows to show (0: every function with a change).")
     var nodeCount: Int = 20
 
-    @Flag(help: "Scale the base to the new profile's total first (pprof's -normalize).")
+    @Flag(help: "Scale the new profile to the base's total first, as pprof's -normalize does.")
     var normalize = false
 
     @Option(help: "Output format: text or json.")
@@ -45,7 +46,7 @@ struct Compare: ParsableCommand {
     func run() throws {
         let baseFiles = bases.isEmpty ? [files[0]] : bases
         let newFiles = bases.isEmpty ? [files[1]] : files
-        let diff = try Loading.diff(base: baseFiles, new: newFiles, input: input, normalize: normalize)
+        let diff = try Loading.diff(base: baseFiles, new: newFiles, input: input, normalize: normalize, filters: try filterOptions.filters())
         let index = try Loading.sampleIndex(sampleIndex, profile: diff.combined, file: newFiles.joined(separator: ", "))
         let comparison = ProfileComparison(diff, sampleIndex: index)
         let rules = try classifier.ruleSet()

@@ -32,9 +32,9 @@ enum Loading {
         return result
     }
 
-    static func diff(base: [String], new: [String], input: InputOptions, normalize: Bool) throws -> ProfileDiff {
-        let baseProfile = try merged(base, input)
-        let newProfile = try merged(new, input)
+    static func diff(base: [String], new: [String], input: InputOptions, normalize: Bool, filters: SampleFilters = SampleFilters()) throws -> ProfileDiff {
+        let baseProfile = try merged(base, input).applyingDropFrames().filtered(by: filters)
+        let newProfile = try merged(new, input).applyingDropFrames().filtered(by: filters)
         do {
             return try ProfileDiff(base: baseProfile, new: newProfile, normalize: normalize)
         } catch {
