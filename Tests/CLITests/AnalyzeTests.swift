@@ -9,7 +9,8 @@ import Testing
         let result = try CLI.run(["analyze", "--nodecount", "25", "--sample-index", "cpu", profile])
         #expect(result.status == 0)
         let expected = try String(contentsOf: corpus.appendingPathComponent("expected/pprof-go-sample-cpu.pb.gz.cpu.top.txt"), encoding: .utf8)
-        #expect(result.text.hasSuffix(expected))
+        #expect(result.text.contains(expected))
+        #expect(result.text.contains("Findings"))
         #expect(result.text.contains("Kind:         CPU profile"))
         #expect(result.text.contains("Contents:     76 samples"))
     }
