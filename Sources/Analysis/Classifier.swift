@@ -9,12 +9,16 @@ public enum Classifier {
         public var profile: Profile
         public var kind: ProfileKind
         public var frames: FrameTable
+        /// For each frame, whether it is the user's own code.
+        public var isUser: [Bool]
 
-        public init(file: String, profile: Profile) {
+        /// `frames`, when given, must be the frame table of `profile`.
+        public init(file: String, profile: Profile, frames: FrameTable? = nil) {
             self.file = file
             self.profile = profile
             kind = ProfileKind.of(profile)
-            frames = FrameTable(profile: profile)
+            self.frames = frames ?? FrameTable(profile: profile)
+            isUser = self.frames.names.map { FrameOrigin(functionName: $0) == .user }
         }
     }
 
@@ -59,7 +63,7 @@ public enum Classifier {
         let matched = compile(rule.frames)!
         let also = compile(rule.alsoFrames)
         let caller = compile(rule.calledFrom)
-        let isUser = frames.names.map { FrameOrigin(functionName: $0) == .user }
+        let isUser = input.isUser
 
         let samples = profile.samples
         var total: Int64 = 0

@@ -11,6 +11,9 @@ extension Profile {
         guard !dropFrames.isEmpty, let drop = try? GoRegex(dropFrames, anchored: true) else { return self }
         let keep = keepFrames.isEmpty ? nil : try? GoRegex(keepFrames, anchored: true)
         var result = self
+        // Applied once: the result carries no drop_frames of its own.
+        result.dropFrames = ""
+        result.keepFrames = ""
         var pruneWhole = [Bool](repeating: false, count: locations.count)
         var pruneBeneath = [Bool](repeating: false, count: locations.count)
         var matchCache = [Bool?](repeating: nil, count: functions.count)
@@ -99,12 +102,58 @@ extension SampleTable {
 /// users write: unanchored search by default, `^(...)$` when anchored.
 public struct GoRegex: @unchecked Sendable {
     private let regex: NSRegularExpression
+    /// Text every match must start with (from a pattern like `^runtime\.(a|b)`): a cheap test
+    /// that spares the regular expression engine most names.
+    private let requiredPrefix: String
 
     public init(_ pattern: String, anchored: Bool = false) throws {
         regex = try NSRegularExpression(pattern: anchored ? "^(?:" + pattern + ")$" : pattern)
+        requiredPrefix = anchored ? "" : Self.literalPrefix(of: pattern)
     }
 
     public func matches(_ text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        if !requiredPrefix.isEmpty && !text.hasPrefix(requiredPrefix) { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    /// The literal text right after a leading `^`, up to the first special character; a
+    /// character followed by a quantifier is not required, so it is left out.
+    static func literalPrefix(of pattern: String) -> String {
+        guard pattern.hasPrefix("^") else { return "" }
+        var prefix: [Character] = []
+        var characters = Array(pattern.dropFirst())[...]
+        while let next = characters.first {
+            if next == "\\", characters.count >= 2, let escaped = characters.dropFirst().first, "./-_()[]{}*+?|^$".contains(escaped) {
+                prefix.append(escaped)
+                characters = characters.dropFirst(2)
+            } else if next.isLetter || next.isNumber || next == "/" || next == "_" || next == "-" {
+                prefix.append(next)
+                characters = characters.dropFirst()
+            } else {
+                if "*?{".contains(next), !prefix.isEmpty { prefix.removeLast() }
+                break
+            }
+        }
+        return hasTopLevelAlternative(pattern) ? "" : String(prefix)
+    }
+
+    /// Whether `a|b` alternation happens outside every group (then no prefix is required).
+    static func hasTopLevelAlternative(_ pattern: String) -> Bool {
+        var depth = 0
+        var inClass = false
+        var escaped = false
+        for character in pattern {
+            if escaped { escaped = false; continue }
+            switch character {
+            case "\\": escaped = true
+            case "[": inClass = true
+            case "]": inClass = false
+            case "(" where !inClass: depth += 1
+            case ")" where !inClass: depth -= 1
+            case "|" where !inClass && depth == 0: return true
+            default: break
+            }
+        }
+        return false
     }
 }

@@ -25,12 +25,24 @@ public enum FrameOrigin: String, Sendable, CaseIterable {
         let firstElement = package.split(separator: "/", maxSplits: 1).first.map(String.init) ?? package
         if package.isEmpty || firstElement.contains(".") {
             self = .user
-        } else if name.contains("::") || name.contains(" ") || name.contains("(") && !name.contains(".(") {
+        } else if Self.looksNonGo(name) {
             // C++, JavaScript, Python and other non-Go names.
             self = .native
         } else {
             self = .standardLibrary
         }
+    }
+
+    /// C++ ("a::b"), JavaScript, Python and other names with spaces or bare parentheses.
+    static func looksNonGo(_ name: String) -> Bool {
+        var previous: UInt8 = 0
+        var parenthesis = false
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: " ") || (byte == UInt8(ascii: ":") && previous == UInt8(ascii: ":")) { return true }
+            if byte == UInt8(ascii: "(") && previous != UInt8(ascii: ".") { parenthesis = true }
+            previous = byte
+        }
+        return parenthesis
     }
 
     /// The import path of a Go function name: "net/http.(*Server).Serve" → "net/http",

@@ -40,8 +40,8 @@ public struct TopReport: Sendable {
 
     /// `totalOverride`: the total of the unfiltered profile, when `profile` was filtered
     /// (pprof's percentages stay relative to the whole profile).
-    public init(profile: Profile, sampleIndex: Int, options: Options = Options(), totalOverride: Int64? = nil) {
-        let frames = FrameTable(profile: profile)
+    public init(profile: Profile, sampleIndex: Int, options: Options = Options(), totalOverride: Int64? = nil, frames: FrameTable? = nil) {
+        let frames = frames ?? FrameTable(profile: profile)
         let graph = CallGraph(profile: profile, frames: frames, sampleIndex: sampleIndex, totalOverride: totalOverride)
         self.init(profile: profile, graph: graph, options: options)
     }

@@ -26,7 +26,7 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
         while true {
             let entry = Int(slots[slot])
             if entry < 0 { break }
-            if hashes[entry] == hash && elements[starts[entry]..<starts[entry + 1]].elementsEqual(sequence) { return entry }
+            if hashes[entry] == hash && equal(entry, sequence) { return entry }
             slot = (slot + 1) & mask
         }
         let id = count
@@ -36,6 +36,18 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
         starts.append(elements.count)
         if count * 2 > slots.count { grow() }
         return id
+    }
+
+    @inline(__always)
+    private func equal<C: Collection>(_ entry: Int, _ sequence: C) -> Bool where C.Element == Element {
+        let start = starts[entry], end = starts[entry + 1]
+        guard end - start == sequence.count else { return false }
+        var index = start
+        for element in sequence {
+            if elements[index] != element { return false }
+            index += 1
+        }
+        return true
     }
 
     private mutating func grow() {

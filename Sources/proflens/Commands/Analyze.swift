@@ -38,8 +38,11 @@ struct Analyze: ParsableCommand {
         }
         for (position, file) in files.enumerated() {
             let profile = try Loading.profile(file, input)
-            let top = try TopCommandSupport.report(profile: profile, file: file, options: report, filters: filters)
-            inputs.append(Classifier.Input(file: file, profile: profile.applyingDropFrames()))
+            // One frame table serves the table and the classifier.
+            let prepared = profile.applyingDropFrames()
+            let frames = FrameTable(profile: prepared)
+            let top = try TopCommandSupport.report(profile: prepared, file: file, options: report, filters: filters, frames: frames)
+            inputs.append(Classifier.Input(file: file, profile: prepared, frames: frames))
             let summary = ProfileSummary(file: file, profile: profile, sampleIndex: top.sampleIndex, total: top.total)
             switch format {
             case .text:

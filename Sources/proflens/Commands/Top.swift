@@ -36,14 +36,14 @@ struct Top: ParsableCommand {
 }
 
 enum TopCommandSupport {
-    static func report(profile loaded: Profile, file: String, options: ReportOptions, filters filterOptions: FilterOptions) throws -> TopReport {
+    static func report(profile loaded: Profile, file: String, options: ReportOptions, filters filterOptions: FilterOptions, frames: FrameTable? = nil) throws -> TopReport {
         let index = try Loading.sampleIndex(options.sampleIndex, profile: loaded, file: file)
         var topOptions = TopReport.Options()
         topOptions.nodeCount = options.nodeCount
         topOptions.activeFilters = filterOptions.legend
         let profile = loaded.applyingDropFrames()
         let filters = try filterOptions.filters()
-        if filters.isEmpty { return TopReport(profile: profile, sampleIndex: index, options: topOptions) }
+        if filters.isEmpty { return TopReport(profile: profile, sampleIndex: index, options: topOptions, frames: frames) }
         // Percentages stay relative to the whole profile, as in pprof.
         let total = CallGraph(profile: profile, frames: FrameTable(profile: profile), sampleIndex: index).total
         return TopReport(profile: profile.filtered(by: filters), sampleIndex: index, options: topOptions, totalOverride: total)
