@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Pprof
 
 /// Options that choose which samples and frames a report shows, with pprof's meaning.
 struct FilterOptions: ParsableArguments {
@@ -43,5 +44,26 @@ struct FilterOptions: ParsableArguments {
         if let hide { lines.append("hide=\(hide)") }
         for text in tagFocus { lines.append("tagfocus=\(text)") }
         return lines
+    }
+}
+
+/// What `fold` and `flame` share: the sample type, the frame granularity, the output.
+struct StackOptions: ParsableArguments {
+    @Option(name: .customLong("sample-index"), help: "Sample type to use, by name or number.")
+    var sampleIndex: String?
+
+    @Flag(help: "One frame per source line (function:line) instead of per function.")
+    var lines = false
+
+    @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
+    var output: String = "-"
+
+    var granularity: FrameTable.Granularity { lines ? .lines : .functions }
+
+    /// The profile with drop_frames and the filters applied, and the chosen sample type.
+    func load(_ file: String, _ input: InputOptions, _ filters: FilterOptions) throws -> (Profile, Int) {
+        let loaded = try Loading.profile(file, input).applyingDropFrames()
+        let index = try Loading.sampleIndex(sampleIndex, profile: loaded, file: file)
+        return (loaded.filtered(by: try filters.filters()), index)
     }
 }

@@ -14,14 +14,7 @@ struct Flame: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var filterOptions: FilterOptions
 
-    @Option(name: .customLong("sample-index"), help: "Sample type to draw, by name or number.")
-    var sampleIndex: String?
-
-    @Flag(help: "One frame per source line (function:line) instead of per function.")
-    var lines = false
-
-    @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
-    var output: String = "-"
+    @OptionGroup var stacks: StackOptions
 
     @Option(help: "Title at the top of the graph.")
     var title: String?
@@ -69,16 +62,14 @@ struct Flame: ParsableCommand {
     func run() throws {
         if !bases.isEmpty {
             let diff = try Loading.diff(base: bases, new: [file], input: input, normalize: false)
-            let index = try Loading.sampleIndex(sampleIndex, profile: diff.combined, file: file)
+            let index = try Loading.sampleIndex(stacks.sampleIndex, profile: diff.combined, file: file)
             let svg = DifferentialFlame.svg(diff, sampleIndex: index, title: title ?? "Differential Flame Graph",
                                             subtitle: "\(bases.joined(separator: "+")) → \(file)", colorblind: colorblindDiff, widthBy: widthBy)
-            try Output.write(svg, to: output)
+            try Output.write(svg, to: stacks.output)
             return
         }
-        let loaded = try Loading.profile(file, input).applyingDropFrames()
-        let index = try Loading.sampleIndex(sampleIndex, profile: loaded, file: file)
-        let profile = loaded.filtered(by: try filterOptions.filters())
-        let stacks = StackFolder.fold(profile, sampleIndex: index, granularity: lines ? .lines : .functions)
+        let (profile, index) = try self.stacks.load(file, input, filterOptions)
+        let stacks = StackFolder.fold(profile, sampleIndex: index, granularity: self.stacks.granularity)
 
         var layoutOptions = FlameLayout.Options()
         layoutOptions.order = sort
@@ -100,7 +91,7 @@ struct Flame: ParsableCommand {
                 for culprit in finding.culprits { svgOptions.highlights[culprit.name] = "\(finding.id) culprit" }
             }
         }
-        try Output.write(FlameGraph.svg(stacks, layout: layoutOptions, svg: svgOptions), to: output)
+        try Output.write(FlameGraph.svg(stacks, layout: layoutOptions, svg: svgOptions), to: self.stacks.output)
     }
 }
 

@@ -14,20 +14,11 @@ struct Fold: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var filterOptions: FilterOptions
 
-    @Option(name: .customLong("sample-index"), help: "Sample type to fold, by name or number.")
-    var sampleIndex: String?
-
-    @Flag(help: "One frame per source line (function:line) instead of per function.")
-    var lines = false
-
-    @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
-    var output: String = "-"
+    @OptionGroup var stacks: StackOptions
 
     func run() throws {
-        let loaded = try Loading.profile(file, input).applyingDropFrames()
-        let index = try Loading.sampleIndex(sampleIndex, profile: loaded, file: file)
-        let profile = loaded.filtered(by: try filterOptions.filters())
-        let folded = StackFolder.fold(profile, sampleIndex: index, granularity: lines ? .lines : .functions)
-        try Output.write(folded.text(), to: output)
+        let (profile, index) = try stacks.load(file, input, filterOptions)
+        let folded = StackFolder.fold(profile, sampleIndex: index, granularity: stacks.granularity)
+        try Output.write(folded.text(), to: stacks.output)
     }
 }
