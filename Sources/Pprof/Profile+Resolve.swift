@@ -99,17 +99,23 @@ extension RawProfile {
                 throw DecodeError.sampleValueCount(offset: sampleOffsets[odd.index], sample: odd.index, values: odd.count, types: typeCount)
             }
         }
-        // Stacks: location ids to indices, once per distinct stack.
-        let (stackIDs, stackStarts) = stacks.take()
-        var stackLocations = [UInt32](repeating: 0, count: stackIDs.count)
-        for stack in 0..<(stackStarts.count - 1) {
-            for position in stackStarts[stack]..<stackStarts[stack + 1] {
-                let id = stackIDs[position]
-                guard let index = locationIndex[id] else {
-                    let sample = sampleStacks.firstIndex(of: UInt32(stack)) ?? 0
-                    throw DecodeError.unknownLocation(offset: sampleOffsets[sample], sample: sample, locationID: id)
+        // Stacks: location ids (varint bytes, checked on decode) to indices, once per stack.
+        let (stackBytes, byteStarts) = stacks.take()
+        var stackLocations: [UInt32] = []
+        var stackStarts = [0]
+        stackStarts.reserveCapacity(byteStarts.count)
+        try stackBytes.withUnsafeBufferPointer { bytes in
+            for stack in 0..<(byteStarts.count - 1) {
+                var reader = WireReader(base: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, start: byteStarts[stack], end: byteStarts[stack + 1])
+                while !reader.isAtEnd {
+                    let id = try reader.readVarint()
+                    guard let index = locationIndex[id] else {
+                        let sample = sampleStacks.firstIndex(of: UInt32(stack)) ?? 0
+                        throw DecodeError.unknownLocation(offset: sampleOffsets[sample], sample: sample, locationID: id)
+                    }
+                    stackLocations.append(UInt32(index))
                 }
-                stackLocations[position] = UInt32(index)
+                stackStarts.append(stackLocations.count)
             }
         }
         var sampleStacksTaken: [UInt32] = []

@@ -9,8 +9,35 @@ struct ProfileDecoder {
     /// that differs is remembered (the only one a value-count error can name).
     private var firstValueCount: Int?
     private var firstOddSample: (index: Int, count: Int)?
-    /// The location ids of the sample being decoded.
-    private var stackScratch: [UInt64] = []
+    /// The location ids of the sample being decoded, as varint bytes.
+    private var stackScratch: [UInt8] = []
+
+    /// Checks that `range` holds only complete varints of at most 10 bytes, throwing the error
+    /// (and offset) reading them one by one would throw.
+    static func checkVarints(_ reader: WireReader, _ range: Range<Int>) throws {
+        let bytes = reader.bytes(range)
+        var runStart = 0
+        var run = 0
+        for index in 0..<bytes.count {
+            if bytes[index] >= 0x80 {
+                if run == 0 { runStart = index }
+                run += 1
+                if run == 10 { throw DecodeError.overlongVarint(offset: reader.bias + range.lowerBound + runStart) }
+            } else {
+                run = 0
+            }
+        }
+        if run > 0 { throw DecodeError.truncatedVarint(offset: reader.bias + range.lowerBound + runStart) }
+    }
+
+    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
 
     /// A decoder expecting about `expectedSize` bytes of protobuf: storage is reserved up
     /// front (untouched reserved memory costs nothing) so that a large profile is not copied
@@ -124,7 +151,18 @@ struct ProfileDecoder {
         while let field = try reader.nextField() {
             switch field.number {
             case 1:  // repeated uint64 location_id = 1;
-                try reader.repeatedVarints(field, "Sample") { stackScratch.append($0) }
+                // Kept as varint bytes: stacks are interned by their encoding and decoded once
+                // per distinct stack, not once per sample.
+                switch field.wireType {
+                case .lengthDelimited:
+                    let range = try reader.readLengthDelimited()
+                    try Self.checkVarints(reader, range)
+                    stackScratch.append(contentsOf: reader.bytes(range))
+                case .varint:
+                    Self.appendVarint(try reader.readVarint(), to: &stackScratch)
+                default:
+                    try reader.repeatedVarints(field, "Sample") { _ in }
+                }
             case 2:  // repeated int64 value = 2;
                 try reader.repeatedVarints(field, "Sample") { raw.values.append(Int64(bitPattern: $0)) }
             case 3:  // repeated Label label = 3;
@@ -143,7 +181,7 @@ struct ProfileDecoder {
         } else {
             firstValueCount = valueCount
         }
-        raw.sampleStacks.append(UInt32(raw.stacks.intern(stackScratch)))
+        raw.sampleStacks.append(UInt32(stackScratch.withUnsafeBufferPointer { raw.stacks.intern(bytes: $0) }))
         raw.labelStarts.append(raw.labels.count)
         raw.sampleOffsets.append(offset)
     }
@@ -322,8 +360,8 @@ struct RawFunction {
 
 struct RawProfile {
     var sampleTypes: [RawValueType] = []
-    /// Distinct stacks of location ids, and each sample's stack.
-    var stacks = StackInterner<UInt64>()
+    /// Distinct stacks (their location ids as varint bytes), and each sample's stack.
+    var stacks = StackInterner<UInt8>()
     var sampleStacks: [UInt32] = []
     var values: [Int64] = []
     /// The value count of the first sample, and the first sample with another count.
