@@ -176,13 +176,26 @@ public enum Classifier {
             var held: Int64 = 0
             let samples = profile.samples
             let (stackValues, _) = samples.valuesByStack(index: typeIndex)
+            var involvedStack = [Bool](repeating: false, count: samples.stackCount)
             for id in 0..<samples.stackCount {
                 let value = stackValues[id]
                 total &+= abs(value)
                 let involved = samples.stack(id).contains { location in
                     other.frames.frames(ofLocation: Int(location)).contains { related[Int($0)] }
                 }
+                involvedStack[id] = involved
                 if involved { held &+= value }
+            }
+            // Go heap profiles label each sample with its allocation size ("bytes"): a map's
+            // bucket array shows as one large allocation, which survives when its runtime
+            // frames do not.
+            var largestAllocation: Int64 = 0
+            if let bytesKey = profile.stringTable.firstIndex(of: "bytes").map(Int32.init) {
+                for sample in 0..<samples.count where involvedStack[Int(samples.sampleStacks[sample])] && samples.value(of: sample, index: typeIndex) > 0 {
+                    for label in samples.labels(of: sample) where label.key == bytesKey && label.isNumeric {
+                        largestAllocation = max(largestAllocation, label.num)
+                    }
+                }
             }
             guard total > 0 else { continue }
             let share = Double(held) / Double(total)
@@ -191,7 +204,8 @@ public enum Classifier {
                 if finding.level == .warning { finding.level = .critical }
                 let who = owner ?? culprit
                 let percent = (share * 1000).rounded() / 10
-                finding.corroboration.append("\(other.file): \(who) holds \(percent)% of \(profile.sampleTypes[typeIndex].type): \(rule.description)")
+                let largest = largestAllocation > 0 ? " (largest single allocation \(Measurement.label(largestAllocation, unit: "bytes")))" : ""
+                finding.corroboration.append("\(other.file): \(who) holds \(percent)% of \(profile.sampleTypes[typeIndex].type)\(largest): \(rule.description)")
                 return
             }
         }

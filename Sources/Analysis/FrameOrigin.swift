@@ -23,15 +23,26 @@ public enum FrameOrigin: String, Sendable, CaseIterable {
             return
         }
         let firstElement = package.split(separator: "/", maxSplits: 1).first.map(String.init) ?? package
-        if package.isEmpty || firstElement.contains(".") {
-            self = .user
-        } else if Self.looksNonGo(name) {
+        if Self.looksNonGo(name) {
             // C++, JavaScript, Python and other non-Go names.
             self = .native
-        } else {
+        } else if Self.standardLibraryRoots.contains(firstElement) {
             self = .standardLibrary
+        } else {
+            // Any other import path is a module's: github.com/..., or a module named
+            // without a dot ("myservice/internal/cache").
+            self = .user
         }
     }
+
+    /// The first elements of the standard library's import paths (Go 1.19 to 1.24).
+    static let standardLibraryRoots: Set<String> = [
+        "archive", "bufio", "bytes", "cmp", "compress", "container", "context", "crypto", "database",
+        "debug", "embed", "encoding", "errors", "expvar", "flag", "fmt", "go", "hash", "html", "image",
+        "index", "internal", "io", "iter", "log", "maps", "math", "mime", "net", "os", "path", "plugin",
+        "reflect", "regexp", "runtime", "slices", "sort", "strconv", "strings", "structs", "sync",
+        "syscall", "testing", "text", "time", "unicode", "unique", "unsafe", "vendor", "weak",
+    ]
 
     /// C++ ("a::b"), JavaScript, Python and other names with spaces or bare parentheses.
     static func looksNonGo(_ name: String) -> Bool {

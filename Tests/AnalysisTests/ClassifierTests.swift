@@ -100,3 +100,68 @@ import Testing
         #expect(throws: RuleSet.InvalidRules.self) { try RuleSet.load(json: Data(badRegex.utf8), source: "bad.json") }
     }
 }
+
+/// Go 1.24 replaced runtime/map*.go with Swiss tables in internal/runtime/maps: the entry
+/// points keep their runtime.* names, the work below them does not. The rules match both.
+@Suite struct SwissTableClassifierTests {
+    func profile(_ stacks: [([String], Int64)]) -> Profile {
+        var builder = ProfileBuilder(sampleTypes: [("samples", "count"), ("cpu", "nanoseconds")])
+        for (frames, value) in stacks {
+            let locations = frames.reversed().map { builder.location([$0]) }  // given root first
+            builder.sample(locations, [value / 10_000_000, value])
+        }
+        return builder.profile
+    }
+
+    @Test func iterationOverAShrunkMapInGo124() throws {
+        let p = profile([
+            (["runtime.main", "main.main", "app.(*Registry).Broadcast", "internal/runtime/maps.(*Iter).Next"], 600),
+            (["runtime.main", "main.main", "app.(*Registry).Broadcast", "app.send"], 100),
+            (["runtime.main", "main.main", "app.work"], 300),
+        ])
+        let finding = try #require(Classifier.findings([Classifier.Input(file: "t", profile: p)]).first)
+        #expect(finding.id == "AP4" && finding.level == .critical && finding.share == 0.6)
+        #expect(finding.culprits.first?.name == "app.(*Registry).Broadcast")
+        #expect(finding.frames.first?.name == "internal/runtime/maps.(*Iter).Next")
+    }
+
+    @Test func growthWhileRangingInGo124() throws {
+        let p = profile([
+            (["main.main", "app.rebuild", "runtime.mapassign_faststr", "internal/runtime/maps.(*table).grow"], 300),
+            (["main.main", "app.rebuild", "internal/runtime/maps.(*Iter).Next"], 50),
+            (["main.main", "app.other"], 650),
+        ])
+        let findings = Classifier.findings([Classifier.Input(file: "t", profile: p)])
+        let ap1 = try #require(findings.first { $0.id == "AP1" })
+        #expect(ap1.level == .warning && ap1.share == 0.3 && ap1.culprits.first?.name == "app.rebuild")
+    }
+
+    @Test func concurrentMapWritesAreCriticalWhateverTheShare() throws {
+        let p = profile([
+            (["main.main", "app.handle", "runtime.mapassign_faststr", "runtime.fatal"], 10),
+            (["main.main", "app.other"], 990),
+        ])
+        let ap2 = try #require(Classifier.findings([Classifier.Input(file: "t", profile: p)]).first { $0.id == "AP2" })
+        #expect(ap2.level == .critical && ap2.culprits.first?.name == "app.handle")
+        // runtime.fatal elsewhere (not under a map operation) is not this pattern.
+        let other = profile([(["main.main", "app.parse", "runtime.fatal"], 10), (["main.main"], 990)])
+        #expect(Classifier.findings([Classifier.Input(file: "t", profile: other)]).allSatisfy { $0.id != "AP2" })
+    }
+}
+
+@Suite struct FrameOriginTests {
+    @Test func originsByImportPath() {
+        #expect(FrameOrigin(functionName: "runtime.mapassign_faststr") == .runtime)
+        #expect(FrameOrigin(functionName: "internal/runtime/maps.(*Iter).Next") == .runtime)
+        #expect(FrameOrigin(functionName: "sync.(*Map).Store") == .sync)
+        #expect(FrameOrigin(functionName: "encoding/json.Marshal") == .standardLibrary)
+        #expect(FrameOrigin(functionName: "net/http.(*conn).serve") == .standardLibrary)
+        #expect(FrameOrigin(functionName: "main.main") == .user)
+        #expect(FrameOrigin(functionName: "github.com/acme/shop.(*Cart).Add") == .user)
+        // A module named without a dot is the user's too.
+        #expect(FrameOrigin(functionName: "app.(*Registry).Broadcast") == .user)
+        #expect(FrameOrigin(functionName: "myservice/internal/cache.(*LRU).Get") == .user)
+        #expect(FrameOrigin(functionName: "std::vector<int>::push_back") == .native)
+        #expect(FrameOrigin(functionName: "[libc.so.6]") == .native)
+    }
+}
