@@ -1,6 +1,7 @@
 # proflens — build, run, test, benchmark.
 SWIFT ?= swift
-SAMPLE ?= samples/profiles/ap1-range-mutate/cpu.pb.gz
+SAMPLE ?= samples/profiles/ap1-range-mutate/cpu.pb.gz samples/profiles/ap1-range-mutate/heap.pb.gz
+RUN_FLAGS ?= --nodecount 15
 FUZZ_SECONDS ?= 60
 
 .PHONY: all build release run test samples bench fuzz deps clean
@@ -20,9 +21,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product proflens
 
-# Builds, then analyzes a bundled sample profile.
+# Builds, then analyzes a bundled sample program's CPU and heap profiles.
 run: build
-	$(SWIFT) run --skip-build proflens analyze $(SAMPLE)
+	$(SWIFT) run --skip-build proflens analyze $(RUN_FLAGS) $(SAMPLE)
 
 test: deps
 	$(SWIFT) test
