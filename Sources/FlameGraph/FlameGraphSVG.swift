@@ -35,7 +35,6 @@ public struct FlameGraphSVG {
     public static func render(_ layout: FlameLayout, options: Options) -> [UInt8] {
         var out = SVGBuffer()
         let graphWidth = Double(options.width) - 2 * xpad
-        let total = max(layout.total, options.differential ? 0 : 0)
         let denominator = Double(max(widthTotal(layout), 1))
         let scale = graphWidth / denominator
         let legendRows = options.highlights.isEmpty ? 0 : 1
@@ -123,7 +122,6 @@ public struct FlameGraphSVG {
         }
         out.line("</g>")
         out.line("</svg>")
-        _ = total
         return out.bytes
     }
 

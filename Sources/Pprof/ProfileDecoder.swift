@@ -39,19 +39,12 @@ struct ProfileDecoder {
         bytes.append(UInt8(rest))
     }
 
-    /// A decoder expecting about `expectedSize` bytes of protobuf: storage is reserved up
-    /// front (untouched reserved memory costs nothing) so that a large profile is not copied
-    /// as its arrays grow.
-    init(expectedSize: Int = 0) {
-        _ = expectedSize  // Stacks are interned: storage follows the distinct stacks, not the size.
-    }
-
     /// Decodes a whole Profile message held in memory.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> RawProfile {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw DecodeError.emptyInput
         }
-        var decoder = ProfileDecoder(expectedSize: bytes.count)
+        var decoder = ProfileDecoder()
         var reader = WireReader(base: base, start: 0, end: bytes.count)
         while let field = try reader.nextField() {
             try decoder.decodeField(field, &reader)

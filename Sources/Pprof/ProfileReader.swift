@@ -44,7 +44,7 @@ public struct ProfileReader: Sendable {
             if try file.startsWithGzipMagic() {
                 return try decode(try file.readAll())
             }
-            var stream = ProfileStream(expectedSize: file.size)
+            var stream = ProfileStream()
             let piece = ByteBuffer(capacity: Self.pieceSize)
             while true {
                 piece.count = 0
@@ -101,7 +101,7 @@ public struct ProfileReader: Sendable {
                 ring.finish(error: error)
             }
         }
-        var stream = ProfileStream(expectedSize: min(Gzip.sizeHint(compressed), maxInflatedSize))
+        var stream = ProfileStream()
         do {
             while let piece = try ring.nextFilled() {
                 try stream.feed(piece)

@@ -3,16 +3,12 @@
 /// an incomplete field's bytes are held over to the next piece. Offsets in errors count from
 /// the start of the whole message.
 struct ProfileStream {
-    private var decoder: ProfileDecoder
+    private var decoder = ProfileDecoder()
     /// Bytes of an incomplete field, carried over to the next piece.
     private var pending: [UInt8] = []
     /// Offset in the whole message of the first byte not decoded yet.
     private var offset = 0
     private var received = 0
-
-    init(expectedSize: Int) {
-        decoder = ProfileDecoder(expectedSize: expectedSize)
-    }
 
     mutating func feed(_ piece: UnsafeRawBufferPointer) throws {
         guard piece.count > 0 else { return }

@@ -24,7 +24,7 @@ import Testing
         let bytes = try Corpus.protobuf(name)
         let expected = dump(try ProfileReader().decode(bytes))
         for cut in stride(from: 1, to: bytes.count, by: 7) {
-            var stream = ProfileStream(expectedSize: bytes.count)
+            var stream = ProfileStream()
             try bytes.withUnsafeBytes { all in
                 try stream.feed(UnsafeRawBufferPointer(rebasing: all[..<cut]))
                 try stream.feed(UnsafeRawBufferPointer(rebasing: all[cut...]))
@@ -37,7 +37,7 @@ import Testing
     @Test func aTruncatedStreamReportsTheWholeBufferError() throws {
         // A sample cut in the middle: the same error and offset as decoding the bytes whole.
         let bytes: [UInt8] = [0x0A, 0x02, 0x08, 0x01, 0x12, 0x05, 0x08, 0x01]
-        var stream = ProfileStream(expectedSize: 0)
+        var stream = ProfileStream()
         try bytes.withUnsafeBytes { try stream.feed($0) }
         #expect(throws: DecodeError.lengthPastEnd(offset: 5, length: 5, available: 2)) { try stream.finish() }
         #expect(throws: DecodeError.lengthPastEnd(offset: 5, length: 5, available: 2)) {
