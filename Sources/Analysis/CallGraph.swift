@@ -10,6 +10,8 @@ public struct CallGraph: Sendable {
     public private(set) var cum: [Int64]
     /// Sum of |value| over all samples: the total that percentages refer to.
     public private(set) var total: Int64 = 0
+    /// The per-stack sums the graph was built from (the edge pass reuses them).
+    private let stackSums: SampleTable.StackSums
 
     /// `totalOverride` replaces the computed total: pprof takes percentages relative to the whole
     /// profile even when filters keep only part of it.
@@ -17,14 +19,10 @@ public struct CallGraph: Sendable {
         self.frames = frames
         self.sampleIndex = sampleIndex
         let samples = profile.samples
-        var total: Int64 = 0
-        for sample in 0..<samples.count {
-            let value = samples.values[sample * samples.valueCount + sampleIndex]
-            total &+= value < 0 ? -value : value
-        }
         // Flat and cum are sums over samples, so each distinct stack is walked once with the
         // sum of its samples' values.
-        let (stackValues, _) = samples.valuesByStack(index: sampleIndex)
+        let stackSums = samples.stackSums(index: sampleIndex)
+        let stackValues = stackSums.sums
         let frameCount = frames.count
         var flat = [Int64](repeating: 0, count: frameCount)
         var cum = [Int64](repeating: 0, count: frameCount)
@@ -57,7 +55,8 @@ public struct CallGraph: Sendable {
         }
         self.flat = flat
         self.cum = cum
-        self.total = totalOverride ?? total
+        self.stackSums = stackSums
+        self.total = totalOverride ?? stackSums.total
     }
 
     /// Which frames pprof labels "(inline)" or "(partial-inline)" in a graph restricted to
@@ -109,7 +108,7 @@ public struct CallGraph: Sendable {
         let samples = profile.samples
         // Edge weights are sums over samples: one walk per distinct stack. A stack counts when
         // one of its samples has a non-zero value (pprof skips zero samples, not zero sums).
-        let (stackValues, stackUsed) = samples.valuesByStack(index: sampleIndex)
+        let stackValues = stackSums.sums, stackUsed = stackSums.nonZero
         samples.stackLocations.withUnsafeBufferPointer { locationIndices in
         samples.stackStarts.withUnsafeBufferPointer { locationStarts in
         keptStarts.withUnsafeBufferPointer { keptStarts in

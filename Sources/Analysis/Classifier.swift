@@ -11,6 +11,8 @@ public enum Classifier {
         public var frames: FrameTable
         /// For each frame, whether it is the user's own code.
         public var isUser: [Bool]
+        /// Per sample type: the values per stack and the total, computed once for all rules.
+        public var stackSums: [SampleTable.StackSums]
 
         /// `frames`, when given, must be the frame table of `profile`.
         public init(file: String, profile: Profile, frames: FrameTable? = nil) {
@@ -19,6 +21,7 @@ public enum Classifier {
             kind = ProfileKind.of(profile)
             self.frames = frames ?? FrameTable(profile: profile)
             isUser = self.frames.names.map { FrameOrigin(functionName: $0) == .user }
+            stackSums = profile.sampleTypes.indices.map { profile.samples.stackSums(index: $0) }
         }
     }
 
@@ -66,13 +69,9 @@ public enum Classifier {
         let isUser = input.isUser
 
         let samples = profile.samples
-        var total: Int64 = 0
-        for sample in 0..<samples.count {
-            let value = samples.values[sample * samples.valueCount + typeIndex]
-            total &+= value < 0 ? -value : value
-        }
+        let total = input.stackSums[typeIndex].total
         guard total > 0 else { return nil }
-        let (stackValues, _) = samples.valuesByStack(index: typeIndex)
+        let stackValues = input.stackSums[typeIndex].sums
 
         struct Hit { var culprit: StackFrame?; var value: Int64; var stack: Int; var matchedFrames: [Int] }
         var hits: [Hit] = []
@@ -172,14 +171,13 @@ public enum Classifier {
                 profile.sampleTypes.firstIndex { $0.type == name }
             }).first else { continue }
             let related = other.frames.names.map { name in name == culprit || (owner != nil && receiverType(name) == owner) }
-            var total: Int64 = 0
+            let total = other.stackSums[typeIndex].total
             var held: Int64 = 0
             let samples = profile.samples
-            let (stackValues, _) = samples.valuesByStack(index: typeIndex)
+            let stackValues = other.stackSums[typeIndex].sums
             var involvedStack = [Bool](repeating: false, count: samples.stackCount)
             for id in 0..<samples.stackCount {
                 let value = stackValues[id]
-                total &+= abs(value)
                 let involved = samples.stack(id).contains { location in
                     other.frames.frames(ofLocation: Int(location)).contains { related[Int($0)] }
                 }

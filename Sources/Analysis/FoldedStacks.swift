@@ -79,7 +79,7 @@ public enum StackFolder {
     public static func fold(_ profile: Profile, sampleIndex: Int, granularity: FrameTable.Granularity = .functions) -> FoldedStacks {
         let table = FrameTable(profile: profile, granularity: granularity)
         let samples = profile.samples
-        let (stackValues, _) = samples.valuesByStack(index: sampleIndex)
+        let stackValues = samples.stackSums(index: sampleIndex).sums
         // Distinct location stacks can still give the same frames (two addresses in one
         // function): frame sequences are interned again and their values summed.
         var interner = StackInterner<UInt32>()

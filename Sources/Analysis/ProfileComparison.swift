@@ -30,8 +30,8 @@ public struct ProfileComparison: Sendable {
 
     public init(_ diff: ProfileDiff, sampleIndex: Int) {
         sampleType = diff.combined.sampleTypes[sampleIndex]
-        let base = CallGraph(profile: diff.base.applyingDropFrames(), frames: FrameTable(profile: diff.base.applyingDropFrames()), sampleIndex: sampleIndex)
-        let new = CallGraph(profile: diff.new.applyingDropFrames(), frames: FrameTable(profile: diff.new.applyingDropFrames()), sampleIndex: sampleIndex)
+        let base = CallGraph(profile: diff.base, frames: FrameTable(profile: diff.base), sampleIndex: sampleIndex)
+        let new = CallGraph(profile: diff.new, frames: FrameTable(profile: diff.new), sampleIndex: sampleIndex)
         baseTotal = base.total
         newTotal = new.total
         var byName: [String: Row] = [:]

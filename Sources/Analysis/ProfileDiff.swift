@@ -3,7 +3,8 @@ import Pprof
 /// Two profiles of one program, compared as `go tool pprof -diff_base` compares them: the base
 /// is merged in with its values negated, so every flat and cum is new minus base, and
 /// percentages are of the base's total. With `normalize`, the new profile is first scaled so
-/// that its sum equals the base's (pprof's -normalize).
+/// that its sum equals the base's (pprof's -normalize). Both profiles are expected with their
+/// drop_frames already applied (`Profile.applyingDropFrames`), as pprof prunes on load.
 public struct ProfileDiff: Sendable {
     public let combined: Profile
     /// Sum of |value| of the base per sample type: the total percentages refer to.
@@ -27,12 +28,7 @@ public struct ProfileDiff: Sendable {
         if normalize { new = Self.normalized(new, to: base) }
         self.new = new
         self.base = base
-        baseTotals = base.sampleTypes.indices.map { index in
-            (0..<base.samples.count).reduce(Int64(0)) { sum, sample in
-                let value = base.samples.value(of: sample, index: index)
-                return sum &+ (value < 0 ? -value : value)
-            }
-        }
+        baseTotals = base.sampleTypes.indices.map { base.samples.stackSums(index: $0).total }
         combined = Self.combine(new, base)
     }
 
@@ -121,8 +117,7 @@ public struct ProfileDiff: Sendable {
 
     /// The top report of the difference, exactly as `go tool pprof -top -diff_base`.
     public func topReport(sampleIndex: Int, options: TopReport.Options = .init()) -> TopReport {
-        let profile = combined.applyingDropFrames()
         let total = baseTotals[sampleIndex] > 0 ? baseTotals[sampleIndex] : nil
-        return TopReport(profile: profile, sampleIndex: sampleIndex, options: options, totalOverride: total)
+        return TopReport(profile: combined, sampleIndex: sampleIndex, options: options, totalOverride: total)
     }
 }

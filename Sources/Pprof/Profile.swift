@@ -206,20 +206,28 @@ public struct SampleTable: Sendable {
         interner = fresh
     }
 
-    /// Sum of each stack's values for one sample type, and whether any of its samples had a
-    /// non-zero value (pprof ignores samples whose value is zero).
-    public func valuesByStack(index: Int) -> (sums: [Int64], nonZero: [Bool]) {
-        var sums = [Int64](repeating: 0, count: stackCount)
-        var nonZero = [Bool](repeating: false, count: stackCount)
+    /// One sample type's values gathered per stack, in one pass over the samples.
+    public struct StackSums: Sendable {
+        /// Sum of each stack's sample values.
+        public var sums: [Int64]
+        /// Whether any sample of the stack had a non-zero value (pprof skips zero samples).
+        public var nonZero: [Bool]
+        /// Sum of |value| over all samples: the total pprof's percentages refer to.
+        public var total: Int64
+    }
+
+    public func stackSums(index: Int) -> StackSums {
+        var result = StackSums(sums: [Int64](repeating: 0, count: stackCount), nonZero: [Bool](repeating: false, count: stackCount), total: 0)
         values.withUnsafeBufferPointer { values in
             for sample in 0..<count {
                 let value = values[sample * valueCount + index]
                 if value == 0 { continue }
                 let stack = Int(sampleStacks[sample])
-                sums[stack] &+= value
-                nonZero[stack] = true
+                result.sums[stack] &+= value
+                result.nonZero[stack] = true
+                result.total &+= value < 0 ? 0 &- value : value
             }
         }
-        return (sums, nonZero)
+        return result
     }
 }

@@ -51,8 +51,8 @@ struct Compare: ParsableCommand {
         let comparison = ProfileComparison(diff, sampleIndex: index)
         let rules = try classifier.ruleSet()
         let findings = FindingsDiff(
-            base: Classifier.findings([Classifier.Input(file: baseFiles.joined(separator: "+"), profile: diff.base.applyingDropFrames())], rules: rules),
-            new: Classifier.findings([Classifier.Input(file: newFiles.joined(separator: "+"), profile: diff.new.applyingDropFrames())], rules: rules))
+            base: Classifier.findings([Classifier.Input(file: baseFiles.joined(separator: "+"), profile: diff.base)], rules: rules),
+            new: Classifier.findings([Classifier.Input(file: newFiles.joined(separator: "+"), profile: diff.new)], rules: rules))
         let rows = nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount))
 
         if let svg {
@@ -75,8 +75,8 @@ struct Compare: ParsableCommand {
 /// stay visible; red where a frame grew, blue where it shrank.
 enum DifferentialFlame {
     static func svg(_ diff: ProfileDiff, sampleIndex: Int, title: String, subtitle: String, colorblind: Bool = false, widthBy: FlameLayout.WidthBy = .max) -> [UInt8] {
-        let base = StackFolder.fold(diff.base.applyingDropFrames(), sampleIndex: sampleIndex)
-        let new = StackFolder.fold(diff.new.applyingDropFrames(), sampleIndex: sampleIndex)
+        let base = StackFolder.fold(diff.base, sampleIndex: sampleIndex)
+        let new = StackFolder.fold(diff.new, sampleIndex: sampleIndex)
         var layout = FlameLayout.Options()
         layout.widthBy = widthBy
         var options = FlameGraphSVG.Options()

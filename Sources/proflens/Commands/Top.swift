@@ -45,7 +45,7 @@ enum TopCommandSupport {
         let filters = try filterOptions.filters()
         if filters.isEmpty { return TopReport(profile: profile, sampleIndex: index, options: topOptions, frames: frames) }
         // Percentages stay relative to the whole profile, as in pprof.
-        let total = CallGraph(profile: profile, frames: FrameTable(profile: profile), sampleIndex: index).total
+        let total = profile.samples.stackSums(index: index).total
         return TopReport(profile: profile.filtered(by: filters), sampleIndex: index, options: topOptions, totalOverride: total)
     }
 }
