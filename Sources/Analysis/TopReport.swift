@@ -136,20 +136,22 @@ public struct TopReport: Sendable {
         for row in rows {
             running &+= row.flat
             let suffix = row.inlineLabel.isEmpty ? "" : " " + row.inlineLabel
-            line(pad(format(row.flat), 10) + " " + Measurement.percentage(row.flat, of: total) + " "
-                 + Measurement.percentage(running, of: total) + " " + pad(format(row.cum), 10) + " "
+            line(format(row.flat).leftPadded(to: 10) + " " + Measurement.percentage(row.flat, of: total) + " "
+                 + Measurement.percentage(running, of: total) + " " + format(row.cum).leftPadded(to: 10) + " "
                  + Measurement.percentage(row.cum, of: total) + "  " + row.name + suffix)
         }
         return out
     }
 
-    private func pad(_ text: String, _ width: Int) -> String {
-        let count = text.unicodeScalars.count
-        return count >= width ? text : String(repeating: " ", count: width - count) + text
-    }
 }
 
 extension String {
+    /// Right-aligned in `width` columns (counting Unicode scalars, as Go's %10s counts runes).
+    public func leftPadded(to width: Int) -> String {
+        let count = unicodeScalars.count
+        return count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+
     var trimmingSpaces: String {
         var text = Substring(self)
         while text.first == " " { text.removeFirst() }

@@ -37,10 +37,10 @@ public enum TracesReport {
                     numbers[label.key, default: []].append(label.num)
                 }
             }
-            let stringLines = strings.map { pad($0.key, 10) + ":  " + $0.value.joined(separator: " ") }
+            let stringLines = strings.map { $0.key.leftPadded(to: 10) + ":  " + $0.value.joined(separator: " ") }
             for text in stringLines.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { line(text) }
             let numberLines = numbers.map { key, values in
-                pad(key, 10) + ":  " + values.map { Measurement.label($0, unit: numericUnits[key] ?? key) }.joined(separator: " ")
+                key.leftPadded(to: 10) + ":  " + values.map { Measurement.label($0, unit: numericUnits[key] ?? key) }.joined(separator: " ")
             }
             for text in numberLines.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { line(text) }
             var first = true
@@ -50,7 +50,7 @@ public enum TracesReport {
                     let value = first ? format(merged.value(sample, index: sampleIndex)) : ""
                     first = false
                     let inline = slot != locationFrames.endIndex - 1 ? " (inline)" : ""
-                    line(pad(value, 10) + "   " + frames.names[Int(locationFrames[slot])] + inline)
+                    line(value.leftPadded(to: 10) + "   " + frames.names[Int(locationFrames[slot])] + inline)
                 }
             }
         }
@@ -72,10 +72,5 @@ public enum TracesReport {
             units[key] = key == "alignment" || key == "request" ? "bytes" : key
         }
         return units
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        let count = text.unicodeScalars.count
-        return count >= width ? text : String(repeating: " ", count: width - count) + text
     }
 }

@@ -174,7 +174,7 @@ struct ProfileDecoder {
         } else {
             firstValueCount = valueCount
         }
-        raw.sampleStacks.append(UInt32(stackScratch.withUnsafeBufferPointer { raw.stacks.intern(bytes: $0) }))
+        raw.sampleStacks.append(UInt32(stackScratch.withUnsafeBufferPointer { raw.stacks.intern(buffer: $0) }))
         raw.labelStarts.append(raw.labels.count)
         raw.sampleOffsets.append(offset)
     }

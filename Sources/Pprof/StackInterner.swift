@@ -6,7 +6,8 @@ import Darwin
 
 /// A set of integer sequences (stacks) stored back to back, each with a dense id: adding a
 /// sequence seen before returns its id. Open addressing over flat arrays, so that a million
-/// samples cost no allocation each.
+/// samples cost no allocation each. Sequences are hashed and compared as the bytes of their
+/// elements, eight bytes at a time.
 public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
     /// Sequence i is `elements[starts[i]..<starts[i+1]]`.
     public private(set) var elements: [Element] = []
@@ -22,15 +23,13 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
 
     /// The id of `sequence`, added if new.
     public mutating func intern<C: Collection>(_ sequence: C) -> Int where C.Element == Element {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for element in sequence {
-            hash = (hash ^ UInt64(truncatingIfNeeded: element)) &* 0x0000_0100_0000_01b3
-            hash ^= hash >> 29
-        }
-        return intern(sequence, hash: hash)
+        if let id = sequence.withContiguousStorageIfAvailable({ intern(buffer: $0) }) { return id }
+        return Array(sequence).withUnsafeBufferPointer { intern(buffer: $0) }
     }
 
-    private mutating func intern<C: Collection>(_ sequence: C, hash: UInt64) -> Int where C.Element == Element {
+    public mutating func intern(buffer sequence: UnsafeBufferPointer<Element>) -> Int {
+        let bytes = UnsafeRawBufferPointer(sequence)
+        let hash = Self.hash(bytes)
         let mask = slots.count - 1
         var slot = Int(hash & UInt64(mask))
         while true {
@@ -49,22 +48,35 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
     }
 
     @inline(__always)
-    private func equal<C: Collection>(_ entry: Int, _ sequence: C) -> Bool where C.Element == Element {
-        if let bytes = sequence as? UnsafeBufferPointer<UInt8>, Element.self == UInt8.self {
-            let start = starts[entry], end = starts[entry + 1]
-            guard end - start == bytes.count else { return false }
-            return elements.withUnsafeBytes { stored in
-                memcmp(stored.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
-            }
-        }
+    private func equal(_ entry: Int, _ sequence: UnsafeBufferPointer<Element>) -> Bool {
         let start = starts[entry], end = starts[entry + 1]
         guard end - start == sequence.count else { return false }
-        var index = start
-        for element in sequence {
-            if elements[index] != element { return false }
+        if sequence.isEmpty { return true }
+        return elements.withUnsafeBufferPointer { stored in
+            memcmp(stored.baseAddress! + start, sequence.baseAddress!, sequence.count * MemoryLayout<Element>.stride) == 0
+        }
+    }
+
+    /// A 64-bit hash of the bytes, eight at a time.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return hash }
+        var index = 0
+        while index + 8 <= bytes.count {
+            hash = (hash ^ base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            index += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count {
+            tail |= UInt64(bytes[index]) << shift
+            shift += 8
             index += 1
         }
-        return true
+        hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return hash ^ (hash >> 29)
     }
 
     private mutating func grow() {
@@ -81,33 +93,5 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
     public mutating func take() -> (elements: [Element], starts: [Int]) {
         defer { self = StackInterner() }
         return (elements, starts)
-    }
-}
-
-extension StackInterner where Element == UInt8 {
-    /// Byte sequences (varint-encoded stacks): hashed eight bytes at a time. Its hash differs
-    /// from `intern(_:)`'s, so an interner uses one of the two throughout.
-    public mutating func intern(bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var index = 0
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while index + 8 <= bytes.count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-                hash ^= hash >> 32
-                index += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count {
-                tail |= UInt64(base[index]) << shift
-                shift += 8
-                index += 1
-            }
-            hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-            hash ^= hash >> 29
-        }
-        return intern(bytes, hash: hash)
     }
 }

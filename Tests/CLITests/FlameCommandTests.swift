@@ -32,11 +32,18 @@ import Testing
 
     @Test func unwritableOutputIs73AndLeavesNothing() throws {
         guard let profile = corpusProfile("pprof-go-sample-cpu.pb.gz") else { return }
-        let folder = "/nonexistent-\(UUID().uuidString)"
-        let result = try CLI.run(["fold", profile, "-o", "\(folder)/out.folded"])
+        // The output path is an existing directory: the temporary file is written beside it,
+        // then renaming it over the directory fails. Nothing may stay behind.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString)")
+        let target = folder.appendingPathComponent("out.folded")
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        let result = try CLI.run(["fold", profile, "-o", target.path])
         #expect(result.status == 73)
         #expect(result.stderr.contains("cannot write"))
-        #expect(!FileManager.default.fileExists(atPath: folder))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.folded"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target.path).isEmpty)
+        // And a folder that does not exist is 73 too.
+        #expect(try CLI.run(["fold", profile, "-o", "/nonexistent-\(UUID().uuidString)/out.folded"]).status == 73)
     }
 
     @Test func foldWritesSortedStacks() throws {

@@ -101,7 +101,7 @@ enum CompareReport {
             guard let r else { return "new" }
             return (r > 0 ? "+" : "") + String((r * 1000).rounded() / 10) + "%"
         }
-        func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.unicodeScalars.count)) + s }
+        func pad(_ text: String, _ width: Int) -> String { text.leftPadded(to: width) }
         var out = "Base: \(base.joined(separator: " + ")): \(value(comparison.baseTotal)) \(comparison.sampleType.type)\n"
         let change = comparison.newTotal - comparison.baseTotal
         let changeRelative: Double? = comparison.baseTotal == 0 ? nil : Double(change) / Double(comparison.baseTotal)
