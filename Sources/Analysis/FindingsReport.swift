@@ -46,38 +46,19 @@ public enum FindingsReport {
             json.field("sampleType", finding.sampleType)
             json.field("unit", finding.unit)
             json.field("file", finding.file)
-            json.key("frames")
-            json.beginArray()
-            for frame in finding.frames {
-                json.beginObject()
+            json.objects("frames", finding.frames) { json, frame in
                 json.field("name", frame.name)
                 json.field("value", frame.value)
-                json.endObject()
             }
-            json.endArray()
-            json.key("culprits")
-            json.beginArray()
-            for culprit in finding.culprits { json.string(culprit.name) }
-            json.endArray()
-            json.key("culpritDetails")
-            json.beginArray()
-            for culprit in finding.culprits {
-                json.beginObject()
+            json.strings("culprits", finding.culprits.map(\.name))
+            json.objects("culpritDetails", finding.culprits) { json, culprit in
                 json.field("name", culprit.name)
-                if let location = culprit.location { json.field("location", location) } else { json.key("location"); json.null() }
+                json.field("location", culprit.location)
                 json.field("value", culprit.value)
                 json.field("share", culprit.share)
-                json.endObject()
             }
-            json.endArray()
-            json.key("exampleStack")
-            json.beginArray()
-            for frame in finding.exampleStack { json.string(frame) }
-            json.endArray()
-            json.key("corroboration")
-            json.beginArray()
-            for line in finding.corroboration { json.string(line) }
-            json.endArray()
+            json.strings("exampleStack", finding.exampleStack)
+            json.strings("corroboration", finding.corroboration)
             json.field("explanation", finding.explanation)
             json.field("fix", finding.fix)
             json.endObject()

@@ -59,6 +59,40 @@ public struct JSONWriter {
     public mutating func field(_ name: String, _ value: Double) { key(name); number(value) }
     public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
 
+    /// An optional string: the value, or null.
+    public mutating func field(_ name: String, _ value: String?) {
+        key(name)
+        if let value { string(value) } else { null() }
+    }
+
+    /// `"name": { ... }`, its members written by `body`.
+    public mutating func object(_ name: String, _ body: (inout JSONWriter) -> Void) {
+        key(name)
+        beginObject()
+        body(&self)
+        endObject()
+    }
+
+    /// `"name": [{...}, ...]`: one object per item, its members written by `body`.
+    public mutating func objects<S: Sequence>(_ name: String, _ items: S, _ body: (inout JSONWriter, S.Element) -> Void) {
+        key(name)
+        beginArray()
+        for item in items {
+            beginObject()
+            body(&self, item)
+            endObject()
+        }
+        endArray()
+    }
+
+    /// `"name": ["a", "b"]`.
+    public mutating func strings<S: Sequence>(_ name: String, _ items: S) where S.Element == String {
+        key(name)
+        beginArray()
+        for item in items { string(item) }
+        endArray()
+    }
+
     private var pendingValueAfterKey = false
 
     private mutating func separator() {

@@ -60,37 +60,29 @@ public struct ProfileSummary: Sendable {
     public func writeJSON(_ json: inout JSONWriter) {
         json.field("file", file)
         json.field("kind", kind.rawValue)
-        json.key("sampleTypes")
-        json.beginArray()
-        for type in sampleTypes {
-            json.beginObject()
+        json.objects("sampleTypes", sampleTypes) { json, type in
             json.field("type", type.type)
             json.field("unit", type.unit)
-            json.endObject()
         }
-        json.endArray()
-        json.key("sampleType")
-        json.beginObject()
-        json.field("index", sampleIndex)
-        json.field("type", sampleType.type)
-        json.field("unit", sampleType.unit)
-        json.endObject()
-        json.key("period")
-        json.beginObject()
-        json.field("type", periodType.type)
-        json.field("unit", periodType.unit)
-        json.field("value", period)
-        json.endObject()
+        json.object("sampleType") { json in
+            json.field("index", sampleIndex)
+            json.field("type", sampleType.type)
+            json.field("unit", sampleType.unit)
+        }
+        json.object("period") { json in
+            json.field("type", periodType.type)
+            json.field("unit", periodType.unit)
+            json.field("value", period)
+        }
         json.field("durationNanos", durationNanos)
         json.field("timeNanos", timeNanos)
         json.field("total", total)
-        json.key("counts")
-        json.beginObject()
-        json.field("samples", sampleCount)
-        json.field("locations", locationCount)
-        json.field("functions", functionCount)
-        json.field("mappings", mappingCount)
-        json.endObject()
+        json.object("counts") { json in
+            json.field("samples", sampleCount)
+            json.field("locations", locationCount)
+            json.field("functions", functionCount)
+            json.field("mappings", mappingCount)
+        }
     }
 }
 
@@ -98,25 +90,19 @@ extension TopReport {
     /// Writes the table's fields into an open JSON object: raw integer values, in the
     /// sample type's unit.
     public func writeJSON(_ json: inout JSONWriter) {
-        json.key("top")
-        json.beginObject()
-        json.field("total", total)
-        json.field("shownFlat", rows.reduce(Int64(0)) { $0 &+ $1.flat })
-        json.field("nodesShown", rows.count)
-        json.field("nodesAfterDropping", shownOutOf)
-        json.field("nodesDropped", droppedNodes)
-        json.key("rows")
-        json.beginArray()
-        for row in rows {
-            json.beginObject()
-            json.field("name", row.name)
-            json.field("flat", row.flat)
-            json.field("cum", row.cum)
-            json.field("inline", row.inlineLabel.trimmingCharacters(in: "()"))
-            json.endObject()
+        json.object("top") { json in
+            json.field("total", total)
+            json.field("shownFlat", rows.reduce(Int64(0)) { $0 &+ $1.flat })
+            json.field("nodesShown", rows.count)
+            json.field("nodesAfterDropping", shownOutOf)
+            json.field("nodesDropped", droppedNodes)
+            json.objects("rows", rows) { json, row in
+                json.field("name", row.name)
+                json.field("flat", row.flat)
+                json.field("cum", row.cum)
+                json.field("inline", row.inlineLabel.trimmingCharacters(in: "()"))
+            }
         }
-        json.endArray()
-        json.endObject()
     }
 }
 

@@ -128,56 +128,44 @@ enum CompareReport {
     static func json(_ comparison: ProfileComparison, rows: [ProfileComparison.Row], findings: FindingsDiff, base: [String], new: [String]) -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
-        json.key("base"); json.beginArray(); base.forEach { json.string($0) }; json.endArray()
-        json.key("new"); json.beginArray(); new.forEach { json.string($0) }; json.endArray()
-        json.key("sampleType")
-        json.beginObject()
-        json.field("type", comparison.sampleType.type)
-        json.field("unit", comparison.sampleType.unit)
-        json.endObject()
-        json.key("total")
-        writeValues(&json, .init(base: comparison.baseTotal, new: comparison.newTotal))
-        json.key("rows")
-        json.beginArray()
-        for row in rows {
-            json.beginObject()
-            json.field("name", row.name)
-            json.key("flat"); writeValues(&json, row.flat)
-            json.key("cum"); writeValues(&json, row.cum)
-            json.endObject()
+        json.strings("base", base)
+        json.strings("new", new)
+        json.object("sampleType") { json in
+            json.field("type", comparison.sampleType.type)
+            json.field("unit", comparison.sampleType.unit)
         }
-        json.endArray()
-        json.key("findings")
-        json.beginArray()
-        for entry in findings.entries {
-            json.beginObject()
+        writeValues(&json, "total", .init(base: comparison.baseTotal, new: comparison.newTotal))
+        json.objects("rows", rows) { json, row in
+            json.field("name", row.name)
+            writeValues(&json, "flat", row.flat)
+            writeValues(&json, "cum", row.cum)
+        }
+        json.objects("findings", findings.entries) { json, entry in
             json.field("id", entry.id)
             json.field("status", entry.status.rawValue)
             json.field("worsened", entry.worsened)
             for (key, finding) in [("before", entry.base), ("after", entry.new)] {
-                json.key(key)
-                if let finding {
-                    json.beginObject()
+                guard let finding else {
+                    json.key(key)
+                    json.null()
+                    continue
+                }
+                json.object(key) { json in
                     json.field("level", finding.level.name)
                     json.field("share", finding.share)
                     json.field("value", finding.value)
-                    json.endObject()
-                } else {
-                    json.null()
                 }
             }
-            json.endObject()
         }
-        json.endArray()
         json.endObject()
         return json.bytes
     }
 
-    static func writeValues(_ json: inout JSONWriter, _ values: ProfileComparison.Values) {
-        json.beginObject()
-        json.field("base", values.base)
-        json.field("new", values.new)
-        json.field("delta", values.delta)
-        json.endObject()
+    static func writeValues(_ json: inout JSONWriter, _ name: String, _ values: ProfileComparison.Values) {
+        json.object(name) { json in
+            json.field("base", values.base)
+            json.field("new", values.new)
+            json.field("delta", values.delta)
+        }
     }
 }
