@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Dependencies point one way:
+//   CZlib ◀ Pprof ◀ Analysis ◀ Findings ◀ Reports ◀ proflens
+//                     ▲    ◀ FlameGraph ◀┘  ▲
+//                     └──── Pipeline ───────┘
+// The pprof-exact core (Pprof, Analysis) never depends on the heuristics (Findings).
 let package = Package(
     name: "proflens",
     platforms: [.macOS(.v13)],
@@ -8,6 +13,7 @@ let package = Package(
         .executable(name: "proflens", targets: ["proflens"]),
         .library(name: "Pprof", targets: ["Pprof"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Findings", targets: ["Findings"]),
         .library(name: "FlameGraph", targets: ["FlameGraph"]),
     ],
     dependencies: [
@@ -18,23 +24,33 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Reading profiles: gzip, protobuf wire format, profile.proto model and validation.
         .target(name: "Pprof", dependencies: ["CZlib"]),
-        // What is computed from a profile: top tables, reports.
+        // What go tool pprof computes: load-time transforms, frames, top/traces, folding, diffs.
         .target(name: "Analysis", dependencies: ["Pprof"]),
+        // The map anti-pattern rules: signals, classifier, findings.
+        .target(name: "Findings", dependencies: ["Analysis", "Pprof"]),
         // Flame graphs: layout, palettes, SVG with its embedded script.
-        .target(name: "FlameGraph", dependencies: ["Analysis"]),
-        // The command-line tool: a thin layer over the libraries.
+        .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof"]),
+        // Which samples, of which profiles, seen how: every command's first step.
+        .target(name: "Pipeline", dependencies: ["Analysis", "Pprof"]),
+        // What the commands print: analyze and compare reports (text, JSON), differential graphs.
+        .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "Pprof"]),
+        // The command-line tool: declarations that call the libraries.
         .executableTarget(
             name: "proflens",
             dependencies: [
-                "Analysis", "FlameGraph", "Pprof",
+                "Pipeline", "Reports", "Analysis", "Findings", "FlameGraph", "Pprof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Writes large deterministic profiles for `make bench`.
         .executableTarget(name: "ProfileGenerator"),
+        // What several test targets share: where the corpus and samples are, profiles built in code.
+        .target(name: "TestSupport", dependencies: ["Pprof"], path: "Tests/TestSupport"),
         .testTarget(name: "PprofTests", dependencies: ["Pprof"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof", "TestSupport"]),
+        .testTarget(name: "FindingsTests", dependencies: ["Findings", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["proflens"]),
     ]
 )

@@ -12,10 +12,12 @@ public enum FlameGraph {
         let graphWidth = Double(svgOptions.width) - 2 * FlameGraphSVG.xpad
         let unpruned = FlameLayout(stacks: stacks, base: base, options: withMinValue(layoutOptions, 0))
         let total = Double(max(FlameGraphSVG.widthTotal(unpruned), 1))
-        layoutOptions.minValue = Int64((svgOptions.minWidth * total / graphWidth).rounded(.up))
+        // Clamped: a huge (or infinite) minimum width leaves only the root, and never traps.
+        let minValue = (max(svgOptions.minWidth, 0) * total / graphWidth).rounded(.up)
+        layoutOptions.minValue = minValue.isFinite && minValue < 9.0e18 ? Int64(minValue) : Int64.max
         var layout = FlameLayout(stacks: stacks, base: base, options: layoutOptions)
         if layout.frames.count > svgOptions.maxFrames {
-            var widths = layout.frames.map { FlameGraphSVG.widthOf($0, layout) }
+            var widths = layout.frames.map(\.width)
             widths.sort(by: >)
             layoutOptions.minValue = widths[svgOptions.maxFrames] + 1
             layout = FlameLayout(stacks: stacks, base: base, options: layoutOptions)

@@ -92,7 +92,7 @@ public struct FlameGraphSVG {
         for frame in layout.frames {
             let name = frame.name < 0 ? "all" : layout.names[Int(frame.name)]
             let start = Double(frame.start) * scale
-            let width = Double(widthOf(frame, layout)) * scale
+            let width = Double(frame.width) * scale
             let x = xpad + start
             let y: Double
             if options.inverted {
@@ -101,10 +101,11 @@ public struct FlameGraphSVG {
                 y = Double(height) - bottomArea - Double((Int(frame.depth) + 1) * options.frameHeight)
             }
             let fill: Palette.RGB
-            if let entry = options.highlights[name] {
-                fill = highlightColor(entry)
-            } else if options.differential {
+            if options.differential {
+                // Highlighted frames keep the colour of their change and get a heavy outline.
                 fill = Palette.diffColor(base: frame.baseValue, new: frame.value, colorblind: options.colorblindDiff)
+            } else if let entry = options.highlights[name] {
+                fill = highlightColor(entry)
             } else if frame.name < 0 {
                 fill = options.dark ? Palette.RGB(r: 120, g: 120, b: 120) : Palette.RGB(r: 200, g: 200, b: 200)
             } else {
@@ -115,7 +116,7 @@ public struct FlameGraphSVG {
                 ? diffTooltip(frame, layout: layout, unit: options.unit)
                 : "\(formatValue(frame.value, unit: options.unit)), \(percent(frame.value, of: totalValue))"
             let label = fittedLabel(escapedNameSource: name, width: width, fontSize: options.fontSize)
-            var attributes = "data-s=\"\(frame.start)\" data-v=\"\(widthOf(frame, layout))\" data-d=\"\(frame.depth)\""
+            var attributes = "data-s=\"\(frame.start)\" data-v=\"\(frame.width)\" data-d=\"\(frame.depth)\""
             if options.differential { attributes += " data-b=\"\(frame.baseValue)\" data-n=\"\(frame.value)\"" }
             let classes = options.highlights[name] != nil ? " class=\"hl\"" : ""
             out.line("<g\(classes) \(attributes)><title>\(escapedName)\n\(Markup.escape(tooltip))</title><rect x=\"\(Markup.number(x))\" y=\"\(Markup.number(y))\" width=\"\(Markup.number(width))\" height=\"\(options.frameHeight - 1)\" fill=\"\(fill.css)\" rx=\"2\" ry=\"2\"/><text x=\"\(Markup.number(x + 3))\" y=\"\(Markup.number(y + Double(options.frameHeight) - 4.5))\">\(Markup.escape(label))</text></g>")
@@ -125,17 +126,9 @@ public struct FlameGraphSVG {
         return out.bytes
     }
 
-    /// The x-axis total: new values, or as the layout's width rule says.
+    /// The x-axis total: the root's width.
     static func widthTotal(_ layout: FlameLayout) -> Int64 {
-        layout.frames.first.map { widthOf($0, layout) } ?? 0
-    }
-
-    static func widthOf(_ frame: FlameLayout.Frame, _ layout: FlameLayout) -> Int64 {
-        switch layout.widthBy {
-        case .new: return frame.value
-        case .base: return frame.baseValue
-        case .max: return max(frame.value, frame.baseValue)
-        }
+        layout.frames.first?.width ?? 0
     }
 
     /// The name cut to the frame's width, ending in ".." when cut; empty when too narrow.

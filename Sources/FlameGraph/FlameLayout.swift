@@ -1,8 +1,14 @@
 import Analysis
+import Pprof
 
 /// Stacks merged into a tree and laid out: each frame gets a depth and a horizontal extent in
-/// value units (its parent's extent contains it; the root's extent is the total). Pure data,
-/// testable without SVG.
+/// value units. A frame's extent always contains its children's, side by side, and the root's
+/// extent is the whole width. Pure data, testable without SVG.
+///
+/// A frame's width is its value (`widthBy` new or base); for `max` it is, summed over the
+/// frame and everything it calls, the larger of base and new of each frame's own (self)
+/// value: never less than max(base, new), and always room for the children, so a frame that
+/// vanished stays visible and nothing runs past its parent.
 public struct FlameLayout: Sendable {
     public struct Frame: Sendable, Equatable {
         /// Index into the layout's `names`; -1 for the root ("all").
@@ -10,6 +16,8 @@ public struct FlameLayout: Sendable {
         public var depth: Int32
         /// Start and width along the x axis, in value units.
         public var start: Int64
+        public var width: Int64
+        /// Value of the frame in the (new) profile.
         public var value: Int64
         /// Value of the same frame in the base profile, for differential graphs.
         public var baseValue: Int64
@@ -77,23 +85,17 @@ public struct FlameLayout: Sendable {
     }
 
     private mutating func layOut(_ tree: FrameTree, _ options: Options) {
-        func width(_ node: Int) -> Int64 {
-            switch options.widthBy {
-            case .new: return tree.value[node]
-            case .base: return tree.baseValue[node]
-            case .max: return max(tree.value[node], tree.baseValue[node])
-            }
-        }
+        let widths = tree.widths(options.widthBy)
         let children = tree.children()
         // Iterative depth-first walk: (node, depth, start, parent frame).
         var stack: [(Int, Int32, Int64, Int32)] = [(0, 0, 0, -1)]
         while let (node, depth, start, parent) = stack.popLast() {
-            let nodeWidth = width(node)
+            let nodeWidth = widths[node]
             if node != 0 && (nodeWidth < max(options.minValue, 1)) {
                 omitted += tree.subtreeSize(node, children)
                 continue
             }
-            frames.append(Frame(name: node == 0 ? -1 : Int32(tree.frame[node]), depth: depth, start: start,
+            frames.append(Frame(name: node == 0 ? -1 : Int32(tree.frame[node]), depth: depth, start: start, width: nodeWidth,
                                 value: tree.value[node], baseValue: tree.baseValue[node], parent: parent))
             maxDepth = max(maxDepth, depth)
             let me = Int32(frames.count - 1)
@@ -102,13 +104,13 @@ public struct FlameLayout: Sendable {
             case .name:
                 kids.sort { names[Int(tree.frame[$0])].utf8.lexicographicallyPrecedes(names[Int(tree.frame[$1])].utf8) }
             case .size:
-                kids.sort { width($0) != width($1) ? width($0) > width($1) : names[Int(tree.frame[$0])].utf8.lexicographicallyPrecedes(names[Int(tree.frame[$1])].utf8) }
+                kids.sort { widths[$0] != widths[$1] ? widths[$0] > widths[$1] : names[Int(tree.frame[$0])].utf8.lexicographicallyPrecedes(names[Int(tree.frame[$1])].utf8) }
             }
             var offset = start
             var placed: [(Int, Int32, Int64, Int32)] = []
             for kid in kids {
                 placed.append((kid, depth + 1, offset, me))
-                offset += width(kid)
+                offset += widths[kid]
             }
             // Pushed in reverse so that they come out in order.
             stack.append(contentsOf: placed.reversed())
@@ -122,7 +124,8 @@ private struct FrameTree {
     var parent: [Int32] = [-1]
     var value: [Int64] = [0]
     var baseValue: [Int64] = [0]
-    private var slots = [Int32](repeating: -1, count: 1 << 12)
+    /// Node i+1 is id i of the index (the root is not in it), keyed by (parent, frame).
+    private var index = OpenAddressingIndex(minimumCapacity: 1 << 11)
 
     /// Adds stacks; returns how many were left out for a negative value.
     mutating func add(_ stacks: FoldedStacks, nameMap: [UInt32]?, isBase: Bool, reverse: Bool) -> Int {
@@ -157,34 +160,44 @@ private struct FrameTree {
     }
 
     private mutating func child(of node: Int, frame name: UInt32) -> Int {
-        let key = UInt64(node) << 32 | UInt64(name)
-        var hash = key &* 0x9E37_79B9_7F4A_7C15
-        hash ^= hash >> 31
-        var slot = Int(hash & UInt64(slots.count - 1))
-        while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { break }
-            if Int(parent[entry]) == node && frame[entry] == name { return entry }
-            slot = (slot + 1) & (slots.count - 1)
+        let hash = OpenAddressingIndex.hash(UInt64(node) << 32 | UInt64(name))
+        var index = OpenAddressingIndex.placeholder
+        swap(&index, &self.index)
+        let (id, inserted) = index.findOrInsert(hash: hash) { Int(parent[$0 + 1]) == node && frame[$0 + 1] == name }
+        swap(&index, &self.index)
+        if inserted {
+            frame.append(name)
+            parent.append(Int32(node))
+            value.append(0)
+            baseValue.append(0)
         }
-        slots[slot] = Int32(frame.count)
-        frame.append(name)
-        parent.append(Int32(node))
-        value.append(0)
-        baseValue.append(0)
-        if frame.count * 2 > slots.count { rehash() }
-        return frame.count - 1
+        return id + 1
     }
 
-    private mutating func rehash() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
-        for entry in 1..<frame.count {
-            let key = UInt64(parent[entry]) << 32 | UInt64(frame[entry])
-            var hash = key &* 0x9E37_79B9_7F4A_7C15
-            hash ^= hash >> 31
-            var slot = Int(hash & UInt64(slots.count - 1))
-            while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
-            slots[slot] = Int32(entry)
+    /// Each node's width for the measure: its value, its base value, or (max) the sum over
+    /// its subtree of max(self base, self new). A child is always created after its parent,
+    /// so one backward pass sees every node after all its children.
+    func widths(_ measure: FlameLayout.WidthBy) -> [Int64] {
+        switch measure {
+        case .new: return value
+        case .base: return baseValue
+        case .max:
+            var childValue = [Int64](repeating: 0, count: frame.count)
+            var childBase = [Int64](repeating: 0, count: frame.count)
+            var childWidth = [Int64](repeating: 0, count: frame.count)
+            var width = [Int64](repeating: 0, count: frame.count)
+            for node in stride(from: frame.count - 1, through: 0, by: -1) {
+                let selfValue = max(value[node] - childValue[node], 0)
+                let selfBase = max(baseValue[node] - childBase[node], 0)
+                width[node] = max(selfValue, selfBase) + childWidth[node]
+                if node > 0 {
+                    let up = Int(parent[node])
+                    childValue[up] += value[node]
+                    childBase[up] += baseValue[node]
+                    childWidth[up] += width[node]
+                }
+            }
+            return width
         }
     }
 

@@ -50,6 +50,15 @@ public final class ByteBuffer: @unchecked Sendable {
         capacity = newCapacity
     }
 
+    /// Appends bytes, growing as needed.
+    func append(_ bytes: [UInt8]) {
+        reserve(bytes.count)
+        for byte in bytes {
+            storage[count] = byte
+            count += 1
+        }
+    }
+
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: storage, count: count))
     }

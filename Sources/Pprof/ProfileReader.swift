@@ -39,27 +39,42 @@ public struct ProfileReader: Sendable {
         let file: InputFile
         do { file = try InputFile(path: path) } catch { throw .unreadable(path: path, reason: error.reason) }
         defer { file.close() }
+        return try read(file, name: path)
+    }
+
+    /// Reads a profile from standard input (a pipe or a redirected file), named `-` in errors.
+    /// At most `maxInflatedSize` bytes are read.
+    public func readStandardInput() throws(ProfileReadError) -> Profile {
+        try read(InputFile(standardInput: ()), name: "-")
+    }
+
+    private func read(_ file: InputFile, name: String) throws(ProfileReadError) -> Profile {
         do {
             // Raw protobuf is decoded as it is read; gzip is read whole (it is the smaller).
-            if try file.startsWithGzipMagic() {
-                return try decode(try file.readAll())
+            let head = try file.readHead()
+            if head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+                return try decode(try file.readAll(after: head, limit: maxInflatedSize))
             }
             var stream = ProfileStream()
+            try head.withUnsafeBytes { try stream.feed($0) }
+            var total = head.count
             let piece = ByteBuffer(capacity: Self.pieceSize)
             while true {
                 piece.count = 0
                 let n = try file.read(into: piece)
                 if n == 0 { break }
+                total += n
+                if total > maxInflatedSize { throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize) }
                 try piece.withUnsafeBytes { try stream.feed($0) }
             }
             var raw = try stream.finish()
             return try raw.resolve()
         } catch let error as FileError {
-            throw .unreadable(path: path, reason: error.reason)
+            throw .unreadable(path: name, reason: error.reason)
         } catch let error as DecodeError {
-            throw .malformed(path: path, error: error)
+            throw .malformed(path: name, error: error)
         } catch {
-            throw .unreadable(path: path, reason: "\(error)")
+            throw .unreadable(path: name, reason: "\(error)")
         }
     }
 
@@ -83,15 +98,13 @@ public struct ProfileReader: Sendable {
         try decode(ByteBuffer(bytes))
     }
 
-    /// Inflates on a background thread into a ring of pieces; decodes them here.
+    /// Inflates on a second thread into a ring of pieces and decodes them here. The thread is
+    /// joined on every path, so the ring and the thread never outlive this call.
     private func inflateAndDecode(_ compressed: UnsafeRawBufferPointer) throws -> RawProfile {
         let ring = PieceRing(pieces: 4, pieceSize: Self.pieceSize)
         let maxInflatedSize = maxInflatedSize
         let input = SendableBytes(compressed)
-        let producer = DispatchGroup()
-        producer.enter()
-        Thread.detach {
-            defer { producer.leave() }
+        let inflater = JoinableThread {
             do {
                 try Gzip.inflate(input.bytes, maxInflatedSize: maxInflatedSize,
                                  nextBuffer: { try ring.acquireEmpty() },
@@ -100,6 +113,7 @@ public struct ProfileReader: Sendable {
             } catch {
                 ring.finish(error: error)
             }
+            ProfileReader.inflaterWillExit?()
         }
         var stream = ProfileStream()
         do {
@@ -109,27 +123,34 @@ public struct ProfileReader: Sendable {
             }
         } catch {
             ring.cancel()
-            producer.wait()
+            inflater.join()
             // A gzip error explains a garbled protobuf better than the protobuf error does.
             if let inflateError = ring.producerFailure { throw inflateError }
             throw error
         }
-        producer.wait()
+        inflater.join()
         return try stream.finish()
     }
+
+    /// Tests only: runs on the inflating thread just before it ends (to check that the reader
+    /// waits for it).
+    package nonisolated(unsafe) static var inflaterWillExit: (@Sendable () -> Void)?
 
     struct FileError: Error { let reason: String }
 
 }
 
-/// An open file read with read(2): no Foundation, no intermediate copies.
+/// An open file (or standard input) read with read(2): no Foundation, no intermediate copies.
 private final class InputFile {
     private let descriptor: Int32
+    private let owned: Bool
+    /// The size when it is a regular file (a hint for buffers), else 0.
     let size: Int
 
     init(path: String) throws(ProfileReader.FileError) {
         descriptor = open(path, O_RDONLY)
         if descriptor < 0 { throw ProfileReader.FileError(reason: String(cString: strerror(errno))) }
+        owned = true
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -140,10 +161,17 @@ private final class InputFile {
             Glibc.close(descriptor)
             throw ProfileReader.FileError(reason: "is a directory")
         }
-        size = Int(status.st_size)
+        size = (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
     }
 
-    func close() { Glibc.close(descriptor) }
+    init(standardInput: ()) {
+        descriptor = 0
+        owned = false
+        var status = stat()
+        size = fstat(0, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+    }
+
+    func close() { if owned { Glibc.close(descriptor) } }
 
     /// Fills `buffer`'s free room; returns the bytes read, 0 at the end.
     func read(into buffer: ByteBuffer) throws -> Int {
@@ -161,21 +189,24 @@ private final class InputFile {
         return total
     }
 
-    /// Whether the file starts with 1f 8b; the file position is back at the start after.
-    func startsWithGzipMagic() throws -> Bool {
-        var magic: (UInt8, UInt8) = (0, 0)
-        let n = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
-        if n < 0 { throw ProfileReader.FileError(reason: String(cString: strerror(errno))) }
-        return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+    /// The first bytes (enough to tell gzip from protobuf), read so that a pipe works too.
+    func readHead() throws -> [UInt8] {
+        let head = ByteBuffer(capacity: 2)
+        _ = try read(into: head)
+        return head.withUnsafeBytes { Array($0) }
     }
 
-    func readAll() throws -> ByteBuffer {
+    /// `head` and the rest of the input, refusing more than `limit` bytes.
+    func readAll(after head: [UInt8], limit: Int) throws -> ByteBuffer {
         // One byte more than the size, so that the end is seen without growing the buffer.
-        let buffer = ByteBuffer(capacity: max(size + 1, 1 << 16))
+        let buffer = ByteBuffer(capacity: max(min(size, ByteBuffer.onePast(limit)) + 1, 1 << 16))
+        buffer.append(head)
         while true {
-            if buffer.freeCapacity == 0 { buffer.reserve(buffer.count) }
+            if buffer.count > limit { throw DecodeError.inflatedSizeLimit(limit: limit) }
+            if buffer.freeCapacity == 0 { buffer.grow(limit: Int.max - 1) }
             if try read(into: buffer) == 0 { break }
         }
+        if buffer.count > limit { throw DecodeError.inflatedSizeLimit(limit: limit) }
         return buffer
     }
 }
@@ -187,30 +218,41 @@ private struct SendableBytes: @unchecked Sendable {
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 }
 
-/// Starts a plain thread (the inflater blocks on semaphores, which Dispatch's pool is not for).
-private enum Thread {
-    static func detach(_ body: @escaping @Sendable () -> Void) {
+/// A plain thread (the inflater blocks on semaphores, which Dispatch's pool is not for) that
+/// its owner must join. Without a thread (pthread_create failed) the body runs at once, here.
+private final class JoinableThread {
+    private var thread: pthread_t?
+
+    init(_ body: @escaping @Sendable () -> Void) {
         final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { argument in
+        var handle = pthread_t()
+        let result = pthread_create(&handle, nil, { argument in
             let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
             box.body()
             return nil
         }, box)
-        if result != 0 {
-            // No thread: run here (slower, same result).
-            Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
+        if result == 0 {
+            thread = handle
         } else {
-            pthread_detach(thread)
+            Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
         }
     }
+
+    /// Waits for the body to end; the thread's resources go with it.
+    func join() {
+        guard let handle = thread else { return }
+        thread = nil
+        pthread_join(handle, nil)
+    }
+
+    deinit { join() }
 }
 
 /// A fixed ring of output pieces between one producer (the inflater) and one consumer (the
 /// decoder). Semaphores count empty and filled pieces; the producer's end or error travels
 /// as a last, empty piece.
-private final class PieceRing: @unchecked Sendable {
+final class PieceRing: @unchecked Sendable {
     private let storage: UnsafeMutableRawPointer
     private let pieceSize: Int
     private let count: Int
@@ -228,7 +270,11 @@ private final class PieceRing: @unchecked Sendable {
 
     struct Cancelled: Error {}
 
+    /// Rings alive now (tests check that none outlives a read).
+    package static let live = LiveCounter()
+
     init(pieces: Int, pieceSize: Int) {
+        Self.live.add(1)
         count = pieces
         self.pieceSize = pieceSize
         storage = .allocate(byteCount: pieces * pieceSize, alignment: 16)
@@ -242,6 +288,7 @@ private final class PieceRing: @unchecked Sendable {
     }
 
     deinit {
+        Self.live.add(-1)
         storage.deallocate()
         lengths.deallocate()
     }
@@ -309,5 +356,31 @@ private final class PieceRing: @unchecked Sendable {
         lock.wait()
         defer { lock.signal() }
         return cancelled
+    }
+}
+
+/// A counter that several threads update (live objects, for leak tests).
+package final class LiveCounter: @unchecked Sendable {
+    private var value = 0
+    // Allocated, not a stored property: a pthread mutex must not move.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func add(_ delta: Int) {
+        pthread_mutex_lock(mutex)
+        value += delta
+        pthread_mutex_unlock(mutex)
+    }
+
+    package var current: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return value
     }
 }

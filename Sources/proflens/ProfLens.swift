@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
 struct ProfLens: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +13,21 @@ struct ProfLens: ParsableCommand {
             Exit codes: 0 ok; 1 findings at or above --fail-on; 64 usage; 65 malformed profile; \
             66 input not found or unreadable; 73 output cannot be written.
             """,
-        version: "0.1.0",
+        version: "0.2.0",
         subcommands: [Analyze.self, Compare.self, Flame.self, Fold.self, Rules.self, Top.self, Traces.self]
     )
+
+    /// Runs the command; the libraries' errors get their exit codes in `ExitStatus`.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if let code = ExitStatus.code(for: error) {
+                ExitStatus.report(error)
+                Glibc.exit(code)
+            }
+            exit(withError: error)
+        }
+    }
 }

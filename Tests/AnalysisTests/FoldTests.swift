@@ -1,5 +1,6 @@
 @testable import Analysis
 import Foundation
+import TestSupport
 import Pprof
 import Testing
 

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import TestSupport
 import Pprof
 import Testing
 
@@ -25,17 +26,19 @@ import Testing
         let sample = String(parts[0])
         let components = parts[1].dropLast(".txt".count).split(separator: ".")  // kind.type.what
         let kind = String(components[0]), typeName = String(components[1]), what = String(components[2])
+        // Go 1.19's pprof merged every profile on load.
         let profile = try ProfileReader().read(path: Paths.samples.appendingPathComponent("profiles/\(sample)/\(kind).pb.gz").path)
-            .applyingDropFrames()
+            .applyingDropFrames().mergingIdenticalSamples()
         let index = try SampleTypeSelection.index(typeName, in: profile)
         let actual: [UInt8]
+        var options = TopReport.Options()
+        options.compatibility = .go119
         switch what {
-        case "top": actual = TopReport(profile: profile, sampleIndex: index).text()
+        case "top": actual = TopReport(profile: profile, sampleIndex: index, options: options).text()
         case "top25":
-            var options = TopReport.Options()
             options.nodeCount = 25
             actual = TopReport(profile: profile, sampleIndex: index, options: options).text()
-        case "traces": actual = TracesReport.text(profile: profile, sampleIndex: index)
+        case "traces": actual = TracesReport.text(profile: profile, sampleIndex: index, compatibility: .go119)
         default:
             Issue.record("unknown golden kind \(what)")
             return

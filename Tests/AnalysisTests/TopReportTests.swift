@@ -1,3 +1,4 @@
+import TestSupport
 @testable import Analysis
 import Pprof
 import Testing

@@ -8,7 +8,7 @@ import Testing
         let profile = corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path
         let result = try CLI.run(["analyze", "--nodecount", "25", "--sample-index", "cpu", profile])
         #expect(result.status == 0)
-        let expected = try String(contentsOf: corpus.appendingPathComponent("expected/pprof-go-sample-cpu.pb.gz.cpu.top.txt"), encoding: .utf8)
+        let expected = try String(contentsOf: corpus.appendingPathComponent("expected-go1.27/pprof-go-sample-cpu.pb.gz.cpu.top.txt"), encoding: .utf8)
         #expect(result.text.contains(expected))
         #expect(result.text.contains("Findings"))
         #expect(result.text.contains("Kind:         CPU profile"))

@@ -20,7 +20,7 @@ import Testing
     func diffBaseMatchesGoToolPprof(_ golden: String) throws {
         let parts = golden.dropLast(".top.txt".count).split(separator: ".").map(String.init)
         let sample = parts[0], kind = parts[1]
-        var arguments = ["top", "--diff-base", profile(sample, kind), profile(sample + "-fixed", kind)]
+        var arguments = ["top", "--pprof-compat", "1.19", "--diff-base", profile(sample, kind), profile(sample + "-fixed", kind)]
         if kind == "heap" { arguments += ["--sample-index", parts[2]] }
         if parts.last == "normalize" { arguments.append("--normalize") }
         let result = try CLI.run(arguments)

@@ -1,6 +1,6 @@
-import Analysis
 import ArgumentParser
-import Pprof
+import Pipeline
+import Reports
 
 /// `proflens fold FILE`: folded stacks for flamegraph.pl, inferno and speedscope.
 struct Fold: ParsableCommand {
@@ -8,17 +8,26 @@ struct Fold: ParsableCommand {
         abstract: "Write the profile's stacks in the folded format (root;caller;leaf VALUE), one line per stack.",
         discussion: "A ';' inside a frame name is written as '；' (U+FF1B) and control characters as U+FFFD, so that neither can split a frame or a line.")
 
-    @Argument(help: "A pprof profile (gzip-compressed or raw protobuf).")
-    var file: String
+    @Argument(help: "Pprof profiles (gzip-compressed or raw protobuf; - reads standard input; several are merged).")
+    var files: [String]
 
     @OptionGroup var input: InputOptions
-    @OptionGroup var filterOptions: FilterOptions
+    @OptionGroup var selection: SelectionOptions
 
-    @OptionGroup var stacks: StackOptions
+    @Flag(help: "One frame per source line (function:line) instead of per function.")
+    var lines = false
+
+    @Option(name: .shortAndLong, help: "Output file, or - for standard output.")
+    var output: String = "-"
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one profile") }
+    }
 
     func run() throws {
-        let (profile, index) = try stacks.load(file, input, filterOptions)
-        let folded = StackFolder.fold(profile, sampleIndex: index, granularity: stacks.granularity)
-        try Output.write(folded.text(), to: stacks.output)
+        var request = input.request(files)
+        selection.apply(to: &request)
+        request.granularity = lines ? .lines : .functions
+        try OutputFile.write(Pipeline.prepare(request).foldedStacks().text(), to: output)
     }
 }

@@ -1,51 +1,44 @@
-import Analysis
 import ArgumentParser
-import Pprof
+import Pipeline
+import Reports
 
 /// Exactly what `go tool pprof -top` prints, for diffing against the reference tool.
 struct Top: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the top table exactly as `go tool pprof -top` does.")
+        abstract: "Print the top table exactly as `go tool pprof -top` does (several profiles are merged, as pprof merges them).")
 
-    @Argument(help: "A pprof profile (gzip-compressed or raw protobuf).")
-    var file: String
+    @Argument(help: "Pprof profiles (gzip-compressed or raw protobuf; - reads standard input).")
+    var files: [String]
 
     @OptionGroup var input: InputOptions
-    @OptionGroup var report: ReportOptions
-    @OptionGroup var filters: FilterOptions
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var compatibility: CompatibilityOptions
+    @OptionGroup var rows: NodeCountOption
 
-    @Option(name: .customLong("diff-base"), help: "Print the difference against this base profile, as go tool pprof -diff_base.")
-    var diffBase: String?
+    @Option(name: [.customLong("diff-base"), .customLong("diff_base", withSingleDash: true)],
+            help: "Print the difference against this base profile (repeatable: merged), as go tool pprof -diff_base.")
+    var diffBase: [String] = []
 
-    @Flag(help: "With --diff-base: scale the profile to the base's total first, as pprof's -normalize.")
+    @Flag(name: [.customLong("normalize"), .customLong("normalize", withSingleDash: true)],
+          help: "With --diff-base: scale the profile to the base's total first, as pprof's -normalize.")
     var normalize = false
 
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one profile") }
+        if normalize && diffBase.isEmpty { throw ValidationError("--normalize needs --diff-base") }
+    }
+
     func run() throws {
-        if let diffBase {
-            let diff = try Loading.diff(base: [diffBase], new: [file], input: input, normalize: normalize)
-            let index = try Loading.sampleIndex(report.sampleIndex, profile: diff.combined, file: file)
-            var options = TopReport.Options()
-            options.nodeCount = report.nodeCount
-            try Output.write(diff.topReport(sampleIndex: index, options: options).text(), to: "-")
+        var request = input.request(files)
+        selection.apply(to: &request)
+        request.compatibility = compatibility.compatibility
+        let nodeCount = rows.nodeCount ?? 0
+        if diffBase.isEmpty {
+            try OutputFile.write(Pipeline.prepare(request).topReport(nodeCount: nodeCount).text(), to: "-")
             return
         }
-        let profile = try Loading.profile(file, input)
-        let top = try TopCommandSupport.report(profile: profile, file: file, options: report, filters: filters)
-        try Output.write(top.text(), to: "-")
-    }
-}
-
-enum TopCommandSupport {
-    static func report(profile loaded: Profile, file: String, options: ReportOptions, filters filterOptions: FilterOptions, frames: FrameTable? = nil) throws -> TopReport {
-        let index = try Loading.sampleIndex(options.sampleIndex, profile: loaded, file: file)
-        var topOptions = TopReport.Options()
-        topOptions.nodeCount = options.nodeCount
-        topOptions.activeFilters = filterOptions.legend
-        let profile = loaded.applyingDropFrames()
-        let filters = try filterOptions.filters()
-        if filters.isEmpty { return TopReport(profile: profile, sampleIndex: index, options: topOptions, frames: frames) }
-        // Percentages stay relative to the whole profile, as in pprof.
-        let total = profile.samples.stackSums(index: index).total
-        return TopReport(profile: profile.filtered(by: filters), sampleIndex: index, options: topOptions, totalOverride: total)
+        request.baseSources = diffBase.map(ProfileSource.init(argument:))
+        request.normalize = normalize
+        try OutputFile.write(Pipeline.prepareComparison(request).combined.topReport(nodeCount: nodeCount).text(), to: "-")
     }
 }

@@ -1,23 +1,27 @@
-import Analysis
 import ArgumentParser
-import Pprof
+import Pipeline
+import Reports
 
 /// Exactly what `go tool pprof -traces` prints.
 struct Traces: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print every sample's stack exactly as `go tool pprof -traces` does.")
 
-    @Argument(help: "A pprof profile (gzip-compressed or raw protobuf).")
-    var file: String
+    @Argument(help: "Pprof profiles (gzip-compressed or raw protobuf; - reads standard input; several are merged).")
+    var files: [String]
 
     @OptionGroup var input: InputOptions
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var compatibility: CompatibilityOptions
 
-    @Option(name: .customLong("sample-index"), help: "Sample type to print, by name or number.")
-    var sampleIndex: String?
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one profile") }
+    }
 
     func run() throws {
-        let profile = try Loading.profile(file, input).applyingDropFrames()
-        let index = try Loading.sampleIndex(sampleIndex, profile: profile, file: file)
-        try Output.write(TracesReport.text(profile: profile, sampleIndex: index), to: "-")
+        var request = input.request(files)
+        selection.apply(to: &request)
+        request.compatibility = compatibility.compatibility
+        try OutputFile.write(Pipeline.prepare(request).tracesText(), to: "-")
     }
 }

@@ -1,0 +1,49 @@
+import Analysis
+/// What a rule found in a profile, with the evidence.
+public struct Finding: Sendable, Equatable {
+    public enum Level: Int, Sendable, Comparable, CaseIterable {
+        case info = 1, warning, critical
+        public var name: String { ["", "info", "warning", "critical"][rawValue] }
+        public init?(name: String) {
+            guard let level = Level.allCases.first(where: { $0.name == name }) else { return nil }
+            self = level
+        }
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// A function in the user's code through which the matched frames are reached.
+    public struct Culprit: Sendable, Equatable {
+        public var name: String
+        /// The call site in the culprit, "file:line", where the profile has it.
+        public var location: String?
+        public var value: Int64
+        public var share: Double
+    }
+
+    /// A matched frame and the value under it.
+    public struct MatchedFrame: Sendable, Equatable {
+        public var name: String
+        public var value: Int64
+    }
+
+    public var id: String
+    public var title: String
+    public var level: Level
+    /// Share of the total of `sampleType` (0...1) in the matched samples.
+    public var share: Double
+    /// Value of the matched samples, in the sample type's unit.
+    public var value: Int64
+    public var sampleType: String
+    public var unit: String
+    /// The profile the finding was measured on.
+    public var file: String
+    public var frames: [MatchedFrame]
+    /// Heaviest first.
+    public var culprits: [Culprit]
+    /// The heaviest matched stack, root first.
+    public var exampleStack: [String]
+    /// Evidence from the other profiles of the program.
+    public var corroboration: [String]
+    public var explanation: String
+    public var fix: String
+}

@@ -1,0 +1,110 @@
+import Analysis
+import Pprof
+
+/// Turns a request into prepared profiles, in the order pprof applies its steps: read every
+/// source, merge each side (a single profile is used as read, unless Go 1.19's pprof is
+/// reproduced), normalize and combine a comparison, apply drop_frames, choose the sample type,
+/// take the totals, then filter.
+public enum Pipeline {
+    /// One profile: the request's sources merged.
+    public static func prepare(_ request: ProfileRequest) throws(PipelineError) -> PreparedProfile {
+        try checkSources(request)
+        let loaded = try loadSide(request.sources, request)
+        return try prepareSide(loaded, name: name(of: request.sources), request)
+    }
+
+    /// Each source on its own (`analyze` reads a CPU and a heap profile of one program).
+    public static func prepareEach(_ request: ProfileRequest) throws(PipelineError) -> [PreparedProfile] {
+        try checkSources(request)
+        var prepared: [PreparedProfile] = []
+        for source in request.sources {
+            let loaded = try loadSide([source], request)
+            prepared.append(try prepareSide(loaded, name: source.name, request))
+        }
+        return prepared
+    }
+
+    /// A comparison of the base sources with the new ones, as `go tool pprof -diff_base`.
+    public static func prepareComparison(_ request: ProfileRequest) throws(PipelineError) -> PreparedComparison {
+        try checkSources(request)
+        guard request.isComparison else { throw .usage("a comparison needs a base profile") }
+        let base = try loadSide(request.baseSources, request)
+        let new = try loadSide(request.sources, request)
+        let baseName = name(of: request.baseSources), newName = name(of: request.sources)
+        let diff: ProfileDiff
+        do {
+            diff = try ProfileDiff(base: base, new: new, normalize: request.normalize)
+        } catch {
+            throw .incompatible("\(baseName) vs \(newName): \(error)")
+        }
+        // pprof prunes the combined profile with the drop_frames of its first (new) profile.
+        let (drop, keep) = (new.dropFrames, new.keepFrames)
+        let sampleIndex = try chooseSampleIndex(request.sampleIndex, diff.combined, name: newName)
+        let filters = try request.filters.compiled()
+        func side(_ name: String, _ loaded: Profile, totals: [Int64]? = nil) -> PreparedProfile {
+            let pruned = loaded.applyingDropFrames(drop: drop, keep: keep)
+            return PreparedProfile(name: name, loaded: loaded, profile: pruned.filtered(by: filters), sampleIndex: sampleIndex,
+                                   totals: totals ?? pruned.samples.absoluteSums(), granularity: request.granularity,
+                                   filterLegend: request.filters.legend, compatibility: request.compatibility)
+        }
+        // pprof's total for a diff is the base's, unless the base is empty.
+        let combinedTotals = zip(diff.baseTotals, diff.combined.samples.absoluteSums()).map { $0 > 0 ? $0 : $1 }
+        return PreparedComparison(base: side(baseName, diff.base), new: side(newName, diff.new),
+                                  combined: side("\(baseName) → \(newName)", diff.combined, totals: combinedTotals))
+    }
+
+    // MARK: - Steps
+
+    static func checkSources(_ request: ProfileRequest) throws(PipelineError) {
+        if request.sources.isEmpty { throw .usage("name at least one profile") }
+        if (request.sources + request.baseSources).filter({ $0 == .standardInput }).count > 1 {
+            throw .usage("standard input (-) can be read only once")
+        }
+    }
+
+    static func name(of sources: [ProfileSource]) -> String {
+        sources.map(\.name).joined(separator: "+")
+    }
+
+    /// Reads the sources of one side and merges them when pprof would.
+    static func loadSide(_ sources: [ProfileSource], _ request: ProfileRequest) throws(PipelineError) -> Profile {
+        var profiles: [Profile] = []
+        for source in sources { profiles.append(try load(source, request)) }
+        if profiles.count == 1 && request.compatibility == .current { return profiles[0] }
+        do {
+            return try ProfileMerge.merge(profiles)
+        } catch {
+            throw .incompatible("\(name(of: sources)): cannot merge: \(error)")
+        }
+    }
+
+    static func load(_ source: ProfileSource, _ request: ProfileRequest) throws(PipelineError) -> Profile {
+        let reader = ProfileReader(maxInflatedSize: request.maxInflatedSize)
+        do {
+            switch source {
+            case .file(let path): return try reader.read(path: path)
+            case .standardInput: return try reader.readStandardInput()
+            }
+        } catch {
+            throw PipelineError(error)
+        }
+    }
+
+    static func prepareSide(_ loaded: Profile, name: String, _ request: ProfileRequest) throws(PipelineError) -> PreparedProfile {
+        let sampleIndex = try chooseSampleIndex(request.sampleIndex, loaded, name: name)
+        let pruned = loaded.applyingDropFrames()
+        let filters = try request.filters.compiled()
+        return PreparedProfile(name: name, loaded: loaded, profile: pruned.filtered(by: filters), sampleIndex: sampleIndex,
+                               totals: pruned.samples.absoluteSums(), granularity: request.granularity,
+                               filterLegend: request.filters.legend, compatibility: request.compatibility)
+    }
+
+    static func chooseSampleIndex(_ requested: String?, _ profile: Profile, name: String) throws(PipelineError) -> Int {
+        guard !profile.sampleTypes.isEmpty else { throw .malformed(source: name, reason: "profile has no sample types") }
+        do {
+            return try SampleTypeSelection.index(requested, in: profile)
+        } catch {
+            throw .usage("\(name): \(error)")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Analysis
+import Pprof
+
+/// Why the pipeline could not prepare the profiles, one case per kind of failure; the CLI maps
+/// each to its exit code (usage 64, malformed 65, unreadable 66).
+public enum PipelineError: Error, CustomStringConvertible, Sendable {
+    /// A request that cannot be honoured as given: an unknown sample type, a bad pattern, two
+    /// options that do not go together.
+    case usage(String)
+    /// A source could not be read (missing file, unreadable, unreachable service).
+    case unreadable(source: String, reason: String)
+    /// A source's bytes are not a valid profile.
+    case malformed(source: String, reason: String)
+    /// Profiles that cannot be merged or compared (different sample or period types).
+    case incompatible(String)
+
+    public var description: String {
+        switch self {
+        case .usage(let message): return message
+        case .unreadable(let source, let reason): return "\(source): \(reason)"
+        case .malformed(let source, let reason): return "\(source): malformed profile: \(reason)"
+        case .incompatible(let message): return message
+        }
+    }
+
+    init(_ error: ProfileReadError) {
+        switch error {
+        case .unreadable(let path, let reason): self = .unreadable(source: path, reason: reason)
+        case .malformed(let path, let decodeError): self = .malformed(source: path, reason: decodeError.description)
+        }
+    }
+}

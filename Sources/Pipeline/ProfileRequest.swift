@@ -1,0 +1,78 @@
+import Analysis
+import Pprof
+
+/// Which samples, of which profiles, seen how: what every command asks before it reports.
+/// Commands fill one in from their options; `Pipeline` turns it into prepared profiles.
+public struct ProfileRequest: Sendable {
+    /// The profile(s) to report on. Several are merged into one, as pprof merges its sources
+    /// (or, for `analyze`, prepared one by one: see `Pipeline.prepareEach`).
+    public var sources: [ProfileSource]
+    /// The base of a comparison (several are merged); empty when nothing is compared.
+    public var baseSources: [ProfileSource] = []
+    /// Scale the new profile to the base's total first (pprof's -normalize).
+    public var normalize = false
+    /// Sample type by name or number; nil: the profile's default, else its last type.
+    public var sampleIndex: String?
+    public var filters = FilterSpec()
+    /// Frames per function or per source line.
+    public var granularity = FrameTable.Granularity.functions
+    /// Which pprof the pprof-exact reports reproduce (it decides whether a single profile is
+    /// merged on load).
+    public var compatibility = PprofCompatibility.current
+    /// Inflated gzip input, and standard input, larger than this is refused.
+    public var maxInflatedSize = Gzip.defaultMaxInflatedSize
+
+    public init(sources: [ProfileSource]) {
+        self.sources = sources
+    }
+
+    public var isComparison: Bool { !baseSources.isEmpty }
+}
+
+/// pprof's sample filters as the user wrote them; `compiled()` checks them.
+public struct FilterSpec: Sendable, Equatable {
+    public var focus: String?
+    public var ignore: String?
+    public var hide: String?
+    /// `KEY=REGEX[,REGEX...]`, each.
+    public var tagFocus: [String] = []
+
+    public init(focus: String? = nil, ignore: String? = nil, hide: String? = nil, tagFocus: [String] = []) {
+        self.focus = focus
+        self.ignore = ignore
+        self.hide = hide
+        self.tagFocus = tagFocus
+    }
+
+    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && tagFocus.isEmpty }
+
+    /// The filters, compiled; a bad pattern is a usage error naming the option.
+    public func compiled() throws(PipelineError) -> SampleFilters {
+        var filters = SampleFilters()
+        func compile(_ name: String, _ pattern: String?) throws(PipelineError) -> GoRegex? {
+            guard let pattern else { return nil }
+            do { return try GoRegex(pattern) } catch {
+                throw .usage("--\(name): not a valid regular expression: \(pattern)")
+            }
+        }
+        filters.focus = try compile("focus", focus)
+        filters.ignore = try compile("ignore", ignore)
+        filters.hide = try compile("hide", hide)
+        for text in tagFocus {
+            do { filters.tagFocus.append(try SampleFilters.parseTagFocus(text)) } catch {
+                throw .usage("--tagfocus: \(error)")
+            }
+        }
+        return filters
+    }
+
+    /// The filters as pprof lists them under "Active filters:".
+    public var legend: [String] {
+        var lines: [String] = []
+        if let focus { lines.append("focus=\(focus)") }
+        if let ignore { lines.append("ignore=\(ignore)") }
+        if let hide { lines.append("hide=\(hide)") }
+        for text in tagFocus { lines.append("tagfocus=\(text)") }
+        return lines
+    }
+}

@@ -1,0 +1,105 @@
+/// The one hash table of the project: it maps keys to dense ids 0, 1, 2, ... in the order they
+/// were first seen. The caller keeps the keys in its own arrays, indexed by id, and tells a
+/// lookup whether the key of a candidate id is the one sought; the index keeps only slots and
+/// each id's hash (so it can grow without asking for the keys again).
+///
+/// Linear probing over a power-of-two slot array, kept at most half full. Swift's Dictionary
+/// costs more per lookup than the whole walk of a stack; this costs a multiply and, almost
+/// always, one comparison.
+public struct OpenAddressingIndex: Sendable {
+    @usableFromInline var slots: [Int32]
+    @usableFromInline var hashes: [UInt64] = []
+
+    public init(minimumCapacity: Int = 1024) {
+        var capacity = 16
+        while capacity < minimumCapacity * 2 { capacity *= 2 }
+        slots = [Int32](repeating: -1, count: capacity)
+    }
+
+    /// An index with no storage. A caller whose `isMatch` reads its own key arrays swaps its
+    /// index out for this during a lookup: Swift's exclusivity rules forbid modifying the
+    /// index through `self` while the closure reads `self`, and swapping arrays copies nothing.
+    public static var placeholder: OpenAddressingIndex { OpenAddressingIndex(placeholder: ()) }
+
+    @usableFromInline
+    init(placeholder: ()) { slots = [] }
+
+    /// Number of ids handed out.
+    @inlinable
+    public var count: Int { hashes.count }
+
+    /// The id whose key `isMatch` accepts among those stored with the same hash; when there is
+    /// none, `count` becomes a new id for it (the caller stores the key at that id).
+    @inlinable @inline(__always)
+    public mutating func findOrInsert(hash: UInt64, isMatch: (Int) -> Bool) -> (id: Int, inserted: Bool) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 { break }
+            if hashes[entry] == hash && isMatch(entry) { return (entry, false) }
+            slot = (slot + 1) & mask
+        }
+        let id = hashes.count
+        slots[slot] = Int32(id)
+        hashes.append(hash)
+        if hashes.count * 2 > slots.count { grow() }
+        return (id, true)
+    }
+
+    /// The id whose key `isMatch` accepts, without inserting.
+    @inlinable
+    public func find(hash: UInt64, isMatch: (Int) -> Bool) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 { return nil }
+            if hashes[entry] == hash && isMatch(entry) { return entry }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    @usableFromInline
+    mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for entry in 0..<hashes.count {
+            var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(entry)
+        }
+    }
+
+    /// A well-spread hash of a 64-bit key (for keys that are integers or pairs of ids): the
+    /// low bits, which pick the slot, depend on every bit of the key.
+    @inlinable @inline(__always)
+    public static func hash(_ key: UInt64) -> UInt64 {
+        var hash = key &* 0x9E37_79B9_7F4A_7C15
+        hash ^= hash >> 29
+        hash = hash &* 0xBF58_476D_1CE4_E5B9
+        return hash ^ (hash >> 32)
+    }
+
+    /// A 64-bit hash of bytes, eight at a time.
+    @inlinable @inline(__always)
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return hash }
+        var index = 0
+        while index + 8 <= bytes.count {
+            hash = (hash ^ base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            index += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count {
+            tail |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << shift
+            shift += 8
+            index += 1
+        }
+        hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return hash ^ (hash >> 29)
+    }
+}

@@ -1,0 +1,58 @@
+import Analysis
+import Findings
+import Pipeline
+import Pprof
+
+/// What `proflens analyze` prints: per profile a summary and the top table (exactly as
+/// `go tool pprof -top`), then the findings across all the profiles.
+public struct AnalyzeReport: Sendable {
+    public enum Format: String, Sendable, CaseIterable { case text, json }
+
+    public var profiles: [PreparedProfile]
+    public var findings: [Finding]
+    /// Rows of each table (0: all).
+    public var nodeCount = 0
+    public var color = false
+
+    public init(profiles: [PreparedProfile], findings: [Finding]) {
+        self.profiles = profiles
+        self.findings = findings
+    }
+
+    public func render(_ format: Format) -> [UInt8] {
+        switch format {
+        case .text: return text()
+        case .json: return json()
+        }
+    }
+
+    func text() -> [UInt8] {
+        var out: [UInt8] = []
+        for (position, prepared) in profiles.enumerated() {
+            if position > 0 { out.append(contentsOf: "\n".utf8) }
+            for line in summary(prepared).textLines() { out.append(contentsOf: (TerminalText.clean(line) + "\n").utf8) }
+            out.append(contentsOf: "\n".utf8)
+            // The table is pprof's, byte for byte (names as the profile has them).
+            out.append(contentsOf: prepared.topReport(nodeCount: nodeCount).text())
+        }
+        out.append(contentsOf: "\n".utf8)
+        out.append(contentsOf: FindingsReport.text(findings, color: color).utf8)
+        return out
+    }
+
+    func json() -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.objects("profiles", profiles) { json, prepared in
+            summary(prepared).writeJSON(&json)
+            prepared.topReport(nodeCount: nodeCount).writeJSON(&json)
+        }
+        FindingsReport.writeJSON(findings, &json)
+        json.endObject()
+        return json.bytes
+    }
+
+    func summary(_ prepared: PreparedProfile) -> ProfileSummary {
+        ProfileSummary(file: prepared.name, profile: prepared.loaded, sampleIndex: prepared.sampleIndex, total: prepared.total)
+    }
+}

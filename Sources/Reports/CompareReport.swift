@@ -1,0 +1,116 @@
+import Analysis
+import Findings
+import Pipeline
+import Pprof
+
+/// What `proflens compare` prints: each side's total and the change, the functions that changed
+/// most (the deltas `go tool pprof -top -diff_base` prints), and how each finding fared.
+public struct CompareReport: Sendable {
+    public enum Format: String, Sendable, CaseIterable { case text, json }
+
+    public var comparison: ProfileComparison
+    public var findings: FindingsDiff
+    public var baseNames: [String]
+    public var newNames: [String]
+    /// Rows shown (0: every function with a change).
+    public var nodeCount = 20
+    public var color = false
+
+    public init(_ prepared: PreparedComparison, findings: FindingsDiff, baseNames: [String], newNames: [String]) {
+        comparison = ProfileComparison(base: prepared.base.profile, baseFrames: prepared.base.frames,
+                                       new: prepared.new.profile, newFrames: prepared.new.frames, sampleIndex: prepared.sampleIndex,
+                                       baseTotal: prepared.base.total, newTotal: prepared.new.total)
+        self.findings = findings
+        self.baseNames = baseNames
+        self.newNames = newNames
+    }
+
+    var rows: [ProfileComparison.Row] { nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount)) }
+
+    public func render(_ format: Format) -> [UInt8] {
+        switch format {
+        case .text: return Array(text().utf8)
+        case .json: return json()
+        }
+    }
+
+    func text() -> String {
+        let unit = comparison.sampleType.unit
+        func value(_ v: Int64) -> String { Measurement.label(v, unit: unit) }
+        func signed(_ v: Int64) -> String { v > 0 ? "+" + value(v) : value(v) }
+        func relative(_ r: Double?) -> String {
+            guard let r else { return "new" }
+            return (r > 0 ? "+" : "") + String((r * 1000).rounded() / 10) + "%"
+        }
+        func pad(_ text: String, _ width: Int) -> String { text.leftPadded(to: width) }
+        func names(_ list: [String]) -> String { TerminalText.clean(list.joined(separator: " + ")) }
+        var out = "Base: \(names(baseNames)): \(value(comparison.baseTotal)) \(TerminalText.clean(comparison.sampleType.type))\n"
+        let change = comparison.newTotal - comparison.baseTotal
+        let changeRelative: Double? = comparison.baseTotal == 0 ? nil : Double(change) / Double(comparison.baseTotal)
+        out += "New:  \(names(newNames)): \(value(comparison.newTotal)) (\(signed(change)), \(relative(changeRelative)))\n\n"
+        out += pad("flat base", 11) + pad("new", 11) + pad("delta", 11) + pad("delta%", 9) + "  "
+            + pad("cum base", 11) + pad("new", 11) + pad("delta", 11) + pad("delta%", 9) + "  name\n"
+        let shown = rows
+        for row in shown {
+            out += pad(value(row.flat.base), 11) + pad(value(row.flat.new), 11) + pad(signed(row.flat.delta), 11) + pad(relative(row.flat.relative), 9) + "  "
+                + pad(value(row.cum.base), 11) + pad(value(row.cum.new), 11) + pad(signed(row.cum.delta), 11) + pad(relative(row.cum.relative), 9)
+                + "  " + TerminalText.clean(row.name) + "\n"
+        }
+        if shown.count < comparison.rows.count { out += "(\(comparison.rows.count - shown.count) more changed functions; --nodecount 0 shows all)\n" }
+        out += "\nFindings:\n"
+        if findings.entries.isEmpty { out += "  none in either profile\n" }
+        for entry in findings.entries {
+            func describe(_ f: Finding?) -> String { f.map { "\($0.level.name) \(FindingsReport.percent($0.share))" } ?? "none" }
+            let status = entry.status.rawValue.uppercased()
+            let title = (entry.new ?? entry.base)?.title ?? ""
+            let painted = color ? "\u{1B}[1;\(entry.status == .fixed ? "32" : entry.worsened ? "31" : "33")m\(status)\u{1B}[0m" : status
+            out += "  \(painted) \(TerminalText.clean(entry.id)) \(TerminalText.clean(title)): \(describe(entry.base)) -> \(describe(entry.new))"
+                + "\(entry.worsened && entry.status == .persisting ? " (worse)" : "")\n"
+        }
+        return out
+    }
+
+    func json() -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.strings("base", baseNames)
+        json.strings("new", newNames)
+        json.object("sampleType") { json in
+            json.field("type", comparison.sampleType.type)
+            json.field("unit", comparison.sampleType.unit)
+        }
+        writeValues(&json, "total", .init(base: comparison.baseTotal, new: comparison.newTotal))
+        json.objects("rows", rows) { json, row in
+            json.field("name", row.name)
+            writeValues(&json, "flat", row.flat)
+            writeValues(&json, "cum", row.cum)
+        }
+        json.objects("findings", findings.entries) { json, entry in
+            json.field("id", entry.id)
+            json.field("status", entry.status.rawValue)
+            json.field("worsened", entry.worsened)
+            for (key, finding) in [("before", entry.base), ("after", entry.new)] {
+                guard let finding else {
+                    json.key(key)
+                    json.null()
+                    continue
+                }
+                json.object(key) { json in
+                    json.field("level", finding.level.name)
+                    json.field("share", finding.share)
+                    json.field("value", finding.value)
+                }
+            }
+        }
+        json.endObject()
+        return json.bytes
+    }
+
+    func writeValues(_ json: inout JSONWriter, _ name: String, _ values: ProfileComparison.Values) {
+        json.object(name) { json in
+            json.field("base", values.base)
+            json.field("new", values.new)
+            json.field("delta", values.delta)
+        }
+    }
+}

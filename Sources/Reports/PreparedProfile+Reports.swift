@@ -1,0 +1,31 @@
+import Analysis
+import Findings
+import Pipeline
+import Pprof
+
+/// The pprof-exact reports and the classifier's input, read off a prepared profile.
+extension PreparedProfile {
+    /// `go tool pprof -top` (with `-nodecount`), percentages of the whole profile.
+    public func topReport(nodeCount: Int = 0) -> TopReport {
+        var options = TopReport.Options()
+        options.nodeCount = nodeCount
+        options.activeFilters = filterLegend
+        options.compatibility = compatibility
+        return TopReport(profile: profile, sampleIndex: sampleIndex, options: options, totalOverride: total, frames: frames)
+    }
+
+    /// `go tool pprof -traces`.
+    public func tracesText() -> [UInt8] {
+        TracesReport.text(profile: profile, sampleIndex: sampleIndex, total: total, compatibility: compatibility, frames: frames)
+    }
+
+    /// The folded stacks of the chosen sample type.
+    public func foldedStacks() -> FoldedStacks {
+        StackFolder.fold(profile, sampleIndex: sampleIndex, frames: frames)
+    }
+
+    /// What the rules read: the same samples the reports show, shares of the whole profile.
+    public var classifierInput: Classifier.Input {
+        Classifier.Input(file: name, profile: profile, frames: frames, totals: totals)
+    }
+}

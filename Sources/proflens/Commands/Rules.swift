@@ -1,0 +1,13 @@
+import ArgumentParser
+import Findings
+import Reports
+
+/// `proflens rules`: prints the built-in rules, a starting point for a team's own file.
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the built-in anti-pattern rules as JSON (the format of --rules).")
+
+    func run() throws {
+        try OutputFile.write(Array(RuleSet.builtinJSON.utf8), to: "-")
+    }
+}

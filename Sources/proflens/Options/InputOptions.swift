@@ -1,0 +1,98 @@
+import Analysis
+import ArgumentParser
+import Pipeline
+import Pprof
+
+/// Options every command that reads profiles takes.
+struct InputOptions: ParsableArguments {
+    @Option(name: .customLong("max-inflated-size"),
+            help: "Refuse gzip input (and standard input) larger than this once inflated (suffixes k, M, G).")
+    var maxInflatedSize: ByteCount = ByteCount(bytes: Gzip.defaultMaxInflatedSize)
+
+    /// A request for these sources with these options.
+    func request(_ arguments: [String]) -> ProfileRequest {
+        var request = ProfileRequest(sources: arguments.map(ProfileSource.init(argument:)))
+        request.maxInflatedSize = maxInflatedSize.bytes
+        return request
+    }
+}
+
+/// Which samples a report shows, with pprof's meaning (and pprof's spellings as aliases).
+struct SelectionOptions: ParsableArguments {
+    @Option(name: [.customLong("sample-index"), .customLong("sample_index", withSingleDash: true)],
+            help: "Sample type, by name (e.g. alloc_space) or number; default: the profile's default type, else the last.")
+    var sampleIndex: String?
+
+    @Option(name: [.customLong("focus"), .customLong("focus", withSingleDash: true)],
+            help: "Keep only samples with a frame matching this regular expression.")
+    var focus: String?
+
+    @Option(name: [.customLong("ignore"), .customLong("ignore", withSingleDash: true)],
+            help: "Drop samples with a frame matching this regular expression.")
+    var ignore: String?
+
+    @Option(name: [.customLong("hide"), .customLong("hide", withSingleDash: true)],
+            help: "Remove frames matching this regular expression from stacks.")
+    var hide: String?
+
+    @Option(name: [.customLong("tagfocus"), .customLong("tagfocus", withSingleDash: true)],
+            help: "Keep only samples with this label: KEY=REGEX[,REGEX...] (repeatable).")
+    var tagFocus: [String] = []
+
+    func validate() throws {
+        // Checked here so that a bad pattern is refused before any profile is read.
+        _ = try filters.compiled()
+    }
+
+    var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, tagFocus: tagFocus) }
+
+    func apply(to request: inout ProfileRequest) {
+        request.sampleIndex = sampleIndex
+        request.filters = filters
+    }
+}
+
+/// Which `go tool pprof` the pprof-exact output reproduces.
+struct CompatibilityOptions: ParsableArguments {
+    @Option(name: .customLong("pprof-compat"),
+            help: "Reproduce this go tool pprof: current (Go 1.24 to 1.27) or 1.19 (its Time: format, samples merged on load).")
+    var compatibility: PprofCompatibility = .current
+}
+
+extension PprofCompatibility: ExpressibleByArgument {}
+
+/// Rows of a table.
+struct NodeCountOption: ParsableArguments {
+    @Option(name: [.customLong("nodecount"), .customLong("nodecount", withSingleDash: true)],
+            help: "Show at most this many rows (0: all).")
+    var nodeCount: Int?
+
+    func validate() throws {
+        if let nodeCount, nodeCount < 0 { throw ValidationError("--nodecount must be 0 or more") }
+    }
+}
+
+/// A byte size such as 4G, 512M or 1048576.
+struct ByteCount: ExpressibleByArgument {
+    var bytes: Int
+
+    init(bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        var text = Substring(argument)
+        var factor = 1
+        switch text.last?.lowercased() {
+        case "k": factor = 1 << 10
+        case "m": factor = 1 << 20
+        case "g": factor = 1 << 30
+        default: break
+        }
+        if factor != 1 { text.removeLast() }
+        guard let value = Int(text), value > 0 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: factor)
+        guard !overflow else { return nil }
+        bytes = product
+    }
+
+    var defaultValueDescription: String { "4G" }
+}
