@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Pprof"]),
         // Flame graphs: layout, palettes, SVG with its embedded script.
         .target(name: "FlameGraph", dependencies: ["Analysis"]),
+        // Fetching profiles from a live Go service over HTTP(S) (URLSession), or from stdin.
+        .target(name: "ProfileFetch"),
         // The command-line tool: a thin layer over the libraries.
         .executableTarget(
             name: "proflens",
@@ -36,5 +38,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof"]),
         .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof"]),
         .testTarget(name: "CLITests", dependencies: ["proflens"]),
+        // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
+        .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch"], exclude: ["Fixtures"]),
     ]
 )
