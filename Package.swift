@@ -30,8 +30,10 @@ let package = Package(
         .target(name: "Findings", dependencies: ["Analysis", "Pprof"]),
         // Flame graphs: layout, palettes, SVG with its embedded script.
         .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof"]),
+        // Fetching profiles from a live Go service over HTTP(S) (URLSession), or from stdin.
+        .target(name: "ProfileFetch"),
         // Which samples, of which profiles, seen how: every command's first step.
-        .target(name: "Pipeline", dependencies: ["Analysis", "Pprof"]),
+        .target(name: "Pipeline", dependencies: ["Analysis", "Pprof", "ProfileFetch"]),
         // What the commands print: analyze and compare reports (text, JSON), differential graphs.
         .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "Pprof"]),
         // The command-line tool: declarations that call the libraries.
@@ -52,5 +54,7 @@ let package = Package(
         .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["proflens"]),
+        // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
+        .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch"], exclude: ["Fixtures"]),
     ]
 )

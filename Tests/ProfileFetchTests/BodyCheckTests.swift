@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import ProfileFetch
+
+struct BodyCheckTests {
+    func problem(_ text: String, _ contentType: String? = nil) -> FetchError.Reason? {
+        BodyCheck.problem(Array(text.utf8)[...], contentType: contentType)
+    }
+
+    @Test func gzipAndProtobufMayBeProfiles() {
+        #expect(BodyCheck.problem([0x1f, 0x8b, 0x08, 0x00][...], contentType: "application/octet-stream") == nil)
+        // A raw profile: field 1 (sample_type), a ValueType of two varints.
+        #expect(BodyCheck.problem([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02][...], contentType: nil) == nil)
+        // gzip wins over a wrong content type.
+        #expect(BodyCheck.problem([0x1f, 0x8b, 0x08][...], contentType: "text/html") == nil)
+    }
+
+    @Test func htmlByTypeOrByFirstByte() {
+        #expect(problem("<!DOCTYPE html><html></html>", "text/html; charset=utf-8") == .htmlPage(contentType: "text/html; charset=utf-8"))
+        #expect(problem("<html><body>hi</body></html>") == .htmlPage(contentType: nil))
+        #expect(problem("\u{FEFF}\n  <html>", "application/octet-stream") == .htmlPage(contentType: "application/octet-stream"))
+        #expect(BodyCheck.problem([0x3c, 0x00, 0x01][...], contentType: nil) == .htmlPage(contentType: nil))
+    }
+
+    @Test func textByTypeOrByBytes() {
+        #expect(problem("404 page not found\n", "text/plain; charset=utf-8")
+            == .text(contentType: "text/plain; charset=utf-8", firstLine: "404 page not found"))
+        #expect(problem("{\"error\": \"nope\"}", "application/json")
+            == .text(contentType: "application/json", firstLine: "{\"error\": \"nope\"}"))
+        #expect(problem("\n\nUnknown profile: foo\nmore\n") == .text(contentType: nil, firstLine: "Unknown profile: foo"))
+    }
+
+    @Test func emptyIsNotAProfile() {
+        #expect(problem("", "application/octet-stream") == .empty)
+    }
+
+    @Test func excerptsAreEscapedAndCut() {
+        #expect(Escaping.firstLine(Array("a\tb\u{1b}[31mc\r\nnext".utf8)[...]) == "a\\tb\\x1b[31mc")
+        #expect(Escaping.oneLine("x\u{85}y\u{7f}") == "x\\u{85}y\\x7f")
+        let long = String(repeating: "é", count: 500)
+        let excerpt = Escaping.firstLine(Array(long.utf8)[...])!
+        #expect(excerpt.count == Escaping.excerptLength + 1 && excerpt.hasSuffix("…"))
+        // Invalid UTF-8 does not trap and shows as U+FFFD.
+        #expect(Escaping.firstLine([0x41, 0xff, 0x42][...]) == "A\u{FFFD}B")
+    }
+
+    @Test func textDetectionToleratesACutMultibyteSequence() {
+        let text = Array(String(repeating: "a", count: BodyCheck.sniffLength - 1).utf8) + Array("é and more".utf8)
+        #expect(BodyCheck.looksLikeText(text[...]))
+    }
+
+    @Test func messagesAndKinds() {
+        let source = "http://127.0.0.1:1/debug/pprof/heap"
+        func error(_ reason: FetchError.Reason) -> FetchError { FetchError(source: source, reason: reason) }
+        #expect(error(.cannotConnect(detail: "Could not connect to the server.")).description
+            == "\(source): cannot connect: Could not connect to the server.")
+        #expect(error(.timedOut(seconds: 1.5)).description == "\(source): timed out after 1.5 s (see --timeout)")
+        #expect(error(.httpStatus(code: 500, firstLine: "boom")).description
+            == "\(source): server answered HTTP 500 Internal Server Error: boom")
+        #expect(error(.httpStatus(code: 599, firstLine: nil)).description == "\(source): server answered HTTP 599")
+        #expect(error(.tooLarge(limit: 1024)).description
+            == "\(source): not a profile: larger than the limit of 1024 bytes, reading stopped there (see --max-inflated-size)")
+        for reason: FetchError.Reason in [.cannotConnect(detail: ""), .hostNotFound, .timedOut(seconds: 1), .tls(detail: ""),
+                                          .httpStatus(code: 404, firstLine: nil), .tooManyRedirects(limit: 1),
+                                          .network(detail: ""), .readFailed(detail: "")] {
+            #expect(error(reason).kind == .unreachable && error(reason).isUnreachable)
+        }
+        for reason: FetchError.Reason in [.htmlPage(contentType: nil), .text(contentType: nil, firstLine: nil), .empty,
+                                          .tooLarge(limit: 1)] {
+            #expect(error(reason).kind == .notAProfile && !error(reason).isUnreachable)
+        }
+    }
+}
+
+/// URLSession's errors as FetchError reasons (those that the live tests cannot provoke here:
+/// DNS would leave the machine).
+struct ErrorMappingTests {
+    func reason(_ code: Int, _ message: String = "x") -> FetchError.Reason {
+        Transfer.reason(for: NSError(domain: NSURLErrorDomain, code: code, userInfo: [NSLocalizedDescriptionKey: message]),
+                        timeout: 2, maxRedirects: 10)
+    }
+
+    @Test func codes() {
+        #expect(reason(NSURLErrorCannotFindHost) == .hostNotFound)
+        #expect(reason(NSURLErrorDNSLookupFailed) == .hostNotFound)
+        #expect(reason(NSURLErrorTimedOut) == .timedOut(seconds: 2))
+        #expect(reason(NSURLErrorCannotConnectToHost, "Couldn't connect") == .cannotConnect(detail: "Couldn't connect"))
+        #expect(reason(NSURLErrorHTTPTooManyRedirects) == .tooManyRedirects(limit: 10))
+        #expect(reason(NSURLErrorServerCertificateUntrusted, "bad cert") == .tls(detail: "bad cert"))
+        // libcurl's TLS failures come as NSURLErrorUnknown with its message.
+        #expect(reason(NSURLErrorUnknown, "SSL certificate problem: unable to get local issuer certificate")
+            == .tls(detail: "SSL certificate problem: unable to get local issuer certificate"))
+        #expect(reason(NSURLErrorUnknown, "Recv failure: Connection reset by peer") == .network(detail: "Recv failure: Connection reset by peer"))
+        #expect(reason(NSURLErrorNetworkConnectionLost, "lost\nline") == .cannotConnect(detail: "lost\\nline"))
+    }
+
+    @Test func hostNotFoundMessage() {
+        let error = FetchError(source: "http://nosuchhost.invalid:6060/debug/pprof/profile", reason: .hostNotFound)
+        #expect(error.description == "http://nosuchhost.invalid:6060/debug/pprof/profile: cannot connect: host not found (DNS lookup failed)")
+        #expect(error.isUnreachable)
+    }
+}

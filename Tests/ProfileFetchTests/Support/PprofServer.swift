@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+
+/// The Go toolchain and the fixture server built with it.
+enum GoFixture {
+    static let sourceFolder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/pprofserver")
+
+    /// `$PROFLENS_TEST_GO` if set (empty: as if Go were absent), else `go` on PATH, else where
+    /// Debian and the official tarball put it. Nil (with a notice on stderr) when there is
+    /// none: the live-server tests are then skipped.
+    static let goPath: String? = {
+        let environment = ProcessInfo.processInfo.environment
+        var candidates = (environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/go" }
+        candidates += ["/usr/bin/go", "/usr/local/go/bin/go", "/usr/lib/go/bin/go"]
+        if let chosen = environment["PROFLENS_TEST_GO"] { candidates = chosen.isEmpty ? [] : [chosen] }
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            return found
+        }
+        FileHandle.standardError.write(Data(
+            "notice: ProfileFetchTests: Go is not installed (apt-get install golang-go): the live pprof server tests are SKIPPED\n".utf8))
+        return nil
+    }()
+
+    static var isAvailable: Bool { goPath != nil }
+
+    /// Builds the server into `folder`; returns the binary's path.
+    static func build(into folder: URL) throws -> URL {
+        guard let goPath else { throw FixtureError("Go is not installed") }
+        let binary = folder.appendingPathComponent("pprofserver")
+        var environment = ProcessInfo.processInfo.environment
+        environment["GOTOOLCHAIN"] = "local"
+        environment["GOTELEMETRY"] = "off"
+        if environment["HOME"] == nil {
+            environment["GOCACHE"] = environment["GOCACHE"] ?? folder.appendingPathComponent("gocache").path
+            environment["GOPATH"] = environment["GOPATH"] ?? folder.appendingPathComponent("gopath").path
+        }
+        let result = try Subprocess.run(goPath, ["build", "-o", binary.path, "."],
+                                        in: sourceFolder, environment: environment)
+        guard result.status == 0 else {
+            throw FixtureError("go build failed (\(result.status)): \(result.stderr)")
+        }
+        return binary
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One running pprofserver. It is stopped by `stop()`; should the test process die first, the
+/// server sees its standard input close and exits by itself.
+final class PprofServer: @unchecked Sendable {
+    let process: Process
+    let port: Int
+    private let input: Pipe
+    private let scheme: String
+
+    var base: String { "\(scheme)://127.0.0.1:\(port)" }
+    func url(_ path: String) -> URL { URL(string: base + path)! }
+
+    init(binary: URL, tls: Bool = false, caPath: String? = nil) throws {
+        process = Process()
+        process.executableURL = binary
+        var arguments = ["-lifetime", "120s"]
+        if tls { arguments += ["-tls", "-ca", caPath ?? ""] }
+        process.arguments = arguments
+        input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        scheme = tls ? "https" : "http"
+        try process.run()
+        // The first line is the port; end of file first means the server died.
+        var line = Data()
+        let reader = output.fileHandleForReading
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        guard let text = String(data: line, encoding: .utf8)?.split(separator: "\n").first,
+              let port = Int(text) else {
+            process.terminate()
+            process.waitUntilExit()
+            throw FixtureError("pprofserver did not print its port: \(String(decoding: line, as: UTF8.self))")
+        }
+        self.port = port
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+        }
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+    }
+}
+
+/// The servers of one run of the live suite.
+struct LiveServers: Sendable {
+    let plain: PprofServer
+    let tls: PprofServer
+    /// The PEM file of the CA that signed `tls`'s certificate.
+    let caPath: String
+
+    @TaskLocal static var current: LiveServers?
+}
+
+/// Around the whole live suite, once: build the server in a temporary folder, start a plain
+/// and a TLS instance, run the tests, then stop both and remove the folder, on every path.
+struct LiveServersTrait: SuiteTrait, TestScoping {
+    var isRecursive: Bool { false }
+
+    func provideScope(for test: Test, testCase: Test.Case?,
+                      performing function: @Sendable () async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("proflens-pprofserver-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let started = Date()
+        let binary = try GoFixture.build(into: folder)
+        let plain = try PprofServer(binary: binary)
+        defer { plain.stop() }
+        let caPath = folder.appendingPathComponent("ca.pem").path
+        let tls = try PprofServer(binary: binary, tls: true, caPath: caPath)
+        defer { tls.stop() }
+        print("ProfileFetchTests: pprofserver built and started in \(String(format: "%.1f", Date().timeIntervalSince(started))) s (ports \(plain.port), TLS \(tls.port))")
+        try await LiveServers.$current.withValue(LiveServers(plain: plain, tls: tls, caPath: caPath)) {
+            try await function()
+        }
+    }
+}
+
+extension Trait where Self == LiveServersTrait {
+    static var liveServers: Self { LiveServersTrait() }
+}
+
+/// Runs a program to its end, its output in files (so that no pipe can fill and block it).
+enum Subprocess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String]? = nil) throws -> Result {
+        let result = try runForData(executable, arguments, in: directory, environment: environment)
+        return Result(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
+                      stderr: String(decoding: result.stderr, as: UTF8.self))
+    }
+
+    static func runForData(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                           environment: [String: String]? = nil) throws -> (status: Int32, stdout: Data, stderr: Data) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
+        let temporary = FileManager.default.temporaryDirectory
+        let outURL = temporary.appendingPathComponent("proflens-fetch-out-\(UUID().uuidString)")
+        let errURL = temporary.appendingPathComponent("proflens-fetch-err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? out.close()
+            try? err.close()
+        }
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, try Data(contentsOf: outURL), try Data(contentsOf: errURL))
+    }
+}
