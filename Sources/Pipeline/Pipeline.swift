@@ -1,5 +1,6 @@
 import Analysis
 import Pprof
+import ProfileFetch
 
 /// Turns a request into prepared profiles, in the order pprof applies its steps: read every
 /// source, merge each side (a single profile is used as read, unless Go 1.19's pprof is
@@ -84,9 +85,26 @@ public enum Pipeline {
             switch source {
             case .file(let path): return try reader.read(path: path)
             case .standardInput: return try reader.readStandardInput()
+            case .url(let url):
+                request.onFetch?(source.name)
+                let fetcher = Fetcher(timeout: request.timeout, seconds: request.seconds, maxBytes: request.maxInflatedSize)
+                let bytes: [UInt8]
+                do { bytes = try fetcher.fetch(url) } catch {
+                    switch error.kind {
+                    case .unreachable: throw PipelineError.unreadable(source: source.name, reason: error.reasonText)
+                    case .notAProfile: throw PipelineError.malformed(source: source.name, reason: error.reasonText)
+                    }
+                }
+                do { return try reader.decode(bytes) } catch {
+                    throw PipelineError.malformed(source: source.name, reason: error.description)
+                }
             }
-        } catch {
+        } catch let error as ProfileReadError {
             throw PipelineError(error)
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            throw PipelineError.unreadable(source: source.name, reason: "\(error)")
         }
     }
 

@@ -19,8 +19,13 @@ public struct ProfileRequest: Sendable {
     /// Which pprof the pprof-exact reports reproduce (it decides whether a single profile is
     /// merged on load).
     public var compatibility = PprofCompatibility.current
-    /// Inflated gzip input, and standard input, larger than this is refused.
+    /// Inflated gzip input, standard input and downloads larger than this are refused.
     public var maxInflatedSize = Gzip.defaultMaxInflatedSize
+    /// URL sources: the profile's duration (pprof's -seconds) and the longest wait for it.
+    public var seconds: Int?
+    public var timeout: Double?
+    /// Told each URL before it is fetched (pprof says "Fetching profile over HTTP from ...").
+    public var onFetch: (@Sendable (String) -> Void)?
 
     public init(sources: [ProfileSource]) {
         self.sources = sources

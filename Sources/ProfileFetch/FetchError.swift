@@ -63,7 +63,7 @@ public struct FetchError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String { "\(source): \(reasonText)" }
 
-    var reasonText: String {
+    public var reasonText: String {
         switch reason {
         case .cannotConnect(let detail):
             return "cannot connect: \(detail)"

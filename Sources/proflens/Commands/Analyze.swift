@@ -28,7 +28,7 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let rules = try classifier.ruleSet()
-        var request = input.request(files)
+        var request = try input.request(files)
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
         let profiles = try Pipeline.prepareEach(request)

@@ -45,8 +45,7 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         let rules = try classifier.ruleSet()
-        var request = input.request(newFiles)
-        request.baseSources = baseFiles.map(ProfileSource.init(argument:))
+        var request = try input.request(newFiles, base: baseFiles)
         request.normalize = normalize
         selection.apply(to: &request)
         let comparison = try Pipeline.prepareComparison(request)

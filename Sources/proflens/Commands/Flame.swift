@@ -49,7 +49,7 @@ struct Flame: ParsableCommand {
 
     func run() throws {
         let ruleSet = highlight ? try ClassifierOptions(rules: rules).ruleSet() : nil
-        var request = input.request(files)
+        var request = try input.request(files, base: bases)
         selection.apply(to: &request)
         request.granularity = lines ? .lines : .functions
         var options = graph.options
@@ -59,7 +59,6 @@ struct Flame: ParsableCommand {
             let findings = ruleSet.map { Classifier.findings([prepared.classifierInput], rules: $0) }
             svg = FlameReport.svg(prepared, options, highlighting: findings)
         } else {
-            request.baseSources = bases.map(ProfileSource.init(argument:))
             request.normalize = normalize
             differential.apply(to: &options)
             let comparison = try Pipeline.prepareComparison(request)

@@ -25,7 +25,7 @@ struct Fold: ParsableCommand {
     }
 
     func run() throws {
-        var request = input.request(files)
+        var request = try input.request(files)
         selection.apply(to: &request)
         request.granularity = lines ? .lines : .functions
         try OutputFile.write(Pipeline.prepare(request).foldedStacks().text(), to: output)

@@ -29,7 +29,7 @@ struct Top: ParsableCommand {
     }
 
     func run() throws {
-        var request = input.request(files)
+        var request = try input.request(files, base: diffBase)
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
         let nodeCount = rows.nodeCount ?? 0
@@ -37,7 +37,6 @@ struct Top: ParsableCommand {
             try OutputFile.write(Pipeline.prepare(request).topReport(nodeCount: nodeCount).text(), to: "-")
             return
         }
-        request.baseSources = diffBase.map(ProfileSource.init(argument:))
         request.normalize = normalize
         try OutputFile.write(Pipeline.prepareComparison(request).combined.topReport(nodeCount: nodeCount).text(), to: "-")
     }

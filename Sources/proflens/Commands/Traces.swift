@@ -19,7 +19,7 @@ struct Traces: ParsableCommand {
     }
 
     func run() throws {
-        var request = input.request(files)
+        var request = try input.request(files)
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
         try OutputFile.write(Pipeline.prepare(request).tracesText(), to: "-")

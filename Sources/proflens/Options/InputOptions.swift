@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Pipeline
 import Pprof
+import Reports
 
 /// Options every command that reads profiles takes.
 struct InputOptions: ParsableArguments {
@@ -9,10 +10,37 @@ struct InputOptions: ParsableArguments {
             help: "Refuse gzip input (and standard input) larger than this once inflated (suffixes k, M, G).")
     var maxInflatedSize: ByteCount = ByteCount(bytes: Gzip.defaultMaxInflatedSize)
 
-    /// A request for these sources with these options.
-    func request(_ arguments: [String]) -> ProfileRequest {
-        var request = ProfileRequest(sources: arguments.map(ProfileSource.init(argument:)))
+    @Option(name: [.customLong("seconds"), .customLong("seconds", withSingleDash: true)],
+            help: "URL sources: profile for this many seconds (adds ?seconds=N, as pprof's -seconds).")
+    var seconds: Int?
+
+    @Option(name: [.customLong("timeout"), .customLong("timeout", withSingleDash: true)],
+            help: "URL sources: wait at most this many seconds (default: 1.5 x --seconds, else 60, as go tool pprof).")
+    var timeout: Double?
+
+    func validate() throws {
+        if let seconds, seconds <= 0 || seconds > 86_400 { throw ValidationError("--seconds must be between 1 and 86400") }
+        if let timeout, !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be more than 0 and at most 86400 seconds") }
+    }
+
+    /// The sources named by `arguments` (files, `-`, URLs).
+    func sources(_ arguments: [String]) throws -> [ProfileSource] {
+        try arguments.map { try ProfileSource(argument: $0, seconds: seconds) }
+    }
+
+    /// A request for these sources (`base`: the base of a comparison) with these options.
+    func request(_ arguments: [String], base: [String] = []) throws -> ProfileRequest {
+        var request = ProfileRequest(sources: try sources(arguments))
+        request.baseSources = try sources(base)
+        if (seconds != nil || timeout != nil) && !(request.sources + request.baseSources).contains(where: \.isURL) {
+            throw UsageError("--seconds and --timeout apply to URL sources, and no profile is a URL")
+        }
         request.maxInflatedSize = maxInflatedSize.bytes
+        request.seconds = seconds
+        request.timeout = timeout
+        request.onFetch = { name in
+            _ = OutputFile.writeAll(Array("Fetching profile over HTTP from \(name)\n".utf8), to: 2)
+        }
         return request
     }
 }
