@@ -48,12 +48,12 @@ let package = Package(
         .executableTarget(name: "ProfileGenerator"),
         // What several test targets share: where the corpus and samples are, profiles built in code.
         .target(name: "TestSupport", dependencies: ["Pprof"], path: "Tests/TestSupport"),
-        .testTarget(name: "PprofTests", dependencies: ["Pprof"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PprofTests", dependencies: ["Pprof", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "FindingsTests", dependencies: ["Findings", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["proflens"]),
+        .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"]),
         // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
         .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch"], exclude: ["Fixtures"]),
     ]

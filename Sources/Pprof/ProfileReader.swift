@@ -113,7 +113,6 @@ public struct ProfileReader: Sendable {
             } catch {
                 ring.finish(error: error)
             }
-            ProfileReader.inflaterWillExit?()
         }
         var stream = ProfileStream()
         do {
@@ -132,8 +131,8 @@ public struct ProfileReader: Sendable {
         return try stream.finish()
     }
 
-    /// Tests only: runs on the inflating thread just before it ends (to check that the reader
-    /// waits for it).
+    /// Tests only: runs on the inflating thread after its work, when it holds nothing but is
+    /// not over yet (to check that the reader waits for it).
     package nonisolated(unsafe) static var inflaterWillExit: (@Sendable () -> Void)?
 
     struct FileError: Error { let reason: String }
@@ -228,8 +227,11 @@ private final class JoinableThread {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { argument in
-            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-            box.body()
+            do {
+                let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+                box.body()
+            }
+            ProfileReader.inflaterWillExit?()
             return nil
         }, box)
         if result == 0 {

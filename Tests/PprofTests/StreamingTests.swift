@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 @testable import Pprof
 import Testing
@@ -42,6 +43,58 @@ import Testing
         #expect(throws: DecodeError.lengthPastEnd(offset: 5, length: 5, available: 2)) { try stream.finish() }
         #expect(throws: DecodeError.lengthPastEnd(offset: 5, length: 5, available: 2)) {
             try bytes.withUnsafeBytes { try ProfileDecoder.decode($0) }
+        }
+    }
+}
+
+/// The inflating thread is joined on every path: when a read returns, by value or by error,
+/// the thread is over (before, it was detached and could outlive the reader with the ring it
+/// held, which LeakSanitizer reported). A hook makes the thread linger after its work, so a
+/// reader that does not wait for it returns first, every time.
+@Suite(.serialized) struct InflaterLifetimeTests {
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var exits: [Date] = []
+        func record() { lock.lock(); exits.append(Date()); lock.unlock() }
+        var last: Date? { lock.lock(); defer { lock.unlock() }; return exits.last }
+    }
+
+    /// gzip of `bytes`.
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-lifetime-\(UUID().uuidString)")
+        try Data(bytes).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input); try? FileManager.default.removeItem(atPath: input.path + ".gz") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-k", "-f", input.path]
+        try process.run()
+        process.waitUntilExit()
+        return Array(try Data(contentsOf: URL(fileURLWithPath: input.path + ".gz")))
+    }
+
+    @Test func everyReadOutlivesItsInflater() throws {
+        let clock = Clock()
+        ProfileReader.inflaterWillExit = {
+            Thread.sleep(forTimeInterval: 0.2)
+            clock.record()
+        }
+        defer { ProfileReader.inflaterWillExit = nil }
+        // A good profile, a protobuf error mid-stream (the decoder stops first), a gzip error
+        // (the inflater stops first), a profile over the size cap.
+        let good = encode([P.sampleType(1, 2), .bytes(6, []), .string(6, "samples"), .string(6, "count")])
+        let garbled = Array(repeating: UInt8(0xFF), count: 3 << 20)
+        var corrupt = try Self.gzip(Array(repeating: 0x0A, count: 1 << 20))
+        corrupt[corrupt.count / 2] ^= 0xFF
+        let inputs: [(String, [UInt8], Int)] = [
+            ("good", try Self.gzip(good), 1 << 30), ("bad protobuf", try Self.gzip(garbled), 1 << 30),
+            ("bad gzip", corrupt, 1 << 30), ("over the cap", try Self.gzip(garbled), 1 << 20),
+        ]
+        for (name, bytes, cap) in inputs {
+            let before = Date()
+            _ = try? ProfileReader(maxInflatedSize: cap).decode(bytes)
+            let returned = Date()
+            let exit = try #require(clock.last, "\(name): the inflater never ran")
+            #expect(exit > before && exit <= returned, "\(name): the read returned before its inflater thread was over")
         }
     }
 }

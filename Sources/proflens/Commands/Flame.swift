@@ -62,7 +62,10 @@ struct Flame: ParsableCommand {
             request.normalize = normalize
             differential.apply(to: &options)
             let comparison = try Pipeline.prepareComparison(request)
-            let findings = ruleSet.map { Classifier.findings([comparison.new.classifierInput], rules: $0) }
+            // The findings of both sides: a differential graph shows what was fixed too.
+            let findings = ruleSet.map { rules in
+                Classifier.findings([comparison.new.classifierInput], rules: rules) + Classifier.findings([comparison.base.classifierInput], rules: rules)
+            }
             svg = FlameReport.differentialSVG(comparison, options, highlighting: findings)
         }
         let destination = output ?? defaultDestination()

@@ -2,7 +2,7 @@
 // it produces are plain concatenations, so byte offsets can be worked out by hand.
 
 /// One protobuf field (or raw bytes spliced in as they are).
-indirect enum PB: Sendable {
+public indirect enum PB: Sendable {
     case varint(Int, UInt64)  // wire type 0
     case fixed64(Int, UInt64)  // wire type 1
     case bytes(Int, [UInt8])  // wire type 2
@@ -11,15 +11,16 @@ indirect enum PB: Sendable {
     case fixed32(Int, UInt32)  // wire type 5
     case raw([UInt8])  // bytes written verbatim (a bad key, a truncated value…)
 
-    static func int(_ field: Int, _ value: Int64) -> PB { .varint(field, UInt64(bitPattern: value)) }
-    static func string(_ field: Int, _ text: String) -> PB { .bytes(field, Array(text.utf8)) }
-    static func packedInts(_ field: Int, _ values: [Int64]) -> PB { .packed(field, values.map { UInt64(bitPattern: $0) }) }
+    public static func int(_ field: Int, _ value: Int64) -> PB { .varint(field, UInt64(bitPattern: value)) }
+    public static func string(_ field: Int, _ text: String) -> PB { .bytes(field, Array(text.utf8)) }
+    public static func packedInts(_ field: Int, _ values: [Int64]) -> PB { .packed(field, values.map { UInt64(bitPattern: $0) }) }
 }
 
-struct ProtoWriter {
-    private(set) var bytes: [UInt8] = []
+public struct ProtoWriter {
+    public init() {}
+    public private(set) var bytes: [UInt8] = []
 
-    mutating func varint(_ value: UInt64) {
+    public mutating func varint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -28,33 +29,33 @@ struct ProtoWriter {
         bytes.append(UInt8(value))
     }
 
-    mutating func key(_ field: Int, _ wireType: Int) {
+    public mutating func key(_ field: Int, _ wireType: Int) {
         varint(UInt64(field) << 3 | UInt64(wireType))
     }
 
-    mutating func lengthDelimited(_ field: Int, _ payload: [UInt8]) {
+    public mutating func lengthDelimited(_ field: Int, _ payload: [UInt8]) {
         key(field, 2)
         varint(UInt64(payload.count))
         bytes += payload
     }
 
-    mutating func packed(_ field: Int, _ values: [UInt64]) {
+    public mutating func packed(_ field: Int, _ values: [UInt64]) {
         var body = ProtoWriter()
         for value in values { body.varint(value) }
         lengthDelimited(field, body.bytes)
     }
 
-    mutating func fixed64(_ field: Int, _ value: UInt64) {
+    public mutating func fixed64(_ field: Int, _ value: UInt64) {
         key(field, 1)
         for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 
-    mutating func fixed32(_ field: Int, _ value: UInt32) {
+    public mutating func fixed32(_ field: Int, _ value: UInt32) {
         key(field, 5)
         for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
-    mutating func write(_ field: PB) {
+    public mutating func write(_ field: PB) {
         switch field {
         case .varint(let number, let value):
             key(number, 0)
@@ -69,46 +70,46 @@ struct ProtoWriter {
     }
 }
 
-func encode(_ fields: [PB]) -> [UInt8] {
+public func encode(_ fields: [PB]) -> [UInt8] {
     var writer = ProtoWriter()
     for field in fields { writer.write(field) }
     return writer.bytes
 }
 
 /// The encoding of one varint, for inline byte arrays.
-func varintBytes(_ value: UInt64) -> [UInt8] {
+public func varintBytes(_ value: UInt64) -> [UInt8] {
     var writer = ProtoWriter()
     writer.varint(value)
     return writer.bytes
 }
 
 /// Byte offset at which `fields[index]` starts in `encode(fields)`.
-func offset(of index: Int, in fields: [PB]) -> Int {
+public func offset(of index: Int, in fields: [PB]) -> Int {
     encode(Array(fields[..<index])).count
 }
 
 /// Builders for profile.proto messages. Zero-valued scalars are left out (as Go's encoder does),
 /// ids are always written so that "id 0" tests say so explicitly.
-enum P {
+public enum P {
     // Profile fields.
-    static func sampleType(_ type: Int64, _ unit: Int64) -> PB { .message(1, valueType(type, unit)) }
-    static func periodType(_ type: Int64, _ unit: Int64) -> PB { .message(11, valueType(type, unit)) }
-    static func strings(_ table: [String]) -> [PB] { table.map { .string(6, $0) } }
-    static func dropFrames(_ index: Int64) -> PB { .int(7, index) }
-    static func keepFrames(_ index: Int64) -> PB { .int(8, index) }
-    static func timeNanos(_ value: Int64) -> PB { .int(9, value) }
-    static func durationNanos(_ value: Int64) -> PB { .int(10, value) }
-    static func period(_ value: Int64) -> PB { .int(12, value) }
-    static func comment(_ index: Int64) -> PB { .int(13, index) }
-    static func defaultSampleType(_ index: Int64) -> PB { .int(14, index) }
-    static func docURL(_ index: Int64) -> PB { .int(15, index) }
+    public static func sampleType(_ type: Int64, _ unit: Int64) -> PB { .message(1, valueType(type, unit)) }
+    public static func periodType(_ type: Int64, _ unit: Int64) -> PB { .message(11, valueType(type, unit)) }
+    public static func strings(_ table: [String]) -> [PB] { table.map { .string(6, $0) } }
+    public static func dropFrames(_ index: Int64) -> PB { .int(7, index) }
+    public static func keepFrames(_ index: Int64) -> PB { .int(8, index) }
+    public static func timeNanos(_ value: Int64) -> PB { .int(9, value) }
+    public static func durationNanos(_ value: Int64) -> PB { .int(10, value) }
+    public static func period(_ value: Int64) -> PB { .int(12, value) }
+    public static func comment(_ index: Int64) -> PB { .int(13, index) }
+    public static func defaultSampleType(_ index: Int64) -> PB { .int(14, index) }
+    public static func docURL(_ index: Int64) -> PB { .int(15, index) }
 
-    static func valueType(_ type: Int64, _ unit: Int64) -> [PB] {
+    public static func valueType(_ type: Int64, _ unit: Int64) -> [PB] {
         nonZero([(1, type), (2, unit)])
     }
 
     /// A Sample. `packed: nil` packs like Go's encoder: only lists of more than 2 elements.
-    static func sample(_ locations: [UInt64], _ values: [Int64], labels: [PB] = [], packed: Bool? = nil) -> PB {
+    public static func sample(_ locations: [UInt64], _ values: [Int64], labels: [PB] = [], packed: Bool? = nil) -> PB {
         var fields: [PB] = []
         if packed ?? (locations.count > 2) {
             fields.append(.packed(1, locations))
@@ -123,11 +124,11 @@ enum P {
         return .message(2, fields + labels)
     }
 
-    static func label(key: Int64, str: Int64 = 0, num: Int64 = 0, unit: Int64 = 0) -> PB {
+    public static func label(key: Int64, str: Int64 = 0, num: Int64 = 0, unit: Int64 = 0) -> PB {
         .message(3, nonZero([(1, key), (2, str), (3, num), (4, unit)]))
     }
 
-    static func mapping(
+    public static func mapping(
         id: UInt64, start: UInt64 = 0, limit: UInt64 = 0, offset: UInt64 = 0, file: Int64 = 0, buildID: Int64 = 0,
         flags: [Bool] = []
     ) -> PB {
@@ -138,7 +139,7 @@ enum P {
         return .message(3, fields)
     }
 
-    static func location(id: UInt64, mapping: UInt64 = 0, address: UInt64 = 0, lines: [PB] = [], folded: Bool = false) -> PB {
+    public static func location(id: UInt64, mapping: UInt64 = 0, address: UInt64 = 0, lines: [PB] = [], folded: Bool = false) -> PB {
         var fields: [PB] = [.varint(1, id)]
         if mapping != 0 { fields.append(.varint(2, mapping)) }
         if address != 0 { fields.append(.varint(3, address)) }
@@ -147,13 +148,13 @@ enum P {
         return .message(4, fields)
     }
 
-    static func line(function: UInt64, line: Int64 = 0, column: Int64 = 0) -> PB {
+    public static func line(function: UInt64, line: Int64 = 0, column: Int64 = 0) -> PB {
         var fields: [PB] = []
         if function != 0 { fields.append(.varint(1, function)) }
         return .message(4, fields + nonZero([(2, line), (3, column)]))
     }
 
-    static func function(id: UInt64, name: Int64 = 0, systemName: Int64 = 0, file: Int64 = 0, startLine: Int64 = 0) -> PB {
+    public static func function(id: UInt64, name: Int64 = 0, systemName: Int64 = 0, file: Int64 = 0, startLine: Int64 = 0) -> PB {
         .message(5, [.varint(1, id)] + nonZero([(2, name), (3, systemName), (4, file), (5, startLine)]))
     }
 
