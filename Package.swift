@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "PprofTests", dependencies: ["Pprof", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "FindingsTests", dependencies: ["Findings", "Analysis", "Pprof", "TestSupport"]),
-        .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof"]),
+        .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof", "TestSupport"], exclude: ["Goldens"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"]),
         // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).

@@ -26,6 +26,10 @@ public struct FlameGraphSVG {
         public var highlights: [String: String] = [:]
         /// Keeps the file small: past this many frames the narrowest are left out.
         public var maxFrames = 16_000
+        /// Golden files: no embedded script (zoom and search), one fill for every frame, so
+        /// that a golden shows geometry, names and tooltips only.
+        public var embedsScript = true
+        public var fixedFill: Palette.RGB?
         public init() {}
     }
 
@@ -60,9 +64,11 @@ public struct FlameGraphSVG {
         out.line("#search, #unzoom { cursor: pointer; }")
         out.line("#search.active { fill: rgb(230,0,230); }")
         out.line("</style>")
-        out.line("<script type=\"text/ecmascript\"><![CDATA[")
-        out.line(FlameScript.source)
-        out.line("]]></script>")
+        if options.embedsScript {
+            out.line("<script type=\"text/ecmascript\"><![CDATA[")
+            out.line(FlameScript.source)
+            out.line("]]></script>")
+        }
         out.line("<rect x=\"0\" y=\"0\" width=\"\(options.width)\" height=\"\(height)\" fill=\"\(background)\"/>")
         let center = Double(options.width) / 2
         out.line("<text id=\"title\" x=\"\(Markup.number(center))\" y=\"\(Markup.number(options.fontSize * 2))\">\(Markup.escape(options.title))</text>")
@@ -101,7 +107,9 @@ public struct FlameGraphSVG {
                 y = Double(height) - bottomArea - Double((Int(frame.depth) + 1) * options.frameHeight)
             }
             let fill: Palette.RGB
-            if options.differential {
+            if let fixed = options.fixedFill {
+                fill = fixed
+            } else if options.differential {
                 // Highlighted frames keep the colour of their change and get a heavy outline.
                 fill = Palette.diffColor(base: frame.baseValue, new: frame.value, colorblind: options.colorblindDiff)
             } else if let entry = options.highlights[name] {

@@ -13,6 +13,11 @@ public enum Palette: String, Sendable, CaseIterable {
     public struct RGB: Equatable, Sendable {
         public var r, g, b: Int
         public var css: String { "rgb(\(r),\(g),\(b))" }
+        public init(r: Int, g: Int, b: Int) {
+            self.r = r
+            self.g = g
+            self.b = b
+        }
     }
 
     public func color(for name: String) -> RGB {
