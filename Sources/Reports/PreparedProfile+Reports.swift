@@ -29,3 +29,10 @@ extension PreparedProfile {
         Classifier.Input(file: name, profile: profile, frames: frames, totals: totals)
     }
 }
+
+extension PreparedProfile {
+    /// `go tool pprof -list REGEX`: annotated source of the functions whose names match.
+    public func listReport(matching pattern: GoRegex, locator: SourceLocator) -> ListReport {
+        ListReport(profile: profile, sampleIndex: sampleIndex, matching: pattern.matches, total: total, locator: locator)
+    }
+}
