@@ -2,43 +2,22 @@ import Analysis
 import Pprof
 
 /// Runs anti-pattern rules over one or several profiles of a program and returns findings
-/// with their evidence, most severe first.
+/// with their evidence, most severe first. Each profile is read in one pass for all its
+/// rules; signals that need another profile of the program (heap growth, a CPU profile's
+/// duration, a goroutine profile) read the other inputs.
 public enum Classifier {
-    /// A profile ready for the rules: drop_frames applied, frames named.
-    public struct Input: Sendable {
-        public var file: String
-        public var profile: Profile
-        public var kind: ProfileKind
-        public var frames: FrameTable
-        /// For each frame, whether it is the user's own code.
-        public var isUser: [Bool]
-        /// Per sample type: the values per stack, computed once for all rules.
-        public var stackSums: [SampleTable.StackSums]
-        /// Per sample type: the total shares are of (the whole profile's, when `profile` was
-        /// filtered, as pprof's percentages are).
-        public var totals: [Int64]
-
-        /// `frames`, when given, must be the frame table of `profile`.
-        public init(file: String, profile: Profile, frames: FrameTable? = nil, totals: [Int64]? = nil) {
-            self.file = file
-            self.profile = profile
-            kind = ProfileKind.of(profile)
-            self.frames = frames ?? FrameTable(profile: profile)
-            isUser = self.frames.names.map { FrameOrigin(functionName: $0) == .user }
-            stackSums = profile.sampleTypes.indices.map { profile.samples.stackSums(index: $0) }
-            self.totals = totals ?? stackSums.map(\.total)
-        }
-    }
-
-    public static func findings(_ inputs: [Input], rules: RuleSet = .builtin) -> [Finding] {
+    /// `evidence`: other profiles of the program that signals may read but that are not
+    /// judged themselves (the base of a comparison, as the earlier of two heap profiles).
+    public static func findings(_ inputs: [Input], evidence: [Input] = [], rules: RuleSet = .builtin) -> [Finding] {
         var byID: [String: Finding] = [:]
         var order: [String] = []
-        for input in inputs {
-            for rule in rules.rules where rule.kinds.contains(input.kind.rawValue) {
-                guard var finding = evaluate(rule, on: input) else { continue }
-                if let corroboration = rule.corroboration {
-                    corroborate(&finding, corroboration, with: inputs.filter { $0.file != input.file })
-                }
+        let context = EvidenceContext(inputs: inputs + evidence)
+        for (position, input) in inputs.enumerated() {
+            let applicable = rules.rules.filter { $0.kinds.contains(input.kind.rawValue) }
+            guard !applicable.isEmpty else { continue }
+            let scan = RuleScan(input: input, rules: applicable)
+            for (index, rule) in applicable.enumerated() {
+                guard let finding = finding(rule, scan.results[index], scan: scan, inputIndex: position, context: context) else { continue }
                 if let existing = byID[finding.id] {
                     if (finding.level, finding.share) > (existing.level, existing.share) { byID[finding.id] = finding }
                 } else {
@@ -50,173 +29,83 @@ public enum Classifier {
         return order.compactMap { byID[$0] }.sorted { ($0.level, $0.share) > ($1.level, $1.share) }
     }
 
-    /// Per distinct stack: its frames root first, with where each came from.
-    private struct StackFrame {
-        var frame: Int
-        var location: Int
-        var lineSlot: Int  // index into Profile.lines, or -1
+    /// One rule on one profile (tests).
+    static func evaluate(_ rule: Rule, on input: Input) -> Finding? {
+        let scan = RuleScan(input: input, rules: [rule])
+        return finding(rule, scan.results[0], scan: scan, inputIndex: 0, context: EvidenceContext(inputs: [input]))
     }
 
-    static func evaluate(_ rule: Rule, on input: Input) -> Finding? {
-        let profile = input.profile
-        guard let typeIndex = rule.sampleTypes.lazy.compactMap({ name in
-            profile.sampleTypes.firstIndex { $0.type == name }
-        }).first else { return nil }
-        let frames = input.frames
-        func compile(_ patterns: [String]?) -> [Bool]? {
-            guard let patterns else { return nil }
-            let regexes = patterns.compactMap { try? GoRegex($0) }
-            return frames.names.map { name in regexes.contains { $0.matches(name) } }
-        }
-        let matched = compile(rule.frames)!
-        let also = compile(rule.alsoFrames)
-        let caller = compile(rule.calledFrom)
-        let isUser = input.isUser
-
-        let samples = profile.samples
+    static func finding(_ rule: Rule, _ result: RuleScan.RuleResult, scan: RuleScan, inputIndex: Int, context: EvidenceContext) -> Finding? {
+        let input = scan.input
+        let typeIndex = result.typeIndex
+        guard typeIndex >= 0 else { return nil }
         let total = input.totals[typeIndex]
         guard total > 0 else { return nil }
-        let stackValues = input.stackSums[typeIndex].sums
-
-        struct Hit { var culprit: StackFrame?; var value: Int64; var stack: Int; var matchedFrames: [Int] }
-        var hits: [Hit] = []
-        var alsoCulprits = Set<Int>()
-        var stack: [StackFrame] = []
-        for id in 0..<samples.stackCount where stackValues[id] > 0 {
-            stack.removeAll(keepingCapacity: true)
-            for location in samples.stack(id).reversed() {
-                let loc = profile.locations[Int(location)]
-                let locationFrames = frames.frames(ofLocation: Int(location))
-                for (offset, frame) in locationFrames.enumerated().reversed() {
-                    let slot = loc.lineCount > 0 ? Int(loc.lineStart) + offset : -1
-                    stack.append(StackFrame(frame: Int(frame), location: Int(location), lineSlot: slot))
-                }
-            }
-            func nearestUser(above position: Int) -> StackFrame? {
-                var index = position - 1
-                while index >= 0 {
-                    if isUser[stack[index].frame] { return stack[index] }
-                    index -= 1
-                }
-                return nil
-            }
-            if let also, let position = stack.firstIndex(where: { also[$0.frame] }), let user = nearestUser(above: position) {
-                alsoCulprits.insert(user.frame)
-            }
-            let positions = stack.indices.filter { position in
-                matched[stack[position].frame] && (caller.map { position > 0 && $0[stack[position - 1].frame] } ?? true)
-            }
-            guard let rootmost = positions.first else { continue }
-            let culprit = nearestUser(above: rootmost)
-            if rule.userCulpritsOnly == true && culprit == nil { continue }
-            hits.append(Hit(culprit: culprit, value: stackValues[id], stack: id, matchedFrames: Array(Set(positions.map { stack[$0].frame }))))
-        }
-        if also != nil {
+        var hits = result.hits
+        if rule.alsoFrames != nil {
             // The culprit must also lead into the other frames (or there is no pattern).
-            hits.removeAll { hit in hit.culprit.map { !alsoCulprits.contains($0.frame) } ?? true }
+            hits.removeAll { $0.culprit < 0 || !result.alsoCulprits.contains($0.culprit) }
         }
-        let value = hits.reduce(Int64(0)) { $0 &+ $1.value }
-        guard value > 0 else { return nil }
-        let share = Double(value) / Double(total)
-        var level: Finding.Level
-        if share >= rule.thresholds.critical {
-            level = .critical
-        } else if share >= rule.thresholds.warning {
-            level = .warning
-        } else if share >= rule.thresholds.info {
-            level = .info
-        } else {
-            return nil
-        }
-
+        let names = input.frames.names
         var culpritValues: [Int: Int64] = [:]
         var culpritSite: [Int: (String, Int64)] = [:]
         var frameValues: [Int: Int64] = [:]
+        var value: Int64 = 0
         for hit in hits {
+            value &+= hit.value
             for frame in hit.matchedFrames { frameValues[frame, default: 0] &+= hit.value }
-            guard let culprit = hit.culprit else { continue }
-            culpritValues[culprit.frame, default: 0] &+= hit.value
+            guard hit.culprit >= 0 else { continue }
+            culpritValues[hit.culprit, default: 0] &+= hit.value
             // The heaviest call site of each culprit.
-            if culprit.lineSlot >= 0, culpritSite[culprit.frame].map({ $0.1 < hit.value }) ?? true {
-                let line = profile.lines[culprit.lineSlot]
-                let function = profile.functions[Int(line.functionIndex)]
-                if !function.filename.isEmpty {
-                    let site = line.line > 0 ? "\(function.filename):\(line.line)" : function.filename
-                    culpritSite[culprit.frame] = (site, hit.value)
-                }
+            if let site = input.site(ofLineSlot: hit.culpritLineSlot), culpritSite[hit.culprit].map({ $0.1 < hit.value }) ?? true {
+                culpritSite[hit.culprit] = (site, hit.value)
             }
         }
-        let culprits = culpritValues.sorted { $0.value != $1.value ? $0.value > $1.value : frames.names[$0.key] < frames.names[$1.key] }
-            .map { Finding.Culprit(name: frames.names[$0.key], location: culpritSite[$0.key]?.0, value: $0.value, share: Double($0.value) / Double(total)) }
-        // A pattern without the user's code to change is worth mentioning, not more.
-        if culprits.isEmpty { level = min(level, .info) }
+        guard value > 0 else { return nil }
+        let ranked = culpritValues.sorted { $0.value != $1.value ? $0.value > $1.value : names[$0.key] < names[$1.key] }
+        // Culprits that carry at least 1% of the matched value (the heaviest always).
+        let culprits = ranked.enumerated().filter { $0.offset == 0 || $0.element.value * 100 >= value }.map(\.element)
+            .map { Finding.Culprit(name: names[$0.key], location: culpritSite[$0.key]?.0, value: $0.value, share: Double($0.value) / Double(total)) }
+        let measured = (rule.shareOf ?? .matched) == .topCulprit ? (ranked.first?.value ?? 0) : value
+        if let minimum = rule.minValue, Double(measured) < minimum { return nil }
+        let share = Double(measured) / Double(total)
+        guard let shareLevel = rule.thresholds.level(of: share) else { return nil }
+
+        let topCulprit = ranked.first?.key
+        let signals = (rule.signals ?? []).enumerated().map { signal, spec in
+            Self.signal(spec, index: signal, rule: rule, hits: hits, result: result, scan: scan, topCulprit: topCulprit,
+                        matchedValue: value, inputIndex: inputIndex, context: context)
+        }
+        if signals.contains(where: { $0.role == .requires && !$0.seen }) { return nil }
+        let level = Self.level(share: shareLevel, signals: signals, hasCulprit: !culprits.isEmpty)
         let heaviest = hits.max { $0.value < $1.value }!
-        let example = samples.stack(heaviest.stack).reversed().flatMap { location in
-            frames.frames(ofLocation: Int(location)).reversed().map { frames.names[Int($0)] }
+        let example = input.profile.samples.stack(heaviest.stack).reversed().flatMap { location in
+            input.frames.frames(ofLocation: Int(location)).reversed().map { names[Int($0)] }
         }
-        let sampleType = profile.sampleTypes[typeIndex]
+        let sampleType = input.profile.sampleTypes[typeIndex]
+        let missing = signals.contains { $0.role == .discriminates && !$0.seen }
         return Finding(
-            id: rule.id, title: rule.title, level: level, share: share, value: value,
+            id: rule.id, title: rule.title, level: level, share: share, value: measured,
             sampleType: sampleType.type, unit: sampleType.unit, file: input.file,
-            frames: frameValues.sorted { $0.value != $1.value ? $0.value > $1.value : frames.names[$0.key] < frames.names[$1.key] }
-                .map { Finding.MatchedFrame(name: frames.names[$0.key], value: $0.value) },
-            culprits: Array(culprits.prefix(10)), exampleStack: example, corroboration: [],
-            explanation: rule.explanation, fix: rule.fix)
+            // An allocator rule matches whole stacks: its frames say nothing.
+            frames: (rule.culprit ?? .caller) == .allocator ? [] : frameValues.sorted { $0.value != $1.value ? $0.value > $1.value : names[$0.key] < names[$1.key] }
+                .map { Finding.MatchedFrame(name: names[$0.key], value: $0.value) },
+            culprits: Array(culprits.prefix(10)), exampleStack: example, signals: signals,
+            confirm: missing ? rule.confirm : nil, explanation: rule.explanation, fix: rule.fix)
     }
 
-    /// Raises a warning to critical when another profile of the program shows the same culprit
-    /// (or a method of the same receiver type) holding a large share; info findings only get
-    /// the evidence.
-    static func corroborate(_ finding: inout Finding, _ rule: Rule.Corroboration, with others: [Input]) {
-        guard let culprit = finding.culprits.first?.name else { return }
-        let owner = receiverType(culprit)
-        for other in others where rule.kinds.contains(other.kind.rawValue) {
-            let profile = other.profile
-            guard let typeIndex = rule.sampleTypes.lazy.compactMap({ name in
-                profile.sampleTypes.firstIndex { $0.type == name }
-            }).first else { continue }
-            let related = other.frames.names.map { name in name == culprit || (owner != nil && receiverType(name) == owner) }
-            let total = other.totals[typeIndex]
-            var held: Int64 = 0
-            let samples = profile.samples
-            let stackValues = other.stackSums[typeIndex].sums
-            var involvedStack = [Bool](repeating: false, count: samples.stackCount)
-            for id in 0..<samples.stackCount {
-                let value = stackValues[id]
-                let involved = samples.stack(id).contains { location in
-                    other.frames.frames(ofLocation: Int(location)).contains { related[Int($0)] }
-                }
-                involvedStack[id] = involved
-                if involved { held &+= value }
-            }
-            // Go heap profiles label each sample with its allocation size ("bytes"): a map's
-            // bucket array shows as one large allocation, which survives when its runtime
-            // frames do not.
-            var largestAllocation: Int64 = 0
-            if let bytesKey = profile.stringTable.firstIndex(of: "bytes").map(Int32.init) {
-                for sample in 0..<samples.count where involvedStack[Int(samples.sampleStacks[sample])] && samples.value(of: sample, index: typeIndex) > 0 {
-                    for label in samples.labels(of: sample) where label.key == bytesKey && label.isNumeric {
-                        largestAllocation = max(largestAllocation, label.num)
-                    }
-                }
-            }
-            guard total > 0 else { continue }
-            let share = Double(held) / Double(total)
-            if share >= rule.minShare {
-                // Confirms a warning into a critical; an info finding gets the evidence only.
-                if finding.level == .warning { finding.level = .critical }
-                let who = owner ?? culprit
-                let percent = (share * 1000).rounded() / 10
-                let largest = largestAllocation > 0 ? " (largest single allocation \(Measurement.label(largestAllocation, unit: "bytes")))" : ""
-                finding.corroboration.append("\(other.file): \(who) holds \(percent)% of \(profile.sampleTypes[typeIndex].type)\(largest): \(rule.description)")
-                return
-            }
+    /// The share's level, capped at info unless a discriminating signal is seen (graded
+    /// signals cap at the level they reach), raised to critical from warning by a confirming
+    /// one; at most info without the user's code to change.
+    static func level(share: Finding.Level, signals: [Signal], hasCulprit: Bool) -> Finding.Level {
+        var level = share
+        let discriminating = signals.filter { $0.role == .discriminates }
+        if !discriminating.isEmpty {
+            let reached = discriminating.filter(\.seen).map { $0.level ?? .critical }.max() ?? .info
+            level = min(level, reached)
         }
-    }
-
-    /// "pkg.(*T)" for a method "pkg.(*T).M", else nil.
-    static func receiverType(_ name: String) -> String? {
-        guard let open = name.range(of: ".(*"), let close = name[open.upperBound...].firstIndex(of: ")") else { return nil }
-        return String(name[..<name.index(after: close)])
+        if level == .warning && signals.contains(where: { $0.role == .confirms && $0.seen }) { level = .critical }
+        if !hasCulprit { level = min(level, .info) }
+        return level
     }
 }

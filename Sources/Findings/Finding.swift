@@ -1,4 +1,5 @@
 import Analysis
+
 /// What a rule found in a profile, with the evidence.
 public struct Finding: Sendable, Equatable {
     public enum Level: Int, Sendable, Comparable, CaseIterable {
@@ -42,8 +43,10 @@ public struct Finding: Sendable, Equatable {
     public var culprits: [Culprit]
     /// The heaviest matched stack, root first.
     public var exampleStack: [String]
-    /// Evidence from the other profiles of the program.
-    public var corroboration: [String]
+    /// The signals the rule looked for, seen or not, with what was measured.
+    public var signals: [Signal]
+    /// What to collect to confirm the finding, when a signal is missing for want of a profile.
+    public var confirm: String?
     public var explanation: String
     public var fix: String
 }

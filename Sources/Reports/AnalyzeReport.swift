@@ -35,6 +35,10 @@ public struct AnalyzeReport: Sendable {
             // The table is pprof's, byte for byte (names as the profile has them).
             out.append(contentsOf: prepared.topReport(nodeCount: nodeCount).text())
         }
+        if let growth = HeapGrowthReport(among: profiles) {
+            out.append(contentsOf: "\n".utf8)
+            out.append(contentsOf: growth.text().utf8)
+        }
         out.append(contentsOf: "\n".utf8)
         out.append(contentsOf: FindingsReport.text(findings, color: color).utf8)
         return out
@@ -47,6 +51,7 @@ public struct AnalyzeReport: Sendable {
             summary(prepared).writeJSON(&json)
             prepared.topReport(nodeCount: nodeCount).writeJSON(&json)
         }
+        HeapGrowthReport(among: profiles)?.writeJSON(&json)
         FindingsReport.writeJSON(findings, &json)
         json.endObject()
         return json.bytes

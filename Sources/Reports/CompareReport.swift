@@ -15,12 +15,15 @@ public struct CompareReport: Sendable {
     /// Rows shown (0: every function with a change).
     public var nodeCount = 20
     public var color = false
+    /// For heap profiles: in-use growth per owner.
+    public var heapGrowth: HeapGrowthReport?
 
     public init(_ prepared: PreparedComparison, findings: FindingsDiff, baseNames: [String], newNames: [String]) {
         comparison = ProfileComparison(base: prepared.base.profile, baseFrames: prepared.base.frames,
                                        new: prepared.new.profile, newFrames: prepared.new.frames, sampleIndex: prepared.sampleIndex,
                                        baseTotal: prepared.base.total, newTotal: prepared.new.total)
         self.findings = findings
+        heapGrowth = HeapGrowthReport(earlier: prepared.base, later: prepared.new)
         self.baseNames = baseNames
         self.newNames = newNames
     }
@@ -57,6 +60,7 @@ public struct CompareReport: Sendable {
                 + "  " + TerminalText.clean(row.name) + "\n"
         }
         if shown.count < comparison.rows.count { out += "(\(comparison.rows.count - shown.count) more changed functions; --nodecount 0 shows all)\n" }
+        if let heapGrowth { out += "\n" + heapGrowth.text() }
         out += "\nFindings:\n"
         if findings.entries.isEmpty { out += "  none in either profile\n" }
         for entry in findings.entries {
@@ -85,6 +89,7 @@ public struct CompareReport: Sendable {
             writeValues(&json, "flat", row.flat)
             writeValues(&json, "cum", row.cum)
         }
+        heapGrowth?.writeJSON(&json)
         json.objects("findings", findings.entries) { json, entry in
             json.field("id", entry.id)
             json.field("status", entry.status.rawValue)

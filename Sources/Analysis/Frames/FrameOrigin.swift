@@ -10,6 +10,12 @@ public enum FrameOrigin: String, Sendable, CaseIterable {
             return
         }
         let package = FrameOrigin.packagePath(of: name)
+        // A Go name always has a package; one without ("gcWriteBarrier", "aeshashbody",
+        // "indexbytebody") is an assembly routine of the runtime.
+        if package.isEmpty && !name.contains(".") && !Self.looksNonGo(name) {
+            self = .runtime
+            return
+        }
         if package == "runtime" || package.hasPrefix("runtime/") || package.hasPrefix("internal/runtime") {
             self = .runtime
             return

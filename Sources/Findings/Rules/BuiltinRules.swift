@@ -1,31 +1,55 @@
 /// The built-in rules (JSON, the format of `--rules`; `proflens rules` prints it). Frame
-/// patterns cover both Go map implementations: runtime/map*.go up to Go 1.23 and the Swiss
-/// tables of internal/runtime/maps from Go 1.24. See ../shared/antipatterns.md and the
-/// README's "Rules" section for why each signal and threshold.
+/// patterns cover both Go map implementations, read from real profiles of Go 1.19 and Go 1.27
+/// programs (samples/SIGNALS.md): runtime/map*.go up to Go 1.23 and the Swiss tables of
+/// internal/runtime/maps from Go 1.24, and both garbage collectors (Green Tea since Go 1.26).
+/// Each rule's signals are what tells the pattern from its healthy look-alike (README,
+/// "Rules"); without them a finding stays at info.
 enum BuiltinRules {
     static let json = #"""
 {
   "rules": [
     {
       "id": "AP1",
-      "title": "Map mutated while ranging over it",
+      "title": "Map rebuilt or grown while ranging over it",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
         "^runtime\\.(makemap|makemap_small|makeBucketArray|hashGrow|growWork(_fast.*)?|evacuate(_fast.*)?)$",
-        "^internal/runtime/maps\\.(newTable|newarray|\\(\\*table\\)\\.(grow|split|rehash)|\\(\\*Map\\)\\.(growToSmall|growToTable|grow))$"
+        "^internal/runtime/maps\\.(newTable|newarray|\\(\\*table\\)\\.(grow|split|rehash)|\\(\\*Map\\)\\.(growToSmall|growToTable))$"
       ],
       "alsoFrames": [
-        "^runtime\\.mapiter(init|next)$",
+        "^runtime\\.(mapiterinit|mapiternext|mapIterStart|mapIterNext)$",
         "^internal/runtime/maps\\.\\(\\*Iter\\)\\.(Init|Next)$"
       ],
       "userCulpritsOnly": true,
-      "thresholds": {"info": 0.05, "warning": 0.15, "critical": 0.35},
-      "corroboration": {
-        "kinds": ["heap"], "sampleTypes": ["alloc_space"], "minShare": 0.30,
-        "description": "the same code allocates most of the heap (map buckets rebuilt again and again)"
-      },
-      "explanation": "A function that ranges over a map also grows or rebuilds maps: runtime time goes to allocating bucket arrays and evacuating entries while the iterator walks old and new buckets. Inserting during range may or may not visit the new keys, and reassigning the map inside the loop rebuilds it on every pass.",
+      "thresholds": {"info": 0.05, "warning": 0.08, "critical": 0.35},
+      "signals": [
+        {
+          "name": "iteratorRelookup", "kind": "culpritFrames", "role": "discriminates",
+          "description": "the range loop looks its keys up again because the map it iterates grew under it",
+          "frames": [
+            "^runtime\\.mapaccessK$",
+            "^internal/runtime/maps\\.\\(\\*Iter\\)\\.grownKeyElem$",
+            "^internal/runtime/maps\\.\\(\\*Map\\)\\.getWithKey(Small)?$",
+            "^internal/runtime/maps\\.\\(\\*table\\)\\.getWithKey$"
+          ],
+          "within": ["^runtime\\.mapiternext$", "^internal/runtime/maps\\.\\(\\*Iter\\)\\.Next$"],
+          "minShare": 0.005
+        },
+        {
+          "name": "largeMapRebuilt", "kind": "frameShare", "role": "discriminates",
+          "description": "share of the growth spent moving the entries of large maps (evacuate, table split)",
+          "frames": ["^runtime\\.(evacuate|growWork)(_fast.*)?$", "^internal/runtime/maps\\.\\(\\*table\\)\\.split$"],
+          "minShare": 0.45
+        },
+        {
+          "name": "heapAllocated", "kind": "heapHeld", "role": "confirms", "sampleType": "alloc_space",
+          "description": "the same code allocates most of the heap (map tables rebuilt again and again)",
+          "minShare": 0.3
+        }
+      ],
+      "confirm": "a heap profile of the same run (alloc_space shows the tables rebuilt); the source (--source-path) shows the loop",
+      "explanation": "A function that ranges over a map also grows or rebuilds large maps: the time goes to allocating tables and moving entries while the range runs. Inserting into the map being ranged may or may not visit the new keys, and rebuilding the map inside the loop copies it on every pass.",
       "fix": "Collect the keys to change in a slice during the range and mutate after the loop; or build the new map in a separate variable and swap it in once, after the loop (size it with make(map[K]V, n))."
     },
     {
@@ -34,10 +58,11 @@ enum BuiltinRules {
       "kinds": ["cpu", "goroutine", "other"],
       "sampleTypes": ["cpu", "samples", "goroutine", "count"],
       "frames": [
-        "^runtime\\.(throw|fatal|fatalthrow)$"
+        "^runtime\\.(throw|fatal|fatalthrow)$",
+        "^internal/runtime/maps\\.fatal$"
       ],
       "calledFrom": [
-        "^runtime\\.(mapassign|mapdelete|mapaccess[12K]?|mapiternext|mapiterinit)(_fast.*)?$",
+        "^runtime\\.(mapassign|mapdelete|mapaccess[12K]?|mapiternext|mapiterinit|mapIterNext|mapIterStart)(_fast.*)?$",
         "^internal/runtime/maps\\."
       ],
       "thresholds": {"info": 0.0, "warning": 0.0, "critical": 0.0},
@@ -50,43 +75,113 @@ enum BuiltinRules {
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
-        "^sync\\.\\(\\*Map\\)\\.(Store|LoadOrStore|LoadAndDelete|Swap|Delete|CompareAndSwap|CompareAndDelete|dirtyLocked|missLocked)$",
-        "^internal/sync\\.\\(\\*HashTrieMap\\[.*\\]\\)\\.(Store|LoadOrStore|Swap|Delete|LoadAndDelete|expand)$"
+        "^sync\\.\\(\\*Map\\)\\.",
+        "^internal/sync\\.\\(\\*HashTrieMap\\[.*\\]\\)\\."
       ],
       "userCulpritsOnly": true,
-      "thresholds": {"info": 0.05, "warning": 0.15, "critical": 0.35},
-      "explanation": "sync.Map is built for keys written once and read many times; under frequent writes it copies its read-only map (dirtyLocked), takes its mutex on misses and allocates an entry per store, so writers serialize and the CPU goes to bookkeeping.",
+      "thresholds": {"info": 0.05, "warning": 0.08, "critical": 0.35},
+      "signals": [
+        {
+          "name": "writeHeavy", "kind": "frameShare", "role": "discriminates",
+          "description": "share of the sync.Map time in writes (stores, deletes, and the copies they force)",
+          "frames": [
+            "^sync\\.\\(\\*Map\\)\\.(Store|LoadOrStore|LoadAndDelete|Swap|Delete|CompareAndSwap|CompareAndDelete|dirtyLocked|missLocked)$",
+            "^internal/sync\\.\\(\\*HashTrieMap\\[.*\\]\\)\\.(Store|LoadOrStore|LoadAndDelete|Swap|Delete|CompareAndSwap|CompareAndDelete|expand|swap|store|delete)$"
+          ],
+          "minShare": 0.4
+        }
+      ],
+      "confirm": "a mutex or block profile of the same run shows how long writers wait",
+      "explanation": "sync.Map is built for keys written once and read many times; under frequent writes it copies and locks (Go 1.19: dirtyLocked, missLocked; Go 1.24+: HashTrieMap expanding and swapping nodes) and allocates on every store, so writers serialize and the CPU goes to bookkeeping.",
       "fix": "Use a plain map guarded by a sync.RWMutex, sharded by key hash across several locks if one lock is hot; keep sync.Map for read-mostly keys written once."
     },
     {
       "id": "AP2",
       "title": "Lock contention around shared state",
       "kinds": ["mutex", "block"],
-      "sampleTypes": ["delay", "contentions"],
+      "sampleTypes": ["delay"],
       "frames": [
-        "^sync\\.\\(\\*(Mutex|RWMutex)\\)\\.(Lock|Unlock|RLock|RUnlock|lockSlow|unlockSlow|rUnlockSlow)$",
-        "^sync\\.\\(\\*Map\\)\\."
+        "^sync\\.\\(\\*(Mutex|RWMutex)\\)\\.(Lock|Unlock|RLock|RUnlock|lockSlow|unlockSlow|rUnlockSlow|TryLock)$",
+        "^internal/sync\\.\\(\\*(Mutex|RWMutex)\\)\\.",
+        "^sync\\.\\(\\*Map\\)\\.",
+        "^internal/sync\\.\\(\\*HashTrieMap\\[.*\\]\\)\\."
       ],
       "userCulpritsOnly": true,
-      "thresholds": {"info": 0.25, "warning": 2, "critical": 2},
-      "explanation": "Most of the time goroutines spent waiting was on mutexes taken by this code. One lock around a hot map serializes every reader and writer (a mutex or block profile alone cannot tell how long the wait was per second; read it with the CPU profile).",
+      "thresholds": {"info": 0.1, "warning": 0.1, "critical": 0.1},
+      "signals": [
+        {
+          "name": "waitPerSecond", "kind": "waitPerSecond", "role": "discriminates",
+          "description": "goroutine-seconds spent waiting on these locks per second of the run",
+          "levels": {"info": 0.0, "warning": 0.2, "critical": 1.0}
+        },
+        {
+          "name": "goroutinesParked", "kind": "goroutinesParked", "role": "confirms",
+          "description": "goroutines parked on a lock under the same code right now",
+          "frames": ["^(sync|internal/sync)\\.runtime_Semacquire(RW)?Mutex(R)?$", "^(sync|internal/sync)\\.\\(\\*(Mutex|RWMutex)\\)\\.(lockSlow|Lock|RLock)$"],
+          "minShare": 0.25
+        }
+      ],
+      "confirm": "the CPU profile of the same run (its duration turns the delay into waiting per second)",
+      "explanation": "Goroutines wait on mutexes taken by this code. One lock around a hot map serializes every reader and writer; the delay per second of the run says how much of the program's time is spent queuing.",
+      "fix": "Hold the lock only around the map operation, use sync.RWMutex for read-mostly maps, or shard the map across several locks by key hash."
+    },
+    {
+      "id": "AP2",
+      "title": "Goroutines queued on one lock",
+      "kinds": ["goroutine"],
+      "sampleTypes": ["goroutine", "goroutines", "count"],
+      "frames": ["^(sync|internal/sync)\\.runtime_Semacquire(RW)?Mutex(R)?$", "^(sync|internal/sync)\\.\\(\\*(Mutex|RWMutex)\\)\\.(lockSlow|Lock|RLock)$"],
+      "userCulpritsOnly": true,
+      "shareOf": "topCulprit",
+      "thresholds": {"info": 0.1, "warning": 0.3, "critical": 0.6},
+      "explanation": "At the moment the goroutine profile was taken, many goroutines were parked waiting for a lock under the same code: one lock around shared state serializes them.",
       "fix": "Hold the lock only around the map operation, use sync.RWMutex for read-mostly maps, or shard the map across several locks by key hash."
     },
     {
       "id": "AP3",
-      "title": "Deleted map values kept alive (GC pressure)",
+      "title": "Garbage collector marking a growing heap",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
-        "^runtime\\.(gcBgMarkWorker|gcAssistAlloc|gcAssistAlloc1|gcDrain|gcDrainN|scanobject|markroot|greyobject|scanblock)$"
+        "^runtime\\.(gcBgMarkWorker|gcAssistAlloc|gcAssistAlloc1|gcDrain|gcDrainN|gcDrainMarkWorkerDedicated|gcDrainMarkWorkerFractional|gcDrainMarkWorkerIdle|scanobject|scanObject|scanSpan|tryDeferToSpanScan|markroot|greyobject|scanblock)$",
+        "^internal/runtime/gc/scan\\."
       ],
-      "thresholds": {"info": 0.20, "warning": 0.35, "critical": 0.50},
-      "corroboration": {
-        "kinds": ["heap"], "sampleTypes": ["inuse_space"], "minShare": 0.30,
-        "description": "the same code holds most of the in-use heap"
-      },
-      "explanation": "The garbage collector takes a large share of CPU, and the code that allocates is made to assist it: the live heap is large and keeps growing. With maps this is typically values removed from the map (or overwritten with an empty value instead of deleted) that stay referenced from a cache, a slice or a closure, so nothing is freed.",
+      "thresholds": {"info": 0.1, "warning": 0.15, "critical": 0.4},
+      "signals": [
+        {
+          "name": "heapGrowth", "kind": "heapGrowth", "role": "discriminates",
+          "description": "the in-use heap keeps growing between two heap profiles of the run",
+          "minValue": 8388608, "minShare": 0.2
+        }
+      ],
+      "confirm": "two heap profiles of the same run taken some time apart (GC work alone is also what allocation churn costs)",
+      "explanation": "The garbage collector takes a large share of CPU marking a live heap that keeps growing. With maps this is typically values removed from the map (or overwritten with an empty value instead of deleted) that stay referenced from a cache, a slice or a closure, so nothing is freed.",
       "fix": "Call delete(m, k) and drop every other reference to the value (nil the slice element, remove it from the cache); do not 'delete' by assigning an empty value; for large values prefer storing them by value or recycling them through a pool."
+    },
+    {
+      "id": "AP3",
+      "title": "In-use heap kept by one owner",
+      "kinds": ["heap"],
+      "sampleTypes": ["inuse_space"],
+      "frames": ["."],
+      "culprit": "allocator",
+      "shareOf": "topCulprit",
+      "minValue": 8388608,
+      "thresholds": {"info": 0.3, "warning": 0.3, "critical": 0.6},
+      "signals": [
+        {
+          "name": "smallObjects", "kind": "objectSize", "role": "requires",
+          "description": "values rather than tables: many small objects", "maxValue": 2048
+        },
+        {
+          "name": "heapGrowth", "kind": "heapGrowth", "role": "discriminates",
+          "description": "what this owner holds keeps growing",
+          "minValue": 8388608, "minShare": 0.2
+        }
+      ],
+      "confirm": "a second heap profile of the same run taken later (proflens analyze early.heap late.heap, or compare them): a loaded dataset is held too, but does not grow",
+      "explanation": "One function's allocations hold most of the in-use heap. When it keeps growing, values are being kept alive after they left the map: deleted keys whose values stay referenced elsewhere, or entries overwritten with an empty value instead of deleted.",
+      "fix": "Call delete(m, k) and drop every other reference to the value; do not 'delete' by assigning an empty value; bound any list of recent items."
     },
     {
       "id": "AP4",
@@ -94,18 +189,56 @@ enum BuiltinRules {
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
-        "^runtime\\.(mapiterinit|mapiternext|mapclear)$",
+        "^runtime\\.(mapiterinit|mapiternext|mapIterStart|mapIterNext|mapclear)$",
         "^internal/runtime/maps\\.\\(\\*Iter\\)\\.(Init|Next)$",
         "^internal/runtime/maps\\.\\(\\*(Map|table)\\)\\.Clear$"
       ],
       "userCulpritsOnly": true,
-      "thresholds": {"info": 0.10, "warning": 0.25, "critical": 0.45},
-      "corroboration": {
-        "kinds": ["heap"], "sampleTypes": ["inuse_space"], "minShare": 0.30,
-        "description": "the same code (or its type) holds most of the in-use heap: the bucket array of the map's peak size"
-      },
-      "explanation": "Ranging over or clearing maps takes a large share of CPU. A Go map never gives its bucket array back: after most keys are deleted, len(m) is small but every range still walks all the buckets of the peak size, and the memory stays held.",
+      "thresholds": {"info": 0.05, "warning": 0.08, "critical": 0.35},
+      "signals": [
+        {
+          "name": "emptySlotScan", "kind": "frameShare", "role": "discriminates",
+          "description": "share of the iteration spent scanning groups for full slots (Swiss tables, Go 1.24+)",
+          "frames": ["^internal/runtime/maps\\.ctrlGroup\\.matchFull$"],
+          "within": ["^internal/runtime/maps\\.\\(\\*Iter\\)\\.Next$"],
+          "minShare": 0.45
+        },
+        {
+          "name": "emptyBucketWalk", "kind": "frameShare", "role": "discriminates",
+          "description": "share of the iteration spent stepping from bucket to bucket (Go up to 1.23)",
+          "frames": ["^runtime\\.\\(\\*bmap\\)\\.overflow$"],
+          "within": ["^runtime\\.mapiternext$"],
+          "minShare": 0.12
+        },
+        {
+          "name": "heapHeld", "kind": "heapHeld", "role": "confirms",
+          "description": "the table of the map's peak size is still held",
+          "minShare": 0.3
+        }
+      ],
+      "confirm": "a heap profile of the same run (the peak-size table is held) and the source (--source-path)",
+      "explanation": "Ranging over the map spends its time skipping empty slots: a Go map never gives its table back, so after most keys are deleted len(m) is small, yet every range still walks the whole table of its peak size, and the memory stays held.",
       "fix": "When a map has shrunk far below its peak, copy the live entries into a new map and drop the old one (m = maps.Clone(m) or a rebuild); use clear(m) (Go 1.21+) to empty it wholly; size maps for their steady state."
+    },
+    {
+      "id": "AP4",
+      "title": "Map table held at its peak size",
+      "kinds": ["heap"],
+      "sampleTypes": ["inuse_space"],
+      "frames": ["."],
+      "culprit": "allocator",
+      "shareOf": "topCulprit",
+      "minValue": 8388608,
+      "thresholds": {"info": 0.3, "warning": 2, "critical": 2},
+      "signals": [
+        {
+          "name": "largeBlocks", "kind": "objectSize", "role": "requires",
+          "description": "tables rather than values: a few large blocks", "minValue": 2048
+        }
+      ],
+      "confirm": "a CPU profile of the same run: ranging over a map that holds few keys shows as time skipping empty slots",
+      "explanation": "One function holds most of the in-use heap in large blocks, as a map's table is held. A map that grew to a peak and then lost most of its keys keeps that table; a heap profile cannot tell it from a map that is full.",
+      "fix": "If the map has shrunk far below its peak, copy the live entries into a new map and drop the old one (maps.Clone or a rebuild); size maps for their steady state."
     }
   ]
 }

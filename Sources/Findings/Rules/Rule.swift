@@ -2,8 +2,9 @@ import Analysis
 import Foundation
 
 /// One anti-pattern rule, as data: which profiles it reads, which frames betray the pattern,
-/// the shares at which it fires, and what to tell the user. The built-in rules and a user's
-/// `--rules` file use the same JSON format (see README, "Rules").
+/// the shares at which it fires, the signals that tell the pattern from its healthy look-alike,
+/// and what to tell the user. The built-in rules and a user's `--rules` file use the same JSON
+/// format (see README, "Rules").
 public struct Rule: Codable, Sendable, Equatable {
     /// AP1..AP4 for the built-in rules; any id for a custom rule. Several rules may share an
     /// id (different evidence for one pattern); the strongest finding per id is kept.
@@ -27,9 +28,21 @@ public struct Rule: Codable, Sendable, Equatable {
     /// When set, the share counts only samples whose culprit is user code (frames reached
     /// only from the runtime, such as background GC, are left out of the share).
     public var userCulpritsOnly: Bool?
-    /// Evidence from another profile of the same program that raises the level by one: the
-    /// culprit (or its receiver type) holds at least `minShare` of that profile's total.
-    public var corroboration: Corroboration?
+    /// Which frame is the culprit: `caller` (default), the user's frame nearest above the
+    /// match; `allocator`, the user's frame nearest the leaf (heap profiles, whose runtime
+    /// frames are dropped, charge memory to the code that allocated it).
+    public var culprit: CulpritRule?
+    /// What the share is of: `matched` (default), every matched sample; `topCulprit`, the
+    /// samples of the heaviest culprit only (one owner holding the heap).
+    public var shareOf: ShareBasis?
+    /// The smallest amount worth a finding, in the sample type's unit (a heap of a few
+    /// kilobytes held by one owner says nothing).
+    public var minValue: Double?
+    /// The evidence that separates the pattern from what looks like it. With discriminating
+    /// signals, a finding reaches warning only when one is seen; share alone gives info.
+    public var signals: [SignalSpec]?
+    /// What to collect to confirm a finding that lacks its signals.
+    public var confirm: String?
     public var explanation: String
     public var fix: String
 
@@ -37,14 +50,81 @@ public struct Rule: Codable, Sendable, Equatable {
         public var info: Double
         public var warning: Double
         public var critical: Double
+
+        public init(info: Double, warning: Double, critical: Double) {
+            self.info = info
+            self.warning = warning
+            self.critical = critical
+        }
+
+        /// The level `value` reaches, if any.
+        public func level(of value: Double) -> Finding.Level? {
+            if value >= critical { return .critical }
+            if value >= warning { return .warning }
+            if value >= info { return .info }
+            return nil
+        }
     }
 
-    public struct Corroboration: Codable, Sendable, Equatable {
-        public var kinds: [String]
-        public var sampleTypes: [String]
-        public var minShare: Double
-        public var description: String
+    public enum CulpritRule: String, Codable, Sendable { case caller, allocator }
+    public enum ShareBasis: String, Codable, Sendable { case matched, topCulprit }
+}
+
+/// One signal of a rule: a measurement in the profile (or in another profile of the same
+/// program) that the pattern shows and its look-alike does not.
+public struct SignalSpec: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// Of the matched samples (those that also hold a `within` frame, when given), the
+        /// share whose stack holds a `frames` frame: `minShare`.
+        case frameShare
+        /// The time under the heaviest culprit in `frames` (anywhere below it), as a share of
+        /// the profile's total: `minShare`.
+        case culpritFrames
+        /// The matched samples under the heaviest culprit, as a share of everything under
+        /// that culprit (how little else it does): `minShare`.
+        case culpritShare
+        /// Another heap profile of the program, taken earlier (time_nanos): the in-use space
+        /// held by the owner grew by at least `minValue` bytes and `minShare` of what it held.
+        case heapGrowth
+        /// A heap profile given with a CPU profile: the culprit (or a method of its receiver
+        /// type) holds at least `minShare` of the in-use space.
+        case heapHeld
+        /// Contention per second of wall time: the matched delay divided by the profile's
+        /// duration, or by that of a CPU profile of the same run given with it; graded by
+        /// `levels` (seconds waited per second).
+        case waitPerSecond
+        /// A goroutine profile given with it: the share of goroutines waiting in `frames`
+        /// (lock waits) under the same culprit: `minShare`.
+        case goroutinesParked
+        /// Heap profiles: the average size of the objects the culprit holds, at least
+        /// `minValue` and at most `maxValue` bytes (a map's table is a few large blocks,
+        /// values kept alive are many small objects).
+        case objectSize
     }
+
+    public enum Role: String, Codable, Sendable {
+        /// Needed for any finding at all.
+        case requires
+        /// Tells the pattern from its look-alike: needed for a warning.
+        case discriminates
+        /// Confirms a warning into a critical.
+        case confirms
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var role: Role
+    /// What a seen signal means, for the finding's evidence.
+    public var description: String
+    public var frames: [String]?
+    public var within: [String]?
+    public var minShare: Double?
+    public var minValue: Double?
+    public var maxValue: Double?
+    /// heapHeld: the heap sample type read (default inuse_space).
+    public var sampleType: String?
+    /// Graded signals: the level the measured value reaches.
+    public var levels: Rule.Thresholds?
 }
 
 /// A rules file: `{"rules": [...]}`.
@@ -87,7 +167,8 @@ public struct RuleSet: Codable, Sendable {
             throw LoadError.invalid("\(source): not a rules file: \(error.localizedDescription)")
         }
         for rule in set.rules {
-            for pattern in rule.frames + (rule.alsoFrames ?? []) + (rule.calledFrom ?? []) {
+            let signalPatterns = (rule.signals ?? []).flatMap { ($0.frames ?? []) + ($0.within ?? []) }
+            for pattern in rule.frames + (rule.alsoFrames ?? []) + (rule.calledFrom ?? []) + signalPatterns {
                 guard (try? GoRegex(pattern)) != nil else {
                     throw LoadError.invalid("\(source): rule \(rule.id): not a valid regular expression: \(pattern)")
                 }
@@ -99,6 +180,22 @@ public struct RuleSet: Codable, Sendable {
             }
             guard !rule.frames.isEmpty && !rule.kinds.isEmpty && !rule.sampleTypes.isEmpty else {
                 throw LoadError.invalid("\(source): rule \(rule.id): kinds, sampleTypes and frames must not be empty")
+            }
+            for signal in rule.signals ?? [] {
+                switch signal.kind {
+                case .frameShare, .culpritFrames, .goroutinesParked:
+                    guard !(signal.frames ?? []).isEmpty else {
+                        throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs frames")
+                    }
+                case .waitPerSecond:
+                    guard signal.levels != nil else {
+                        throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (waitPerSecond) needs levels")
+                    }
+                case .culpritShare, .heapGrowth, .heapHeld, .objectSize: break
+                }
+                if let l = signal.levels, !(0 <= l.info && l.info <= l.warning && l.warning <= l.critical) {
+                    throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name): levels must satisfy 0 <= info <= warning <= critical")
+                }
             }
         }
         return set

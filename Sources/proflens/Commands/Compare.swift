@@ -50,7 +50,7 @@ struct Compare: ParsableCommand {
         selection.apply(to: &request)
         let comparison = try Pipeline.prepareComparison(request)
         let findings = FindingsDiff(base: Classifier.findings([comparison.base.classifierInput], rules: rules),
-                                    new: Classifier.findings([comparison.new.classifierInput], rules: rules))
+                                    new: Classifier.findings([comparison.new.classifierInput], evidence: [comparison.base.classifierInput], rules: rules))
         if let svg {
             var options = FlameOptions()
             differential.apply(to: &options)

@@ -1,0 +1,143 @@
+import Analysis
+import Pprof
+
+extension Classifier {
+    /// Measures one signal of a rule's finding.
+    static func signal(_ spec: SignalSpec, index: Int, rule: Rule, hits: [RuleScan.Hit], result: RuleScan.RuleResult,
+                       scan: RuleScan, topCulprit: Int?, matchedValue: Int64, inputIndex: Int, context: EvidenceContext) -> Signal {
+        let input = scan.input
+        let unit = input.profile.sampleTypes[result.typeIndex].unit
+        func amount(_ value: Int64) -> String { Measurement.label(value, unit: unit) }
+        func make(_ seen: Bool, _ detail: String, level: Finding.Level? = nil) -> Signal {
+            Signal(name: spec.name, role: spec.role, seen: seen, detail: detail, level: level)
+        }
+        let culpritName = topCulprit.map { input.frames.names[$0] }
+        switch spec.kind {
+        case .frameShare:
+            var population: Int64 = 0, counted: Int64 = 0
+            for hit in hits where index < 32 && hit.inPopulation & (1 << index) != 0 {
+                population &+= hit.value
+                if hit.counted & (1 << index) != 0 { counted &+= hit.value }
+            }
+            guard population > 0 else { return make(false, "\(spec.description): nothing to measure") }
+            let share = Double(counted) / Double(population)
+            return make(share >= (spec.minShare ?? 0.5),
+                        "\(spec.description): \(percent(share)) (\(amount(counted)) of \(amount(population)); needs \(percent(spec.minShare ?? 0.5)))")
+        case .culpritFrames:
+            let value = topCulprit.flatMap { result.signalByCulprit[index][$0] } ?? 0
+            let share = Double(value) / Double(max(input.totals[result.typeIndex], 1))
+            let who = culpritName.map { " under \($0)" } ?? ""
+            return make(value > 0 && share >= (spec.minShare ?? 0.01),
+                        "\(spec.description)\(who): \(amount(value)), \(percent(share)) of the total (needs \(percent(spec.minShare ?? 0.01)))")
+        case .culpritShare:
+            guard let topCulprit, let cum = scan.userCum[result.typeIndex]?[topCulprit], cum > 0 else {
+                return make(false, "\(spec.description): no culprit in user code")
+            }
+            let under = hits.filter { $0.culprit == topCulprit }.reduce(Int64(0)) { $0 &+ $1.value }
+            let share = Double(under) / Double(cum)
+            return make(share >= (spec.minShare ?? 0.5),
+                        "\(spec.description): \(percent(share)) of \(culpritName!)'s \(amount(cum)) (needs \(percent(spec.minShare ?? 0.5)))")
+        case .heapHeld:
+            let heapType = spec.sampleType ?? "inuse_space"
+            guard let heap = context.latestHeap, heap != inputIndex, let owners = context.heapOwners(heap, sampleType: heapType),
+                  owners.totalInuseSpace > 0 else {
+                return make(false, "\(spec.description): no heap profile given")
+            }
+            guard let culpritName else { return make(false, "\(spec.description): no culprit in user code") }
+            let type = receiverType(culpritName)
+            let held = owners.held(by: culpritName, orType: type)
+            let share = Double(held) / Double(owners.totalInuseSpace)
+            let largest = owners.owners.filter { $0.name == culpritName || (type != nil && receiverType($0.name) == type) }
+                .map(\.largestAllocation).max() ?? 0
+            let largestText = largest > 0 ? ", largest single allocation \(Measurement.label(largest, unit: "bytes"))" : ""
+            return make(share >= (spec.minShare ?? 0.3),
+                        "\(owners.file): \(type ?? culpritName) holds \(percent(share)) of \(heapType) (\(Measurement.label(held, unit: "bytes"))\(largestText)); \(spec.description)")
+        case .heapGrowth:
+            let change: HeapGrowth.Change?
+            let growth: HeapGrowth?
+            if input.kind == .heap {
+                if let earlier = context.earlierHeap(than: inputIndex), let before = context.heapOwners(earlier), let after = context.heapOwners(inputIndex) {
+                    growth = HeapGrowth(earlier: before, later: after)
+                    change = growth!.changes.first { $0.name == culpritName }
+                } else {
+                    growth = nil
+                    change = nil
+                }
+            } else {
+                growth = context.latestGrowth
+                change = growth?.changes.first
+            }
+            guard let growth else { return make(false, "\(spec.description): needs two heap profiles of one run, taken some time apart") }
+            guard let change else { return make(false, "\(spec.description): \(culpritName ?? "the owner") holds nothing in \(growth.earlier)") }
+            let minimum = Int64(spec.minValue ?? 0)
+            let relative = change.before > 0 ? Double(change.delta) / Double(change.before) : (change.delta > 0 ? Double.infinity : 0)
+            return make(change.delta > 0 && change.delta >= minimum && relative >= (spec.minShare ?? 0),
+                        "\(growth.describe(change)); \(spec.description)")
+        case .waitPerSecond:
+            guard let (seconds, source) = context.durationSeconds(of: inputIndex), seconds > 0 else {
+                return make(false, "\(spec.description): the profile has no duration; give the CPU profile of the same run")
+            }
+            let (waited, scaledUnit) = Measurement.scale(matchedValue, from: unit, to: "seconds")
+            guard scaledUnit == "s" else { return make(false, "\(spec.description): \(unit) is not a time") }
+            let rate = waited / seconds
+            let level = spec.levels?.level(of: rate)
+            let rateText = String(format: "%.2f", rate)
+            return make(level.map { $0 >= .warning } ?? false,
+                        "\(spec.description): \(rateText) s waited per second over \(Measurement.label(Int64(seconds * 1e9), unit: "nanoseconds")) (duration from \(source))",
+                        level: level)
+        case .objectSize:
+            guard let culpritName, let owners = context.heapOwners(inputIndex),
+                  let owner = owners.owners.first(where: { $0.name == culpritName }), owner.inuseObjects > 0 else {
+                return make(false, "\(spec.description): no object counts for the culprit")
+            }
+            let average = Double(owner.inuseSpace) / Double(owner.inuseObjects)
+            let seen = average >= (spec.minValue ?? 0) && average <= (spec.maxValue ?? .infinity)
+            return make(seen, "\(spec.description): \(culpritName) holds \(owner.inuseObjects) objects of \(Measurement.label(Int64(average), unit: "bytes")) on average")
+        case .goroutinesParked:
+            guard let goroutines = context.inputs.firstIndex(where: { $0.kind == .goroutine }) else {
+                return make(false, "\(spec.description): no goroutine profile given")
+            }
+            guard let culpritName else { return make(false, "\(spec.description): no culprit in user code") }
+            let other = context.inputs[goroutines]
+            let (parked, total) = parkedGoroutines(other, waitFrames: spec.frames ?? [], culprit: culpritName)
+            let share = total > 0 ? Double(parked) / Double(total) : 0
+            return make(share >= (spec.minShare ?? 0.25),
+                        "\(other.file): \(parked) of \(total) goroutines wait on a lock under \(culpritName) (\(percent(share))); \(spec.description)")
+        }
+    }
+
+    /// Goroutines whose stack waits in one of `waitFrames` under `culprit` (or a method of its
+    /// receiver type), and all goroutines.
+    static func parkedGoroutines(_ input: Input, waitFrames: [String], culprit: String) -> (Int64, Int64) {
+        guard let typeIndex = input.profile.sampleTypes.indices.first else { return (0, 0) }
+        let regexes = waitFrames.compactMap { try? GoRegex($0) }
+        let waits = input.frames.names.map { name in regexes.contains { $0.matches(name) } }
+        let type = receiverType(culprit)
+        let related = input.frames.names.map { $0 == culprit || (type != nil && receiverType($0) == type) }
+        var parked: Int64 = 0
+        let samples = input.profile.samples
+        let sums = input.stackSums[typeIndex]
+        for id in 0..<samples.stackCount where sums.sums[id] > 0 {
+            var waiting = false, under = false
+            for location in samples.stack(id) {
+                for frame in input.frames.frames(ofLocation: Int(location)) {
+                    if waits[Int(frame)] { waiting = true }
+                    if related[Int(frame)] { under = true }
+                }
+            }
+            if waiting && under { parked &+= sums.sums[id] }
+        }
+        return (parked, input.totals[typeIndex])
+    }
+
+    /// "pkg.(*T)" for a method "pkg.(*T).M", else nil.
+    static func receiverType(_ name: String) -> String? {
+        guard let open = name.range(of: ".(*"), let close = name[open.upperBound...].firstIndex(of: ")") else { return nil }
+        return String(name[..<name.index(after: close)])
+    }
+
+    static func percent(_ share: Double) -> String {
+        guard share.isFinite else { return "∞%" }
+        return "\((share * 1000).rounded() / 10)%"
+    }
+}

@@ -1,0 +1,66 @@
+import Analysis
+import Pprof
+
+extension Classifier {
+    /// A profile ready for the rules: drop_frames applied (and filters, when the user gave
+    /// any), frames named, per-stack values and totals computed once for every rule.
+    public struct Input: Sendable {
+        public var file: String
+        public var profile: Profile
+        public var kind: ProfileKind
+        public var frames: FrameTable
+        /// For each frame, whether it is the user's own code.
+        public var isUser: [Bool]
+        /// Per sample type: the values per stack.
+        public var stackSums: [SampleTable.StackSums]
+        /// Per sample type: the total shares are of (the whole profile's, when `profile` was
+        /// filtered, as pprof's percentages are).
+        public var totals: [Int64]
+
+        /// `frames`, when given, must be the frame table of `profile`.
+        public init(file: String, profile: Profile, frames: FrameTable? = nil, totals: [Int64]? = nil) {
+            self.file = file
+            self.profile = profile
+            kind = ProfileKind.of(profile)
+            self.frames = frames ?? FrameTable(profile: profile)
+            isUser = self.frames.names.map { FrameOrigin(functionName: $0) == .user }
+            stackSums = profile.sampleTypes.indices.map { profile.samples.stackSums(index: $0) }
+            self.totals = totals ?? stackSums.map(\.total)
+        }
+
+        /// The first of `names` the profile has as a sample type.
+        func sampleTypeIndex(_ names: [String]) -> Int? {
+            names.lazy.compactMap { name in self.profile.sampleTypes.firstIndex { $0.type == name } }.first
+        }
+
+        /// The stack's frames, root first, each with the location and line it came from.
+        func rootFirstFrames(ofStack stack: Int, into frames: inout [StackFrame]) {
+            frames.removeAll(keepingCapacity: true)
+            for location in profile.samples.stack(stack).reversed() {
+                let record = profile.locations[Int(location)]
+                let locationFrames = self.frames.frames(ofLocation: Int(location))
+                var offset = locationFrames.count - 1
+                for frame in locationFrames.reversed() {
+                    let slot = record.lineCount > 0 ? Int(record.lineStart) + offset : -1
+                    frames.append(StackFrame(frame: Int(frame), lineSlot: slot))
+                    offset -= 1
+                }
+            }
+        }
+
+        /// "file:line" of a frame's line slot, when the profile has it.
+        func site(ofLineSlot slot: Int) -> String? {
+            guard slot >= 0 else { return nil }
+            let line = profile.lines[slot]
+            let function = profile.functions[Int(line.functionIndex)]
+            guard !function.filename.isEmpty else { return nil }
+            return line.line > 0 ? "\(function.filename):\(line.line)" : function.filename
+        }
+    }
+
+    /// A frame of a stack and the profile line it came from (-1: none).
+    struct StackFrame {
+        var frame: Int
+        var lineSlot: Int
+    }
+}
