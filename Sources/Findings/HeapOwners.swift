@@ -100,13 +100,14 @@ public struct HeapGrowth: Sendable {
     }
 
     /// "+98.1 MB in 30.2 s (+3.2 MB/s) held by NAME (97.6 MB → 195.3 MB, early.pb.gz → late.pb.gz)".
-    public func describe(_ change: Change) -> String {
+    public func describe(_ change: Change, naming files: Bool = true) -> String {
         let amount = (change.delta >= 0 ? "+" : "") + Measurement.label(change.delta, unit: "bytes")
         var text = amount
         if seconds > 0 {
             let rate = Int64((Double(change.delta) / seconds).rounded())
             text += " in \(Measurement.label(Int64(seconds * 1e9), unit: "nanoseconds")) (\(rate >= 0 ? "+" : "")\(Measurement.label(rate, unit: "bytes"))/s)"
         }
-        return text + " held by \(change.name) (\(Measurement.label(change.before, unit: "bytes")) → \(Measurement.label(change.after, unit: "bytes")), \(earlier) → \(later))"
+        let sides = "\(Measurement.label(change.before, unit: "bytes")) → \(Measurement.label(change.after, unit: "bytes"))"
+        return text + " held by \(change.name) (\(sides)\(files ? ", \(earlier) → \(later)" : ""))"
     }
 }

@@ -31,8 +31,8 @@ public struct HeapGrowthReport: Sendable {
     public func text() -> String {
         let total = HeapGrowth.Change(name: "all owners", before: growth.totalBefore, after: growth.totalAfter)
         var out = "In-use heap growth, \(TerminalText.clean(growth.earlier)) → \(TerminalText.clean(growth.later)):\n"
-        out += "  \(TerminalText.clean(growth.describe(total)))\n"
-        for change in shown { out += "  \(TerminalText.clean(growth.describe(change)))\n" }
+        out += "  \(TerminalText.clean(growth.describe(total, naming: false)))\n"
+        for change in shown { out += "  \(TerminalText.clean(growth.describe(change, naming: false)))\n" }
         return out
     }
 
