@@ -49,4 +49,48 @@ public struct Finding: Sendable, Equatable {
     public var confirm: String?
     public var explanation: String
     public var fix: String
+    /// The heaviest culprit's source with the cost of each line, when the file was found.
+    public var source: SourceListing? = nil
+    /// Whether the code at the culprit has the shape of the pattern.
+    public var sourceEvidence: SourceEvidence? = nil
+}
+
+/// A culprit's lines with their flat and cumulative cost, as `go tool pprof -list` counts them.
+public struct SourceListing: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public var line: Int64
+        public var text: String
+        public var flat: Int64
+        public var cum: Int64
+        /// Among the costliest lines of the function.
+        public var hot: Bool
+    }
+
+    public var function: String
+    /// The file as the profile names it.
+    public var file: String
+    /// Where it was found.
+    public var path: String
+    public var startLine: Int64
+    public var lines: [Line]
+}
+
+/// What the source says about a finding: `confirmed` (the statement that has the pattern's
+/// shape), `contradicted` (the code at the culprit has no such shape: the finding is lowered
+/// one level), or `unknown` (no source, or nothing to judge by).
+public struct SourceEvidence: Sendable, Equatable {
+    public enum Status: String, Sendable { case confirmed, contradicted, unknown }
+    public var status: Status
+    public var file: String?
+    public var line: Int?
+    public var statement: String?
+    public var reason: String
+
+    public init(status: Status, file: String? = nil, line: Int? = nil, statement: String? = nil, reason: String) {
+        self.status = status
+        self.file = file
+        self.line = line
+        self.statement = statement
+        self.reason = reason
+    }
 }

@@ -39,9 +39,41 @@ public enum FindingsReport {
                 }
                 out += "  signal:    \(mark) \(signal.name) (\(role)): \(clean(signal.detail))\n"
             }
+            if let evidence = finding.sourceEvidence {
+                let place = evidence.file.map { file in evidence.line.map { " at \(clean(file)):\($0)" } ?? " in \(clean(file))" } ?? ""
+                let statement = evidence.statement.map { ": `\(clean($0))`" } ?? ""
+                out += "  source:    \(paint(evidence.status.rawValue, evidence.status == .confirmed ? "1;31" : "33"))\(place)\(statement) (\(clean(evidence.reason)))\n"
+            }
+            if let listing = finding.source { out += sourceText(listing, unit: finding.unit, paint: paint) }
             if let confirm = finding.confirm { out += "  confirm:   \(clean(confirm))\n" }
             out += "  why:       \(clean(finding.explanation))\n"
             out += "  fix:       \(paint(clean(finding.fix), "32"))\n"
+        }
+        return out
+    }
+
+    /// The costly lines of a culprit with a line of context, gaps elided, at most 16 lines;
+    /// the hottest marked with ">".
+    static func sourceText(_ listing: SourceListing, unit: String, paint: (String, String) -> String) -> String {
+        func value(_ v: Int64) -> String { v == 0 ? "." : Measurement.scaledLabel(v, from: unit, to: "minimum") }
+        var keep = Set<Int>()
+        for (index, line) in listing.lines.enumerated() where line.cum != 0 || line.flat != 0 {
+            for near in max(index - 1, 0)...min(index + 1, listing.lines.count - 1) { keep.insert(near) }
+        }
+        var chosen = keep.sorted()
+        if chosen.count > 16 {
+            // The costliest lines first, then back in file order.
+            let costly = listing.lines.indices.sorted { listing.lines[$0].cum > listing.lines[$1].cum }.prefix(16)
+            chosen = Array(costly).sorted()
+        }
+        var out = "  lines:     \(TerminalText.clean(listing.path)) (\(TerminalText.clean(listing.function)); flat, cum)\n"
+        var previous: Int?
+        for index in chosen {
+            if let previous, index > previous + 1 { out += "             ...\n" }
+            let line = listing.lines[index]
+            let text = "\(line.hot ? ">" : " ") \(value(line.flat).leftPadded(to: 9)) \(value(line.cum).leftPadded(to: 9)) \(String(line.line).leftPadded(to: 6)): \(TerminalText.clean(line.text.replacingTabs()))"
+            out += "           " + (line.hot ? paint(text, "1") : text) + "\n"
+            previous = index
         }
         return out
     }
@@ -76,6 +108,30 @@ public enum FindingsReport {
                 json.field("level", signal.level?.name)
             }
             json.field("confirm", finding.confirm)
+            if let listing = finding.source {
+                json.object("source") { json in
+                    json.field("function", listing.function)
+                    json.field("file", listing.file)
+                    json.field("path", listing.path)
+                    json.field("startLine", listing.startLine)
+                    json.objects("lines", listing.lines) { json, line in
+                        json.field("line", line.line)
+                        json.field("text", line.text)
+                        json.field("flat", line.flat)
+                        json.field("cum", line.cum)
+                        json.field("hot", line.hot)
+                    }
+                }
+            }
+            if let evidence = finding.sourceEvidence {
+                json.object("sourceEvidence") { json in
+                    json.field("status", evidence.status.rawValue)
+                    json.field("file", evidence.file)
+                    if let line = evidence.line { json.field("line", line) }
+                    json.field("statement", evidence.statement)
+                    json.field("reason", evidence.reason)
+                }
+            }
             json.field("explanation", finding.explanation)
             json.field("fix", finding.fix)
         }
@@ -84,5 +140,24 @@ public enum FindingsReport {
     public static func percent(_ share: Double) -> String {
         let tenths = (share * 1000).rounded() / 10
         return "\(tenths)%"
+    }
+}
+
+extension String {
+    /// Tabs as spaces to the next multiple of 4 (source lines in a report line up).
+    func replacingTabs() -> String {
+        var out = ""
+        var column = 0
+        for character in self {
+            if character == "\t" {
+                let spaces = 4 - column % 4
+                out += String(repeating: " ", count: spaces)
+                column += spaces
+            } else {
+                out.append(character)
+                column += 1
+            }
+        }
+        return out
     }
 }

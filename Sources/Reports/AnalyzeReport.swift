@@ -13,10 +13,25 @@ public struct AnalyzeReport: Sendable {
     /// Rows of each table (0: all).
     public var nodeCount = 0
     public var color = false
+    /// Source files the findings' culprits are in that were not found.
+    public var missingSourceFiles: [String] = []
 
     public init(profiles: [PreparedProfile], findings: [Finding]) {
         self.profiles = profiles
         self.findings = findings
+    }
+
+    /// Runs the rules over the profiles (evidence combined across them) and, when a locator is
+    /// given, shows and checks the culprits' source.
+    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?) {
+        let inputs = profiles.map(\.classifierInput)
+        let findings = Classifier.findings(inputs, rules: rules)
+        self.init(profiles: profiles, findings: findings)
+        if let locator {
+            let annotated = SourceAnnotator.annotate(findings, inputs: inputs, locator: locator)
+            self.findings = annotated.findings
+            missingSourceFiles = annotated.missingFiles
+        }
     }
 
     public func render(_ format: Format) -> [UInt8] {
@@ -41,6 +56,10 @@ public struct AnalyzeReport: Sendable {
         }
         out.append(contentsOf: "\n".utf8)
         out.append(contentsOf: FindingsReport.text(findings, color: color).utf8)
+        if !missingSourceFiles.isEmpty {
+            let files = missingSourceFiles.map(TerminalText.clean).joined(separator: ", ")
+            out.append(contentsOf: "\nSource not found (--source-path, --trim-path): \(files)\n".utf8)
+        }
         return out
     }
 
@@ -52,6 +71,7 @@ public struct AnalyzeReport: Sendable {
             prepared.topReport(nodeCount: nodeCount).writeJSON(&json)
         }
         HeapGrowthReport(among: profiles)?.writeJSON(&json)
+        json.strings("sourceNotFound", missingSourceFiles)
         FindingsReport.writeJSON(findings, &json)
         json.endObject()
         return json.bytes

@@ -17,6 +17,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var rows: NodeCountOption
     @OptionGroup var classifier: ClassifierOptions
     @OptionGroup var color: ColorOptions
+    @OptionGroup var source: SourceOptions
 
     @Option(help: "Output format: text or json.")
     var format: AnalyzeReport.Format = .text
@@ -31,9 +32,8 @@ struct Analyze: ParsableCommand {
         var request = try input.request(files)
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
-        let profiles = try Pipeline.prepareEach(request)
-        let findings = Classifier.findings(profiles.map(\.classifierInput), rules: rules)
-        var report = AnalyzeReport(profiles: profiles, findings: findings)
+        var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator)
+        let findings = report.findings
         report.nodeCount = rows.nodeCount ?? 0
         report.color = color.enabled
         try OutputFile.write(report.render(format), to: "-")
