@@ -4,7 +4,7 @@ SAMPLE ?= samples/profiles/ap1-range-mutate/cpu.pb.gz samples/profiles/ap1-range
 RUN_FLAGS ?= --nodecount 15
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build release run test samples bench fuzz deps clean
+.PHONY: all build release run test samples bench fuzz deps clean findings-report
 
 all: build
 
@@ -31,6 +31,11 @@ test: deps
 # Regenerates the sample programs' profiles and the reference outputs (needs golang-go).
 samples:
 	bash samples/generate.sh
+
+# Runs the rules over every sample program and profile; writes samples/FINDINGS.md.
+findings-report: build
+	python3 scripts/findings-report.py > samples/FINDINGS.md
+	@echo "wrote samples/FINDINGS.md"
 
 bench: deps
 	$(SWIFT) build -c release --product proflens
