@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "ProfileFetch"),
         // Which samples, of which profiles, seen how: every command's first step.
         .target(name: "Pipeline", dependencies: ["Analysis", "Pprof", "ProfileFetch"]),
-        // What the commands print: analyze and compare reports (text, JSON), differential graphs.
+        // What the commands print: analyze and compare reports (text, JSON, one-file HTML pages), differential graphs.
         .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "Pprof"]),
         // The command-line tool: declarations that call the libraries.
         .executableTarget(
@@ -53,6 +53,8 @@ let package = Package(
         .testTarget(name: "FindingsTests", dependencies: ["Findings", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof", "TestSupport"], exclude: ["Goldens"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
+        // The HTML reports: escaping, self-containment, and their scripts in headless Chromium.
+        .testTarget(name: "HTMLReportTests", dependencies: ["Reports", "Pipeline", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"]),
         // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
         .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch"], exclude: ["Fixtures"]),

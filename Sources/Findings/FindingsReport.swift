@@ -56,24 +56,15 @@ public enum FindingsReport {
     /// the hottest marked with ">".
     static func sourceText(_ listing: SourceListing, unit: String, paint: (String, String) -> String) -> String {
         func value(_ v: Int64) -> String { v == 0 ? "." : Measurement.scaledLabel(v, from: unit, to: "minimum") }
-        var keep = Set<Int>()
-        for (index, line) in listing.lines.enumerated() where line.cum != 0 || line.flat != 0 {
-            for near in max(index - 1, 0)...min(index + 1, listing.lines.count - 1) { keep.insert(near) }
-        }
-        var chosen = keep.sorted()
-        if chosen.count > 16 {
-            // The costliest lines first, then back in file order.
-            let costly = listing.lines.indices.sorted { listing.lines[$0].cum > listing.lines[$1].cum }.prefix(16)
-            chosen = Array(costly).sorted()
-        }
         var out = "  lines:     \(TerminalText.clean(listing.path)) (\(TerminalText.clean(listing.function)); flat, cum)\n"
-        var previous: Int?
-        for index in chosen {
-            if let previous, index > previous + 1 { out += "             ...\n" }
+        for index in listing.excerpt() {
+            guard let index else {
+                out += "             ...\n"
+                continue
+            }
             let line = listing.lines[index]
             let text = "\(line.hot ? ">" : " ") \(value(line.flat).leftPadded(to: 9)) \(value(line.cum).leftPadded(to: 9)) \(String(line.line).leftPadded(to: 6)): \(TerminalText.clean(line.text.replacingTabs()))"
             out += "           " + (line.hot ? paint(text, "1") : text) + "\n"
-            previous = index
         }
         return out
     }
@@ -143,9 +134,34 @@ public enum FindingsReport {
     }
 }
 
+extension SourceListing {
+    /// The lines a report shows, as indices into `lines` in file order: the costly lines with a
+    /// line of context, at most `limit` (then the costliest); nil where lines are skipped.
+    public func excerpt(limit: Int = 16) -> [Int?] {
+        var keep = Set<Int>()
+        for (index, line) in lines.enumerated() where line.cum != 0 || line.flat != 0 {
+            for near in max(index - 1, 0)...min(index + 1, lines.count - 1) { keep.insert(near) }
+        }
+        var chosen = keep.sorted()
+        if chosen.count > limit {
+            // The costliest lines first, then back in file order.
+            let costly = lines.indices.sorted { lines[$0].cum > lines[$1].cum }.prefix(limit)
+            chosen = Array(costly).sorted()
+        }
+        var out: [Int?] = []
+        var previous: Int?
+        for index in chosen {
+            if let previous, index > previous + 1 { out.append(nil) }
+            out.append(index)
+            previous = index
+        }
+        return out
+    }
+}
+
 extension String {
     /// Tabs as spaces to the next multiple of 4 (source lines in a report line up).
-    func replacingTabs() -> String {
+    public func replacingTabs() -> String {
         var out = ""
         var column = 0
         for character in self {

@@ -30,6 +30,11 @@ public struct FlameGraphSVG {
         /// that a golden shows geometry, names and tooltips only.
         public var embedsScript = true
         public var fixedFill: Palette.RGB?
+        /// Set when the graph goes inline into an HTML page: no XML declaration and no script
+        /// (the page includes `FlameScript.source` once for all its graphs); the root gets the
+        /// id PREFIXsvg, and every id and style rule starts with this prefix (letters, digits,
+        /// `-` and `_`), so that several graphs share a page and their styles stay their own.
+        public var inlineID: String?
         public init() {}
     }
 
@@ -49,29 +54,35 @@ public struct FlameGraphSVG {
         let background = options.dark ? "#1d1f21" : "#ffffff"
         let foreground = options.dark ? "#e8e8e8" : "#000000"
 
-        out.line(#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>"#)
-        out.line(#"<svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="\#(options.width)" height="\#(height)" viewBox="0 0 \#(options.width) \#(height)" data-width="\#(Markup.number(graphWidth))" data-xpad="\#(Markup.number(xpad))" data-font="\#(Markup.number(options.fontSize))" data-fontw="\#(fontWidth)" data-minw="\#(Markup.number(options.minWidth))" data-total="\#(widthTotal(layout))">"#)
+        // Inline in HTML, every id and rule carries the prefix; standalone, none does.
+        let prefix = options.inlineID.map(inlinePrefix) ?? ""
+        let scope = options.inlineID == nil ? "" : "#\(prefix)svg "
+        func id(_ name: String) -> String { prefix + name }
+        if options.inlineID == nil { out.line(#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>"#) }
+        // In HTML an <svg> is in the SVG namespace without saying so: the page names no URL.
+        let root = options.inlineID == nil ? #" xmlns="http://www.w3.org/2000/svg""# : #" id="\#(id("svg"))" data-prefix="\#(prefix)""#
+        out.line(#"<svg version="1.1"\#(root) width="\#(options.width)" height="\#(height)" viewBox="0 0 \#(options.width) \#(height)" data-width="\#(Markup.number(graphWidth))" data-xpad="\#(Markup.number(xpad))" data-font="\#(Markup.number(options.fontSize))" data-fontw="\#(fontWidth)" data-minw="\#(Markup.number(options.minWidth))" data-total="\#(widthTotal(layout))">"#)
         out.line("<style>")
-        out.line("text { font-family: Verdana, sans-serif; font-size: \(Markup.number(options.fontSize))px; fill: \(foreground); }")
-        out.line("#title { font-size: \(Markup.number(options.fontSize + 5))px; text-anchor: middle; }")
-        out.line("#subtitle { text-anchor: middle; fill: \(options.dark ? "#a0a0a0" : "#555555"); }")
-        out.line("#frames text { pointer-events: none; fill: #000000; }")
-        out.line("#frames g:hover rect { stroke: \(options.dark ? "#ffffff" : "#000000"); stroke-width: 0.5; cursor: pointer; }")
-        out.line("#frames g.match rect { fill: rgb(230,0,230) !important; }")
-        out.line("#frames g.parent { opacity: 0.5; }")
-        out.line("#frames g.hl rect { stroke: #000000; stroke-width: 1.5; }")
-        out.line(".hide { display: none; }")
-        out.line("#search, #unzoom { cursor: pointer; }")
-        out.line("#search.active { fill: rgb(230,0,230); }")
+        out.line("\(scope)text { font-family: Verdana, sans-serif; font-size: \(Markup.number(options.fontSize))px; fill: \(foreground); }")
+        out.line("#\(id("title")) { font-size: \(Markup.number(options.fontSize + 5))px; text-anchor: middle; }")
+        out.line("#\(id("subtitle")) { text-anchor: middle; fill: \(options.dark ? "#a0a0a0" : "#555555"); }")
+        out.line("#\(id("frames")) text { pointer-events: none; fill: #000000; }")
+        out.line("#\(id("frames")) g:hover rect { stroke: \(options.dark ? "#ffffff" : "#000000"); stroke-width: 0.5; cursor: pointer; }")
+        out.line("#\(id("frames")) g.match rect { fill: rgb(230,0,230) !important; }")
+        out.line("#\(id("frames")) g.parent { opacity: 0.5; }")
+        out.line("#\(id("frames")) g.hl rect { stroke: #000000; stroke-width: 1.5; }")
+        out.line("\(scope).hide { display: none; }")
+        out.line("#\(id("search")), #\(id("unzoom")) { cursor: pointer; }")
+        out.line("#\(id("search")).active { fill: rgb(230,0,230); }")
         out.line("</style>")
-        if options.embedsScript {
+        if options.embedsScript && options.inlineID == nil {
             out.line("<script type=\"text/ecmascript\"><![CDATA[")
             out.line(FlameScript.source)
             out.line("]]></script>")
         }
         out.line("<rect x=\"0\" y=\"0\" width=\"\(options.width)\" height=\"\(height)\" fill=\"\(background)\"/>")
         let center = Double(options.width) / 2
-        out.line("<text id=\"title\" x=\"\(Markup.number(center))\" y=\"\(Markup.number(options.fontSize * 2))\">\(Markup.escape(options.title))</text>")
+        out.line("<text id=\"\(id("title"))\" x=\"\(Markup.number(center))\" y=\"\(Markup.number(options.fontSize * 2))\">\(Markup.escape(options.title))</text>")
         var subtitle = options.subtitle
         if layout.omitted > 0 {
             subtitle += (subtitle.isEmpty ? "" : " · ") + "\(layout.omitted) frames narrower than \(Markup.number(options.minWidth)) px left out"
@@ -79,11 +90,11 @@ public struct FlameGraphSVG {
         if layout.negativeStacks > 0 {
             subtitle += (subtitle.isEmpty ? "" : " · ") + "\(layout.negativeStacks) stacks with negative values left out"
         }
-        out.line("<text id=\"subtitle\" x=\"\(Markup.number(center))\" y=\"\(Markup.number(options.fontSize * 3.6))\">\(Markup.escape(subtitle))</text>")
-        out.line("<text id=\"unzoom\" class=\"hide\" x=\"\(Markup.number(xpad))\" y=\"\(Markup.number(options.fontSize * 2))\">Reset Zoom</text>")
-        out.line("<text id=\"search\" x=\"\(Markup.number(Double(options.width) - xpad - 100))\" y=\"\(Markup.number(options.fontSize * 2))\">Search</text>")
-        out.line("<text id=\"matched\" x=\"\(Markup.number(Double(options.width) - xpad - 160))\" y=\"\(height - 8)\"> </text>")
-        out.line("<text id=\"details\" x=\"\(Markup.number(xpad))\" y=\"\(height - 8)\"> </text>")
+        out.line("<text id=\"\(id("subtitle"))\" x=\"\(Markup.number(center))\" y=\"\(Markup.number(options.fontSize * 3.6))\">\(Markup.escape(subtitle))</text>")
+        out.line("<text id=\"\(id("unzoom"))\" class=\"hide\" x=\"\(Markup.number(xpad))\" y=\"\(Markup.number(options.fontSize * 2))\">Reset Zoom</text>")
+        out.line("<text id=\"\(id("search"))\" x=\"\(Markup.number(Double(options.width) - xpad - 100))\" y=\"\(Markup.number(options.fontSize * 2))\">Search</text>")
+        out.line("<text id=\"\(id("matched"))\" x=\"\(Markup.number(Double(options.width) - xpad - 160))\" y=\"\(height - 8)\"> </text>")
+        out.line("<text id=\"\(id("details"))\" x=\"\(Markup.number(xpad))\" y=\"\(height - 8)\"> </text>")
         if !options.highlights.isEmpty {
             var x = xpad
             let y = options.fontSize * 5
@@ -93,7 +104,7 @@ public struct FlameGraphSVG {
             }
         }
 
-        out.line("<g id=\"frames\">")
+        out.line("<g id=\"\(id("frames"))\">")
         let totalValue = layout.total
         for frame in layout.frames {
             let name = frame.name < 0 ? "all" : layout.names[Int(frame.name)]
@@ -132,6 +143,11 @@ public struct FlameGraphSVG {
         out.line("</g>")
         out.line("</svg>")
         return out.bytes
+    }
+
+    /// The inline id prefix with anything but letters, digits, `-` and `_` left out.
+    static func inlinePrefix(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }))
     }
 
     /// The x-axis total: the root's width.

@@ -1,10 +1,11 @@
 import Pprof
 
-/// Escaping for SVG (XML) text and attribute values. Profile strings are untrusted: every
-/// one that reaches the document goes through here, so a frame named
-/// `</text><script>alert(1)</script>` stays text.
-enum Markup {
-    static func escape(_ text: String) -> String {
+/// Escaping for SVG (XML) and HTML text and attribute values. Profile strings are untrusted:
+/// every one that reaches a document goes through here (the flame graph's, and the HTML
+/// report's through its `HTMLWriter`), so a frame named `</text><script>alert(1)</script>`
+/// stays text, and a name reads the same in a graph's frame and in the page around it.
+public enum Markup {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

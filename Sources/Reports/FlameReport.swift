@@ -18,6 +18,8 @@ public struct FlameOptions: Sendable {
     /// Differential graphs only.
     public var widthBy = FlameLayout.WidthBy.max
     public var colorblindDiff = false
+    /// For a graph inline in an HTML page: the prefix of its ids (see `FlameGraphSVG.Options.inlineID`).
+    public var inlineID: String?
     public init() {}
 }
 
@@ -62,6 +64,7 @@ public enum FlameReport {
         svg.inverted = options.inverted
         svg.palette = options.palette
         svg.dark = options.dark
+        svg.inlineID = options.inlineID
         for finding in (findings ?? []).reversed() {  // The most severe wins a frame both match.
             for frame in finding.frames { svg.highlights[frame.name] = "\(finding.id) \(finding.title)" }
             for culprit in finding.culprits { svg.highlights[culprit.name] = "\(finding.id) culprit" }

@@ -31,12 +31,16 @@ struct Compare: ParsableCommand {
     @Option(help: "Also write a differential flame graph here.")
     var svg: String?
 
+    @Option(help: "Also write an HTML report here: findings fixed, new and persisting, the differential flame graph, the changed functions.")
+    var html: String?
+
     @OptionGroup var differential: DifferentialOptions
 
     func validate() throws {
         if bases.isEmpty && files.count != 2 { throw ValidationError("name BASE and NEW, or use --base") }
         if !bases.isEmpty && files.isEmpty { throw ValidationError("name at least one new profile") }
-        if svg == nil && differential.isSet { throw ValidationError("--width-by and --colorblind-diff need --svg") }
+        if html == "-" { throw ValidationError("--html needs a file name: standard output has the comparison") }
+        if svg == nil && html == nil && differential.isSet { throw ValidationError("--width-by and --colorblind-diff need --svg or --html") }
         if format != .text && (color.noColor || color.color != .auto) { throw ValidationError("--color and --no-color apply to text output only") }
     }
 
@@ -51,14 +55,13 @@ struct Compare: ParsableCommand {
         let comparison = try Pipeline.prepareComparison(request)
         let findings = FindingsDiff(base: Classifier.findings([comparison.base.classifierInput], rules: rules),
                                     new: Classifier.findings([comparison.new.classifierInput], evidence: [comparison.base.classifierInput], rules: rules))
-        if let svg {
-            var options = FlameOptions()
-            differential.apply(to: &options)
-            try OutputFile.write(FlameReport.differentialSVG(comparison, options), to: svg)
-        }
+        var options = FlameOptions()
+        differential.apply(to: &options)
+        if let svg { try OutputFile.write(FlameReport.differentialSVG(comparison, options), to: svg) }
         var report = CompareReport(comparison, findings: findings, baseNames: baseFiles, newNames: newFiles)
         report.nodeCount = rows.nodeCount ?? 20
         report.color = color.enabled
+        if let html { try OutputFile.write(HTMLReport.compare(report, comparison, flame: options), to: html) }
         try OutputFile.write(report.render(format), to: "-")
         if let threshold = classifier.failOn,
            findings.entries.contains(where: { $0.worsened && ($0.new?.level ?? .info) >= threshold }) {

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Findings
+import Pipeline
+import Reports
+
+/// `proflens report FILE... -o report.html`: what `analyze` shows, as one self-contained HTML
+/// page with the flame graphs, sortable tables and findings linked to the graphs.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write one self-contained HTML report: summaries, findings with their evidence, sortable top tables and interactive flame graphs.")
+
+    @Argument(help: "One or more pprof profiles of one program (gzip-compressed or raw protobuf; - reads standard input).")
+    var files: [String]
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var compatibility: CompatibilityOptions
+    @OptionGroup var rows: NodeCountOption
+    @OptionGroup var classifier: ClassifierOptions
+    @OptionGroup var source: SourceOptions
+
+    @Option(name: .shortAndLong, help: "Output file, or - for standard output (default: standard output, or report.html when it is a terminal).")
+    var output: String?
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one profile") }
+    }
+
+    func run() throws {
+        let rules = try classifier.ruleSet()
+        var request = try input.request(files)
+        selection.apply(to: &request)
+        request.compatibility = compatibility.compatibility
+        var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator)
+        report.nodeCount = rows.nodeCount ?? 0
+        // Markup does not belong on a terminal: there, the page goes to report.html.
+        let destination = output ?? (OutputFile.standardOutputIsTerminal ? "report.html" : "-")
+        try OutputFile.write(HTMLReport.analyze(report), to: destination)
+        if output == nil && destination != "-" {
+            _ = OutputFile.writeAll(Array("proflens: wrote \(destination)\n".utf8), to: 2)
+        }
+        if let threshold = classifier.failOn, report.findings.contains(where: { $0.level >= threshold }) {
+            throw ExitCode(ExitStatus.findings)
+        }
+    }
+}
