@@ -27,10 +27,11 @@ struct CLI {
         return packageRoot.appendingPathComponent(".build/debug/proflens")
     }()
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil, stdin: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
         if let directory { process.currentDirectoryURL = directory }
         // Output goes to files, so that a large output can never block the process.
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-out-\(UUID().uuidString)")

@@ -1,16 +1,13 @@
 import Foundation
-import Testing
 
 /// The Go toolchain and the fixture server built with it.
-enum GoFixture {
-    static let sourceFolder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/pprofserver")
+public enum GoFixture {
+    public static let sourceFolder = Paths.packageRoot.appendingPathComponent("Tests/ProfileFetchTests/Fixtures/pprofserver")
 
     /// `$PROFLENS_TEST_GO` if set (empty: as if Go were absent), else `go` on PATH, else where
     /// Debian and the official tarball put it. Nil (with a notice on stderr) when there is
     /// none: the live-server tests are then skipped.
-    static let goPath: String? = {
+    public static let goPath: String? = {
         let environment = ProcessInfo.processInfo.environment
         var candidates = (environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/go" }
         candidates += ["/usr/bin/go", "/usr/local/go/bin/go", "/usr/lib/go/bin/go"]
@@ -19,14 +16,14 @@ enum GoFixture {
             return found
         }
         FileHandle.standardError.write(Data(
-            "notice: ProfileFetchTests: Go is not installed (apt-get install golang-go): the live pprof server tests are SKIPPED\n".utf8))
+            "notice: Go is not installed (apt-get install golang-go): the live pprof server tests are SKIPPED\n".utf8))
         return nil
     }()
 
-    static var isAvailable: Bool { goPath != nil }
+    public static var isAvailable: Bool { goPath != nil }
 
     /// Builds the server into `folder`; returns the binary's path.
-    static func build(into folder: URL) throws -> URL {
+    public static func build(into folder: URL) throws -> URL {
         guard let goPath else { throw FixtureError("Go is not installed") }
         let binary = folder.appendingPathComponent("pprofserver")
         var environment = ProcessInfo.processInfo.environment
@@ -45,23 +42,23 @@ enum GoFixture {
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// One running pprofserver. It is stopped by `stop()`; should the test process die first, the
 /// server sees its standard input close and exits by itself.
-final class PprofServer: @unchecked Sendable {
-    let process: Process
-    let port: Int
+public final class PprofServer: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
     private let input: Pipe
     private let scheme: String
 
-    var base: String { "\(scheme)://127.0.0.1:\(port)" }
-    func url(_ path: String) -> URL { URL(string: base + path)! }
+    public var base: String { "\(scheme)://127.0.0.1:\(port)" }
+    public func url(_ path: String) -> URL { URL(string: base + path)! }
 
-    init(binary: URL, tls: Bool = false, caPath: String? = nil) throws {
+    public init(binary: URL, tls: Bool = false, caPath: String? = nil) throws {
         process = Process()
         process.executableURL = binary
         var arguments = ["-lifetime", "120s"]
@@ -91,7 +88,7 @@ final class PprofServer: @unchecked Sendable {
         self.port = port
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
         }
@@ -100,61 +97,22 @@ final class PprofServer: @unchecked Sendable {
     }
 }
 
-/// The servers of one run of the live suite.
-struct LiveServers: Sendable {
-    let plain: PprofServer
-    let tls: PprofServer
-    /// The PEM file of the CA that signed `tls`'s certificate.
-    let caPath: String
-
-    @TaskLocal static var current: LiveServers?
-}
-
-/// Around the whole live suite, once: build the server in a temporary folder, start a plain
-/// and a TLS instance, run the tests, then stop both and remove the folder, on every path.
-struct LiveServersTrait: SuiteTrait, TestScoping {
-    var isRecursive: Bool { false }
-
-    func provideScope(for test: Test, testCase: Test.Case?,
-                      performing function: @Sendable () async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("proflens-pprofserver-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let started = Date()
-        let binary = try GoFixture.build(into: folder)
-        let plain = try PprofServer(binary: binary)
-        defer { plain.stop() }
-        let caPath = folder.appendingPathComponent("ca.pem").path
-        let tls = try PprofServer(binary: binary, tls: true, caPath: caPath)
-        defer { tls.stop() }
-        print("ProfileFetchTests: pprofserver built and started in \(String(format: "%.1f", Date().timeIntervalSince(started))) s (ports \(plain.port), TLS \(tls.port))")
-        try await LiveServers.$current.withValue(LiveServers(plain: plain, tls: tls, caPath: caPath)) {
-            try await function()
-        }
-    }
-}
-
-extension Trait where Self == LiveServersTrait {
-    static var liveServers: Self { LiveServersTrait() }
-}
-
 /// Runs a program to its end, its output in files (so that no pipe can fill and block it).
-enum Subprocess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public enum Subprocess {
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
                     environment: [String: String]? = nil) throws -> Result {
         let result = try runForData(executable, arguments, in: directory, environment: environment)
         return Result(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
                       stderr: String(decoding: result.stderr, as: UTF8.self))
     }
 
-    static func runForData(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+    public static func runForData(_ executable: String, _ arguments: [String], in directory: URL? = nil,
                            environment: [String: String]? = nil) throws -> (status: Int32, stdout: Data, stderr: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
