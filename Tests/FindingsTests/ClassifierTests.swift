@@ -48,7 +48,7 @@ import Testing
         let combined = Classifier.findings(all)
         let ap1 = try #require(combined.first { $0.id == "AP1" })
         #expect(ap1.level == .critical)
-        #expect(ap1.corroboration.first?.contains("heap.pb.gz: main.(*SessionCache) holds") == true)
+        #expect(ap1.signals.contains { $0.seen && $0.detail.contains("heap.pb.gz: main.(*SessionCache) holds") })
     }
 
     /// What each corpus profile should yield. pprof's own sample.cpu spends 78% of its CPU in
