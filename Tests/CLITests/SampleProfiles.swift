@@ -1,0 +1,41 @@
+import Foundation
+
+/// Where the sample programs' profiles are, in one place: `samples/profiles/<program>/` or,
+/// when profiles of several Go versions are kept, `samples/profiles/go<V>/<program>/` (the
+/// newest version is the default).
+enum SampleProfiles {
+    static let root = CLI.packageRoot.appendingPathComponent("samples/profiles")
+
+    /// The Go version folders ("go1.27", "go1.19"), newest first; empty in the flat layout.
+    static let versions: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        func number(_ name: String) -> [Int] { name.dropFirst(2).split(separator: ".").compactMap { Int($0) } }
+        return names.filter { $0.hasPrefix("go1.") }.sorted { number($0).lexicographicallyPrecedes(number($1)) }.reversed()
+    }()
+
+    /// The folder of a program's profiles (`version`: a Go version folder; default the newest).
+    static func folder(_ program: String, version: String? = nil) -> URL {
+        guard let version = version ?? versions.first else { return root.appendingPathComponent(program) }
+        return root.appendingPathComponent(version).appendingPathComponent(program)
+    }
+
+    /// One profile of a program: `kind` is cpu, heap, mutex, block...
+    static func path(_ program: String, _ kind: String = "cpu", version: String? = nil) -> String {
+        folder(program, version: version).appendingPathComponent("\(kind).pb.gz").path
+    }
+
+    /// The CPU and heap profiles of a program.
+    static func cpuAndHeap(_ program: String, version: String? = nil) -> [String] {
+        [path(program, "cpu", version: version), path(program, "heap", version: version)]
+    }
+
+    /// The same program's profile recorded with another Go version, when the layout has one.
+    static func otherVersion(_ program: String, _ kind: String = "cpu") -> String? {
+        guard versions.count > 1 else { return nil }
+        let other = path(program, kind, version: versions[1])
+        return FileManager.default.fileExists(atPath: other) ? other : nil
+    }
+
+    /// Where a program's source is, relative to the package root.
+    static func source(_ program: String) -> String { "samples/\(program)/main.go" }
+}
