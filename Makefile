@@ -72,9 +72,12 @@ install-check:
 run: build
 	$(SWIFT) run --skip-build proflens analyze $(RUN_FLAGS) $(SAMPLE)
 
+# The Swift tests, then the install check (run even when a Swift test fails: both are reported).
 test: deps
-	$(SWIFT) test
-	bash scripts/install-check.sh
+	@status=0; \
+	echo "$(SWIFT) test"; $(SWIFT) test || status=$$?; \
+	echo "bash scripts/install-check.sh"; bash scripts/install-check.sh || status=1; \
+	exit $$status
 
 # Regenerates the sample programs' profiles and the reference outputs (needs golang-go).
 samples:

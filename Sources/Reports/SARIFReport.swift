@@ -10,7 +10,9 @@ import Foundation
 /// message says the share, the amount, the culprit and the signals seen; its location is the
 /// heaviest culprit's call site (`file:line`), named relative to the source root `%SRCROOT%`
 /// (see `SARIFPaths`), with the culprit function as logical location. A finding without a
-/// culprit in user code has only a logical location: the heaviest matched frame.
+/// culprit in user code (or whose culprit has no file) is placed on the profile it was measured
+/// on, without a region, with the heaviest matched frame as logical location: GitHub code
+/// scanning refuses a log in which any result lacks a physical location.
 ///
 /// `partialFingerprints["proflens/v1"]` identifies a finding across runs: a hash of the rule
 /// id, the culprit function and the culprit's file as the result names it (its URI), or of
@@ -154,6 +156,9 @@ public struct SARIFReport: Sendable {
         let culprit = finding.culprits.first
         let site = culprit.flatMap { $0.location.flatMap(SARIFPaths.Site.init) }
         let artifact = site.map { paths.artifact(for: $0.file, listing: finding.source) }
+        // GitHub code scanning rejects a whole log when one result has no physical location:
+        // a finding without a call site is anchored to the profile it was measured on.
+        let anchor = artifact ?? paths.profileArtifact(finding.file)
         json.field("ruleId", finding.id)
         json.field("ruleIndex", ruleIndex)
         json.field("level", Self.level(finding.level))
@@ -161,7 +166,7 @@ public struct SARIFReport: Sendable {
         json.key("locations")
         json.beginArray()
         json.beginObject()
-        if let site, let artifact { writePhysical(artifact, line: site.line, &json) }
+        if let anchor { writePhysical(anchor, line: site?.line, &json) }
         json.objects("logicalLocations", [culprit?.name ?? finding.frames.first?.name ?? finding.title]) { json, name in
             json.field("fullyQualifiedName", name)
             json.field("kind", "function")
@@ -341,6 +346,15 @@ public struct SARIFPaths: Sendable {
 
     /// `file:///root/`: the root as SARIF's originalUriBaseIds names it (with a final slash).
     public var rootURI: String { "file://" + Self.encoded(root == "/" ? "/" : root + "/") }
+
+    /// Where a profile (as the command line named it) is: nil for standard input.
+    public func profileArtifact(_ name: String) -> Artifact? {
+        if name == "-" || name.isEmpty { return nil }
+        if name.contains("://") { return URL(string: name) != nil ? Artifact(uri: name, relative: false) : nil }
+        let absolute = Self.normalized(name, in: FileManager.default.currentDirectoryPath)
+        if let relative = Self.relative(absolute, to: root) { return Artifact(uri: Self.encoded(relative), relative: true) }
+        return Artifact(uri: "file://" + Self.encoded(absolute), relative: false)
+    }
 
     /// Where `file` (as the profile names it) is, for a result.
     public func artifact(for file: String, listing: SourceListing? = nil) -> Artifact {

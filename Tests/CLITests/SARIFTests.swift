@@ -104,12 +104,15 @@ import TestSupport
         #expect(physical(try #require(try results(untrimmed).first))?.uri == profileFile)
     }
 
-    @Test func aFindingWithoutACulpritHasALogicalLocationOnly() throws {
-        let log = try sarif(["analyze", "--format", "sarif", "--rules", try Self.runtimeOnlyRules().path, SampleProfiles.path("ap1-range-mutate")]).log
+    @Test func aFindingWithoutACulpritIsPlacedOnItsProfile() throws {
+        // GitHub code scanning refuses a log with a result that has no physical location.
+        let profile = SampleProfiles.path("ap1-range-mutate")
+        let log = try sarif(["analyze", "--format", "sarif", "--rules", try Self.runtimeOnlyRules().path, profile]).log
         let result = try #require(try results(log).first)
         #expect(result["ruleId"] as? String == "GC1" && result["ruleIndex"] as? Int == 0)
         let location = try #require((result["locations"] as? [JSON])?.first)
-        #expect(location["physicalLocation"] == nil)
+        let place = try #require(physical(result))
+        #expect(place.uri == String(profile.dropFirst(CLI.packageRoot.path.count + 1)) && place.base == "%SRCROOT%" && place.line == nil)
         #expect((location["logicalLocations"] as? [JSON])?.first?["fullyQualifiedName"] as? String == "runtime.gcBgMarkWorker")
         let text = try #require((result["message"] as? JSON)?["text"] as? String)
         #expect(text.contains("no culprit in user code"))
@@ -132,6 +135,7 @@ import TestSupport
                 #expect(rules[index]["id"] as? String == result["ruleId"] as? String)
                 let text = try #require((result["message"] as? JSON)?["text"] as? String)
                 #expect(text.contains("% of ") && text.contains("culprit"), "\(text)")
+                #expect(physical(result) != nil, "every result has a physical location (GitHub code scanning needs one)")
             }
         }
         // The critical AP1 of the sample says what it measured and what it saw.
