@@ -3,16 +3,29 @@ SWIFT ?= swift
 SAMPLE ?= samples/profiles/ap1-range-mutate/cpu.pb.gz samples/profiles/ap1-range-mutate/heap.pb.gz
 RUN_FLAGS ?= --nodecount 15
 FUZZ_SECONDS ?= 60
+# make install: where to (DESTDIR is prepended to every installed path, for packaging).
+PREFIX ?= /usr/local
+DESTDIR ?=
+STRIP ?= strip
+# The release binary with the Swift runtime and Foundation linked in (no Swift library needed
+# where it runs; libcurl, libz and the C/C++ runtimes stay the system's).
+STATIC_BUILD = $(SWIFT) build -c release --static-swift-stdlib --product proflens
 
-.PHONY: all build release run test samples bench fuzz deps clean findings-report
+.PHONY: all build release static install uninstall install-check run test samples bench fuzz deps clean findings-report
 
 all: build
 
-# Installs what the build needs on a Debian machine (zlib headers); a no-op when present.
+# Installs what the build needs on a Debian machine, a no-op when present: zlib headers (every
+# build), libcurl's link library (the static binary of `make install` links FoundationNetworking,
+# which needs -lcurl; the debug build does not, so without root it is only a warning here).
 deps:
-	@if ! [ -f /usr/include/zlib.h ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq zlib1g-dev pkg-config; \
-	  else echo "zlib1g-dev is missing: sudo apt-get install -y zlib1g-dev" >&2; exit 1; fi; \
+	@missing=""; \
+	[ -f /usr/include/zlib.h ] || missing="zlib1g-dev pkg-config"; \
+	[ -n "$$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)" ] || missing="$$missing libcurl4-openssl-dev"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  elif ! [ -f /usr/include/zlib.h ]; then echo "missing: sudo apt-get install -y $$missing" >&2; exit 1; \
+	  else echo "note: make install needs libcurl4-openssl-dev (sudo apt-get install -y libcurl4-openssl-dev)" >&2; fi; \
 	fi
 
 build: deps
@@ -21,12 +34,50 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product proflens
 
+# The release binary with the Swift standard library and Foundation linked statically.
+static: deps
+	@[ -n "$$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)" ] || \
+	  { echo "libcurl4-openssl-dev is missing (the static link needs -lcurl): sudo apt-get install -y libcurl4-openssl-dev" >&2; exit 1; }
+	$(STATIC_BUILD)
+
+# Installs the static binary, shell completions (bash, zsh, fish) and the man page under
+# $(DESTDIR)$(PREFIX).
+install: static
+	@set -e; bin="$$($(STATIC_BUILD) --show-bin-path)/proflens"; \
+	root="$(DESTDIR)$(PREFIX)"; \
+	install -d "$$root/bin" "$$root/share/bash-completion/completions" "$$root/share/zsh/site-functions" \
+	  "$$root/share/fish/vendor_completions.d" "$$root/share/man/man1"; \
+	install -m 755 "$$bin" "$$root/bin/proflens"; \
+	if command -v $(STRIP) >/dev/null 2>&1; then $(STRIP) "$$root/bin/proflens"; fi; \
+	"$$bin" --generate-completion-script bash > "$$root/share/bash-completion/completions/proflens"; \
+	"$$bin" --generate-completion-script zsh > "$$root/share/zsh/site-functions/_proflens"; \
+	"$$bin" --generate-completion-script fish > "$$root/share/fish/vendor_completions.d/proflens.fish"; \
+	sh scripts/manpage.sh "$$bin" > "$$root/share/man/man1/proflens.1"; \
+	chmod 644 "$$root/share/bash-completion/completions/proflens" "$$root/share/zsh/site-functions/_proflens" \
+	  "$$root/share/fish/vendor_completions.d/proflens.fish" "$$root/share/man/man1/proflens.1"; \
+	echo "installed $$root/bin/proflens, its completions and man page"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/proflens" "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/proflens" \
+	  "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_proflens" "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/proflens.fish" \
+	  "$(DESTDIR)$(PREFIX)/share/man/man1/proflens.1"
+
+# make install into a temporary directory, then checks that the binary needs no Swift library
+# and runs without the toolchain (skipped, with a notice, when the toolchain has no static
+# standard library).
+install-check:
+	bash scripts/install-check.sh
+
 # Builds, then analyzes a bundled sample program's CPU and heap profiles.
 run: build
 	$(SWIFT) run --skip-build proflens analyze $(RUN_FLAGS) $(SAMPLE)
 
+# The Swift tests, then the install check (run even when a Swift test fails: both are reported).
 test: deps
-	$(SWIFT) test
+	@status=0; \
+	echo "$(SWIFT) test"; $(SWIFT) test || status=$$?; \
+	echo "bash scripts/install-check.sh"; bash scripts/install-check.sh || status=1; \
+	exit $$status
 
 # Regenerates the sample programs' profiles and the reference outputs (needs golang-go).
 samples:

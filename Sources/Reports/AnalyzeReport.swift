@@ -6,7 +6,7 @@ import Pprof
 /// What `proflens analyze` prints: per profile a summary and the top table (exactly as
 /// `go tool pprof -top`), then the findings across all the profiles.
 public struct AnalyzeReport: Sendable {
-    public enum Format: String, Sendable, CaseIterable { case text, json }
+    public enum Format: String, Sendable, CaseIterable { case text, json, sarif }
 
     public var profiles: [PreparedProfile]
     public var findings: [Finding]
@@ -15,6 +15,10 @@ public struct AnalyzeReport: Sendable {
     public var color = false
     /// Source files the findings' culprits are in that were not found.
     public var missingSourceFiles: [String] = []
+    /// The rules the findings come from (SARIF lists them).
+    public var rules: RuleSet = .builtin
+    /// Where the culprits' source is (SARIF names files relative to its root).
+    public var locator: SourceLocator?
 
     public init(profiles: [PreparedProfile], findings: [Finding]) {
         self.profiles = profiles
@@ -27,6 +31,8 @@ public struct AnalyzeReport: Sendable {
         let inputs = profiles.map(\.classifierInput)
         let findings = Classifier.findings(inputs, rules: rules)
         self.init(profiles: profiles, findings: findings)
+        self.rules = rules
+        self.locator = locator
         if let locator {
             let annotated = SourceAnnotator.annotate(findings, inputs: inputs, locator: locator)
             self.findings = annotated.findings
@@ -38,6 +44,7 @@ public struct AnalyzeReport: Sendable {
         switch format {
         case .text: return text()
         case .json: return json()
+        case .sarif: return SARIFReport(findings: findings, rules: rules, paths: SARIFPaths(locator: locator)).render()
         }
     }
 

@@ -6,7 +6,7 @@ import Pprof
 /// What `proflens compare` prints: each side's total and the change, the functions that changed
 /// most (the deltas `go tool pprof -top -diff_base` prints), and how each finding fared.
 public struct CompareReport: Sendable {
-    public enum Format: String, Sendable, CaseIterable { case text, json }
+    public enum Format: String, Sendable, CaseIterable { case text, json, sarif }
 
     public var comparison: ProfileComparison
     public var findings: FindingsDiff
@@ -17,6 +17,10 @@ public struct CompareReport: Sendable {
     public var color = false
     /// For heap profiles: in-use growth per owner.
     public var heapGrowth: HeapGrowthReport?
+    /// The rules the findings come from (SARIF lists them).
+    public var rules: RuleSet = .builtin
+    /// Where the culprits' source is (SARIF names files relative to its root).
+    public var locator: SourceLocator?
 
     public init(_ prepared: PreparedComparison, findings: FindingsDiff, baseNames: [String], newNames: [String]) {
         comparison = ProfileComparison(base: prepared.base.profile, baseFrames: prepared.base.frames,
@@ -34,6 +38,7 @@ public struct CompareReport: Sendable {
         switch format {
         case .text: return Array(text().utf8)
         case .json: return json()
+        case .sarif: return SARIFReport(diff: findings, rules: rules, paths: SARIFPaths(locator: locator)).render()
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reports
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,7 @@ struct ProfLens: ParsableCommand {
             Exit codes: 0 ok; 1 findings at or above --fail-on; 64 usage; 65 malformed profile; \
             66 input not found or unreadable; 73 output cannot be written.
             """,
-        version: "0.2.0",
+        version: ToolInfo.version,
         subcommands: [Analyze.self, Compare.self, Flame.self, Fold.self, List.self, Report.self, Rules.self, Top.self, Traces.self]
     )
 

@@ -19,7 +19,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var color: ColorOptions
     @OptionGroup var source: SourceOptions
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or sarif (SARIF 2.1.0, for code scanning: one result per finding).")
     var format: AnalyzeReport.Format = .text
 
     func validate() throws {

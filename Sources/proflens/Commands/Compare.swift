@@ -20,12 +20,13 @@ struct Compare: ParsableCommand {
     @OptionGroup var rows: NodeCountOption
     @OptionGroup var classifier: ClassifierOptions
     @OptionGroup var color: ColorOptions
+    @OptionGroup var source: SourceOptions
 
     @Flag(name: [.customLong("normalize"), .customLong("normalize", withSingleDash: true)],
           help: "Scale the new profile to the base's total first, as pprof's -normalize does.")
     var normalize = false
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json or sarif (SARIF 2.1.0: the findings that are new or worse than in the base).")
     var format: CompareReport.Format = .text
 
     @Option(help: "Also write a differential flame graph here.")
@@ -61,6 +62,8 @@ struct Compare: ParsableCommand {
         var report = CompareReport(comparison, findings: findings, baseNames: baseFiles, newNames: newFiles)
         report.nodeCount = rows.nodeCount ?? 20
         report.color = color.enabled
+        report.rules = rules
+        report.locator = source.locator
         if let html { try OutputFile.write(HTMLReport.compare(report, comparison, flame: options), to: html) }
         try OutputFile.write(report.render(format), to: "-")
         if let threshold = classifier.failOn,
