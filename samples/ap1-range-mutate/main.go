@@ -16,7 +16,7 @@
 // With -moderate, Expire stays broken but each request also renders its
 // response page (renderPage, plain Go code: it costs about the same with
 // every Go version), unrelated healthy work that brings Expire down to a
-// minor share of the CPU. That run profiles 40 ticks of the steady state,
+// minor share of the CPU. That run profiles 60 ticks of the steady state,
 // after 130 unprofiled ticks of warm-up.
 package main
 
@@ -188,7 +188,7 @@ func main() {
 	opts := harness.ParseFlags("ap1-range-mutate: session cache whose Expire rebuilds the map while ranging over it (AP1)",
 		harness.Fixed|harness.Moderate)
 	const runFor, minTicks = 3 * time.Second, 200
-	const moderateWarmup, moderateTicks = 130, 40
+	const moderateWarmup, moderateTicks = 130, 60
 
 	cache := NewSessionCache(opts.Fixed)
 	rng := rand.New(rand.NewSource(1))

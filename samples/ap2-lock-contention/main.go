@@ -23,7 +23,8 @@
 // With -moderate, the registry and the tracker stay as they are, but each
 // request also renders its response body (renderResponse, outside any
 // lock), unrelated healthy work that leaves the locks and the sync.Map a
-// minor share of the CPU: the contention is real but smaller.
+// minor share of the CPU: the contention is real but smaller. That run
+// lasts 6 s instead of 3 s, to collect as many samples of the pattern.
 //
 // The mutex and block profiles cover the same period as the CPU profile (the
 // workers start after StartCPU and have stopped before StopCPU), and a
@@ -354,8 +355,13 @@ func serveRequests(worker int, reg *MetricsRegistry, tr *RequestTracker, render 
 func main() {
 	opts := harness.ParseFlags("ap2-lock-contention: one hot mutex around a metrics map, and sync.Map under a write-heavy workload (AP2)",
 		harness.Fixed|harness.Moderate)
-	const runFor = 3 * time.Second
 	const workers = 16
+	// The -moderate run lasts longer: its lock and sync.Map samples are
+	// fewer per second, by design.
+	runFor := 3 * time.Second
+	if opts.Moderate {
+		runFor = 6 * time.Second
+	}
 
 	runtime.SetMutexProfileFraction(1)
 	runtime.SetBlockProfileRate(1000) // record blocking events of 1µs and more

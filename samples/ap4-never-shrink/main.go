@@ -23,10 +23,12 @@
 // With -moderate, the registry stays oversized but every tick the gateway
 // also reads the messages its live clients sent (handleInbound), unrelated
 // healthy work that brings the iteration down to a minor share of the CPU.
-// The event loop gives inbound traffic five times the time that the tick's
-// Broadcast and Prune took, so the share is about the same whatever the Go
-// version (a sparse Swiss-table map iterates at another speed than a sparse
-// bucket array) and the load on the machine.
+// The event loop gives inbound traffic five times the CPU time that
+// Broadcast and Prune have taken so far (process CPU time, from getrusage),
+// so the share is about the same whatever the Go version (a sparse
+// Swiss-table map iterates at another speed than a sparse bucket array) and
+// the load on the machine. That run lasts 6 s instead
+// of 3 s, to collect as many samples of the pattern.
 package main
 
 import (
@@ -34,6 +36,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"proflens/samples/internal/harness"
@@ -200,6 +203,15 @@ func handleInbound(frame []byte) (Position, bool) {
 	return pos, true
 }
 
+// cpuTime is the CPU time the process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		harness.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // connect opens a new connection.
 func connect(r *Registry, id uint64, now int64) {
 	r.Register(&Conn{ID: id, Peer: "10." + strconv.Itoa(int(id>>16&255)) + "." + strconv.Itoa(int(id>>8&255)) + "." + strconv.Itoa(int(id&255)), LastSeen: now})
@@ -212,8 +224,14 @@ func main() {
 		storm   = 1_000_000 // connections during the reconnect storm
 		live    = 3000      // connections that stay
 		maxIdle = 8         // ticks
-		runFor  = 3 * time.Second
 	)
+
+	// The -moderate run lasts longer: its iteration samples are fewer per
+	// second, by design.
+	runFor := 3 * time.Second
+	if opts.Moderate {
+		runFor = 6 * time.Second
+	}
 
 	reg := NewRegistry(opts.Fixed)
 	var nextID uint64
@@ -238,6 +256,7 @@ func main() {
 	harness.StartCPU(opts.Out)
 	start := time.Now()
 	var frames, inbound int64
+	var registryCPU, inboundCPU time.Duration
 	var frame []byte
 	early := false
 	for time.Since(start) < runFor {
@@ -252,17 +271,18 @@ func main() {
 			}
 		}
 		reg.Unregister(nextID - live/2) // a client that hung up
-		t0 := time.Now()
+		c0 := cpuTime()
 		frames += int64(reg.Broadcast(now))
 		if now%4 == 0 {
 			reg.Prune(now, maxIdle)
 		}
 		if opts.Moderate {
-			// Inbound messages from the live clients, for 5x as long.
-			budget := 5 * time.Since(t0)
-			t1 := time.Now()
+			// Inbound messages from the live clients, until they have had
+			// 5x the CPU time of Broadcast and Prune.
+			c1 := cpuTime()
+			registryCPU += c1 - c0
 			for m := uint64(0); ; m++ {
-				if m%64 == 0 && time.Since(t1) >= budget {
+				if m%64 == 0 && inboundCPU+cpuTime()-c1 >= 5*registryCPU {
 					break
 				}
 				frame = inboundFrame(frame[:0], nextID-m%live, now)
@@ -270,6 +290,7 @@ func main() {
 					inbound++
 				}
 			}
+			inboundCPU += cpuTime() - c1
 		}
 		if !early && time.Since(start) >= runFor/2 {
 			harness.WriteHeapEarly(opts.Out)
