@@ -71,7 +71,7 @@ LOCKCPU='^(sync\.\(\*Mutex\)\.lockSlow|internal/sync\.\(\*Mutex\)\.lockSlow|sync
 
 for V in "${versions[@]}"; do
   [ -d "profiles/go$V" ] || continue
-  echo "Profiles of Go $V (profiles/go$V):"
+  echo "**Go $V** (\`profiles/go$V/\`):"
   echo
   echo "| program | profile | hot frames (focus regex) | run | -moderate | -fixed |"
   echo "| --- | --- | --- | --- | --- | --- |"

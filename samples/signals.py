@@ -96,6 +96,15 @@ def traces(path, si):
     return samples, header
 
 
+def time_of(path):
+    """The profile's time_nanos, in seconds (from pprof -raw)."""
+    out = subprocess.run([PPROF, "-raw", path], env=ENV, capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^Time: (\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)\.?(\d*)", out, re.M)
+    import calendar
+    secs = calendar.timegm(tuple(int(x) for x in m.groups()[:6]))
+    return secs + (float("0." + m.group(7)) if m.group(7) else 0.0)
+
+
 def total(samples):
     return sum(s.value for s in samples)
 
@@ -208,6 +217,8 @@ def ap3(v):
         he, _ = traces(P(v, run, "heap-early"), "inuse_space")
         ha, _ = traces(P(v, run, "heap"), "alloc_space")
         rows["inuse_space heap-early -> heap"].append("%.1f -> %.1f MB (x%.2f)" % (total(he) / 2**20, total(hs) / 2**20, total(hs) / max(total(he), 1)))
+        dt = time_of(P(v, run, "heap")) - time_of(P(v, run, "heap-early"))
+        rows["inuse growth rate between them (time_nanos apart)"].append("%+.1f MB/s (%.2f s apart)" % ((total(hs) - total(he)) / 2**20 / dt, dt))
         # The user function holding the most inuse_space at the end, and how much of
         # what it allocated is still live.
         inuse, alloc = defaultdict(float), defaultdict(float)
