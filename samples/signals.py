@@ -152,6 +152,10 @@ def user_of(s):
 #    small-map path, 1039-1067 fast-path full slot, 1132-1194 slow-path full slot;
 #    skipping is 980-1036 (table advance, group fetch, fast-path slot test) and
 #    1070-1130 (matchFull over each group, jumping over empty groups).
+# The one line that moves to the next bucket / group: Go 1.19 map.go:987
+# (b = b.overflow(t), reading the overflow pointer at the end of the bucket),
+# Go 1.27 table.go:1105 (groupMatch = it.group.ctrls().matchFull()).
+ADVANCE = {"1.19": [(987, 987)], "1.27": [(1105, 1105)]}
 VISIT = {"1.19": [(866, 879), (920, 985)], "1.27": [(873, 979), (1039, 1067), (1132, 1194)]}
 EMPTYLOOP = {"1.19": [(913, 918), (987, 989)], "1.27": [(1090, 1130)]}
 
@@ -197,6 +201,8 @@ def ap4(v):
         rows["iteration samples (10 ms each)"].append("%d" % round(itv / 10))
         rows["share of iteration on entry-visiting lines"].append(pct(visit / itv) if itv else "-")
         rows["share of iteration on the empty-skipping loop lines"].append(pct(empty / itv) if itv else "-")
+        adv = sum(s.value for s in it if in_ranges(s.first(ITERFN)[2], ADVANCE[v]))
+        rows["share of iteration on the bucket/group advance line (1.19 map.go:987, 1.27 table.go:1105)"].append(pct(adv / itv) if itv else "-")
         rows["loop body / iteration, under the culprit"].append("%.2f" % (body / inside) if inside else "-")
         hs, _ = traces(P(v, run, "heap"), "inuse_space")
         he, _ = traces(P(v, run, "heap-early"), "inuse_space")
