@@ -3,7 +3,10 @@
 //
 // None of its functions sit on the stacks of the work being profiled: a
 // program calls StartCPU, runs its workload from main, then calls StopCPU and
-// the Write* functions.
+// the Write* functions. The exceptions are WriteHeapEarly and
+// WriteGoroutines, called partway through the run: the forced collection
+// and the profile writing show in the CPU profile under
+// harness.WriteHeapEarly / harness.WriteGoroutines (a few percent at most).
 package harness
 
 import (
