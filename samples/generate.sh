@@ -35,8 +35,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 SAMPLES=$PWD
 ROOT=$(dirname "$SAMPLES")
+SELF=$SAMPLES/$(basename "${BASH_SOURCE[0]}")
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$SELF" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
 do_profiles=1
 do_expected=1
