@@ -19,6 +19,16 @@
 // With -fixed the registry is sharded over 256 sync.RWMutex-guarded maps,
 // existing series are found under a read lock and updated with atomics, and
 // the tracker is a sharded map behind sync.RWMutex instead of a sync.Map.
+//
+// With -moderate, the registry and the tracker stay as they are, but each
+// request also renders its response body (renderResponse, outside any
+// lock), unrelated healthy work that leaves the locks and the sync.Map a
+// minor share of the CPU: the contention is real but smaller. That run
+// lasts 6 s instead of 3 s, to collect as many samples of the pattern.
+//
+// The mutex and block profiles cover the same period as the CPU profile (the
+// workers start after StartCPU and have stopped before StopCPU), and a
+// goroutine profile is taken halfway, while the workers are busy.
 package main
 
 import (
@@ -268,15 +278,53 @@ var routes = []string{"/api/v1/orders", "/api/v1/orders/{id}", "/api/v1/users/{i
 	"/api/v1/search", "/api/v1/checkout", "/healthz", "/api/v1/inventory/{sku}"}
 var codes = []string{"200", "201", "204", "304", "400", "404", "409", "500"}
 
-// serveRequests is one request-handling goroutine: it keeps a window of
-// requests in flight, and reports each one's latency to the registry.
+// renderResponse renders the JSON body of a response to route and returns
+// its length and ETag (the -moderate workload's healthy work).
 //
 //go:noinline
-func serveRequests(worker int, reg *MetricsRegistry, tr *RequestTracker, stop *int32, served *int64) {
-	const window = 4096 // requests each worker keeps in flight
+func renderResponse(buf []byte, id, route string, seed uint32) ([]byte, uint64) {
+	b := append(buf[:0], `{"request_id":"`...)
+	b = append(b, id...)
+	b = append(b, `","route":"`...)
+	b = append(b, route...)
+	b = append(b, `","items":[`...)
+	for i := 0; i < responseItems; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"sku":"SKU-`...)
+		b = strconv.AppendUint(b, uint64(seed>>3)+uint64(i)*7919, 36)
+		b = append(b, `","qty":`...)
+		b = strconv.AppendInt(b, int64(i%7+1), 10)
+		b = append(b, `,"price":`...)
+		b = strconv.AppendFloat(b, float64(seed%10000)/100+float64(i), 'f', 2, 64)
+		b = append(b, '}')
+	}
+	b = append(b, "]}"...)
+	h := fnv.New64a()
+	h.Write(b)
+	return b, h.Sum64()
+}
+
+// responseItems is the size of a -moderate response.
+const responseItems = 120
+
+// serveRequests is one request-handling goroutine: it keeps a window of
+// requests in flight, and reports each one's latency to the registry. With
+// render set it also renders each response body.
+//
+//go:noinline
+func serveRequests(worker int, reg *MetricsRegistry, tr *RequestTracker, render bool, stop *int32, served *int64) {
+	window := 4096 // requests each worker keeps in flight
+	if render {
+		// A handler that renders serves fewer requests: a smaller window
+		// keeps Finish (sync.Map's Delete) in the profile on a slow machine.
+		window = 512
+	}
 	pending := make([]string, 0, window)
 	seed := uint32(worker*7919 + 1)
 	n := 0
+	var body []byte
 	for atomic.LoadInt32(stop) == 0 {
 		seed = seed*1664525 + 1013904223
 		n++
@@ -299,6 +347,9 @@ func serveRequests(worker int, reg *MetricsRegistry, tr *RequestTracker, stop *i
 		reg.Observe("http_requests_total", labels, 1)
 		reg.Observe("http_response_size_bytes", labels[:1], float64(seed%65536))
 		reg.Observe("db_query_duration_ms", []string{"table=orders"}, latency/3)
+		if render {
+			body, _ = renderResponse(body, id, route, seed)
+		}
 		// Writing the response: a real handler would block on the network
 		// here and let another goroutine run.
 		runtime.Gosched()
@@ -307,9 +358,15 @@ func serveRequests(worker int, reg *MetricsRegistry, tr *RequestTracker, stop *i
 }
 
 func main() {
-	opts := harness.ParseFlags("ap2-lock-contention: one hot mutex around a metrics map, and sync.Map under a write-heavy workload (AP2)")
-	const runFor = 3 * time.Second
+	opts := harness.ParseFlags("ap2-lock-contention: one hot mutex around a metrics map, and sync.Map under a write-heavy workload (AP2)",
+		harness.Fixed|harness.Moderate)
 	const workers = 16
+	// The -moderate run lasts longer: its lock and sync.Map samples are
+	// fewer per second, by design.
+	runFor := 3 * time.Second
+	if opts.Moderate {
+		runFor = 6 * time.Second
+	}
 
 	runtime.SetMutexProfileFraction(1)
 	runtime.SetBlockProfileRate(1000) // record blocking events of 1µs and more
@@ -325,10 +382,13 @@ func main() {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			serveRequests(w, reg, tr, &stop, &served)
+			serveRequests(w, reg, tr, opts.Moderate, &stop, &served)
 		}(w)
 	}
-	time.Sleep(runFor)
+	time.Sleep(runFor / 2)
+	harness.WriteGoroutines(opts.Out)
+	harness.WriteHeapEarly(opts.Out)
+	time.Sleep(runFor / 2)
 	atomic.StoreInt32(&stop, 1)
 	wg.Wait()
 	harness.StopCPU()
@@ -337,6 +397,6 @@ func main() {
 	harness.WriteLookup(opts.Out, "block")
 	harness.WriteHeap(opts.Out, true) // reg and tr are still live: used below
 
-	fmt.Fprintf(os.Stderr, "ap2-lock-contention fixed=%v: %d requests served by %d workers in %v, %d series, %d in flight\n",
-		opts.Fixed, served, workers, runFor, reg.Len(), tr.Len())
+	fmt.Fprintf(os.Stderr, "ap2-lock-contention fixed=%v moderate=%v: %d requests served by %d workers in %v, %d series, %d in flight\n",
+		opts.Fixed, opts.Moderate, served, workers, runFor, reg.Len(), tr.Len())
 }

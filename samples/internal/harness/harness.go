@@ -3,7 +3,10 @@
 //
 // None of its functions sit on the stacks of the work being profiled: a
 // program calls StartCPU, runs its workload from main, then calls StopCPU and
-// the Write* functions.
+// the Write* functions. The exceptions are WriteHeapEarly and
+// WriteGoroutines, called partway through the run: the forced collection
+// and the profile writing show in the CPU profile under
+// harness.WriteHeapEarly / harness.WriteGoroutines (a few percent at most).
 package harness
 
 import (
@@ -25,23 +28,45 @@ func init() {
 	runtime.MemProfileRate = MemProfileRate
 }
 
-// Options are the command-line flags every sample program accepts.
+// Options are the command-line flags of a sample program.
 type Options struct {
-	Fixed bool   // run the corrected version of the workload
-	Out   string // directory that receives the profiles
+	Fixed    bool   // run the corrected version of the workload
+	Moderate bool   // run the anti-pattern diluted by unrelated healthy work
+	Out      string // directory that receives the profiles
 }
 
-// ParseFlags parses -fixed and -out.
-func ParseFlags(about string) Options {
+// Variants says which of -fixed and -moderate a program accepts.
+type Variants uint8
+
+const (
+	// Fixed: the program has a corrected version of its workload (-fixed).
+	Fixed Variants = 1 << iota
+	// Moderate: the program can run its anti-pattern next to enough
+	// unrelated healthy work that the pattern takes only about 10-20% of
+	// the CPU (-moderate).
+	Moderate
+)
+
+// ParseFlags parses -out and, as far as the program offers them, -fixed and
+// -moderate (which exclude each other).
+func ParseFlags(about string, v Variants) Options {
 	var o Options
-	flag.BoolVar(&o.Fixed, "fixed", false, "run the corrected version of the same workload")
+	usage := "[-out DIR]"
+	if v&Moderate != 0 {
+		flag.BoolVar(&o.Moderate, "moderate", false, "keep the anti-pattern but add unrelated healthy work, so that it takes about 10-20% of the CPU")
+		usage = "[-moderate] " + usage
+	}
+	if v&Fixed != 0 {
+		flag.BoolVar(&o.Fixed, "fixed", false, "run the corrected version of the same workload")
+		usage = "[-fixed] " + usage
+	}
 	flag.StringVar(&o.Out, "out", ".", "directory to write the profiles (cpu.pb.gz, heap.pb.gz, ...) into")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "%s\n\nUsage: %s [-fixed] [-out DIR]\n", about, filepath.Base(os.Args[0]))
+		fmt.Fprintf(flag.CommandLine.Output(), "%s\n\nUsage: %s %s\n", about, filepath.Base(os.Args[0]), usage)
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 0 {
+	if flag.NArg() != 0 || (o.Fixed && o.Moderate) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -89,10 +114,30 @@ func WriteHeap(dir string, gc bool) {
 	WriteLookup(dir, "heap")
 }
 
+// WriteHeapEarly writes DIR/heap-early.pb.gz, a heap profile taken partway
+// through the run, after a full collection like the final heap.pb.gz: the
+// two profiles of one run show how the live heap changed in between. The
+// forced collection shows in the CPU profile under runtime.GC.
+func WriteHeapEarly(dir string) {
+	runtime.GC()
+	writeProfile(dir, "heap-early", "heap")
+}
+
+// WriteGoroutines writes DIR/goroutine.pb.gz: the stacks of all goroutines
+// at this moment, so it must be taken while the workers are busy.
+func WriteGoroutines(dir string) {
+	WriteLookup(dir, "goroutine")
+}
+
 // WriteLookup writes the named runtime/pprof profile ("heap", "mutex",
 // "block", ...) to DIR/NAME.pb.gz in the gzipped protobuf format.
 func WriteLookup(dir, name string) {
-	f, err := os.Create(filepath.Join(dir, name+".pb.gz"))
+	writeProfile(dir, name, name)
+}
+
+// writeProfile writes the runtime/pprof profile NAME to DIR/FILE.pb.gz.
+func writeProfile(dir, file, name string) {
+	f, err := os.Create(filepath.Join(dir, file+".pb.gz"))
 	if err != nil {
 		Fatal(err)
 	}
