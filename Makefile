@@ -1,6 +1,6 @@
 # proflens — build, run, test, benchmark.
 SWIFT ?= swift
-SAMPLE ?= samples/profiles/ap1-range-mutate/cpu.pb.gz samples/profiles/ap1-range-mutate/heap.pb.gz
+SAMPLE ?= samples/profiles/go1.27/ap1-range-mutate/cpu.pb.gz samples/profiles/go1.27/ap1-range-mutate/heap.pb.gz
 RUN_FLAGS ?= --nodecount 15
 FUZZ_SECONDS ?= 60
 # make install: where to (DESTDIR is prepended to every installed path, for packaging).

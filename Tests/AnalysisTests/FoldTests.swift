@@ -94,20 +94,22 @@ import Testing
     }
 
     static func sampleTraces() -> [String] {
-        let expected = Paths.samples.appendingPathComponent("expected")
-        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: expected.path)) ?? []).filter { $0 != "diff" && !$0.hasSuffix(".md") }
-        return folders.sorted().flatMap { folder in
-            Paths.files(in: expected.appendingPathComponent(folder), suffix: ".traces.txt").map { "\(folder)/\($0.lastPathComponent)" }
+        SampleProfiles.versions.flatMap { version in
+            let expected = Paths.samples.appendingPathComponent("expected/\(version)")
+            let runs = ((try? FileManager.default.contentsOfDirectory(atPath: expected.path)) ?? []).filter { $0 != "diff" }
+            return runs.sorted().flatMap { run in
+                Paths.files(in: expected.appendingPathComponent(run), suffix: ".traces.txt").map { "\(version)/\(run)/\($0.lastPathComponent)" }
+            }
         }
     }
 
     /// The same check on the sample programs' profiles, for every sample type.
     @Test(arguments: sampleTraces())
     func foldedSampleValuesAgreeWithGoToolPprofTraces(_ golden: String) throws {
-        let parts = golden.split(separator: "/")
-        let components = parts[1].split(separator: ".")  // kind.type.traces.txt
+        let parts = golden.split(separator: "/").map(String.init)  // version/run/kind.type.traces.txt
+        let components = parts[2].split(separator: ".").map(String.init)
         let text = try String(contentsOf: Paths.samples.appendingPathComponent("expected/\(golden)"), encoding: .utf8)
-        let profile = try ProfileReader().read(path: Paths.samples.appendingPathComponent("profiles/\(parts[0])/\(components[0]).pb.gz").path)
+        let profile = try ProfileReader().read(path: SampleProfiles.path(parts[1], components[0], version: parts[0]))
         let index = try SampleTypeSelection.index(String(components[1]), in: profile)
         let reference = try #require(Self.referenceStacks(text, unit: profile.sampleTypes[index].unit))
         let folded = StackFolder.fold(profile, sampleIndex: index)

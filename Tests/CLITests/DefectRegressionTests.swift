@@ -4,9 +4,8 @@ import Testing
 
 /// The defects the pipeline issue listed, each with the check that failed before the fix.
 @Suite struct DefectRegressionTests {
-    static let samples = CLI.packageRoot.appendingPathComponent("samples/profiles")
-    static let cpu = samples.appendingPathComponent("ap1-range-mutate/cpu.pb.gz").path
-    static let fixedCPU = samples.appendingPathComponent("ap1-range-mutate-fixed/cpu.pb.gz").path
+    static let cpu = SampleProfiles.path("ap1-range-mutate")
+    static let fixedCPU = SampleProfiles.path("ap1-range-mutate-fixed")
 
     /// A hostile function name: invalid UTF-8, a terminal escape, a bidi override.
     static let hostile: [UInt8] = Array("main.".utf8) + [0xFF, 0xFE] + Array("\u{1B}[31mred\u{202E}x".utf8)

@@ -1,14 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Findings from the command line: --fail-on for CI, --rules for a team's own patterns, the
 /// JSON schema, and flame --highlight.
 @Suite struct FindingsCommandTests {
-    static let samples = CLI.packageRoot.appendingPathComponent("samples/profiles")
-
-    func profiles(_ sample: String) -> [String] {
-        ["cpu.pb.gz", "heap.pb.gz"].map { Self.samples.appendingPathComponent("\(sample)/\($0)").path }
-    }
+    func profiles(_ sample: String) -> [String] { SampleProfiles.cpuAndHeap(sample) }
 
     @Test func failOnSetsTheExitStatus() throws {
         #expect(try CLI.run(["analyze", "--fail-on", "warning"] + profiles("ap4-never-shrink")).status == 1)

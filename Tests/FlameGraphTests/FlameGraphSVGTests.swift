@@ -1,6 +1,7 @@
 import Analysis
 import FlameGraph
 import Foundation
+import TestSupport
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -130,7 +131,7 @@ import Testing
         }
         #expect(files.count == 39)
         // And every sample program's profile, for every sample type.
-        let samples = Support.packageRoot.appendingPathComponent("samples/profiles")
+        let samples = SampleProfiles.root.appendingPathComponent(SampleProfiles.versions.first ?? "")
         for folder in try FileManager.default.contentsOfDirectory(atPath: samples.path).sorted() {
             for file in try FileManager.default.contentsOfDirectory(atPath: samples.appendingPathComponent(folder).path).sorted() {
                 let profile = try ProfileReader().read(path: samples.appendingPathComponent("\(folder)/\(file)").path)

@@ -127,13 +127,13 @@ enum BuiltinRules {
     },
     {
       "id": "AP2",
-      "title": "Goroutines queued on one lock",
+      "title": "Goroutines queued on one lock (a snapshot: info only; with a mutex or block profile it confirms)",
       "kinds": ["goroutine"],
       "sampleTypes": ["goroutine", "goroutines", "count"],
       "frames": ["^(sync|internal/sync)\\.runtime_Semacquire(RW)?Mutex(R)?$", "^(sync|internal/sync)\\.\\(\\*(Mutex|RWMutex)\\)\\.(lockSlow|Lock|RLock)$"],
       "userCulpritsOnly": true,
       "shareOf": "topCulprit",
-      "thresholds": {"info": 0.1, "warning": 0.3, "critical": 0.6},
+      "thresholds": {"info": 0.1, "warning": 2, "critical": 2},
       "explanation": "At the moment the goroutine profile was taken, many goroutines were parked waiting for a lock under the same code: one lock around shared state serializes them.",
       "fix": "Hold the lock only around the map operation, use sync.RWMutex for read-mostly maps, or shard the map across several locks by key hash."
     },
