@@ -32,9 +32,12 @@ let package = Package(
         ),
         // Writes large deterministic profiles for `make bench`.
         .executableTarget(name: "ProfileGenerator"),
+        // Reading Go source: a lexer, a block-structure reader, and the map anti-pattern shape checks.
+        .target(name: "GoSource"),
         .testTarget(name: "PprofTests", dependencies: ["Pprof"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof"]),
         .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof"]),
         .testTarget(name: "CLITests", dependencies: ["proflens"]),
+        .testTarget(name: "GoSourceTests", dependencies: ["GoSource"]),
     ]
 )

@@ -1,0 +1,268 @@
+/// AP3: deleting the key but keeping the value alive.
+///
+/// Recognized, at the culprit's hot lines and on the paths through them (and, for maps the
+/// culprit fills, wherever the package deletes from or nils them):
+/// - `M[k] = nil` on a declared map of pointers (`map[K]*T`), where `delete(M, k)` was meant:
+///   the key stays, so the map keeps one entry per key ever seen. Not when the same path also
+///   deletes from `M`, nor after a comma-ok lookup of `M` (a negative cache, where nil means
+///   "known missing");
+/// - `delete(M, k)` while the value `v` (stored by `M[k] = v`, or read by `v := M[k]` before
+///   the delete) is also appended to or stored in a struct field or package variable (`S =
+///   append(S, v)`, `S2[x] = v`, `x.f = v`, `l.PushBack(v)`) that the package never trims,
+///   resets, nils or deletes from.
+///
+/// Not confirmed: `M[k] = T{}`, `""`, `0` or `false` (often a real value: a reset counter, a
+/// set member); nil in maps of interfaces, errors, slices or maps (JSON null, "no error", an
+/// empty bucket); a delete whose value is kept nowhere else (it is collected); another reference
+/// that is added only under a condition (a bounded cache, a debug switch) or that is dropped
+/// somewhere. References through closures, channels, or other packages are not followed.
+struct DeleteKeepsValueCheck {
+    let context: CheckContext
+    private var index: PackageIndex { context.index }
+
+    init(_ context: CheckContext) { self.context = context }
+
+    private struct Outcome {
+        var status: ShapeStatus
+        var shape: ShapeKind
+        var site: Site
+        var reason: String
+    }
+
+    func run() -> ShapeResult {
+        var outcomes: [Outcome] = []
+        var judged: Set<Site> = []
+        var filled: [MapOperation] = []
+        for operation in context.regionOperations {
+            switch operation.kind {
+            case .store where isNil(operation):
+                outcomes.append(judgeNilStore(operation)); judged.insert(operation.site)
+            case .delete:
+                outcomes.append(judgeDelete(operation)); judged.insert(operation.site)
+            case .store:
+                filled.append(operation)
+            default:
+                continue
+            }
+        }
+        // Maps filled at the hot lines: where the package empties them.
+        for store in filled {
+            guard index.isMap(store.target, 0, context.function),
+                  let identity = index.identity(of: store.target, 0, context.function) else { continue }
+            for other in index.operations(on: identity, where: { $0.kind == .delete || ($0.kind == .store && isNil($0)) }) where !judged.contains(other.site) {
+                judged.insert(other.site)
+                outcomes.append(other.kind == .delete ? judgeDelete(other) : judgeNilStore(other))
+            }
+        }
+        for status in [ShapeStatus.confirmed, .unknown, .contradicted] {
+            if let outcome = outcomes.first(where: { $0.status == status }) {
+                return context.result(status, .ap3, status == .contradicted ? nil : outcome.shape, at: outcome.site, outcome.reason)
+            }
+        }
+        return elsewhere()
+    }
+
+    /// Nothing at the hot lines: allocation sites often are not where the map is emptied. Say
+    /// so, and point at a shape elsewhere in the package if there is one.
+    private func elsewhere() -> ShapeResult {
+        let base = "no map store, delete or nil overwrite at the hot lines of \(context.name): the values may be kept by code elsewhere"
+        for (file, function) in index.allFunctions {
+            for operation in index.operations(file, function) {
+                let outcome: Outcome
+                if operation.kind == .delete { outcome = judgeDelete(operation) }
+                else if operation.kind == .store && isNil(operation) { outcome = judgeNilStore(operation) }
+                else { continue }
+                if outcome.status == .confirmed {
+                    return context.result(.unknown, .ap3, outcome.shape, at: outcome.site,
+                                          "\(base); in \(index.displayName(file, function)): \(outcome.reason)")
+                }
+            }
+        }
+        return context.result(.unknown, .ap3, nil, at: context.hotSites.first, base)
+    }
+
+    private func isNil(_ operation: MapOperation) -> Bool {
+        guard operation.op == .assign, let value = operation.value, value.count == 1 else { return false }
+        return index.text(operation.site.file).isIdentifier(value.lowerBound, "nil")
+    }
+
+    // MARK: M[k] = nil
+
+    private func judgeNilStore(_ store: MapOperation) -> Outcome {
+        let site = store.site
+        let (file, function) = (site.file, site.function)
+        let map = store.targetText
+        let key = index.compact(file, store.key!)
+        let type = index.type(of: store.target, file, function)
+        guard let type, index.hints(file).isMap(type), let parts = TypeHints.mapParts(index.hints(file).underlying(type)) else {
+            return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil, but \(map) is not declared as a map where it can be seen (for a slice element, storing nil is the fix, not the pattern)")
+        }
+        guard parts.value.hasPrefix("*") else {
+            return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil stores a nil \(parts.value), which may be a meaningful value rather than a delete")
+        }
+        let outline = index.outline(file, function)
+        let region = outline.region(of: site.node)
+        if let delete = index.operations(file, function).first(where: {
+            $0.kind == .delete && region.contains($0.site.node) && $0.targetText == map
+        }) {
+            return Outcome(status: .contradicted, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil, but the same path deletes from \(map) (line \(index.line(delete.site)))")
+        }
+        let position = outline.nodes[site.node].statement.tokens.lowerBound
+        let text = index.text(file)
+        for operation in index.operations(file, function) where operation.kind == .define && region.contains(operation.site.node) {
+            guard outline.nodes[operation.site.node].statement.tokens.lowerBound < position, let value = operation.value,
+                  text.kind(value.upperBound - 1) == .rightBracket else { continue }
+            let open = text.pairs.partner(value.upperBound - 1)
+            let statementFacts = index.facts(operation.site).assignments
+            let commaOk = statementFacts.contains { $0.op == .define && $0.targets.count == 2 && $0.values.count == 1 }
+            if open > value.lowerBound, commaOk, index.compact(file, value.lowerBound..<open) == map {
+                return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                               reason: "\(map)[\(key)] = nil comes after a comma-ok lookup of \(map) (line \(index.line(operation.site))): it may be a negative cache, where nil means \"known missing\"")
+            }
+        }
+        return Outcome(status: .confirmed, shape: .zeroValueOverwrite, site: site,
+                       reason: "\(map)[\(key)] = nil keeps the key with a nil value instead of deleting it: \(map) keeps one entry for every key it has ever held (delete(\(map), \(key)) was meant)")
+    }
+
+    // MARK: delete(M, k) with the value kept elsewhere
+
+    private struct Reference {
+        var holder: Range<Int>
+        var site: Site
+        var value: String
+        var origin: Site
+    }
+
+    private func judgeDelete(_ delete: MapOperation) -> Outcome {
+        let site = delete.site
+        let (file, function) = (site.file, site.function)
+        let map = delete.targetText
+        guard let identity = index.identity(of: delete.target, file, function) else {
+            return Outcome(status: .unknown, shape: .deletedValueKept, site: site,
+                           reason: "delete(\(map), ...): where else its values are kept cannot be followed (\(map) is not a field, variable or parameter seen here)")
+        }
+        let text = index.text(file)
+        // The values: stored into the map anywhere in its scope, or read from it before the delete.
+        var origins: [(name: String, site: Site)] = []
+        var storesSeen = 0
+        for store in index.operations(on: identity, where: { $0.kind == .store && $0.op == .assign }) {
+            storesSeen += 1
+            if let value = store.value, value.count == 1, index.text(store.site.file).kind(value.lowerBound) == .identifier {
+                origins.append((index.text(store.site.file).text(value.lowerBound), store.site))
+            }
+        }
+        for define in index.operations(file, function) where define.kind == .define {
+            guard let value = define.value, text.kind(value.upperBound - 1) == .rightBracket else { continue }
+            let open = text.pairs.partner(value.upperBound - 1)
+            if open > value.lowerBound, index.compact(file, value.lowerBound..<open) == map {
+                origins.append((define.targetText, define.site))
+            }
+        }
+        guard storesSeen > 0 || !origins.isEmpty else {
+            return Outcome(status: .unknown, shape: .deletedValueKept, site: site,
+                           reason: "delete(\(map), ...): no store into \(map) is seen, so where its values are kept cannot be followed")
+        }
+        var best: Outcome?
+        for origin in origins {
+            for reference in references(to: origin.name, in: origin.site) {
+                let outcome = judge(reference, delete: delete, map: map)
+                if outcome.status == .confirmed { return outcome }
+                if best == nil || (best!.status == .contradicted && outcome.status == .unknown) { best = outcome }
+            }
+        }
+        return best ?? Outcome(status: .contradicted, shape: .deletedValueKept, site: site,
+                               reason: "delete(\(map), ...) and the values of \(map) are kept nowhere else that is seen: once deleted they are collected")
+    }
+
+    /// Where a value named `name` is also kept, in the function of `origin`: appended to or
+    /// stored in a field or package variable.
+    private func references(to name: String, in origin: Site) -> [Reference] {
+        let (file, function) = (origin.file, origin.function)
+        let text = index.text(file)
+        var found: [Reference] = []
+        for operation in index.operations(file, function) {
+            switch operation.kind {
+            case .reassign:
+                guard let value = operation.value else { continue }
+                let valueText = index.compact(file, value)
+                let holder = operation.targetText
+                if valueText.hasPrefix("append(") && text.kind(value.lowerBound) == .identifier {
+                    let arguments = text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
+                    if arguments.dropFirst().contains(where: { index.compact(file, $0) == name }) {
+                        found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
+                    }
+                } else if valueText == name && holder.contains(".") {
+                    found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
+                }
+            case .store:
+                if let value = operation.value, index.compact(file, value) == name, operation.site != origin {
+                    found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
+                }
+            case .methodCall(let method) where ["PushBack", "PushFront", "Store"].contains(method):
+                if operation.arguments.contains(where: { index.compact(file, $0) == name }) {
+                    found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
+                }
+            default:
+                continue
+            }
+        }
+        // Only holders that outlive the call: fields and package variables.
+        return found.filter { reference in
+            switch index.identity(of: reference.holder, file, function) {
+            case .field?, .global?: return true
+            default: return false
+            }
+        }
+    }
+
+    private func judge(_ reference: Reference, delete: MapOperation, map: String) -> Outcome {
+        let (file, function) = (reference.site.file, reference.site.function)
+        let holder = index.compact(file, reference.holder)
+        let kept = "the value \(reference.value) (line \(index.line(reference.origin))) is also kept in \(holder) (line \(index.line(reference.site)): `\(index.sourceText(reference.site))`)"
+        let head = "delete(\(map), \(index.compact(delete.site.file, delete.key!))) removes the key, but \(kept)"
+        if let release = release(of: reference) {
+            return Outcome(status: .contradicted, shape: .deletedValueKept, site: delete.site,
+                           reason: "\(head); \(holder) drops its entries at line \(index.line(release)) (`\(index.sourceText(release))`)")
+        }
+        let outline = index.outline(file, function)
+        let holderAncestors = Set(outline.ancestors(of: reference.site.node))
+        let originAncestors = reference.origin.function == function ? Set(outline.ancestors(of: reference.origin.node)) : []
+        if let condition = holderAncestors.subtracting(originAncestors).sorted().last {
+            let site = Site(file: file, function: function, node: condition)
+            return Outcome(status: .unknown, shape: .deletedValueKept, site: delete.site,
+                           reason: "\(head), only under a condition (line \(index.line(site)): `\(index.sourceText(site))`), which may bound it or switch it off")
+        }
+        return Outcome(status: .confirmed, shape: .deletedValueKept, site: delete.site,
+                       reason: "\(head), which nothing trims: the value stays reachable after the delete")
+    }
+
+    /// A statement that drops entries from the holder: any assignment to it other than
+    /// `S = append(S, ...)`, a nil store into it, `clear`, `delete`, or `Remove`/`Init`.
+    private func release(of reference: Reference) -> Site? {
+        let file = reference.site.file
+        guard let identity = index.identity(of: reference.holder, file, reference.site.function) else { return nil }
+        for operation in index.operations(on: identity, where: { _ in true }) {
+            let text = index.text(operation.site.file)
+            switch operation.kind {
+            case .reassign:
+                guard let value = operation.value else { return operation.site }
+                let arguments = text.kind(value.lowerBound) == .identifier && text.text(value.lowerBound) == "append"
+                    ? text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1)) : []
+                let appendsToItself = arguments.first.map { index.compact(operation.site.file, $0) == operation.targetText } ?? false
+                if !appendsToItself { return operation.site }
+            case .store where isNil(operation):
+                return operation.site
+            case .clear, .delete:
+                return operation.site
+            case .methodCall(let method) where ["Remove", "Init", "Delete", "LoadAndDelete"].contains(method):
+                return operation.site
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+}
