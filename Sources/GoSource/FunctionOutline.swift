@@ -92,6 +92,32 @@ struct FunctionOutline {
             || head == "runtime.Goexit"
     }
 
+    /// True when every path from `node` leaves `loop` before its next iteration: a `return`,
+    /// `panic(...)` or `break` follows it in its block or in an enclosing block inside the loop
+    /// (`m = nil; break`, `if empty { delete(m, k) }; return x`).
+    func leavesLoop(after node: Int, _ loop: Int) -> Bool {
+        let breakable: [GoStatement.Kind] = [.forLoop, .rangeLoop, .switchStatement, .selectStatement]
+        var current = node
+        while current != loop, let parent = nodes[current].parent {
+            let here = nodes[current]
+            // A plain `break` here ends `loop` unless a switch, select or inner loop is in between.
+            var breaksLoop = true
+            var between: Int? = parent
+            while let candidate = between, candidate != loop {
+                if breakable.contains(nodes[candidate].statement.kind) { breaksLoop = false }
+                between = nodes[candidate].parent
+            }
+            for later in statements(inBlock: here.branch, of: here.parent)[(here.position + 1)...] {
+                if isTerminating(later) { return true }
+                let statement = nodes[later].statement
+                if breaksLoop && statement.kind == .branch && file.text.kind(statement.tokens.lowerBound) == .kwBreak
+                    && file.text.kind(statement.tokens.lowerBound + 1) != .identifier { return true }
+            }
+            current = parent
+        }
+        return false
+    }
+
     /// The statements that may run in the same call as `node`.
     ///
     /// Left out: the branches of an `if`/`switch` other than the one holding the node; blocks

@@ -192,7 +192,6 @@ private struct Scanner {
         add(GoLexerRules.keyword(bytes, start, pos - start) ?? .identifier, from: start)
     }
 
-
     // MARK: Operators
 
     /// Longest match among Go's operators; anything else is one `.invalid` byte.

@@ -24,6 +24,8 @@ final class PackageIndex {
     private var factsCache: [Site: StatementFacts] = [:]
     private var operationsCache: [Int: [Int: [MapOperation]]] = [:]
     private var operationsByNodeCache: [Int: [Int: [Int: [MapOperation]]]] = [:]
+    /// Every operation of the package by the identity of its target, built on first use.
+    private var operationsByIdentity: [MapIdentity: [MapOperation]]?
 
     init(files: [GoFile]) {
         self.files = files
@@ -126,28 +128,19 @@ final class PackageIndex {
         return path
     }
 
-    /// The functions that can touch a map of this identity.
-    func scope(of identity: MapIdentity) -> [(file: Int, function: Int)] {
-        switch identity {
-        case .field, .global:
-            return allFunctions
-        case .local(let file, let function, _):
-            return files[file].functions.indices.filter { candidate in
-                var current: Int? = candidate
-                while let index = current {
-                    if index == function { return true }
-                    current = files[file].functions[index].parent
-                }
-                return false
-            }.map { (file, $0) }
-        }
-    }
-
-    /// The operations on the map `identity` in its scope, of the given kinds.
+    /// The operations on the map `identity`, of the given kinds, in source order. The index
+    /// is built once, so that checks asking this for many maps stay linear in the package.
     func operations(on identity: MapIdentity, where include: (MapOperation) -> Bool) -> [MapOperation] {
-        scope(of: identity).flatMap { file, function in
-            operations(file, function).filter { include($0) && self.identity(of: $0.target, file, function) == identity }
+        if operationsByIdentity == nil {
+            var byIdentity: [MapIdentity: [MapOperation]] = [:]
+            for (file, function) in allFunctions {
+                for operation in operations(file, function) {
+                    if let key = self.identity(of: operation.target, file, function) { byIdentity[key, default: []].append(operation) }
+                }
+            }
+            operationsByIdentity = byIdentity
         }
+        return (operationsByIdentity?[identity] ?? []).filter(include)
     }
 
     // MARK: Calls and goroutines
@@ -211,56 +204,4 @@ final class PackageIndex {
 
     /// True when `site` is inside a loop of its function.
     func isInLoop(_ site: Site) -> Bool { outline(site.file, site.function).isInLoop(site.node) }
-}
-
-/// What every check starts from: the culprit, its outline, its hot statements (costliest first)
-/// and the region that may run together with them.
-struct CheckContext {
-    let index: PackageIndex
-    let function: Int
-    let name: String
-    let outline: FunctionOutline
-    /// The innermost statements on the hot lines, costliest line first.
-    let hotNodes: [Int]
-    /// The statements that may run in the same call as a hot statement.
-    let region: Set<Int>
-    /// True when no hot line fell inside the function, so all of it was taken.
-    let wholeFunction: Bool
-
-    init(index: PackageIndex, function: Int, name: String, hotLines: [HotLine]) {
-        self.index = index
-        self.function = function
-        self.name = name
-        let outline = index.outline(0, function)
-        self.outline = outline
-        let lines = index.files[0].functions[function].lines
-        var nodes: [Int] = []
-        for hot in hotLines.sorted(by: { $0.cost > $1.cost }) where lines.contains(hot.line) {
-            for node in outline.innermost(atLine: hot.line) where !nodes.contains(node) { nodes.append(node) }
-        }
-        wholeFunction = nodes.isEmpty
-        hotNodes = wholeFunction ? Array(outline.nodes.indices) : nodes
-        region = wholeFunction ? Set(outline.nodes.indices) : nodes.reduce(into: Set<Int>()) { $0.formUnion(outline.region(of: $1)) }
-    }
-
-    func site(_ node: Int) -> Site { Site(file: 0, function: function, node: node) }
-
-    var hotSites: [Site] { hotNodes.map(site) }
-    var regionSites: [Site] { region.sorted().map(site) }
-
-    /// The culprit's operations in its region, hot statements first.
-    var regionOperations: [MapOperation] {
-        let all = index.operations(0, function).filter { region.contains($0.site.node) }
-        let rank = Dictionary(hotNodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        return all.sorted { (rank[$0.site.node] ?? Int.max, $0.site.node) < (rank[$1.site.node] ?? Int.max, $1.site.node) }
-    }
-
-    var note: String { wholeFunction ? " (no hot line inside \(name): checked the whole function)" : "" }
-
-    func result(_ status: ShapeStatus, _ pattern: MapPattern, _ shape: ShapeKind?, at site: Site?, _ reason: String) -> ShapeResult {
-        ShapeResult(status: status, pattern: pattern, shape: shape, function: name,
-                    file: index.files[site?.file ?? 0].path,
-                    line: site.map { index.line($0) }, statement: site.map { index.sourceText($0) },
-                    reason: reason + note)
-    }
 }

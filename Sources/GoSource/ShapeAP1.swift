@@ -70,7 +70,7 @@ struct RangeMutationCheck {
             for operation in index.operations(at: site) {
                 let target = operation.targetText
                 switch operation.kind {
-                case .reassign where target == ranged && !rangeEndsRightAfter(node):
+                case .reassign where target == ranged && !outline.leavesLoop(after: node, loop):
                     found.append(Evidence(shape: .rangeReassign, site: site,
                                           reason: "\(ranged) is reassigned inside the range over it (line \(loopLine)): the loop keeps iterating the old map while a new one is built for each pass"))
                 case .store where target == ranged:
@@ -89,18 +89,6 @@ struct RangeMutationCheck {
         }
         // A reassignment is the clearer shape; report it first.
         return found.filter { $0.shape == .rangeReassign } + found.filter { $0.shape == .rangeInsert }
-    }
-
-    /// `m = nil; break` or `m = make(...); return`: the range stops right there.
-    private func rangeEndsRightAfter(_ node: Int) -> Bool {
-        let outline = context.outline
-        let here = outline.nodes[node]
-        let siblings = outline.statements(inBlock: here.branch, of: here.parent)
-        guard here.position + 1 < siblings.count else { return false }
-        let next = siblings[here.position + 1]
-        if outline.isTerminating(next) { return true }
-        let statement = outline.nodes[next].statement
-        return statement.kind == .branch && text.kind(statement.tokens.lowerBound) == .kwBreak
     }
 
     /// `c.rebuild()` inside the range over `c.sessions`, where `(*T).rebuild` assigns `c.sessions`.

@@ -5,17 +5,20 @@
 ///   function's own local, in a function (or literal) started by `go` inside a loop or by two
 ///   or more `go` statements, with no `Lock`/`RLock` taken before it on the same path;
 /// - a write-heavy `sync.Map`: `Store`, `LoadOrStore`, `LoadAndDelete`, `Delete`, `Swap`,
-///   `CompareAndSwap`, `CompareAndDelete` on a declared `sync.Map`, inside a loop, or in a
-///   function called inside a loop (one or two calls up) or from an HTTP handler; a hot `Load`
-///   of a `sync.Map` that is written that way elsewhere counts too;
+///   `CompareAndSwap`, `CompareAndDelete` on a declared `sync.Map`, once per request or event:
+///   inside a serving loop (`for {`, `for cond {`, a range over a channel), in a function
+///   called inside one (one or two calls up), or in an HTTP handler; a hot `Load` of a
+///   `sync.Map` written that way elsewhere counts too;
 /// - a hot lock: one `sync.Mutex`/`RWMutex` field (or package variable, not indexed, so not a
-///   shard) held across a map access and a call that does not touch the map (`key :=
-///   seriesKey(name, labels)` under `r.mu.Lock()`).
+///   shard) held while a key or value of a map access is built by a call that needs nothing
+///   the lock guards (`key := seriesKey(name, labels)` after `r.mu.Lock()`).
 ///
 /// Not confirmed: a map written under a lock; a goroutine's own local map; a single goroutine
 /// (the other writer cannot be seen); a `sync.Map` written only after a `Load` miss (the
-/// read-mostly use it is made for) or only once; `Delete` inside a `Range` callback (allowed);
-/// a short critical section that only touches the map; sharded locks. Whether keys are new on
+/// read-mostly use it is made for), or in a bounded loop of a function not seen to run per
+/// request (a setup); `Delete` inside a `Range` callback (allowed); a critical section whose
+/// calls use guarded state, or whose results the map does not need (error values, clocks);
+/// sharded locks. Whether keys are new on
 /// each write, and whether a lock is contended, is for the profile to say, not the source.
 struct ConcurrencyCheck {
     let context: CheckContext
@@ -72,17 +75,19 @@ struct ConcurrencyCheck {
                                         reason: "\(map) is written under \(lock.name) (line \(index.line(lock.site)))"))
                 continue
             }
-            let starts = index.goStatements(starting: 0, context.function)
-            guard !starts.isEmpty else { continue }
-            if let start = starts.first(where: index.isInLoop) {
+            let identity = index.identity(of: operation.target, 0, context.function)
+            switch GoroutineSharing(index: index).verdict(function: context.function, map: operation.target, identity: identity) {
+            case .shared(_, let why)?:
                 outcomes.append(Outcome(status: .confirmed, shape: .unlockedGoroutineWrite, site: operation.site,
-                                        reason: "\(context.name) is started by `go` inside a loop (line \(index.line(start)): `\(index.sourceText(start))`), so several goroutines run it, and it writes \(map) with no lock held"))
-            } else if starts.count >= 2 {
-                outcomes.append(Outcome(status: .confirmed, shape: .unlockedGoroutineWrite, site: operation.site,
-                                        reason: "\(context.name) is started by \(starts.count) `go` statements (lines \(starts.map { String(index.line($0)) }.joined(separator: ", "))) and writes \(map) with no lock held"))
-            } else {
+                                        reason: "\(map) is written with no lock held by \(context.name), which runs as several goroutines: \(why)"))
+            case .perGoroutine(_, let why)?:
+                outcomes.append(Outcome(status: .contradicted, shape: .unlockedGoroutineWrite, site: operation.site,
+                                        reason: "\(map) is written with no lock held, but each goroutine has its own: \(why)"))
+            case .undecided(_, let why)?:
                 outcomes.append(Outcome(status: .unknown, shape: .unlockedGoroutineWrite, site: operation.site,
-                                        reason: "\(context.name) runs as a goroutine (line \(index.line(starts[0]))) and writes \(map) with no lock held, but only one goroutine is started here: whether another one writes \(map) at the same time cannot be told from the source"))
+                                        reason: "\(context.name) runs as a goroutine and writes \(map) with no lock held, but \(why)"))
+            case nil:
+                continue
             }
         }
         return outcomes
@@ -154,30 +159,53 @@ struct ConcurrencyCheck {
                 return (.unknown, "comes after a Load of the same map, so it writes only on a miss: the read-mostly use sync.Map is made for")
             }
         }
-        if let loop = outline.loops(around: site.node).first.map({ Site(file: site.file, function: site.function, node: $0) }) {
-            return (.confirmed, "writes inside the loop at line \(index.line(loop)) (`\(index.sourceText(loop))`): a write-heavy use of sync.Map")
+        if let loop = outline.loops(around: site.node).first(where: { isServingLoop(site.file, site.function, $0) }) {
+            let loopSite = Site(file: site.file, function: site.function, node: loop)
+            return (.confirmed, "writes inside the loop at line \(index.line(loopSite)) (`\(index.sourceText(loopSite))`), which runs once per event: a write-heavy use of sync.Map")
         }
         if let why = perRequest(site.file, site.function, depth: 0) {
             return (.confirmed, "writes on every call of \(name), and \(why): a write-heavy use of sync.Map")
         }
+        if let loop = outline.loops(around: site.node).first {
+            return (.unknown, "writes in the loop at line \(index.line(Site(file: site.file, function: site.function, node: loop))), but \(name) is not seen to run per request (it may be a one-time setup)")
+        }
         return (.unknown, "writes, but \(name) is not seen to run in a loop or once per request")
     }
 
-    /// Why `function` runs once per request or per iteration: called in a loop, or by an HTTP
-    /// handler, up to two calls away.
+    /// Why `function` runs once per request or event: it is an HTTP handler, or it is called
+    /// inside a serving loop, up to two calls away.
     private func perRequest(_ file: Int, _ function: Int, depth: Int) -> String? {
         let name = index.displayName(file, function)
         if isHandler(index.files[file].functions[function]) { return "\(name) is an HTTP handler" }
         guard depth < 2 else { return nil }
         for caller in index.callSites(of: file, function) {
-            if index.isInLoop(caller) {
-                return "\(name) is called inside a loop in \(index.displayName(caller.file, caller.function)) (line \(index.line(caller)): `\(index.sourceText(caller))`)"
+            let outline = index.outline(caller.file, caller.function)
+            if let loop = outline.loops(around: caller.node).first(where: { isServingLoop(caller.file, caller.function, $0) }) {
+                let loopSite = Site(file: caller.file, function: caller.function, node: loop)
+                return "\(name) is called (line \(index.line(caller)): `\(index.sourceText(caller))`) in the loop of \(index.displayName(caller.file, caller.function)) at line \(index.line(loopSite)) (`\(index.sourceText(loopSite))`), which runs once per request"
             }
             if let why = perRequest(caller.file, caller.function, depth: depth + 1) {
                 return "\(name) is called by \(index.displayName(caller.file, caller.function)) (line \(index.line(caller))), and \(why)"
             }
         }
         return nil
+    }
+
+    /// A loop that runs until told to stop, once per request or event: `for {`, `for cond {`,
+    /// `for x := range ch` over a channel. (`for i := 0; i < n; i++` and ranges over slices or
+    /// maps are bounded: they may as well be a one-time setup.)
+    private func isServingLoop(_ file: Int, _ function: Int, _ node: Int) -> Bool {
+        let statement = index.outline(file, function).nodes[node].statement
+        switch statement.kind {
+        case .forLoop:
+            return index.text(file).firstOutsideBrackets([.semicolon], in: statement.header) == nil
+        case .rangeLoop:
+            guard let clause = statement.rangeClause,
+                  let type = index.type(of: clause.expressionTokens, file, function).map(index.hints(file).underlying) else { return false }
+            return type.hasPrefix("chan ") || type.hasPrefix("<-chan ") || type.hasPrefix("chan<-")
+        default:
+            return false
+        }
     }
 
     private func isHandler(_ function: GoFunction) -> Bool {
@@ -209,17 +237,15 @@ struct ConcurrencyCheck {
             let section = criticalSection(after: operation.site.node, lock: lock)
             guard hot.contains(operation.site.node) || section.nodes.contains(where: hot.contains) || section.unlock.map(hot.contains) == true else { continue }
             let lockType = index.type(of: operation.target, 0, context.function).map { $0.hasPrefix("*") ? String($0.dropFirst()) : $0 }
-            guard lockType == "sync.Mutex" || lockType == "sync.RWMutex" else { continue }
-            guard isSingleLock(operation.target) else { continue }
-            let maps = guardedMaps(in: section.nodes)
-            guard let map = maps.first else { continue }
-            let lockSite = operation.site
-            if let work = independentWork(in: section.nodes, map: map.text) {
-                outcomes.append(Outcome(status: .confirmed, shape: .lockHeldAcrossWork, site: lockSite,
-                                        reason: "\(lock) is one lock for all of \(map.text) and is held across \(work.call) (line \(index.line(work.site))), work that does not need the map: every writer waits for it"))
+            guard lockType == "sync.Mutex" || lockType == "sync.RWMutex", isSingleLock(operation.target) else { continue }
+            let accesses = mapAccesses(in: section.nodes)
+            guard let map = accesses.first?.map else { continue }
+            if let work = keyBuiltUnderLock(in: section.nodes, accesses: accesses, lock: operation.site) {
+                outcomes.append(Outcome(status: .confirmed, shape: .lockHeldAcrossWork, site: operation.site,
+                                        reason: "\(lock) is one lock for all of \(map), and it is held while `\(work.statement)` (line \(index.line(work.site))) builds \(work.name), which the map access uses but which needs nothing the lock guards: every caller waits for that work"))
             } else {
-                outcomes.append(Outcome(status: .contradicted, shape: .lockHeldAcrossWork, site: lockSite,
-                                        reason: "\(lock) guards \(map.text) with a short critical section that only touches the map"))
+                outcomes.append(Outcome(status: .contradicted, shape: .lockHeldAcrossWork, site: operation.site,
+                                        reason: "\(lock) guards \(map), and no key or value is built under it from unguarded inputs"))
             }
         }
         return outcomes
@@ -253,59 +279,94 @@ struct ConcurrencyCheck {
         }
     }
 
-    private struct GuardedMap {
-        var text: String
-        var site: Site
+    /// A map access in a critical section: the names used as its key and value, and where it is.
+    private struct MapAccess {
+        var map: String
+        var uses: Set<String>
+        var position: Int
     }
 
-    /// Maps read or written in the section: stores, deletes, and `x := M[k]` / `x, ok := M[k]`.
-    private func guardedMaps(in nodes: [Int]) -> [GuardedMap] {
+    /// Stores, deletes and reads (`x := M[k]`, `x, ok := M[k]`) of declared maps in the section.
+    private func mapAccesses(in nodes: [Int]) -> [MapAccess] {
         let text = index.text(0)
         let inSection = Set(nodes)
-        var maps: [GuardedMap] = []
+        var accesses: [MapAccess] = []
         for operation in index.operations(0, context.function) where inSection.contains(operation.site.node) {
-            var candidate: Range<Int>?
+            var map: Range<Int>?
+            var parts: [Range<Int>] = []
             switch operation.kind {
-            case .store, .delete:
-                candidate = operation.target
+            case .store:
+                map = operation.target
+                parts = [operation.key, operation.value].compactMap { $0 }
+            case .delete:
+                map = operation.target
+                parts = [operation.key].compactMap { $0 }
             case .define:
                 if let value = operation.value, text.kind(value.upperBound - 1) == .rightBracket {
                     let open = text.pairs.partner(value.upperBound - 1)
-                    if open > value.lowerBound { candidate = value.lowerBound..<open }
+                    if open > value.lowerBound {
+                        map = value.lowerBound..<open
+                        parts = [span(open + 1, value.upperBound - 1)]
+                    }
                 }
             default:
                 break
             }
-            if let candidate, index.isMap(candidate, 0, context.function) {
-                maps.append(GuardedMap(text: index.compact(0, candidate), site: operation.site))
-            }
+            guard let map, index.isMap(map, 0, context.function) else { continue }
+            let uses = parts.flatMap { Array($0) }.filter { text.kind($0) == .identifier }.map { text.text($0) }
+            let position = context.outline.nodes[operation.site.node].statement.tokens.lowerBound
+            accesses.append(MapAccess(map: index.compact(0, map), uses: Set(uses), position: position))
         }
-        return maps
+        return accesses
     }
 
-    /// A call in the section whose arguments use nothing the section read from the map and
-    /// not the map itself: work that could run before taking the lock.
-    private func independentWork(in nodes: [Int], map: String) -> (call: String, site: Site)? {
+    /// `key := seriesKey(name, labels)` right after `Lock()`: a call made before any map
+    /// access of the section, whose result the map access uses, and whose inputs (arguments and
+    /// receiver) are all parameters or locals set before the lock, so nothing the lock guards.
+    /// That work could run before `Lock()`. Calls without inputs (clocks, global state) and
+    /// builtins or conversions do not count.
+    private func keyBuiltUnderLock(in nodes: [Int], accesses: [MapAccess], lock: Site) -> (name: String, statement: String, site: Site)? {
         let text = index.text(0)
+        let outline = context.outline
         let inSection = Set(nodes)
-        var defined: Set<String> = []
-        for operation in index.operations(0, context.function) where inSection.contains(operation.site.node) && operation.kind == .define {
-            defined.insert(operation.targetText)
-        }
-        for node in nodes.sorted() {
-            let site = context.site(node)
-            for call in index.facts(site).calls {
-                let head = text.text(call.callee.lowerBound)
-                if call.receiver == nil && (Self.builtins.contains(call.name) || Self.basicTypes.contains(call.name)
-                                            || index.hints(0).typeDeclaration(call.name) != nil) { continue }
-                if call.method == "Unlock" || call.method == "RUnlock" || call.method == "Lock" || call.method == "RLock" { continue }
-                if index.compact(0, call.callee).hasPrefix(map) || defined.contains(head) { continue }
-                let uses = call.arguments.flatMap { Array($0) }.filter { text.kind($0) == .identifier }.map { text.text($0) }
-                if uses.contains(where: defined.contains) { continue }
-                if call.arguments.contains(where: { index.compact(0, $0).contains(map) }) { continue }
-                return ("\(call.name)(\(call.arguments.map { index.compact(0, $0) }.joined(separator: ", ")))", site)
+        let lockPosition = outline.nodes[lock.node].statement.tokens.lowerBound
+        let firstAccess = accesses.map(\.position).min() ?? Int.max
+        let used = accesses.reduce(into: Set<String>()) { $0.formUnion($1.uses) }
+        for operation in index.operations(0, context.function) where inSection.contains(operation.site.node) {
+            guard operation.kind == .define || operation.kind == .reassign, used.contains(operation.targetText),
+                  outline.nodes[operation.site.node].statement.tokens.lowerBound < firstAccess,
+                  let value = operation.value, text.kind(value.upperBound - 1) == .rightParen else { continue }
+            let open = text.pairs.partner(value.upperBound - 1)
+            guard open > value.lowerBound,
+                  let callee = StatementFacts.calleeChain(text, endingAt: open - 1, from: value.lowerBound),
+                  callee.lowerBound == value.lowerBound else { continue }
+            let name = index.compact(0, callee)
+            if callee.count == 1 && (Self.builtins.contains(name) || Self.basicTypes.contains(name)
+                                     || index.hints(0).typeDeclaration(name) != nil) { continue }
+            // Inputs: the variables among the receiver and the arguments (not package names,
+            // functions, field names after a dot, or composite literal keys).
+            let candidates = (callee.count > 1 ? [callee.lowerBound] : []) + Array(span(open + 1, value.upperBound - 1))
+            let inputs = candidates.filter {
+                text.kind($0) == .identifier && text.kind($0 - 1) != .period && text.kind($0 + 1) != .colon && isVariable($0)
             }
+            guard !inputs.isEmpty, inputs.allSatisfy({ isSetBefore($0, lockPosition) }) else { continue }
+            return (operation.targetText, index.sourceText(operation.site), operation.site)
         }
         return nil
+    }
+
+    /// True when the name at `token` is a parameter, or a local declared before `position`.
+    private func isSetBefore(_ token: Int, _ position: Int) -> Bool {
+        let name = index.text(0).text(token)
+        if ["nil", "true", "false", "iota"].contains(name) { return true }
+        guard let declared = index.hints(0).declaration(of: name, in: context.function, at: token) else { return false }
+        return declared.position.map { $0 < position } ?? true
+    }
+
+    /// True when the name at `token` is a variable seen here (not a package name).
+    private func isVariable(_ token: Int) -> Bool {
+        let name = index.text(0).text(token)
+        return index.hints(0).declaration(of: name, in: context.function, at: token) != nil
+            || index.files.contains { $0.globals[name] != nil }
     }
 }

@@ -5,17 +5,20 @@
 /// - `M[k] = nil` on a declared map of pointers (`map[K]*T`), where `delete(M, k)` was meant:
 ///   the key stays, so the map keeps one entry per key ever seen. Not when the same path also
 ///   deletes from `M`, nor after a comma-ok lookup of `M` (a negative cache, where nil means
-///   "known missing");
+///   "known missing"), nor in a loop or on a map local to the function (placeholders being
+///   filled in);
 /// - `delete(M, k)` while the value `v` (stored by `M[k] = v`, or read by `v := M[k]` before
-///   the delete) is also appended to or stored in a struct field or package variable (`S =
-///   append(S, v)`, `S2[x] = v`, `x.f = v`, `l.PushBack(v)`) that the package never trims,
-///   resets, nils or deletes from.
+///   the delete) is also added to a growing structure held by a struct field or package
+///   variable (`S = append(S, v)`, `S2[x] = v` into another map, `l.PushBack(v)`,
+///   `m.Store(x, v)`) that the package never trims, resets, nils or deletes from.
 ///
 /// Not confirmed: `M[k] = T{}`, `""`, `0` or `false` (often a real value: a reset counter, a
 /// set member); nil in maps of interfaces, errors, slices or maps (JSON null, "no error", an
 /// empty bucket); a delete whose value is kept nowhere else (it is collected); another reference
 /// that is added only under a condition (a bounded cache, a debug switch) or that is dropped
-/// somewhere. References through closures, channels, or other packages are not followed.
+/// somewhere; a single field or a slice slot (`x.last = v`, `ring[i] = v`), which keeps only
+/// a bounded number of values. References through closures, channels, or other packages are
+/// not followed.
 struct DeleteKeepsValueCheck {
     let context: CheckContext
     private var index: PackageIndex { context.index }
@@ -103,6 +106,14 @@ struct DeleteKeepsValueCheck {
                            reason: "\(map)[\(key)] = nil stores a nil \(parts.value), which may be a meaningful value rather than a delete")
         }
         let outline = index.outline(file, function)
+        if outline.isInLoop(site.node) {
+            return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil is in a loop: it may fill placeholder entries rather than drop them")
+        }
+        if case .local(_, let declaring, _)? = index.identity(of: store.target, file, function), declaring == function {
+            return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil: \(map) is local to \(index.displayName(file, function)), which may be building it rather than emptying it")
+        }
         let region = outline.region(of: site.node)
         if let delete = index.operations(file, function).first(where: {
             $0.kind == .delete && region.contains($0.site.node) && $0.targetText == map
@@ -177,8 +188,8 @@ struct DeleteKeepsValueCheck {
                                reason: "delete(\(map), ...) and the values of \(map) are kept nowhere else that is seen: once deleted they are collected")
     }
 
-    /// Where a value named `name` is also kept, in the function of `origin`: appended to or
-    /// stored in a field or package variable.
+    /// Where a value named `name` is also kept, in the function of `origin`: appended to a
+    /// slice, stored into another map, pushed onto a list, held by a field or package variable.
     private func references(to name: String, in origin: Site) -> [Reference] {
         let (file, function) = (origin.file, origin.function)
         let text = index.text(file)
@@ -188,17 +199,16 @@ struct DeleteKeepsValueCheck {
             case .reassign:
                 guard let value = operation.value else { continue }
                 let valueText = index.compact(file, value)
-                let holder = operation.targetText
                 if valueText.hasPrefix("append(") && text.kind(value.lowerBound) == .identifier {
                     let arguments = text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
                     if arguments.dropFirst().contains(where: { index.compact(file, $0) == name }) {
                         found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
                     }
-                } else if valueText == name && holder.contains(".") {
-                    found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
                 }
             case .store:
-                if let value = operation.value, index.compact(file, value) == name, operation.site != origin {
+                // Into another map (a slice slot is overwritten: bounded).
+                if let value = operation.value, index.compact(file, value) == name, operation.site != origin,
+                   index.isMap(operation.target, file, function) {
                     found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
                 }
             case .methodCall(let method) where ["PushBack", "PushFront", "Store"].contains(method):

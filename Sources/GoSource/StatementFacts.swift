@@ -120,3 +120,17 @@ struct StatementFacts {
         return text.kind(start) == .identifier ? start..<(end + 1) : nil
     }
 }
+
+extension GoFile {
+    /// The assignments `statement` makes itself: in a simple statement, or in the init/post
+    /// statements of a `for`/`if`/`switch` header (not in nested blocks or function literals).
+    public func assignments(in statement: GoStatement) -> [GoAssignment] {
+        StatementFacts(self, statement).assignments
+    }
+
+    /// The calls in `statement`'s own tokens (for a compound statement, its header), nested
+    /// calls included, function literal bodies excluded.
+    public func calls(in statement: GoStatement) -> [GoCall] {
+        StatementFacts(self, statement).calls
+    }
+}

@@ -162,6 +162,22 @@ final class TypeHints {
         return nil
     }
 
+    /// Where `name`, as seen at token `position` in `function`, is declared: the function, and
+    /// the token of the declaration (nil for a parameter, result or receiver). Nil for a
+    /// package-level or unknown name.
+    func declaration(of name: String, in function: Int, at position: Int) -> (function: Int, position: Int?)? {
+        var current: Int? = function
+        while let index = current {
+            let fn = file.functions[index]
+            if let declared = localDeclarations(index)[name] {
+                return (index, (declared.last { $0.position < position } ?? declared[0]).position)
+            }
+            if (fn.parameters + fn.results).contains(where: { $0.name == name }) || fn.receiverName == name { return (index, nil) }
+            current = fn.parent
+        }
+        return nil
+    }
+
     /// Which function declares `name` as seen from `function` (itself or an enclosing one), and
     /// whether it is the receiver; nil for a package-level or unknown name.
     func declaringFunction(of name: String, from function: Int) -> (function: Int, isReceiver: Bool)? {

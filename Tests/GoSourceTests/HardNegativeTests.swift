@@ -73,6 +73,12 @@ import Testing
         \t\tix.byName = map[string]*Item{}
         \t\tbreak
         \t}
+        \tfor name := range ix.byName {
+        \t\tif len(name) > 10 {
+        \t\t\tix.byName = nil
+        \t\t\treturn
+        \t\t}
+        \t}
         }
 
         // A slice, not a map, reassigned in its own range.
@@ -112,7 +118,7 @@ import Testing
         Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Index).Rebuild", ["byID[it.ID] = it", "for _, it := range ix.byName {"]))
         Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Index).Drop", ["delete(ix.byName, name)"]))
         Self.expectNotConfirmed(Self.check(s, .ap1, "main.normalize", ["scores[name] = s / total", "scores[k]++"]))
-        Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Index).ResetOnFirst", ["ix.byName = map[string]*Item{}"]))
+        Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Index).ResetOnFirst", ["ix.byName = map[string]*Item{}", "ix.byName = nil"]))
         Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Index).Grow", ["ix.sizes = append(ix.sizes, n)"]))
         Self.expectNotConfirmed(Self.check(s, .ap1, "main.total", ["sum += p", "for _, p := range prices {"]))
     }
@@ -248,6 +254,98 @@ import Testing
         \tc.mu.Unlock()
         }
 
+        // Locks held across work the map needs (a value made on a miss), or work with no
+        // inputs (global state, which the lock may serialize), or error values.
+        type Entry struct{ s string }
+
+        type Interner struct {
+        \tmu   sync.Mutex
+        \tvals map[string]*Entry
+        }
+
+        func newEntry(s string) *Entry { return &Entry{s} }
+
+        func loadAll() (string, *Entry) { return "", nil }
+
+        func (in *Interner) Get(s string) *Entry {
+        \tin.mu.Lock()
+        \tdefer in.mu.Unlock()
+        \tif e, ok := in.vals[s]; ok {
+        \t\treturn e
+        \t}
+        \te := newEntry(s)
+        \tin.vals[s] = e
+        \treturn e
+        }
+
+        func (in *Interner) Load() error {
+        \tin.mu.Lock()
+        \tdefer in.mu.Unlock()
+        \tpath, data := loadAll()
+        \tif data == nil {
+        \t\treturn fmt.Errorf("no data at %s", path)
+        \t}
+        \tin.vals[path] = data
+        \treturn nil
+        }
+
+        // The broken one: the key is built under the one lock, from the parameters.
+        type Registry struct {
+        \tmu     sync.Mutex
+        \tseries map[string]int
+        }
+
+        func seriesKey(name string, labels []string) string { return name }
+
+        func (r *Registry) Observe(name string, labels []string) {
+        \tr.mu.Lock()
+        \tkey := seriesKey(name, labels)
+        \tr.series[key]++
+        \tr.mu.Unlock()
+        }
+
+        // One map per goroutine: a receiver, an argument or a captured map made per iteration.
+        type Worker struct {
+        \tseen map[string]bool
+        }
+
+        func (w *Worker) run(in <-chan string) {
+        \tfor s := range in {
+        \t\tw.seen[s] = true
+        \t}
+        }
+
+        func startAll(ws []*Worker, in chan string) {
+        \tfor _, w := range ws {
+        \t\tgo w.run(in)
+        \t}
+        \tfor i := 0; i < 4; i++ {
+        \t\tw := &Worker{seen: map[string]bool{}}
+        \t\tgo w.run(in)
+        \t}
+        }
+
+        func fill(m map[int]int) {
+        \tfor i := 0; i < 10; i++ {
+        \t\tm[i] = i
+        \t}
+        }
+
+        func startFill() {
+        \tfor i := 0; i < 4; i++ {
+        \t\tgo fill(make(map[int]int))
+        \t}
+        }
+
+        func startClosures() {
+        \tfor i := 0; i < 4; i++ {
+        \t\town := map[int]int{}
+        \t\tgo func() {
+        \t\t\town[i] = i
+        \t\t}()
+        \t}
+        }
+
         // Map-heavy request handling, JSON into a local map.
         func decode(w http.ResponseWriter, r *http.Request) {
         \tbody := map[string]any{}
@@ -269,6 +367,11 @@ import Testing
         Self.expectNotConfirmed(Self.check(s, .ap2, "main.purge.func1", ["m.Delete(k)"]))
         Self.expectNotConfirmed(Self.check(s, .ap2, "main.(*Counter).Inc", ["c.mu.Lock()", "c.n[k]++", "c.mu.Unlock()"]))
         Self.expectNotConfirmed(Self.check(s, .ap2, "main.decode", ["out[k] = v"]))
+        Self.expectNotConfirmed(Self.check(s, .ap2, "main.(*Worker).run", ["w.seen[s] = true"]))
+        Self.expectNotConfirmed(Self.check(s, .ap2, "main.fill", ["m[i] = i"]))
+        Self.expectNotConfirmed(Self.check(s, .ap2, "main.startClosures.func1", ["own[i] = i"]))
+        Self.expectNotConfirmed(Self.check(s, .ap2, "main.(*Interner).Get", ["in.mu.Lock()", "e := newEntry(s)", "in.vals[s] = e"]))
+        Self.expectNotConfirmed(Self.check(s, .ap2, "main.(*Interner).Load", ["in.mu.Lock()", "path, data := loadAll()"]))
     }
 
     @Test func ap2BrokenCounterpartsAreConfirmed() {
@@ -276,6 +379,7 @@ import Testing
         Self.expectConfirmed(Self.check(s, .ap2, "main.(*Stats).racyWorker", ["s.hits[k]++"]), "s.hits[k]++")
         Self.expectConfirmed(Self.check(s, .ap2, "main.count.func2", ["counts[id%4]--"]), "counts[id%4]--")
         Self.expectConfirmed(Self.check(s, .ap2, "main.login", ["sessions.Store(r.RemoteAddr, r.URL.Path)"]), "sessions.Store(r.RemoteAddr, r.URL.Path)")
+        Self.expectConfirmed(Self.check(s, .ap2, "main.(*Registry).Observe", ["r.mu.Lock()", "r.series[key]++"]), "r.mu.Lock()")
     }
 
     // MARK: AP3 look-alikes
@@ -336,6 +440,25 @@ import Testing
         \tdelete(j.active, id)
         }
 
+        // Kept in a ring slot and a single field: a bounded number of values.
+        type Recent struct {
+        \tlive map[string]*Job
+        \tring [16]*Job
+        \tpos  int
+        \tlast *Job
+        }
+
+        func (r *Recent) Add(id string, x *Job) {
+        \tr.live[id] = x
+        \tr.ring[r.pos%16] = x
+        \tr.pos++
+        \tr.last = x
+        }
+
+        func (r *Recent) Remove(id string) {
+        \tdelete(r.live, id)
+        }
+
         // A negative cache: nil means "known missing".
         type Addr struct{ ip string }
 
@@ -375,6 +498,7 @@ import Testing
         Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Jobs).Reset", ["j.counts[k] = 0", "j.seen[k] = struct{}{}", "j.errs[k] = nil", "j.doc[k] = nil", "j.slots[0] = nil"]))
         Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Jobs).Finish", ["delete(j.active, id)"]))
         Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Resolver).Lookup", ["r.cache[host] = nil"]))
+        Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Recent).Remove", ["delete(r.live, id)"]))
     }
 
     @Test func ap3BrokenCounterpartsAreConfirmed() {
@@ -447,6 +571,43 @@ import Testing
         \treturn t
         }
 
+        // Churn, not pruning: a range that pops one entry and returns; one delete per event.
+        type Queue struct {
+        \tq map[int]*S
+        }
+
+        func (w *Queue) Pop() *S {
+        \tfor id, s := range w.q {
+        \t\tif s.exp > 0 {
+        \t\t\tdelete(w.q, id)
+        \t\t}
+        \t\treturn s
+        \t}
+        \treturn nil
+        }
+
+        type Pending struct {
+        \tcalls map[int]*S
+        }
+
+        func (p *Pending) Read(done chan int) {
+        \tfor id := range done {
+        \t\tdelete(p.calls, id)
+        \t}
+        }
+
+        // A local map, filled and emptied in one call.
+        func uniq(xs []string) int {
+        \tseen := map[string]bool{}
+        \tfor _, x := range xs {
+        \t\tseen[x] = true
+        \t}
+        \tfor k := range seen {
+        \t\tdelete(seen, k)
+        \t}
+        \treturn len(seen)
+        }
+
         // The broken one: pruned key by key, never re-made.
         type Registry struct {
         \tconns map[uint64]*S
@@ -474,6 +635,9 @@ import Testing
         Self.expectNotConfirmed(Self.check(s, .ap4, "main.(*Sessions).Prune", ["for id, x := range s.m {", "delete(s.m, id)"]))
         Self.expectNotConfirmed(Self.check(s, .ap4, "main.(*Sessions).Each", ["for _, x := range s.m {"]))
         Self.expectNotConfirmed(Self.check(s, .ap4, "main.(*Batch).Flush", ["delete(b.pending, k)"]))
+        Self.expectNotConfirmed(Self.check(s, .ap4, "main.(*Queue).Pop", ["delete(w.q, id)"]))
+        Self.expectNotConfirmed(Self.check(s, .ap4, "main.(*Pending).Read", ["delete(p.calls, id)"]))
+        Self.expectNotConfirmed(Self.check(s, .ap4, "main.uniq", ["delete(seen, k)", "for k := range seen {"]))
         let dense = Self.check(s, .ap4, "main.(*Prices).Total", ["for _, v := range p.bySKU {", "t += v"])
         #expect(dense.status == .contradicted, "\(dense)")
     }

@@ -155,4 +155,42 @@ import Testing
         #expect(tally.problems.isEmpty, "\(toolchain.name): \(tally.problems.prefix(20))")
         #expect(agreement >= Self.requiredAgreement, "\(toolchain.name): only \(tally.agreeing) of \(tally.files) files agree")
     }
+
+    /// The shape checks on the largest file of generated SSA rewrite rules (about 1 MB,
+    /// hundreds of functions, thousands of statements each): every pattern on a spread of its
+    /// functions, each check within the time bound. A check may read the whole package (for
+    /// AP3, where else a map is emptied), so this bounds its cost. One toolchain is enough.
+    @Test func checksOnTheLargestFilesStayFast() throws {
+        guard let (toolchain, root) = Self.cases.lazy.compactMap({ toolchain in Self.root(of: toolchain).map { (toolchain, $0) } }).first else {
+            print("notice: no Go toolchain found; skipping the checks on large files")
+            return
+        }
+        let src = URL(fileURLWithPath: root).appendingPathComponent("src").resolvingSymlinksInPath()
+        let ssa = src.appendingPathComponent("cmd/compile/internal/ssa")
+        let sized = Self.goFiles(ssa).filter { $0.lastPathComponent.hasPrefix("rewrite") }.compactMap { url in
+            (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize).map { (url, $0) }
+        }
+        let largest = sized.sorted { $0.1 > $1.1 }.prefix(1).map(\.0)
+        guard !largest.isEmpty else { return }
+        let clock = ContinuousClock()
+        var slowest = (seconds: 0.0, what: "")
+        var checks = 0
+        for url in largest {
+            let file = GoFile(path: url.lastPathComponent, source: [UInt8](try Data(contentsOf: url)))
+            let checker = ShapeChecker(file: file)
+            let step = max(1, file.functions.count / 3)
+            for function in stride(from: 0, to: file.functions.count, by: step).map({ file.functions[$0] }) {
+                for pattern in MapPattern.allCases {
+                    let started = clock.now
+                    _ = checker.check(pattern, function: function.runtimeName, hotLines: [HotLine(line: function.lines.lowerBound + 1)])
+                    let elapsed = clock.now - started
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    checks += 1
+                    if seconds > slowest.seconds { slowest = (seconds, "\(pattern.rawValue) \(function.runtimeName) in \(url.lastPathComponent)") }
+                }
+            }
+        }
+        print("\(toolchain.name): \(checks) checks on \(largest.map(\.lastPathComponent)); slowest \(String(format: "%.2f", slowest.seconds)) s (\(slowest.what))")
+        #expect(slowest.seconds < Self.timeBoundPerFile, "\(slowest)")
+    }
 }
