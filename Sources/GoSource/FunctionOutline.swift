@@ -97,23 +97,26 @@ struct FunctionOutline {
     /// (`m = nil; break`, `if empty { delete(m, k) }; return x`).
     func leavesLoop(after node: Int, _ loop: Int) -> Bool {
         let breakable: [GoStatement.Kind] = [.forLoop, .rangeLoop, .switchStatement, .selectStatement]
-        var current = node
-        while current != loop, let parent = nodes[current].parent {
-            let here = nodes[current]
-            // A plain `break` here ends `loop` unless a switch, select or inner loop is in between.
-            var breaksLoop = true
-            var between: Int? = parent
-            while let candidate = between, candidate != loop {
-                if breakable.contains(nodes[candidate].statement.kind) { breaksLoop = false }
-                between = nodes[candidate].parent
-            }
-            for later in statements(inBlock: here.branch, of: here.parent)[(here.position + 1)...] {
+        // The statements from `node` up to (not including) `loop`, innermost first.
+        var chain: [Int] = []
+        var current: Int? = node
+        while let here = current, here != loop {
+            chain.append(here)
+            current = nodes[here].parent
+        }
+        guard current == loop else { return false }
+        // Walking down from the loop: a plain `break` in a block ends `loop` unless a switch,
+        // select or inner loop encloses that block below the loop.
+        var breaksLoop = true
+        for here in chain.reversed() {
+            let parent = nodes[here].parent!
+            if parent != loop && breakable.contains(nodes[parent].statement.kind) { breaksLoop = false }
+            for later in statements(inBlock: nodes[here].branch, of: parent)[(nodes[here].position + 1)...] {
                 if isTerminating(later) { return true }
                 let statement = nodes[later].statement
                 if breaksLoop && statement.kind == .branch && file.text.kind(statement.tokens.lowerBound) == .kwBreak
                     && file.text.kind(statement.tokens.lowerBound + 1) != .identifier { return true }
             }
-            current = parent
         }
         return false
     }

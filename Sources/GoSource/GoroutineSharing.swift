@@ -1,12 +1,13 @@
 /// Whether the goroutines that run a function write the same map, for AP2.
 ///
 /// A function started by `go` writes map `M`. The goroutines share `M` when the `go` statement
-/// runs several times (it is in a loop) and hands every goroutine the same map: a package
+/// runs several times (it is in a loop, not under a condition there) and hands every goroutine
+/// the same map: a package
 /// variable; a variable the literal captures, declared outside the loop; or, for
 /// `go r.run()` / `go fill(m)`, a receiver or argument declared outside the loop. A map made
 /// per iteration (`m := make(...)` inside the loop, a range variable, `go fill(make(...))`)
-/// belongs to one goroutine each. Two `go` statements outside loops share a package variable,
-/// or the same named receiver or argument.
+/// belongs to one goroutine each. Two unconditional `go` statements outside loops share a
+/// package variable, or the same named receiver or argument.
 struct GoroutineSharing {
     let index: PackageIndex
 
@@ -34,11 +35,20 @@ struct GoroutineSharing {
         var own: Verdict?
         for start in starts {
             let outline = index.outline(start.file, start.function)
-            let loop = outline.loops(around: start.node).first
+            // A `go` under a condition may run once (`if !started { go f() }`): inside the loop,
+            // it does not count as run per iteration; anywhere, not as one of several starts.
+            let ancestors = outline.ancestors(of: start.node)
+            func isCondition(_ node: Int) -> Bool {
+                [.ifStatement, .switchStatement, .selectStatement].contains(outline.nodes[node].statement.kind)
+            }
+            let loop = outline.loops(around: start.node).first.flatMap { loop in
+                ancestors.prefix { $0 != loop }.contains(where: isCondition) ? nil : loop
+            }
+            let conditional = ancestors.contains(where: isCondition)
             let statement = "`\(index.sourceText(start))` (line \(index.line(start)))"
             if isGlobal {
                 if loop != nil { return .shared(start, "\(statement) starts it in a loop, and \(base) is a package variable") }
-                carriers.append(base)
+                if !conditional { carriers.append(base) }
                 continue
             }
             guard let carrier = self.carrier(of: culprit, base: base, start: start) else {
@@ -59,7 +69,7 @@ struct GoroutineSharing {
                 }
                 return .shared(start, "\(statement) starts it in a loop, and every goroutine gets the same \(carrier.text)")
             }
-            carriers.append(carrier.text)
+            if !conditional { carriers.append(carrier.text) }
         }
         if carriers.count >= 2, Set(carriers).count == 1 {
             return .shared(starts[0], "\(carriers.count) `go` statements (lines \(starts.map { String(index.line($0)) }.joined(separator: ", "))) start it with the same \(carriers[0])")

@@ -6,9 +6,10 @@
 ///   or more `go` statements, with no `Lock`/`RLock` taken before it on the same path;
 /// - a write-heavy `sync.Map`: `Store`, `LoadOrStore`, `LoadAndDelete`, `Delete`, `Swap`,
 ///   `CompareAndSwap`, `CompareAndDelete` on a declared `sync.Map`, once per request or event:
-///   inside a serving loop (`for {`, `for cond {`, a range over a channel), in a function
-///   called inside one (one or two calls up), or in an HTTP handler; a hot `Load` of a
-///   `sync.Map` written that way elsewhere counts too;
+///   inside a range over a channel, in a function called inside a serving loop (`for {`,
+///   `for cond {`, a range over a channel; one or two calls up; not a retry that leaves the
+///   loop after the call), or in an HTTP handler; a hot `Load` of a `sync.Map` written that
+///   way elsewhere counts too;
 /// - a hot lock: one `sync.Mutex`/`RWMutex` field (or package variable, not indexed, so not a
 ///   shard) held while a key or value of a map access is built by a call that needs nothing
 ///   the lock guards (`key := seriesKey(name, labels)` after `r.mu.Lock()`).
@@ -159,9 +160,9 @@ struct ConcurrencyCheck {
                 return (.unknown, "comes after a Load of the same map, so it writes only on a miss: the read-mostly use sync.Map is made for")
             }
         }
-        if let loop = outline.loops(around: site.node).first(where: { isServingLoop(site.file, site.function, $0) }) {
+        if let loop = outline.loops(around: site.node).first(where: { isChannelLoop(site.file, site.function, $0) }) {
             let loopSite = Site(file: site.file, function: site.function, node: loop)
-            return (.confirmed, "writes inside the loop at line \(index.line(loopSite)) (`\(index.sourceText(loopSite))`), which runs once per event: a write-heavy use of sync.Map")
+            return (.confirmed, "writes inside the loop at line \(index.line(loopSite)) (`\(index.sourceText(loopSite))`), once per value received: a write-heavy use of sync.Map")
         }
         if let why = perRequest(site.file, site.function, depth: 0) {
             return (.confirmed, "writes on every call of \(name), and \(why): a write-heavy use of sync.Map")
@@ -180,7 +181,9 @@ struct ConcurrencyCheck {
         guard depth < 2 else { return nil }
         for caller in index.callSites(of: file, function) {
             let outline = index.outline(caller.file, caller.function)
-            if let loop = outline.loops(around: caller.node).first(where: { isServingLoop(caller.file, caller.function, $0) }) {
+            if let loop = outline.loops(around: caller.node).first(where: {
+                isServingLoop(caller.file, caller.function, $0) && !outline.leavesLoop(after: caller.node, $0)
+            }) {
                 let loopSite = Site(file: caller.file, function: caller.function, node: loop)
                 return "\(name) is called (line \(index.line(caller)): `\(index.sourceText(caller))`) in the loop of \(index.displayName(caller.file, caller.function)) at line \(index.line(loopSite)) (`\(index.sourceText(loopSite))`), which runs once per request"
             }
@@ -192,24 +195,25 @@ struct ConcurrencyCheck {
     }
 
     /// A loop that runs until told to stop, once per request or event: `for {`, `for cond {`,
-    /// `for x := range ch` over a channel. (`for i := 0; i < n; i++` and ranges over slices or
-    /// maps are bounded: they may as well be a one-time setup.)
+    /// or a range over a channel. (`for i := 0; i < n; i++` and ranges over slices or maps are
+    /// bounded: they may as well be a one-time setup.) A call in it that is followed by leaving
+    /// the loop is a retry, not a request: the callers check that.
     private func isServingLoop(_ file: Int, _ function: Int, _ node: Int) -> Bool {
         let statement = index.outline(file, function).nodes[node].statement
-        switch statement.kind {
-        case .forLoop:
-            return index.text(file).firstOutsideBrackets([.semicolon], in: statement.header) == nil
-        case .rangeLoop:
-            guard let clause = statement.rangeClause,
-                  let type = index.type(of: clause.expressionTokens, file, function).map(index.hints(file).underlying) else { return false }
-            return type.hasPrefix("chan ") || type.hasPrefix("<-chan ") || type.hasPrefix("chan<-")
-        default:
-            return false
-        }
+        if statement.kind == .forLoop { return index.text(file).firstOutsideBrackets([.semicolon], in: statement.header) == nil }
+        return isChannelLoop(file, function, node)
     }
 
+    /// `for x := range ch` over a declared channel: one pass per value received.
+    private func isChannelLoop(_ file: Int, _ function: Int, _ node: Int) -> Bool {
+        guard let clause = index.outline(file, function).nodes[node].statement.rangeClause,
+              let type = index.type(of: clause.expressionTokens, file, function).map(index.hints(file).underlying) else { return false }
+        return type.hasPrefix("chan ") || type.hasPrefix("<-chan ") || type.hasPrefix("chan<-")
+    }
+
+    /// `func(w http.ResponseWriter, r *http.Request)`: an HTTP handler, run once per request.
     private func isHandler(_ function: GoFunction) -> Bool {
-        function.parameters.contains { $0.type == "http.ResponseWriter" || $0.type == "*http.Request" }
+        function.parameters.contains { $0.type == "http.ResponseWriter" }
     }
 
     /// True when the literal is an argument of a `.Range(...)` call in its parent.
@@ -320,21 +324,26 @@ struct ConcurrencyCheck {
         return accesses
     }
 
-    /// `key := seriesKey(name, labels)` right after `Lock()`: a call made before any map
-    /// access of the section, whose result the map access uses, and whose inputs (arguments and
-    /// receiver) are all parameters or locals set before the lock, so nothing the lock guards.
-    /// That work could run before `Lock()`. Calls without inputs (clocks, global state) and
-    /// builtins or conversions do not count.
+    /// `key := seriesKey(name, labels)` right after `Lock()`: a call statement in the lock's
+    /// own block, before any map access of the section, whose result the map access uses, and
+    /// whose inputs (arguments and receiver) are all parameters or locals set before the lock,
+    /// none of them the lock's owner (`r` of `r.mu`): so it needs nothing the lock guards, and
+    /// could run before `Lock()`. Calls without inputs (clocks, global state), builtins and
+    /// conversions do not count.
     private func keyBuiltUnderLock(in nodes: [Int], accesses: [MapAccess], lock: Site) -> (name: String, statement: String, site: Site)? {
         let text = index.text(0)
         let outline = context.outline
         let inSection = Set(nodes)
         let lockPosition = outline.nodes[lock.node].statement.tokens.lowerBound
+        let owner = text.text(outline.nodes[lock.node].statement.tokens.lowerBound)
+        let lockBlock = (outline.nodes[lock.node].parent, outline.nodes[lock.node].branch)
         let firstAccess = accesses.map(\.position).min() ?? Int.max
         let used = accesses.reduce(into: Set<String>()) { $0.formUnion($1.uses) }
         for operation in index.operations(0, context.function) where inSection.contains(operation.site.node) {
+            let node = outline.nodes[operation.site.node]
             guard operation.kind == .define || operation.kind == .reassign, used.contains(operation.targetText),
-                  outline.nodes[operation.site.node].statement.tokens.lowerBound < firstAccess,
+                  node.statement.kind == .simple, node.parent == lockBlock.0, node.branch == lockBlock.1,
+                  node.statement.tokens.lowerBound < firstAccess,
                   let value = operation.value, text.kind(value.upperBound - 1) == .rightParen else { continue }
             let open = text.pairs.partner(value.upperBound - 1)
             guard open > value.lowerBound,
@@ -349,7 +358,8 @@ struct ConcurrencyCheck {
             let inputs = candidates.filter {
                 text.kind($0) == .identifier && text.kind($0 - 1) != .period && text.kind($0 + 1) != .colon && isVariable($0)
             }
-            guard !inputs.isEmpty, inputs.allSatisfy({ isSetBefore($0, lockPosition) }) else { continue }
+            guard !inputs.isEmpty, !inputs.contains(where: { text.text($0) == owner }),
+                  inputs.allSatisfy({ isSetBefore($0, lockPosition) }) else { continue }
             return (operation.targetText, index.sourceText(operation.site), operation.site)
         }
         return nil

@@ -175,4 +175,39 @@ import Testing
         // From c(): not the fixed branch (it returned), not the else branch.
         #expect(lines(outline.region(of: node(9))) == [3, 7, 8, 9, 13])
     }
+
+    @Test func leavingALoopAfterAStatement() throws {
+        let source = """
+            package p
+            func f(m map[int]int) {
+            \tfor k := range m {
+            \t\tif k > 1 {
+            \t\t\tdelete(m, k)
+            \t\t}
+            \t\treturn
+            \t}
+            \tfor k := range m {
+            \t\tswitch k {
+            \t\tcase 1:
+            \t\t\tm = nil
+            \t\t\tbreak
+            \t\t}
+            \t\tif k > 2 {
+            \t\t\tm = nil
+            \t\t\tbreak
+            \t\t}
+            \t\tdelete(m, k)
+            \t}
+            }
+            """
+        let file = GoFile(text: source)
+        let outline = FunctionOutline(file: file, function: 0)
+        func node(_ line: Int) -> Int { outline.innermost(atLine: line)[0] }
+        // delete then (after the if) return: the range stops.
+        #expect(outline.leavesLoop(after: node(5), node(3)))
+        // `break` inside a switch ends the switch, not the range; inside an if it ends the range.
+        #expect(!outline.leavesLoop(after: node(12), node(9)))
+        #expect(outline.leavesLoop(after: node(16), node(9)))
+        #expect(!outline.leavesLoop(after: node(19), node(9)))
+    }
 }
