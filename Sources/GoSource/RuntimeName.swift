@@ -8,6 +8,10 @@
 /// Two names match when their local parts are equal. The package is not compared: a profile
 /// names the import path's last element, which need not be the `package` clause's name, and the
 /// caller already knows which file the function is in.
+///
+/// Compiler-made wrappers stand for the source function whose lines they carry: a method value
+/// `(*T).M-fm` for `(*T).M`, a range-over-func body `f-range1` for `f` (Go 1.23+), and the
+/// `go`/`defer` wrappers `f.gowrap1`, `f.deferwrap1` for `f` (Go 1.22+).
 struct RuntimeName: Equatable {
     let package: String
     let local: String
@@ -23,8 +27,27 @@ struct RuntimeName: Equatable {
         var local = String(afterPath[afterPath.index(after: dot)...])
         // Closures in package-level initializers: `glob..func1` up to Go 1.21, `init.func1` after.
         if local.hasPrefix("glob..") { local = "init." + local.dropFirst("glob..".count) }
+        local = Self.strippingWrappers(local)
         guard !local.isEmpty else { return nil }
         self.local = local
+    }
+
+    /// `(*T).M-fm` -> `(*T).M`, `f-range1-range2` -> `f`, `main.gowrap3` -> `main`.
+    static func strippingWrappers(_ local: String) -> String {
+        var name = Substring(local)
+        while true {
+            if name.hasSuffix("-fm") {
+                name = name.dropLast(3)
+            } else if let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].hasPrefix("range"),
+                      name[name.index(dash, offsetBy: 6)...].allSatisfy(\.isNumber) {
+                name = name[..<dash]
+            } else if let dot = name.lastIndex(of: "."), let wrapper = ["gowrap", "deferwrap"].first(where: { name[name.index(after: dot)...].hasPrefix($0) }),
+                      name[name.index(dot, offsetBy: 1 + wrapper.count)...].allSatisfy(\.isNumber) {
+                name = name[..<dot]
+            } else {
+                return String(name)
+            }
+        }
     }
 
     func matches(_ other: RuntimeName) -> Bool { local == other.local }

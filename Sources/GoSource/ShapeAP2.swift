@@ -1,9 +1,9 @@
 /// AP2: concurrent map writes, and the two mitigations that go wrong.
 ///
 /// Recognized at the hot statements:
-/// - an unlocked write: `M[k] = v` / `delete(M, k)` on a declared map that is not the
-///   function's own local, in a function (or literal) started by `go` inside a loop or by two
-///   or more `go` statements, with no `Lock`/`RLock` taken before it on the same path;
+/// - an unlocked write: `M[k] = v` / `delete(M, k)` on a declared map, with no `Lock`/`RLock`
+///   taken before it on the same path, in a function (or literal) that several goroutines run
+///   with the same map (see `GoroutineSharing`);
 /// - a write-heavy `sync.Map`: `Store`, `LoadOrStore`, `LoadAndDelete`, `Delete`, `Swap`,
 ///   `CompareAndSwap`, `CompareAndDelete` on a declared `sync.Map`, once per request or event:
 ///   inside a range over a channel, in a function called inside a serving loop (`for {`,
@@ -14,13 +14,14 @@
 ///   shard) held while a key or value of a map access is built by a call that needs nothing
 ///   the lock guards (`key := seriesKey(name, labels)` after `r.mu.Lock()`).
 ///
-/// Not confirmed: a map written under a lock; a goroutine's own local map; a single goroutine
-/// (the other writer cannot be seen); a `sync.Map` written only after a `Load` miss (the
-/// read-mostly use it is made for), or in a bounded loop of a function not seen to run per
-/// request (a setup); `Delete` inside a `Range` callback (allowed); a critical section whose
-/// calls use guarded state, or whose results the map does not need (error values, clocks);
-/// sharded locks. Whether keys are new on
-/// each write, and whether a lock is contended, is for the profile to say, not the source.
+/// Not confirmed: a map written under a lock; a map each goroutine has for itself (a local,
+/// or one made per iteration); a single goroutine, or one started under a condition (the other
+/// writer cannot be seen); a `sync.Map` written only after a `Load` miss (the read-mostly use
+/// it is made for), or in a loop of a function not seen to run per request (a setup);
+/// `Delete` inside a `Range` callback (allowed); a critical section whose calls use guarded
+/// state or the lock's owner, or whose results the map does not need (error values, clocks);
+/// sharded locks. Whether keys are new on each write, and whether a lock is contended, is for
+/// the profile to say, not the source.
 struct ConcurrencyCheck {
     let context: CheckContext
     private var index: PackageIndex { context.index }

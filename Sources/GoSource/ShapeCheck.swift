@@ -71,7 +71,8 @@ public struct ShapeResult: Sendable, Equatable, CustomStringConvertible {
     public var function: String
     /// The path of the file holding `line`.
     public var file: String
-    /// The line of `statement`; for `contradicted`, the hot statement that was looked at.
+    /// The line of `statement`: the statement with the shape (confirmed), the closest candidate
+    /// (unknown), or the hot statement that was looked at (contradicted).
     public var line: Int?
     /// The statement's source text, on one line, trimmed.
     public var statement: String?

@@ -92,6 +92,11 @@ import Testing
         #expect(Self.file.function(named: "cache.glob..func1")?.runtimeName == "cache.init.func1")
         #expect(Self.file.function(named: "cache.Map[...]")?.body == nil)
         #expect(Self.file.function(named: "cache.(*Cache).Missing") == nil)
+        // Compiler-made wrappers name the function whose lines they carry.
+        #expect(Self.file.function(named: "cache.(*Cache[...]).Get-fm")?.name == "Get")
+        #expect(Self.file.function(named: "cache.run-range1-range2")?.runtimeName == "cache.run")
+        #expect(Self.file.function(named: "cache.run.gowrap2")?.runtimeName == "cache.run")
+        #expect(Self.file.function(named: "cache.run.func1.1 (inline)")?.runtimeName == "cache.run.func1.1")
         // A closure's lines lie inside its parent's.
         for function in Self.file.functions {
             guard let parent = function.parent else { continue }
