@@ -22,8 +22,16 @@
 struct DeleteKeepsValueCheck {
     let context: CheckContext
     private var index: PackageIndex { context.index }
+    /// What was found per map and per holder, so that a package with many deletes of the same
+    /// map is read once, not once per delete.
+    private let memo = Memo()
 
     init(_ context: CheckContext) { self.context = context }
+
+    private final class Memo {
+        var stored: [MapIdentity: (assessment: Assessment?, storesSeen: Int)] = [:]
+        var releases: [MapIdentity: Site?] = [:]
+    }
 
     private struct Outcome {
         var status: ShapeStatus
@@ -36,12 +44,19 @@ struct DeleteKeepsValueCheck {
         var outcomes: [Outcome] = []
         var judged: Set<Site> = []
         var filled: [MapOperation] = []
+        func record(_ outcome: Outcome) -> ShapeResult? {
+            outcomes.append(outcome)
+            return outcome.status == .confirmed
+                ? context.result(.confirmed, .ap3, outcome.shape, at: outcome.site, outcome.reason) : nil
+        }
         for operation in context.regionOperations {
             switch operation.kind {
             case .store where isNil(operation):
-                outcomes.append(judgeNilStore(operation)); judged.insert(operation.site)
+                judged.insert(operation.site)
+                if let result = record(judgeNilStore(operation)) { return result }
             case .delete:
-                outcomes.append(judgeDelete(operation)); judged.insert(operation.site)
+                judged.insert(operation.site)
+                if let result = record(judgeDelete(operation)) { return result }
             case .store:
                 filled.append(operation)
             default:
@@ -52,12 +67,12 @@ struct DeleteKeepsValueCheck {
         for store in filled {
             guard index.isMap(store.target, 0, context.function),
                   let identity = index.identity(of: store.target, 0, context.function) else { continue }
-            for other in index.operations(on: identity, where: { $0.kind == .delete || ($0.kind == .store && isNil($0)) }) where !judged.contains(other.site) {
-                judged.insert(other.site)
-                outcomes.append(other.kind == .delete ? judgeDelete(other) : judgeNilStore(other))
+            for other in index.operations(on: identity, where: { $0.kind == .delete || ($0.kind == .store && isNil($0)) }) {
+                guard judged.insert(other.site).inserted else { continue }
+                if let result = record(other.kind == .delete ? judgeDelete(other) : judgeNilStore(other)) { return result }
             }
         }
-        for status in [ShapeStatus.confirmed, .unknown, .contradicted] {
+        for status in [ShapeStatus.unknown, .contradicted] {
             if let outcome = outcomes.first(where: { $0.status == status }) {
                 return context.result(status, .ap3, status == .contradicted ? nil : outcome.shape, at: outcome.site, outcome.reason)
             }
@@ -147,6 +162,15 @@ struct DeleteKeepsValueCheck {
         var origin: Site
     }
 
+    /// How a value kept elsewhere was judged: the reference, and what decides it (a statement
+    /// that drops the holder's entries, or a condition around the reference).
+    private struct Assessment {
+        var status: ShapeStatus
+        var reference: Reference
+        var release: Site?
+        var condition: Site?
+    }
+
     private func judgeDelete(_ delete: MapOperation) -> Outcome {
         let site = delete.site
         let (file, function) = (site.file, site.function)
@@ -155,37 +179,58 @@ struct DeleteKeepsValueCheck {
             return Outcome(status: .unknown, shape: .deletedValueKept, site: site,
                            reason: "delete(\(map), ...): where else its values are kept cannot be followed (\(map) is not a field, variable or parameter seen here)")
         }
+        // The values: read from the map before the delete, in this function ...
         let text = index.text(file)
-        // The values: stored into the map anywhere in its scope, or read from it before the delete.
-        var origins: [(name: String, site: Site)] = []
-        var storesSeen = 0
-        for store in index.operations(on: identity, where: { $0.kind == .store && $0.op == .assign }) {
-            storesSeen += 1
-            if let value = store.value, value.count == 1, index.text(store.site.file).kind(value.lowerBound) == .identifier {
-                origins.append((index.text(store.site.file).text(value.lowerBound), store.site))
-            }
-        }
+        var best: Assessment?
+        var readsSeen = 0
         for define in index.operations(file, function) where define.kind == .define {
             guard let value = define.value, text.kind(value.upperBound - 1) == .rightBracket else { continue }
             let open = text.pairs.partner(value.upperBound - 1)
-            if open > value.lowerBound, index.compact(file, value.lowerBound..<open) == map {
-                origins.append((define.targetText, define.site))
+            guard open > value.lowerBound, index.compact(file, value.lowerBound..<open) == map else { continue }
+            readsSeen += 1
+            for reference in references(to: define.targetText, in: define.site) {
+                best = better(best, assess(reference))
             }
         }
-        guard storesSeen > 0 || !origins.isEmpty else {
-            return Outcome(status: .unknown, shape: .deletedValueKept, site: site,
-                           reason: "delete(\(map), ...): no store into \(map) is seen, so where its values are kept cannot be followed")
-        }
-        var best: Outcome?
-        for origin in origins {
-            for reference in references(to: origin.name, in: origin.site) {
-                let outcome = judge(reference, delete: delete, map: map)
-                if outcome.status == .confirmed { return outcome }
-                if best == nil || (best!.status == .contradicted && outcome.status == .unknown) { best = outcome }
+        // ... or stored into it anywhere in the package.
+        let stored = storedValues(identity)
+        best = better(best, stored.assessment)
+        guard let best else {
+            if stored.storesSeen == 0 && readsSeen == 0 {
+                return Outcome(status: .unknown, shape: .deletedValueKept, site: site,
+                               reason: "delete(\(map), ...): no store into \(map) is seen, so where its values are kept cannot be followed")
             }
+            return Outcome(status: .contradicted, shape: .deletedValueKept, site: site,
+                           reason: "delete(\(map), ...) and the values of \(map) are kept nowhere else that is seen: once deleted they are collected")
         }
-        return best ?? Outcome(status: .contradicted, shape: .deletedValueKept, site: site,
-                               reason: "delete(\(map), ...) and the values of \(map) are kept nowhere else that is seen: once deleted they are collected")
+        return outcome(best, delete: delete, map: map)
+    }
+
+    /// The most telling place where values stored into the map `identity` are also kept
+    /// (read once per map).
+    private func storedValues(_ identity: MapIdentity) -> (assessment: Assessment?, storesSeen: Int) {
+        if let known = memo.stored[identity] { return known }
+        var best: Assessment?
+        var storesSeen = 0
+        for store in index.operations(on: identity, where: { $0.kind == .store && $0.op == .assign }) {
+            storesSeen += 1
+            let text = index.text(store.site.file)
+            guard let value = store.value, value.count == 1, text.kind(value.lowerBound) == .identifier else { continue }
+            for reference in references(to: text.text(value.lowerBound), in: store.site) {
+                best = better(best, assess(reference))
+            }
+            if best?.status == .confirmed { break }
+        }
+        memo.stored[identity] = (best, storesSeen)
+        return (best, storesSeen)
+    }
+
+    /// Confirmed beats unknown beats contradicted; the first found wins a tie.
+    private func better(_ a: Assessment?, _ b: Assessment?) -> Assessment? {
+        guard let a else { return b }
+        guard let b else { return a }
+        let rank: [ShapeStatus: Int] = [.confirmed: 0, .unknown: 1, .contradicted: 2]
+        return rank[b.status]! < rank[a.status]! ? b : a
     }
 
     /// Where a value named `name` is also kept, in the function of `origin`: appended to a
@@ -228,25 +273,34 @@ struct DeleteKeepsValueCheck {
         }
     }
 
-    private func judge(_ reference: Reference, delete: MapOperation, map: String) -> Outcome {
-        let (file, function) = (reference.site.file, reference.site.function)
-        let holder = index.compact(file, reference.holder)
-        let kept = "the value \(reference.value) (line \(index.line(reference.origin))) is also kept in \(holder) (line \(index.line(reference.site)): `\(index.sourceText(reference.site))`)"
-        let head = "delete(\(map), \(index.compact(delete.site.file, delete.key!))) removes the key, but \(kept)"
+    private func assess(_ reference: Reference) -> Assessment {
         if let release = release(of: reference) {
-            return Outcome(status: .contradicted, shape: .deletedValueKept, site: delete.site,
-                           reason: "\(head); \(holder) drops its entries at line \(index.line(release)) (`\(index.sourceText(release))`)")
+            return Assessment(status: .contradicted, reference: reference, release: release)
         }
+        let (file, function) = (reference.site.file, reference.site.function)
         let outline = index.outline(file, function)
         let holderAncestors = Set(outline.ancestors(of: reference.site.node))
         let originAncestors = reference.origin.function == function ? Set(outline.ancestors(of: reference.origin.node)) : []
         if let condition = holderAncestors.subtracting(originAncestors).sorted().last {
-            let site = Site(file: file, function: function, node: condition)
-            return Outcome(status: .unknown, shape: .deletedValueKept, site: delete.site,
-                           reason: "\(head), only under a condition (line \(index.line(site)): `\(index.sourceText(site))`), which may bound it or switch it off")
+            return Assessment(status: .unknown, reference: reference, condition: Site(file: file, function: function, node: condition))
         }
-        return Outcome(status: .confirmed, shape: .deletedValueKept, site: delete.site,
-                       reason: "\(head), which nothing trims: the value stays reachable after the delete")
+        return Assessment(status: .confirmed, reference: reference)
+    }
+
+    private func outcome(_ assessment: Assessment, delete: MapOperation, map: String) -> Outcome {
+        let reference = assessment.reference
+        let holder = index.compact(reference.site.file, reference.holder)
+        let kept = "the value \(reference.value) (line \(index.line(reference.origin))) is also kept in \(holder) (line \(index.line(reference.site)): `\(index.sourceText(reference.site))`)"
+        let head = "delete(\(map), \(index.compact(delete.site.file, delete.key!))) removes the key, but \(kept)"
+        let reason: String
+        if let release = assessment.release {
+            reason = "\(head); \(holder) drops its entries at line \(index.line(release)) (`\(index.sourceText(release))`)"
+        } else if let condition = assessment.condition {
+            reason = "\(head), only under a condition (line \(index.line(condition)): `\(index.sourceText(condition))`), which may bound it or switch it off"
+        } else {
+            reason = "\(head), which nothing trims: the value stays reachable after the delete"
+        }
+        return Outcome(status: assessment.status, shape: .deletedValueKept, site: delete.site, reason: reason)
     }
 
     /// A statement that drops entries from the holder: any assignment to it other than
@@ -254,6 +308,13 @@ struct DeleteKeepsValueCheck {
     private func release(of reference: Reference) -> Site? {
         let file = reference.site.file
         guard let identity = index.identity(of: reference.holder, file, reference.site.function) else { return nil }
+        if let known = memo.releases[identity] { return known }
+        let found = firstRelease(identity)
+        memo.releases[identity] = .some(found)
+        return found
+    }
+
+    private func firstRelease(_ identity: MapIdentity) -> Site? {
         for operation in index.operations(on: identity, where: { _ in true }) {
             let text = index.text(operation.site.file)
             switch operation.kind {
