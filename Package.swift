@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "Pprof", dependencies: ["CZlib"]),
         // What go tool pprof computes: load-time transforms, frames, top/traces, folding, diffs.
         .target(name: "Analysis", dependencies: ["Pprof"]),
-        // The map anti-pattern rules: signals, classifier, findings.
-        .target(name: "Findings", dependencies: ["Analysis", "Pprof"]),
+        // Reading Go source: a lexer, a block-structure reader, and the map anti-pattern shape checks.
+        .target(name: "GoSource"),
+        // The map anti-pattern rules: signals, classifier, findings, what the source says.
+        .target(name: "Findings", dependencies: ["Analysis", "Pprof", "GoSource"]),
         // Flame graphs: layout, palettes, SVG with its embedded script.
         .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof"]),
         // Fetching profiles from a live Go service over HTTP(S) (URLSession), or from stdin.
@@ -58,5 +60,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"]),
         // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
         .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch", "TestSupport"], exclude: ["Fixtures"]),
+        // Reading Go source: the lexer on both standard libraries, the shape checks on look-alikes.
+        .testTarget(name: "GoSourceTests", dependencies: ["GoSource"]),
     ]
 )

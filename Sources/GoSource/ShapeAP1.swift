@@ -1,0 +1,111 @@
+/// AP1: mutating a map while ranging over it.
+///
+/// Recognized, in the body of a `for ... range M` loop that encloses a hot line (nested loops
+/// included, closures excluded): `M = ...` (a new map swapped in while the range still runs over
+/// the old one, as in `c.sessions = next`), and `M[k2] = ...` / `M[k2] += ...` with a key other
+/// than the loop's own key variable (an insert during iteration; may grow the map). One level
+/// of method calls on the same receiver is followed: `c.rebuild()` in the loop, where `rebuild`
+/// assigns `c.sessions`.
+///
+/// Not AP1 (so not confirmed): deleting keys (allowed by the spec), `M[k] = v` for the current
+/// key `k`, building another map, `clear(M)`, a reassignment followed at once by `break` or
+/// `return` (the range does not go on), `M := ...` (a new variable). A ranged expression whose
+/// declared type is not visible gives `unknown`; one that is a slice or array is not a map.
+struct RangeMutationCheck {
+    let context: CheckContext
+    private var index: PackageIndex { context.index }
+    private var text: TokenText { index.text(0) }
+
+    init(_ context: CheckContext) { self.context = context }
+
+    private struct Evidence {
+        var shape: ShapeKind
+        var site: Site
+        var reason: String
+    }
+
+    func run() -> ShapeResult {
+        var loops: [Int] = []
+        var seen: Set<Int> = []
+        for node in context.hotNodes {
+            for loop in context.outline.loops(around: node) where context.outline.nodes[loop].statement.kind == .rangeLoop && seen.insert(loop).inserted {
+                loops.append(loop)
+            }
+        }
+        guard !loops.isEmpty else {
+            let site = context.hotNodes.first.map(context.site)
+            return context.result(.contradicted, .ap1, nil, at: site, "no range loop encloses the hot lines of \(context.name)")
+        }
+        var unknown: (Evidence, String)?
+        var looked: [String] = []
+        for loop in loops {
+            let clause = context.outline.nodes[loop].statement.rangeClause!
+            let rangedType = index.type(of: clause.expressionTokens, 0, context.function)
+            let isMap = index.hints(0).isMap(rangedType)
+            if let rangedType, !isMap {
+                looked.append("line \(context.outline.nodes[loop].statement.lines.lowerBound) ranges \(clause.expression), a \(rangedType), not a map")
+                continue
+            }
+            if let evidence = mutations(in: loop, clause).first {
+                if isMap { return context.result(.confirmed, .ap1, evidence.shape, at: evidence.site, evidence.reason) }
+                unknown = unknown ?? (evidence, "the type of \(clause.expression) is not declared where it can be seen, so it may not be a map")
+            } else {
+                looked.append("the range over \(clause.expression) at line \(context.outline.nodes[loop].statement.lines.lowerBound) does not reassign it or insert other keys into it")
+            }
+        }
+        if let (evidence, why) = unknown {
+            return context.result(.unknown, .ap1, evidence.shape, at: evidence.site, "\(evidence.reason); but \(why)")
+        }
+        return context.result(.contradicted, .ap1, nil, at: context.site(loops[0]), looked.joined(separator: "; "))
+    }
+
+    /// Reassignments of the ranged map and inserts of other keys in the loop's body.
+    private func mutations(in loop: Int, _ clause: GoRangeClause) -> [Evidence] {
+        let outline = context.outline
+        var found: [Evidence] = []
+        let ranged = clause.expression
+        let loopLine = outline.nodes[loop].statement.lines.lowerBound
+        for node in (loop + 1)..<outline.nodes[loop].subtreeEnd {
+            let site = context.site(node)
+            for operation in index.operations(at: site) {
+                let target = operation.targetText
+                switch operation.kind {
+                case .reassign where target == ranged && !outline.leavesLoop(after: node, loop):
+                    found.append(Evidence(shape: .rangeReassign, site: site,
+                                          reason: "\(ranged) is reassigned inside the range over it (line \(loopLine)): the loop keeps iterating the old map while a new one is built for each pass"))
+                case .store where target == ranged:
+                    let key = text.compact(operation.key!)
+                    if let loopKey = clause.key, loopKey != "_", key == loopKey { continue } // updates the current key
+                    found.append(Evidence(shape: .rangeInsert, site: site,
+                                          reason: "\(ranged)[\(key)] is written inside the range over \(ranged) (line \(loopLine)) with a key other than the loop's key: an insert during iteration, which may grow the map"))
+                case .methodCall(let method):
+                    if let reason = reassignedByMethod(method, receiver: operation.target, ranged: ranged) {
+                        found.append(Evidence(shape: .rangeReassign, site: site, reason: reason + " (line \(loopLine))"))
+                    }
+                default:
+                    continue
+                }
+            }
+        }
+        // A reassignment is the clearer shape; report it first.
+        return found.filter { $0.shape == .rangeReassign } + found.filter { $0.shape == .rangeInsert }
+    }
+
+    /// `c.rebuild()` inside the range over `c.sessions`, where `(*T).rebuild` assigns `c.sessions`.
+    private func reassignedByMethod(_ method: String, receiver: Range<Int>, ranged: String) -> String? {
+        let culprit = index.files[0].functions[context.function]
+        guard receiver.count == 1, let receiverName = culprit.receiverName, text.text(receiver.lowerBound) == receiverName,
+              ranged.hasPrefix(receiverName + "."), let type = culprit.receiverType else { return nil }
+        let field = ranged.dropFirst(receiverName.count)
+        for (file, function) in index.allFunctions {
+            let callee = index.files[file].functions[function]
+            guard !callee.isLiteral, callee.name == method, callee.receiverType == type, let calleeReceiver = callee.receiverName else { continue }
+            for operation in index.operations(file, function) where operation.kind == .reassign {
+                if operation.targetText == calleeReceiver + field {
+                    return "\(receiverName).\(method)() reassigns \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged)"
+                }
+            }
+        }
+        return nil
+    }
+}

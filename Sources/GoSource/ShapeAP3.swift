@@ -1,0 +1,339 @@
+/// AP3: deleting the key but keeping the value alive.
+///
+/// Recognized, at the culprit's hot lines and on the paths through them (and, for maps the
+/// culprit fills, wherever the package deletes from or nils them):
+/// - `M[k] = nil` on a declared map of pointers (`map[K]*T`), where `delete(M, k)` was meant:
+///   the key stays, so the map keeps one entry per key ever seen. Not when the same path also
+///   deletes from `M`, nor after a comma-ok lookup of `M` (a negative cache, where nil means
+///   "known missing"), nor in a loop or on a map local to the function (placeholders being
+///   filled in);
+/// - `delete(M, k)` while the value `v` (stored by `M[k] = v`, or read by `v := M[k]` before
+///   the delete) is also added to a growing structure held by a struct field or package
+///   variable (`S = append(S, v)`, `S2[x] = v` into another map, `l.PushBack(v)`,
+///   `m.Store(x, v)`) that the package never trims, resets, nils or deletes from.
+///
+/// Not confirmed: `M[k] = T{}`, `""`, `0` or `false` (often a real value: a reset counter, a
+/// set member); nil in maps of interfaces, errors, slices or maps (JSON null, "no error", an
+/// empty bucket); a delete whose value is kept nowhere else (it is collected); another reference
+/// that is added only under a condition (a bounded cache, a debug switch) or that is dropped
+/// somewhere; a single field or a slice slot (`x.last = v`, `ring[i] = v`), which keeps only
+/// a bounded number of values. References through closures, channels, or other packages are
+/// not followed.
+struct DeleteKeepsValueCheck {
+    let context: CheckContext
+    private var index: PackageIndex { context.index }
+    /// What was found per map and per holder, so that a package with many deletes of the same
+    /// map is read once, not once per delete.
+    private let memo = Memo()
+
+    init(_ context: CheckContext) { self.context = context }
+
+    private final class Memo {
+        var stored: [MapIdentity: (assessment: Assessment?, storesSeen: Int)] = [:]
+        var releases: [MapIdentity: Site?] = [:]
+    }
+
+    private struct Outcome {
+        var status: ShapeStatus
+        var shape: ShapeKind
+        var site: Site
+        var reason: String
+    }
+
+    func run() -> ShapeResult {
+        var outcomes: [Outcome] = []
+        var judged: Set<Site> = []
+        var filled: [MapOperation] = []
+        func record(_ outcome: Outcome) -> ShapeResult? {
+            outcomes.append(outcome)
+            return outcome.status == .confirmed
+                ? context.result(.confirmed, .ap3, outcome.shape, at: outcome.site, outcome.reason) : nil
+        }
+        for operation in context.regionOperations {
+            switch operation.kind {
+            case .store where isNil(operation):
+                judged.insert(operation.site)
+                if let result = record(judgeNilStore(operation)) { return result }
+            case .delete:
+                judged.insert(operation.site)
+                if let result = record(judgeDelete(operation)) { return result }
+            case .store:
+                filled.append(operation)
+            default:
+                continue
+            }
+        }
+        // Maps filled at the hot lines: where the package empties them.
+        for store in filled {
+            guard index.isMap(store.target, 0, context.function),
+                  let identity = index.identity(of: store.target, 0, context.function) else { continue }
+            for other in index.operations(on: identity, where: { $0.kind == .delete || ($0.kind == .store && isNil($0)) }) {
+                guard judged.insert(other.site).inserted else { continue }
+                if let result = record(other.kind == .delete ? judgeDelete(other) : judgeNilStore(other)) { return result }
+            }
+        }
+        for status in [ShapeStatus.unknown, .contradicted] {
+            if let outcome = outcomes.first(where: { $0.status == status }) {
+                return context.result(status, .ap3, status == .contradicted ? nil : outcome.shape, at: outcome.site, outcome.reason)
+            }
+        }
+        return elsewhere()
+    }
+
+    /// Nothing at the hot lines: allocation sites often are not where the map is emptied. Say
+    /// so, and point at a shape elsewhere in the package if there is one.
+    private func elsewhere() -> ShapeResult {
+        let base = "no map store, delete or nil overwrite at the hot lines of \(context.name): the values may be kept by code elsewhere"
+        for (file, function) in index.allFunctions {
+            for operation in index.operations(file, function) {
+                let outcome: Outcome
+                if operation.kind == .delete { outcome = judgeDelete(operation) }
+                else if operation.kind == .store && isNil(operation) { outcome = judgeNilStore(operation) }
+                else { continue }
+                if outcome.status == .confirmed {
+                    return context.result(.unknown, .ap3, outcome.shape, at: outcome.site,
+                                          "\(base); in \(index.displayName(file, function)): \(outcome.reason)")
+                }
+            }
+        }
+        return context.result(.unknown, .ap3, nil, at: context.hotSites.first, base)
+    }
+
+    private func isNil(_ operation: MapOperation) -> Bool {
+        guard operation.op == .assign, let value = operation.value, value.count == 1 else { return false }
+        return index.text(operation.site.file).isIdentifier(value.lowerBound, "nil")
+    }
+
+    // MARK: M[k] = nil
+
+    private func judgeNilStore(_ store: MapOperation) -> Outcome {
+        let site = store.site
+        let (file, function) = (site.file, site.function)
+        let map = store.targetText
+        let key = index.compact(file, store.key!)
+        let type = index.type(of: store.target, file, function)
+        guard let type, index.hints(file).isMap(type), let parts = TypeHints.mapParts(index.hints(file).underlying(type)) else {
+            return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil, but \(map) is not declared as a map where it can be seen (for a slice element, storing nil is the fix, not the pattern)")
+        }
+        guard parts.value.hasPrefix("*") else {
+            return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil stores a nil \(parts.value), which may be a meaningful value rather than a delete")
+        }
+        let outline = index.outline(file, function)
+        if outline.isInLoop(site.node) {
+            return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil is in a loop: it may fill placeholder entries rather than drop them")
+        }
+        if case .local(_, let declaring, _)? = index.identity(of: store.target, file, function), declaring == function {
+            return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil: \(map) is local to \(index.displayName(file, function)), which may be building it rather than emptying it")
+        }
+        let region = outline.region(of: site.node)
+        if let delete = index.operations(file, function).first(where: {
+            $0.kind == .delete && region.contains($0.site.node) && $0.targetText == map
+        }) {
+            return Outcome(status: .contradicted, shape: .zeroValueOverwrite, site: site,
+                           reason: "\(map)[\(key)] = nil, but the same path deletes from \(map) (line \(index.line(delete.site)))")
+        }
+        let position = outline.nodes[site.node].statement.tokens.lowerBound
+        let text = index.text(file)
+        for operation in index.operations(file, function) where operation.kind == .define && region.contains(operation.site.node) {
+            guard outline.nodes[operation.site.node].statement.tokens.lowerBound < position, let value = operation.value,
+                  text.kind(value.upperBound - 1) == .rightBracket else { continue }
+            let open = text.pairs.partner(value.upperBound - 1)
+            let statementFacts = index.facts(operation.site).assignments
+            let commaOk = statementFacts.contains { $0.op == .define && $0.targets.count == 2 && $0.values.count == 1 }
+            if open > value.lowerBound, commaOk, index.compact(file, value.lowerBound..<open) == map {
+                return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
+                               reason: "\(map)[\(key)] = nil comes after a comma-ok lookup of \(map) (line \(index.line(operation.site))): it may be a negative cache, where nil means \"known missing\"")
+            }
+        }
+        return Outcome(status: .confirmed, shape: .zeroValueOverwrite, site: site,
+                       reason: "\(map)[\(key)] = nil keeps the key with a nil value instead of deleting it: \(map) keeps one entry for every key it has ever held (delete(\(map), \(key)) was meant)")
+    }
+
+    // MARK: delete(M, k) with the value kept elsewhere
+
+    private struct Reference {
+        var holder: Range<Int>
+        var site: Site
+        var value: String
+        var origin: Site
+    }
+
+    /// How a value kept elsewhere was judged: the reference, and what decides it (a statement
+    /// that drops the holder's entries, or a condition around the reference).
+    private struct Assessment {
+        var status: ShapeStatus
+        var reference: Reference
+        var release: Site?
+        var condition: Site?
+    }
+
+    private func judgeDelete(_ delete: MapOperation) -> Outcome {
+        let site = delete.site
+        let (file, function) = (site.file, site.function)
+        let map = delete.targetText
+        guard let identity = index.identity(of: delete.target, file, function) else {
+            return Outcome(status: .unknown, shape: .deletedValueKept, site: site,
+                           reason: "delete(\(map), ...): where else its values are kept cannot be followed (\(map) is not a field, variable or parameter seen here)")
+        }
+        // The values: read from the map before the delete, in this function ...
+        let text = index.text(file)
+        var best: Assessment?
+        var readsSeen = 0
+        for define in index.operations(file, function) where define.kind == .define {
+            guard let value = define.value, text.kind(value.upperBound - 1) == .rightBracket else { continue }
+            let open = text.pairs.partner(value.upperBound - 1)
+            guard open > value.lowerBound, index.compact(file, value.lowerBound..<open) == map else { continue }
+            readsSeen += 1
+            for reference in references(to: define.targetText, in: define.site) {
+                best = better(best, assess(reference))
+            }
+        }
+        // ... or stored into it anywhere in the package.
+        let stored = storedValues(identity)
+        best = better(best, stored.assessment)
+        guard let best else {
+            if stored.storesSeen == 0 && readsSeen == 0 {
+                return Outcome(status: .unknown, shape: .deletedValueKept, site: site,
+                               reason: "delete(\(map), ...): no store into \(map) is seen, so where its values are kept cannot be followed")
+            }
+            return Outcome(status: .contradicted, shape: .deletedValueKept, site: site,
+                           reason: "delete(\(map), ...) and the values of \(map) are kept nowhere else that is seen: once deleted they are collected")
+        }
+        return outcome(best, delete: delete, map: map)
+    }
+
+    /// The most telling place where values stored into the map `identity` are also kept
+    /// (read once per map).
+    private func storedValues(_ identity: MapIdentity) -> (assessment: Assessment?, storesSeen: Int) {
+        if let known = memo.stored[identity] { return known }
+        var best: Assessment?
+        var storesSeen = 0
+        for store in index.operations(on: identity, where: { $0.kind == .store && $0.op == .assign }) {
+            storesSeen += 1
+            let text = index.text(store.site.file)
+            guard let value = store.value, value.count == 1, text.kind(value.lowerBound) == .identifier else { continue }
+            for reference in references(to: text.text(value.lowerBound), in: store.site) {
+                best = better(best, assess(reference))
+            }
+            if best?.status == .confirmed { break }
+        }
+        memo.stored[identity] = (best, storesSeen)
+        return (best, storesSeen)
+    }
+
+    /// Confirmed beats unknown beats contradicted; the first found wins a tie.
+    private func better(_ a: Assessment?, _ b: Assessment?) -> Assessment? {
+        guard let a else { return b }
+        guard let b else { return a }
+        let rank: [ShapeStatus: Int] = [.confirmed: 0, .unknown: 1, .contradicted: 2]
+        return rank[b.status]! < rank[a.status]! ? b : a
+    }
+
+    /// Where a value named `name` is also kept, in the function of `origin`: appended to a
+    /// slice, stored into another map, pushed onto a list, held by a field or package variable.
+    private func references(to name: String, in origin: Site) -> [Reference] {
+        let (file, function) = (origin.file, origin.function)
+        let text = index.text(file)
+        var found: [Reference] = []
+        for operation in index.operations(file, function) {
+            switch operation.kind {
+            case .reassign:
+                guard let value = operation.value else { continue }
+                let valueText = index.compact(file, value)
+                if valueText.hasPrefix("append(") && text.kind(value.lowerBound) == .identifier {
+                    let arguments = text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
+                    if arguments.dropFirst().contains(where: { index.compact(file, $0) == name }) {
+                        found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
+                    }
+                }
+            case .store:
+                // Into another map (a slice slot is overwritten: bounded).
+                if let value = operation.value, index.compact(file, value) == name, operation.site != origin,
+                   index.isMap(operation.target, file, function) {
+                    found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
+                }
+            case .methodCall(let method) where ["PushBack", "PushFront", "Store"].contains(method):
+                if operation.arguments.contains(where: { index.compact(file, $0) == name }) {
+                    found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
+                }
+            default:
+                continue
+            }
+        }
+        // Only holders that outlive the call: fields and package variables.
+        return found.filter { reference in
+            switch index.identity(of: reference.holder, file, function) {
+            case .field?, .global?: return true
+            default: return false
+            }
+        }
+    }
+
+    private func assess(_ reference: Reference) -> Assessment {
+        if let release = release(of: reference) {
+            return Assessment(status: .contradicted, reference: reference, release: release)
+        }
+        let (file, function) = (reference.site.file, reference.site.function)
+        let outline = index.outline(file, function)
+        let holderAncestors = Set(outline.ancestors(of: reference.site.node))
+        let originAncestors = reference.origin.function == function ? Set(outline.ancestors(of: reference.origin.node)) : []
+        if let condition = holderAncestors.subtracting(originAncestors).sorted().last {
+            return Assessment(status: .unknown, reference: reference, condition: Site(file: file, function: function, node: condition))
+        }
+        return Assessment(status: .confirmed, reference: reference)
+    }
+
+    private func outcome(_ assessment: Assessment, delete: MapOperation, map: String) -> Outcome {
+        let reference = assessment.reference
+        let holder = index.compact(reference.site.file, reference.holder)
+        let kept = "the value \(reference.value) (line \(index.line(reference.origin))) is also kept in \(holder) (line \(index.line(reference.site)): `\(index.sourceText(reference.site))`)"
+        let head = "delete(\(map), \(index.compact(delete.site.file, delete.key!))) removes the key, but \(kept)"
+        let reason: String
+        if let release = assessment.release {
+            reason = "\(head); \(holder) drops its entries at line \(index.line(release)) (`\(index.sourceText(release))`)"
+        } else if let condition = assessment.condition {
+            reason = "\(head), only under a condition (line \(index.line(condition)): `\(index.sourceText(condition))`), which may bound it or switch it off"
+        } else {
+            reason = "\(head), which nothing trims: the value stays reachable after the delete"
+        }
+        return Outcome(status: assessment.status, shape: .deletedValueKept, site: delete.site, reason: reason)
+    }
+
+    /// A statement that drops entries from the holder: any assignment to it other than
+    /// `S = append(S, ...)`, a nil store into it, `clear`, `delete`, or `Remove`/`Init`.
+    private func release(of reference: Reference) -> Site? {
+        let file = reference.site.file
+        guard let identity = index.identity(of: reference.holder, file, reference.site.function) else { return nil }
+        if let known = memo.releases[identity] { return known }
+        let found = firstRelease(identity)
+        memo.releases[identity] = .some(found)
+        return found
+    }
+
+    private func firstRelease(_ identity: MapIdentity) -> Site? {
+        for operation in index.operations(on: identity, where: { _ in true }) {
+            let text = index.text(operation.site.file)
+            switch operation.kind {
+            case .reassign:
+                guard let value = operation.value else { return operation.site }
+                let arguments = text.kind(value.lowerBound) == .identifier && text.text(value.lowerBound) == "append"
+                    ? text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1)) : []
+                let appendsToItself = arguments.first.map { index.compact(operation.site.file, $0) == operation.targetText } ?? false
+                if !appendsToItself { return operation.site }
+            case .store where isNil(operation):
+                return operation.site
+            case .clear, .delete:
+                return operation.site
+            case .methodCall(let method) where ["Remove", "Init", "Delete", "LoadAndDelete"].contains(method):
+                return operation.site
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+}
