@@ -34,7 +34,7 @@ public struct AnalyzeReport: Sendable {
         self.rules = rules
         self.locator = locator
         if let locator {
-            let annotated = SourceAnnotator.annotate(findings, inputs: inputs, locator: locator)
+            let annotated = SourceAnnotator.annotate(findings, inputs: inputs, locator: locator, rules: rules)
             self.findings = annotated.findings
             missingSourceFiles = annotated.missingFiles
         }

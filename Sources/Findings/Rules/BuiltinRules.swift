@@ -155,6 +155,7 @@ enum BuiltinRules {
         }
       ],
       "confirm": "two heap profiles of the same run taken some time apart (GC work alone is also what allocation churn costs)",
+      "checksSource": false,
       "explanation": "The garbage collector takes a large share of CPU marking a live heap that keeps growing. With maps this is typically values removed from the map (or overwritten with an empty value instead of deleted) that stay referenced from a cache, a slice or a closure, so nothing is freed.",
       "fix": "Call delete(m, k) and drop every other reference to the value (nil the slice element, remove it from the cache); do not 'delete' by assigning an empty value; for large values prefer storing them by value or recycling them through a pool."
     },

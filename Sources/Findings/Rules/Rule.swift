@@ -43,6 +43,9 @@ public struct Rule: Codable, Sendable, Equatable {
     public var signals: [SignalSpec]?
     /// What to collect to confirm a finding that lacks its signals.
     public var confirm: String?
+    /// Whether the culprit's source is checked for the pattern's shape (default: yes). Not
+    /// where the culprit is only where the cost lands (garbage collection assists).
+    public var checksSource: Bool?
     public var explanation: String
     public var fix: String
 
