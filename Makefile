@@ -32,6 +32,9 @@ test: deps
 samples:
 	bash samples/generate.sh
 
+# Builds the release binaries, generates the benchmark profiles into bench-data/ (once; they
+# are reused) and times proflens on them against the targets (scripts/bench.sh says how).
+# BENCH_QUICK=1 for a smoke test, BENCH_RUNS=N runs each, BENCH_STRICT=1 to fail on a miss.
 bench: deps
 	$(SWIFT) build -c release --product proflens
 	$(SWIFT) build -c release --product ProfileGenerator
