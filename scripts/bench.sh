@@ -26,7 +26,8 @@
 # Environment:
 #   BENCH_RUNS           runs of each command (default 5; 1 with BENCH_QUICK)
 #   BENCH_SLOW_SECONDS   a command whose first run takes longer than this ...
-#   BENCH_SLOW_RUNS      ... runs only this many times (defaults 10 and 3)
+#   BENCH_SLOW_RUNS      ... runs only this many times (defaults 10 and 3), and
+#   BENCH_VERY_SLOW_SECONDS  one whose first run takes longer than this runs once (60)
 #   BENCH_SEED           seed of profile A (default 1; B is BENCH_SEED + 1)
 #   BENCH_QUICK=1        a smoke test: smaller profiles, 1 run each, no README figures
 #   BENCH_STRICT=1       exit with status 1 when a target is missed
@@ -45,6 +46,7 @@ QUICK=${BENCH_QUICK:-0}
 if ((QUICK)); then RUNS=${BENCH_RUNS:-1}; else RUNS=${BENCH_RUNS:-5}; fi
 SLOW_SECONDS=${BENCH_SLOW_SECONDS:-10}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
+VERY_SLOW_SECONDS=${BENCH_VERY_SLOW_SECONDS:-60}
 SEED=${BENCH_SEED:-1}
 SEED_B=$((SEED + 1))
 DATA=${BENCH_DATA:-bench-data}
@@ -128,7 +130,8 @@ declare -A S_MED S_BEST KB NRUNS BYTES
 FAILURES=0
 
 # measure KEY BYTES RUNS CMD... : runs CMD up to RUNS times (fewer when the
-# first run takes over SLOW_SECONDS); a key measured before is not run again.
+# first run takes over SLOW_SECONDS, once over VERY_SLOW_SECONDS); a key
+# measured before is not run again.
 measure() {
   local key=$1 bytes=$2 runs=$3 i times="" best="" peak=0
   shift 3
@@ -144,7 +147,11 @@ measure() {
     times+="$RUN_S"$'\n'
     if [[ -z $best ]] || (($(calc '%d' "$RUN_S < $best"))); then best=$RUN_S; fi
     ((RUN_KB > peak)) && peak=$RUN_KB
-    if ((i == 0 && runs > SLOW_RUNS)) && (($(calc '%d' "$RUN_S > $SLOW_SECONDS"))); then runs=$SLOW_RUNS; fi
+    if ((i == 0)) && (($(calc '%d' "$RUN_S > $VERY_SLOW_SECONDS"))); then
+      runs=1
+    elif ((i == 0 && runs > SLOW_RUNS)) && (($(calc '%d' "$RUN_S > $SLOW_SECONDS"))); then
+      runs=$SLOW_RUNS
+    fi
   done
   S_MED[$key]=$(printf '%s' "$times" | median)
   S_BEST[$key]=$best KB[$key]=$peak NRUNS[$key]=$runs BYTES[$key]=$bytes
@@ -219,6 +226,12 @@ fleet() {
 }
 
 wide_args() { echo "wide --samples $1 --stacks $(($1 / 5)) --seed $2"; }
+
+echo "proflens bench, $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc 2> /dev/null || echo '?') cores" \
+  "($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2> /dev/null | head -n 1 || true))," \
+  "$(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo 2> /dev/null || true) memory," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?')"
+((HAVE_TIME)) || notice "GNU time is missing: peak RSS is polled from /proc (apt-get install time)"
 
 section "profiles ($DATA/, cached by shape, size, seed and generator version)"
 ((QUICK)) && notice "BENCH_QUICK=1: reduced sizes and 1 run each; the figures are a smoke test, not comparable with README"
@@ -431,9 +444,10 @@ last=$(printf '%02d' "$FLEET_INSTANCES")
 table_row "compare --base a01 .. --base a$last b01 .. b$last" fleet.compare
 table_row "compare merged-a merged-b (each side merged)" fleet.merged
 table_row "analyze merged-a (one merged profile)" fleet.mergedAnalyze
+echo "(a merged side: $(mb "$(raw "$MERGED_A")") MB protobuf, $(meta "$MERGED_A" samples) samples, the same as merging its $FLEET_INSTANCES profiles with pprof)"
 if [[ -n ${KB[fleet.compare]:-} && -n ${KB[fleet.mergedAnalyze]:-} ]]; then
-  echo "fleet compare peak RSS / one merged profile's: $(calc '%.2f' "${KB[fleet.compare]} / ${KB[fleet.mergedAnalyze]}")x" \
-    "(merged profile: $(mb "$(raw "$MERGED_A")") MB protobuf, $(meta "$MERGED_A" samples) samples)"
+  echo "fleet compare peak RSS: $(calc '%.2f' "${KB[fleet.compare]} / ${KB[fleet.mergedAnalyze]}")x one merged profile's (analyze)," \
+    "$(calc '%.2f' "${KB[fleet.compare]} / ${KB[fleet.merged]:-${KB[fleet.compare]}}")x that of comparing the merged sides"
 fi
 
 # ---------------------------------------------------------------- the flame graph in a browser
@@ -503,14 +517,16 @@ printf '%-52s %-24s %-14s %s\n' "------" "--------" "------" "-------"
 # target LABEL SHOWN VALUE OP LIMIT LIMIT-SHOWN: VALUE compared with LIMIT by
 # OP (<= or <); SHOWN is how the measurement is printed ("" VALUE: not measured).
 target() {
-  local label=$1 shown=$2 value=$3 op=$4 limit=$5 limit_shown=$6 verdict
+  local label=$1 shown=$2 value=$3 op=$4 limit=$5 limit_shown=$6 verdict miss
   if [[ -z $value ]]; then
     verdict=SKIP
     [[ -n $shown ]] || shown="n/a"
   elif (($(calc '%d' "$value $op $limit"))); then
     verdict="PASS ($(calc '%.0f' "(1 - $value / $limit) * 100")% under)"
   else
-    verdict="MISS by $(calc '%.0f' "($value / $limit - 1) * 100")%"
+    miss=$(calc '%.4f' "($value / $limit - 1) * 100")
+    if (($(calc '%d' "$miss < 10"))); then miss=$(calc '%.1f' "$miss"); else miss=$(calc '%.0f' "$miss"); fi
+    verdict="MISS by $miss%"
     MISSES=$((MISSES + 1))
   fi
   printf '%-52s %-24s %-14s %s\n' "$label" "$shown" "$op $limit_shown" "$verdict"
