@@ -88,6 +88,9 @@ findings-report: build
 	python3 scripts/findings-report.py > samples/FINDINGS.md
 	@echo "wrote samples/FINDINGS.md"
 
+# Builds the release binaries, generates the benchmark profiles into bench-data/ (once; they
+# are reused) and times proflens on them against the targets (scripts/bench.sh says how).
+# BENCH_QUICK=1 for a smoke test, BENCH_RUNS=N runs each, BENCH_STRICT=1 to fail on a miss.
 bench: deps
 	$(SWIFT) build -c release --product proflens
 	$(SWIFT) build -c release --product ProfileGenerator

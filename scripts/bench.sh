@@ -1,40 +1,91 @@
 #!/usr/bin/env bash
-# Benchmark proflens on a large synthetic Go CPU profile, side by side with
-# the floor (gzip -dc: just decompressing the input) and `go tool pprof -top`.
+# Benchmark proflens on large synthetic Go profiles, beside the floor (gzip -dc:
+# just decompressing the input) and `go tool pprof -top`, and check the targets.
 #
-# Run from the repository root, after `swift build -c release` (`make bench`
-# does both).
+# Run from the repository root after building the release binaries (`make
+# bench` does both):
+#   swift build -c release --product proflens
+#   swift build -c release --product ProfileGenerator
 #
-# The profile is written once by ProfileGenerator into bench-data/ and reused
-# while the sample count, seed and generator sources stay the same. It is
-# gzipped with `gzip -1`: that is what Go's runtime/pprof uses
-# (gzip.BestSpeed), and it keeps generation fast (~2 s for the default).
+# Profiles (Sources/ProfileGenerator; deterministic: same shape, size, seed and
+# generator sources, same bytes) are written once into bench-data/, gzipped
+# with `gzip -1` as Go's runtime/pprof does, and reused while the shape, its
+# parameters, the seed and the generator's sources stay the same:
+#   current     CPU, 1.5M samples over ~24k stacks (the regression guard)
+#   wide        CPU, 2M samples over 400k stacks, ~137k locations, ~8k functions,
+#               ~24 frames deep with inlined frames, two labels on every sample
+#   wide-heap   the wide program as a heap profile (4 sample types, `bytes` label)
+#   growth      the wide shape at 0.5M, 1M, 2M, 4M samples (stacks = samples / 5)
+#   fleet       20 profiles per side, each like a 30 s CPU profile of one instance
+# The two-profile cases compare seed 1 (A) with seed 2 (B) of the same shape.
+#
+# Each command runs BENCH_RUNS times; the median wall time counts (the best is
+# shown too), peak RSS is the highest of the runs (GNU time's %M, or polling
+# /proc when GNU time is missing), MB/s is protobuf bytes / wall (MB = 10^6 B).
 #
 # Environment:
-#   BENCH_SAMPLES   samples in the profile (default 1500000)
-#   BENCH_SEED      generator seed (default 1)
-#   BENCH_RUNS      runs of each fast command, the best one counts (default 3)
-#   BENCH_STRICT=1  exit with status 1 when a target is missed
+#   BENCH_RUNS           runs of each command (default 5; 1 with BENCH_QUICK)
+#   BENCH_SLOW_SECONDS   a command whose first run takes longer than this ...
+#   BENCH_SLOW_RUNS      ... runs only this many times (defaults 10 and 3), and
+#   BENCH_VERY_SLOW_SECONDS  one whose first run takes longer than this runs once (60)
+#   BENCH_SEED           seed of profile A (default 1; B is BENCH_SEED + 1)
+#   BENCH_QUICK=1        a smoke test: smaller profiles, 1 run each, no README figures
+#   BENCH_STRICT=1       exit with status 1 when a target is missed
+#   BENCH_DATA           where profiles are kept (default bench-data)
+#   BENCH_BROWSER=0      skip the in-browser flame graph timings
+#   BENCH_PPROF=0        skip go tool pprof
+# Optional tools, each skipped with a notice when missing: Go (for pprof:
+# .venv-go/bin/go, else go on PATH) and Chromium (`chromium`, for the flame
+# graph's in-browser times).
 set -euo pipefail
 export LC_ALL=C
 
-SAMPLES=${BENCH_SAMPLES:-1500000}
-SEED=${BENCH_SEED:-1}
-RUNS=${BENCH_RUNS:-3}
-GZIP_LEVEL=1
-DATA=bench-data
-PROFLENS=.build/release/proflens
-GENERATOR=.build/release/ProfileGenerator
-
 [[ -f Package.swift ]] || { echo "bench.sh: run from the repository root" >&2; exit 2; }
 
+QUICK=${BENCH_QUICK:-0}
+if ((QUICK)); then RUNS=${BENCH_RUNS:-1}; else RUNS=${BENCH_RUNS:-5}; fi
+SLOW_SECONDS=${BENCH_SLOW_SECONDS:-10}
+SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
+VERY_SLOW_SECONDS=${BENCH_VERY_SLOW_SECONDS:-60}
+SEED=${BENCH_SEED:-1}
+SEED_B=$((SEED + 1))
+DATA=${BENCH_DATA:-bench-data}
+PROFLENS=.build/release/proflens
+GENERATOR=.build/release/ProfileGenerator
+HTML=scripts/bench-flame.html
+
+# Sizes: samples of each shape (the growth series doubles from GROWTH_FIRST).
+if ((QUICK)); then
+  CURRENT_SAMPLES=300000 WIDE_SAMPLES=400000 GROWTH=(100000 200000 400000 800000)
+  FLEET_INSTANCES=4 FLEET_TICKS=20000 FLEET_STACKS=40000
+else
+  CURRENT_SAMPLES=1500000 WIDE_SAMPLES=2000000 GROWTH=(500000 1000000 2000000 4000000)
+  FLEET_INSTANCES=20 FLEET_TICKS=48000 FLEET_STACKS=200000
+fi
+# The figures README gives for `current` (make bench on one 2-core machine).
+README_ANALYZE_S=0.54 README_ANALYZE_MB=200 README_FLAME_S=0.66
+
+for tool in "$PROFLENS" "$GENERATOR"; do
+  [[ -x $tool ]] || { echo "bench.sh: $tool is missing: swift build -c release --product ${tool##*/}" >&2; exit 2; }
+done
+
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+CHROME_GROUP=""
+# shellcheck disable=SC2317 # (called by the trap)
+cleanup() {
+  if [[ -n $CHROME_GROUP ]]; then kill -- "-$CHROME_GROUP" 2> /dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+BENCH_START=$SECONDS
 
 # ---------------------------------------------------------------- helpers
 
 now() { if [[ -n ${EPOCHREALTIME:-} ]]; then echo "$EPOCHREALTIME"; else date +%s.%N; fi; }
 calc() { awk "BEGIN { printf \"$1\", ($2) }"; }   # calc FORMAT EXPRESSION
+mb() { calc '%.1f' "$1 / 1e6"; }                  # bytes -> MB
+section() { printf '\n== %s\n' "$*"; }
+notice() { printf 'note: %s\n' "$*"; }
 
 # Peak RSS comes from GNU time (Debian package `time`); install it when we can.
 if [[ ! -x /usr/bin/time ]] && [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
@@ -43,18 +94,20 @@ if [[ ! -x /usr/bin/time ]] && [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev
 fi
 if /usr/bin/time -f '%M' -o /dev/null true 2> /dev/null; then HAVE_TIME=1; else HAVE_TIME=0; fi
 
-# run_once CMD... : runs CMD (stdout to /dev/null, stderr to $WORK/stderr);
-# sets RUN_S (wall seconds) and RUN_KB (peak RSS, KiB). Returns CMD's status.
+# run_once CMD... : runs CMD (stdout to $RUN_STDOUT, default /dev/null; stderr
+# to $WORK/stderr); sets RUN_S (wall seconds) and RUN_KB (peak RSS, KiB).
+RUN_STDOUT=/dev/null
 run_once() {
   local t0 t1 status=0
   t0=$(now)
   if ((HAVE_TIME)); then
-    /usr/bin/time -f '%M' -o "$WORK/rss" "$@" > /dev/null 2> "$WORK/stderr" || status=$?
+    /usr/bin/time -f '%M' -o "$WORK/rss" "$@" > "$RUN_STDOUT" 2> "$WORK/stderr" || status=$?
     t1=$(now)
     RUN_KB=$(tail -n 1 "$WORK/rss")
+    [[ $RUN_KB =~ ^[0-9]+$ ]] || RUN_KB=0
   else
     # Fallback: poll the high-water mark of the process (Linux /proc).
-    "$@" > /dev/null 2> "$WORK/stderr" &
+    "$@" > "$RUN_STDOUT" 2> "$WORK/stderr" &
     local pid=$! hwm
     RUN_KB=0
     while kill -0 "$pid" 2> /dev/null; do
@@ -69,181 +122,467 @@ run_once() {
   return "$status"
 }
 
-# measure KEY RUNS CMD... : best wall time and highest peak RSS over RUNS runs,
-# stored as S_KEY and KB_KEY ("" when the command failed; its stderr is shown).
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Results, by key: median and best wall seconds, peak RSS (KiB), runs, and the
+# protobuf bytes the command reads (for MB/s). An empty S_MED means it failed.
+declare -A S_MED S_BEST KB NRUNS BYTES
+FAILURES=0
+
+# measure KEY BYTES RUNS CMD... : runs CMD up to RUNS times (fewer when the
+# first run takes over SLOW_SECONDS, once over VERY_SLOW_SECONDS); a key
+# measured before is not run again.
 measure() {
-  local key=$1 runs=$2 best="" peak=0 i
-  shift 2
+  local key=$1 bytes=$2 runs=$3 i times="" best="" peak=0
+  shift 3
+  [[ -n ${NRUNS[$key]:-} ]] && return 0
   for ((i = 0; i < runs; i++)); do
     if ! run_once "$@"; then
       echo "FAILED: $*" >&2
       head -n 20 "$WORK/stderr" >&2
-      printf -v "S_$key" '%s' ""
-      printf -v "KB_$key" '%s' ""
+      S_MED[$key]="" S_BEST[$key]="" KB[$key]="" NRUNS[$key]=$i BYTES[$key]=$bytes
+      FAILURES=$((FAILURES + 1))
       return 1
     fi
+    times+="$RUN_S"$'\n'
     if [[ -z $best ]] || (($(calc '%d' "$RUN_S < $best"))); then best=$RUN_S; fi
     ((RUN_KB > peak)) && peak=$RUN_KB
+    if ((i == 0)) && (($(calc '%d' "$RUN_S > $VERY_SLOW_SECONDS"))); then
+      runs=1
+    elif ((i == 0 && runs > SLOW_RUNS)) && (($(calc '%d' "$RUN_S > $SLOW_SECONDS"))); then
+      runs=$SLOW_RUNS
+    fi
   done
-  printf -v "S_$key" '%s' "$best"
-  printf -v "KB_$key" '%s' "$peak"
+  S_MED[$key]=$(printf '%s' "$times" | median)
+  S_BEST[$key]=$best KB[$key]=$peak NRUNS[$key]=$runs BYTES[$key]=$bytes
 }
 
-# ---------------------------------------------------------------- the profile
-
-PROFILE=$DATA/profile-$SAMPLES-seed$SEED.pb.gz
-META=$PROFILE.meta
-generator_version=$(cat Sources/ProfileGenerator/*.swift | cksum | cut -d' ' -f1)
-want_meta="samples=$SAMPLES seed=$SEED gzip=$GZIP_LEVEL generator=$generator_version"
-
-if [[ -f $PROFILE && -f $META ]] && [[ $(head -n 1 "$META") == "$want_meta" ]]; then
-  echo "reusing $PROFILE"
-else
-  # Usually already built by `make bench`; this makes sure it matches the sources.
-  swift build -c release --product ProfileGenerator > "$WORK/build.log" 2>&1 ||
-    { cat "$WORK/build.log" >&2; exit 1; }
-  mkdir -p "$DATA"
-  rm -f "$PROFILE" "$META"
-  echo "generating $PROFILE ($SAMPLES samples, seed $SEED) ..."
-  t0=$(now)
-  "$GENERATOR" --samples "$SAMPLES" --seed "$SEED" --raw -q -o "$WORK/profile.pb"
-  t1=$(now)
-  raw_bytes=$(wc -c < "$WORK/profile.pb" | tr -d ' ')
-  gzip -"$GZIP_LEVEL" -n -c "$WORK/profile.pb" > "$WORK/profile.pb.gz"
-  t2=$(now)
-  rm -f "$WORK/profile.pb"
-  mv "$WORK/profile.pb.gz" "$PROFILE"
-  printf '%s\nuncompressed_bytes=%s\n' "$want_meta" "$raw_bytes" > "$META"
-  echo "  generator $(calc '%.2f' "$t1 - $t0") s, gzip -$GZIP_LEVEL $(calc '%.2f' "$t2 - $t1") s"
-fi
-
-RAW_BYTES=$(sed -n 's/^uncompressed_bytes=//p' "$META")
-GZ_BYTES=$(wc -c < "$PROFILE" | tr -d ' ')
-RAW_MB=$(calc '%.1f' "$RAW_BYTES / 1e6")
-echo "input: $PROFILE: $SAMPLES samples, $RAW_MB MB protobuf, $(calc '%.1f' "$GZ_BYTES / 1e6") MB gzipped (MB = 10^6 bytes)"
-echo
-
-# ---------------------------------------------------------------- measurements
-
-# measure sets S_<key> (best wall seconds) and KB_<key> (peak RSS, KiB).
-S_gzip="" S_analyze="" S_flame="" S_pprof=""
-KB_analyze=""
-ROWS=()   # "label|key|runs"
-
-measure gzip "$RUNS" gzip -dc "$PROFILE" || exit 1
-ROWS+=("gzip -dc (floor)|gzip|$RUNS")
-
-HAVE_PROFLENS=0
-HAVE_FLAME=0
-ANALYZE_FAILED=0
-if [[ -x $PROFLENS ]]; then
-  HAVE_PROFLENS=1
-  measure analyze "$RUNS" "$PROFLENS" analyze "$PROFILE" || ANALYZE_FAILED=1
-  ROWS+=("proflens analyze|analyze|$RUNS")
-  # `proflens X --help` exits 0 even for an unknown X (it prints the top-level
-  # help), so look for X's own usage line.
-  has_subcommand() { "$PROFLENS" "$1" --help 2>&1 | grep -q "^USAGE: proflens $1"; }
-  if has_subcommand flame; then
-    HAVE_FLAME=1
-    measure flame "$RUNS" "$PROFLENS" flame "$PROFILE" -o /dev/null || ANALYZE_FAILED=1
-    ROWS+=("proflens flame -o /dev/null|flame|$RUNS")
-  fi
-  if has_subcommand fold; then
-    measure fold "$RUNS" "$PROFLENS" fold "$PROFILE" || ANALYZE_FAILED=1
-    ROWS+=("proflens fold|fold|$RUNS")
-  fi
-else
-  echo "note: $PROFLENS does not exist yet (run swift build -c release); timing gzip and pprof only"
-  echo
-fi
-
-if command -v go > /dev/null; then
-  # As in shared/corpus/regen-expected.sh: an empty HOME / PPROF_BINARY_PATH /
-  # PPROF_TMPDIR so pprof finds no binaries and writes nothing. The pprof
-  # binary is run directly (`go tool -n pprof`) so its peak RSS is measured,
-  # not the go wrapper's.
-  mkdir -p "$WORK/pprof-home"
-  pprof_bin=$(cd "$WORK" && GOTOOLCHAIN=local go tool -n pprof)
-  measure pprof 1 env HOME="$WORK/pprof-home" PPROF_BINARY_PATH="$WORK/pprof-home" \
-    PPROF_TMPDIR="$WORK/pprof-home" TZ=UTC "$pprof_bin" -top "$PWD/$PROFILE" || true
-  ROWS+=("go tool pprof -top|pprof|1")
-else
-  echo "note: go is not on PATH; skipping go tool pprof"
-  echo
-fi
-
-# The reference flame graph pipeline, where its tools are installed (they are not Debian
-# packages: put brendangregg/FlameGraph's scripts on PATH to include it).
-S_pipeline=""
-if command -v go > /dev/null && command -v stackcollapse-go.pl > /dev/null && command -v flamegraph.pl > /dev/null; then
-  measure pipeline 1 bash -c "env HOME='$WORK/pprof-home' PPROF_BINARY_PATH='$WORK/pprof-home' PPROF_TMPDIR='$WORK/pprof-home' \
-    '$pprof_bin' -raw '$PWD/$PROFILE' | stackcollapse-go.pl | flamegraph.pl > /dev/null" || true
-  ROWS+=("pprof -raw|stackcollapse|flamegraph.pl|pipeline|1")
-else
-  echo "note: stackcollapse-go.pl / flamegraph.pl not on PATH; skipping the reference flame graph pipeline"
-  echo
-fi
-
-# ---------------------------------------------------------------- report
-
-printf '%-28s %10s %10s %14s %6s\n' "command" "wall s" "MB/s" "peak RSS MB" "runs"
-printf '%-28s %10s %10s %14s %6s\n' "-------" "------" "----" "-----------" "----"
-for row in "${ROWS[@]}"; do
-  IFS='|' read -r label key runs <<< "$row"
-  s_var="S_$key" kb_var="KB_$key"
-  s=${!s_var:-} kb=${!kb_var:-}
-  if [[ -z $s ]]; then
-    printf '%-28s %10s %10s %14s %6s\n' "$label" "FAILED" "-" "-" "$runs"
+# Table rows: "label|key", printed by print_table.
+table_header() {
+  printf '%-46s %9s %9s %8s %12s %5s\n' "command" "median s" "best s" "MB/s" "peak RSS MB" "runs"
+  printf '%-46s %9s %9s %8s %12s %5s\n' "-------" "--------" "------" "----" "-----------" "----"
+}
+table_row() {
+  local label=$1 key=$2
+  if [[ -z ${NRUNS[$key]:-} ]]; then
+    printf '%-46s %9s\n' "$label" "skipped"
+  elif [[ -z ${S_MED[$key]} ]]; then
+    printf '%-46s %9s\n' "$label" "FAILED"
   else
-    printf '%-28s %10s %10s %14s %6s\n' "$label" "$s" "$(calc '%.0f' "$RAW_BYTES / 1e6 / $s")" \
-      "$(calc '%.1f' "$kb * 1024 / 1e6")" "$runs"
+    printf '%-46s %9.3f %9.3f %8s %12s %5s\n' "$label" "${S_MED[$key]}" "${S_BEST[$key]}" \
+      "$(calc '%.0f' "${BYTES[$key]} / 1e6 / ${S_MED[$key]}")" "$(calc '%.1f' "${KB[$key]} * 1024 / 1e6")" "${NRUNS[$key]}"
   fi
-done
-echo
-
-MISSES=0
-# target LABEL VALUE OP LIMIT : VALUE is a ratio ("" = not measured).
-target() {
-  local label=$1 value=$2 op=$3 limit=$4 verdict
-  if [[ -z $value ]]; then
-    printf '%-34s %9s   target %-8s %s\n' "$label" "n/a" "$op ${limit}x" "SKIP"
-    return
-  fi
-  if (($(calc '%d' "$value $op $limit"))); then verdict=PASS; else verdict=MISS; MISSES=$((MISSES + 1)); fi
-  printf '%-34s %8sx   target %-8s %s\n' "$label" "$(calc '%.2f' "$value")" "$op ${limit}x" "$verdict"
 }
-ratio() { if [[ -n $1 && -n $2 ]]; then calc '%.6f' "$1 / $2"; fi; }
+rss_bytes() { if [[ -n ${KB[$1]:-} ]]; then echo $((KB[$1] * 1024)); fi; }
 
-if ((HAVE_PROFLENS)); then
-  target "proflens analyze / gzip -dc" "$(ratio "${S_analyze:-}" "$S_gzip")" "<=" 1.5
-  target "go tool pprof / proflens analyze" "$(ratio "${S_pprof:-}" "${S_analyze:-}")" ">=" 20
-  rss_bytes=""
-  [[ -n ${KB_analyze:-} ]] && rss_bytes=$((KB_analyze * 1024))
-  target "proflens peak RSS / input size" "$(ratio "$rss_bytes" "$RAW_BYTES")" "<=" 2
-  if ((HAVE_FLAME)); then
-    target "proflens flame / analyze" "$(ratio "${S_flame:-}" "${S_analyze:-}")" "<=" 1.5
-    if [[ -n ${S_pipeline:-} ]]; then
-      echo "reference pipeline / proflens flame: $(calc '%.1f' "$S_pipeline / $S_flame")x"
-    fi
-    # The graph's size, and how long its script takes to search every frame in Chromium.
-    "$PROFLENS" flame "$PROFILE" -o "$WORK/bench.svg"
-    echo "flame graph SVG: $(calc '%.2f' "$(stat -c %s "$WORK/bench.svg") / 1e6") MB (target < 5 MB)"
-    if command -v chromium > /dev/null; then
-      ms=$(chromium --headless --no-sandbox --disable-gpu --allow-file-access-from-files --virtual-time-budget=5000 \
-        --dump-dom "file://$WORK/bench.svg?s=." 2> /dev/null | grep -o 'data-ms="[0-9]*"' | grep -o '[0-9]*')
-      echo "in-browser search of every frame (?s=.): ${ms:-?} ms (target well under 1000 ms)"
-    fi
+# ---------------------------------------------------------------- profiles
+
+GEN_VERSION=$(cat Sources/ProfileGenerator/*.swift | cksum | cut -d' ' -f1)
+mkdir -p "$DATA"
+
+# meta FILE KEY: a value from a profile's .meta file.
+meta() { sed -n "s/^$2=//p" "$1.meta" | head -n 1; }
+
+# profile NAME GENERATOR-ARGS... : makes $DATA/NAME.pb.gz unless it is there
+# with the same arguments and generator; sets PROFILE to its path.
+profile() {
+  local name=$1
+  shift
+  PROFILE=$DATA/$name.pb.gz
+  local key="generator=$GEN_VERSION gzip=1 args=$*"
+  if [[ -f $PROFILE && -f $PROFILE.meta ]] && [[ $(head -n 1 "$PROFILE.meta") == "$key" ]]; then
+    return 0
   fi
-  if [[ -n ${S_pprof:-} ]]; then
-    echo
-    echo "(go tool pprof / gzip -dc: $(calc '%.0f' "$S_pprof / $S_gzip")x)"
+  rm -f "$PROFILE" "$PROFILE.meta"
+  printf 'generating %s (%s) ...' "$PROFILE" "$*"
+  local t0 t1
+  t0=$(now)
+  "$GENERATOR" "$@" -q --gzip-level 1 -o "$WORK/gen.pb.gz" --meta "$WORK/gen.meta"
+  t1=$(now)
+  mv "$WORK/gen.pb.gz" "$PROFILE"
+  { echo "$key"; cat "$WORK/gen.meta"; } > "$PROFILE.meta"
+  printf ' %s s\n' "$(calc '%.1f' "$t1 - $t0")"
+}
+
+# fleet SIDE : the side's FLEET_INSTANCES profiles; sets FLEET_FILES (array).
+fleet() {
+  local side=$1 i
+  local name="fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-$side"
+  local key="generator=$GEN_VERSION gzip=1 args=fleet --side $side --instances $FLEET_INSTANCES --samples $FLEET_TICKS --stacks $FLEET_STACKS --seed $SEED"
+  FLEET_FILES=()
+  for ((i = 1; i <= FLEET_INSTANCES; i++)); do FLEET_FILES+=("$DATA/$name-$(printf '%02d' "$i").pb.gz"); done
+  local missing=0 f
+  for f in "${FLEET_FILES[@]}"; do [[ -f $f ]] || missing=1; done
+  if ((missing == 0)) && [[ -f $DATA/$name.meta ]] && [[ $(head -n 1 "$DATA/$name.meta") == "$key" ]]; then return 0; fi
+  rm -f "$DATA/$name"-*.pb.gz "$DATA/$name.meta"
+  printf 'generating %s-{01..%02d}.pb.gz ...' "$DATA/$name" "$FLEET_INSTANCES"
+  local t0 t1
+  t0=$(now)
+  "$GENERATOR" fleet --side "$side" --instances "$FLEET_INSTANCES" --samples "$FLEET_TICKS" --stacks "$FLEET_STACKS" \
+    --seed "$SEED" -q -o "$DATA/$name-{i}.pb.gz" --meta "$WORK/gen.meta"
+  t1=$(now)
+  { echo "$key"; cat "$WORK/gen.meta"; } > "$DATA/$name.meta"
+  printf ' %s s\n' "$(calc '%.1f' "$t1 - $t0")"
+}
+
+wide_args() { echo "wide --samples $1 --stacks $(($1 / 5)) --seed $2"; }
+
+echo "proflens bench, $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc 2> /dev/null || echo '?') cores" \
+  "($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2> /dev/null | head -n 1 || true))," \
+  "$(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo 2> /dev/null || true) memory," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?')"
+((HAVE_TIME)) || notice "GNU time is missing: peak RSS is polled from /proc (apt-get install time)"
+
+section "profiles ($DATA/, cached by shape, size, seed and generator version)"
+((QUICK)) && notice "BENCH_QUICK=1: reduced sizes and 1 run each; the figures are a smoke test, not comparable with README"
+# shellcheck disable=SC2046
+{
+  profile "current-$CURRENT_SAMPLES-seed$SEED" current --samples "$CURRENT_SAMPLES" --seed "$SEED"
+  CURRENT_A=$PROFILE
+  profile "current-$CURRENT_SAMPLES-seed$SEED_B" current --samples "$CURRENT_SAMPLES" --seed "$SEED_B"
+  CURRENT_B=$PROFILE
+  profile "wide-$WIDE_SAMPLES-seed$SEED" $(wide_args "$WIDE_SAMPLES" "$SEED")
+  WIDE_A=$PROFILE
+  profile "wide-$WIDE_SAMPLES-seed$SEED_B" $(wide_args "$WIDE_SAMPLES" "$SEED_B")
+  WIDE_B=$PROFILE
+  profile "wide-heap-$WIDE_SAMPLES-seed$SEED" wide-heap --samples "$WIDE_SAMPLES" --stacks $((WIDE_SAMPLES / 5)) --seed "$SEED"
+  HEAP_A=$PROFILE
+  profile "wide-heap-$WIDE_SAMPLES-seed$SEED_B" wide-heap --samples "$WIDE_SAMPLES" --stacks $((WIDE_SAMPLES / 5)) --seed "$SEED_B"
+  HEAP_B=$PROFILE
+  GROWTH_FILES=()
+  for n in "${GROWTH[@]}"; do
+    profile "wide-$n-seed$SEED" $(wide_args "$n" "$SEED")
+    GROWTH_FILES+=("$PROFILE")
+  done
+  fleet a
+  FLEET_A=("${FLEET_FILES[@]}")
+  fleet b
+  FLEET_B=("${FLEET_FILES[@]}")
+  fleet_merged_args=(fleet --instances "$FLEET_INSTANCES" --samples "$FLEET_TICKS" --stacks "$FLEET_STACKS" --seed "$SEED" --merged)
+  profile "fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-merged-a" "${fleet_merged_args[@]}" --side a
+  MERGED_A=$PROFILE
+  profile "fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-merged-b" "${fleet_merged_args[@]}" --side b
+  MERGED_B=$PROFILE
+}
+
+raw() { meta "$1" protobuf_bytes; }
+echo
+printf '%-44s %9s %8s %9s %10s %9s %7s %7s\n' "profile" "samples" "stacks" "locations" "functions" "frames" "MB" "MB gz"
+printf '%-44s %9s %8s %9s %10s %9s %7s %7s\n' "-------" "-------" "------" "---------" "---------" "------" "--" "-----"
+describe() {
+  local f=$1
+  printf '%-44s %9s %8s %9s %10s %9s %7s %7s\n' "${f#"$DATA"/}" "$(meta "$f" samples)" "$(meta "$f" stacks)" \
+    "$(meta "$f" locations)" "$(meta "$f" functions)" "$(meta "$f" mean_depth_frames)" \
+    "$(mb "$(raw "$f")")" "$(mb "$(stat -c %s "$f")")"
+}
+for f in "$CURRENT_A" "$CURRENT_B" "$WIDE_A" "$WIDE_B" "$HEAP_A" "$HEAP_B" "${GROWTH_FILES[@]}" "$MERGED_A" "$MERGED_B"; do
+  describe "$f"
+done | awk '!seen[$0]++'
+fleet_meta=$DATA/fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-a
+fleet_gz=0
+for f in "${FLEET_A[@]}"; do fleet_gz=$((fleet_gz + $(stat -c %s "$f"))); done
+printf '%-44s %9s %8s %9s %10s %9s %7s %7s\n' "fleet a: $FLEET_INSTANCES profiles (totals; stacks: max)" \
+  "$(meta "$fleet_meta" samples)" "$(meta "$fleet_meta" stacks)" "$(meta "$fleet_meta" locations)" \
+  "$(meta "$fleet_meta" functions)" "$(meta "$fleet_meta" mean_depth_frames)" "$(mb "$(meta "$fleet_meta" protobuf_bytes)")" "$(mb "$fleet_gz")"
+echo "(frames: mean stack depth, inlined frames included; MB = 10^6 bytes of protobuf, gzip -1)"
+
+# ---------------------------------------------------------------- go tool pprof
+
+GO=""
+PPROF=""
+if [[ ${BENCH_PPROF:-1} != 0 ]]; then
+  if [[ -x .venv-go/bin/go ]]; then GO=$PWD/.venv-go/bin/go; elif command -v go > /dev/null; then GO=$(command -v go); fi
+  if [[ -n $GO ]]; then
+    # The pprof binary itself (`go tool -n pprof`), so that its own peak RSS is measured.
+    PPROF=$(cd "$WORK" && GOTOOLCHAIN=local GOTELEMETRY=off "$GO" tool -n pprof 2> /dev/null) || PPROF=""
+    GO_VERSION=$(GOTOOLCHAIN=local GOTELEMETRY=off "$GO" version 2> /dev/null | awk '{ print $3 }') || true
+    echo "go tool pprof: ${GO_VERSION:-go ?} ($GO)"
+    [[ -n $PPROF && -x $PPROF ]] || { notice "$GO tool -n pprof failed; skipping go tool pprof"; PPROF=""; }
+  else
+    notice "Go is not installed (.venv-go/bin/go or go on PATH); skipping go tool pprof"
   fi
+fi
+# As in shared/corpus/regen-expected.sh: an empty HOME / PPROF_BINARY_PATH /
+# PPROF_TMPDIR so pprof finds no binaries and writes nothing.
+mkdir -p "$WORK/pprof-home"
+PPROF_TOP=(env HOME="$WORK/pprof-home" PPROF_BINARY_PATH="$WORK/pprof-home" PPROF_TMPDIR="$WORK/pprof-home" TZ=UTC
+  GOTELEMETRY=off "$PPROF" -top)
+# The table rows of a -top output (from the "flat  flat%" header on).
+top_rows() { sed -n '/^ *flat  *flat%/,$p' "$1"; }
+
+# ---------------------------------------------------------------- shapes
+
+# shape NAME A B : the single- and two-profile commands on one shape.
+shape() {
+  local name=$1 a=$2 b=$3
+  local ra rb
+  ra=$(raw "$a") rb=$(raw "$b")
+  section "$name: ${a#"$DATA"/} ($(mb "$ra") MB protobuf, $(mb "$(stat -c %s "$a")") MB gzip); B = ${b#"$DATA"/}"
+  measure "$name.gzip" "$ra" "$RUNS" gzip -dc "$a" || true
+  measure "$name.analyze" "$ra" "$RUNS" "$PROFLENS" analyze "$a" || true
+  measure "$name.top" "$ra" "$RUNS" "$PROFLENS" top "$a" || true
+  measure "$name.traces" "$ra" "$RUNS" "$PROFLENS" traces "$a" || true
+  measure "$name.fold" "$ra" "$RUNS" "$PROFLENS" fold "$a" || true
+  measure "$name.flame" "$ra" "$RUNS" "$PROFLENS" flame "$a" -o "$WORK/$name.svg" || true
+  measure "$name.gzipB" "$rb" "$RUNS" gzip -dc "$b" || true
+  measure "$name.compare" $((ra + rb)) "$RUNS" "$PROFLENS" compare "$a" "$b" || true
+  measure "$name.compareSVG" $((ra + rb)) "$RUNS" "$PROFLENS" compare "$a" "$b" --svg "$WORK/$name-diff.svg" || true
+  table_header
+  table_row "gzip -dc A (the floor)" "$name.gzip"
+  table_row "proflens analyze A" "$name.analyze"
+  table_row "proflens top A" "$name.top"
+  table_row "proflens traces A" "$name.traces"
+  table_row "proflens fold A" "$name.fold"
+  table_row "proflens flame A -o x.svg" "$name.flame"
+  if [[ -n ${S_MED[$name.gzip]:-} && -n ${S_MED[$name.gzipB]:-} ]]; then
+    printf '%-46s %9.3f %9s %8s %12s\n' "gzip -dc A + gzip -dc B (the floor)" \
+      "$(calc '%.3f' "${S_MED[$name.gzip]} + ${S_MED[$name.gzipB]}")" "" \
+      "$(calc '%.0f' "($ra + $rb) / 1e6 / (${S_MED[$name.gzip]} + ${S_MED[$name.gzipB]})")" ""
+  fi
+  table_row "proflens compare A B" "$name.compare"
+  table_row "proflens compare A B --svg d.svg" "$name.compareSVG"
+  if [[ -f $WORK/$name.svg ]]; then
+    echo "flame graph: $(mb "$(stat -c %s "$WORK/$name.svg")") MB; differential flame graph: $(mb "$(stat -c %s "$WORK/$name-diff.svg" 2> /dev/null || echo 0)") MB"
+  fi
+  # (On the quick profiles, only the growth series' first one: pprof is slow.)
+  if [[ -n $PPROF && $name == current ]] && ((!QUICK)); then
+    pprof_row "$name" "$a"
+  fi
+}
+
+# pprof_row NAME FILE : go tool pprof -top, once, and whether its rows agree with proflens top.
+pprof_row() {
+  local name=$1 f=$2
+  RUN_STDOUT=$WORK/pprof.txt
+  measure "$name.pprof" "$(raw "$f")" 1 "${PPROF_TOP[@]}" "$PWD/$f" || true
+  RUN_STDOUT=/dev/null
+  table_row "go tool pprof -top ($GO_VERSION)" "$name.pprof"
+  if [[ -n ${S_MED[$name.pprof]:-} ]]; then
+    "$PROFLENS" top "$f" > "$WORK/proflens-top.txt" 2> /dev/null || true
+    if cmp -s <(top_rows "$WORK/pprof.txt") <(top_rows "$WORK/proflens-top.txt"); then
+      echo "proflens top and go tool pprof -top: the same $(top_rows "$WORK/pprof.txt" | wc -l | tr -d ' ') rows"
+    else
+      echo "proflens top and go tool pprof -top DISAGREE:"
+      diff <(top_rows "$WORK/pprof.txt") <(top_rows "$WORK/proflens-top.txt") | head -n 10 || true
+      FAILURES=$((FAILURES + 1))
+    fi
+    [[ -n ${S_MED[$name.analyze]:-} ]] && echo "go tool pprof -top / proflens analyze: $(calc '%.0f' "${S_MED[$name.pprof]} / ${S_MED[$name.analyze]}")x"
+  fi
+  return 0
+}
+
+shape current "$CURRENT_A" "$CURRENT_B"
+shape wide "$WIDE_A" "$WIDE_B"
+shape wide-heap "$HEAP_A" "$HEAP_B"
+
+# ---------------------------------------------------------------- growth
+
+section "growth: the wide shape at $(printf '%s ' "${GROWTH[@]}")samples (distinct stacks = samples / 5)"
+for f in "${GROWTH_FILES[@]}"; do
+  # The growth profile of the wide size is the wide profile: measured above.
+  key=growth.$(meta "$f" samples)
+  if [[ $f == "$WIDE_A" ]]; then
+    for k in analyze fold; do
+      S_MED[$key.$k]=${S_MED[wide.$k]:-} S_BEST[$key.$k]=${S_BEST[wide.$k]:-} KB[$key.$k]=${KB[wide.$k]:-}
+      NRUNS[$key.$k]=${NRUNS[wide.$k]:-} BYTES[$key.$k]=${BYTES[wide.$k]:-}
+    done
+  fi
+  measure "$key.analyze" "$(raw "$f")" "$RUNS" "$PROFLENS" analyze "$f" || true
+  measure "$key.fold" "$(raw "$f")" "$RUNS" "$PROFLENS" fold "$f" || true
+done
+printf '%-9s %7s %8s | %9s %6s %8s %6s | %9s %6s %8s %6s\n' "samples" "stacks" "MB" "analyze s" "x" "RSS MB" "x" "fold s" "x" "RSS MB" "x"
+printf '%-9s %7s %8s | %9s %6s %8s %6s | %9s %6s %8s %6s\n' "-------" "------" "--" "---------" "-" "------" "-" "------" "-" "------" "-"
+step() { if [[ -n $1 && -n $2 ]]; then calc '%.2f' "$1 / $2"; else echo "-"; fi; }
+prev=""
+# Worst step ratios, for the targets.
+declare -A GROWTH_WORST GROWTH_WORST_AT
+for f in "${GROWTH_FILES[@]}"; do
+  n=$(meta "$f" samples) key=growth.$(meta "$f" samples)
+  cols=()
+  for k in analyze fold; do
+    s=${S_MED[$key.$k]:-} kb=${KB[$key.$k]:-}
+    rs="-" rk="-"
+    if [[ -n $prev ]]; then
+      rs=$(step "$s" "${S_MED[$prev.$k]:-}") rk=$(step "$kb" "${KB[$prev.$k]:-}")
+      for m in "time:$rs" "rss:$rk"; do
+        metric=${m%%:*} r=${m#*:}
+        [[ $r == - ]] && continue
+        if [[ -z ${GROWTH_WORST[$k.$metric]:-} ]] || (($(calc '%d' "$r > ${GROWTH_WORST[$k.$metric]}"))); then
+          GROWTH_WORST[$k.$metric]=$r GROWTH_WORST_AT[$k.$metric]="$(meta "$prev_file" samples)->$n"
+        fi
+      done
+    fi
+    cols+=("${s:--}" "$rs" "$([[ -n $kb ]] && calc '%.1f' "$kb * 1024 / 1e6" || echo -)" "$rk")
+  done
+  printf '%-9s %7s %8s | %9s %6s %8s %6s | %9s %6s %8s %6s\n' "$n" "$(meta "$f" stacks)" "$(mb "$(raw "$f")")" "${cols[@]}"
+  prev=$key prev_file=$f
+done
+echo "(x: ratio to the previous size; target <= 2.1x per doubling)"
+
+if [[ -n $PPROF ]]; then
+  echo
+  echo "go tool pprof -top takes minutes on the wide profile: it runs on the ${GROWTH[0]}-sample one instead."
+  f=${GROWTH_FILES[0]}
+  key=growth.$(meta "$f" samples)
+  table_header
+  table_row "proflens analyze (${GROWTH[0]} samples)" "$key.analyze"
+  pprof_row "$key" "$f"
+fi
+
+# ---------------------------------------------------------------- fleet
+
+section "fleet: compare with $FLEET_INSTANCES profiles per side (each a 30 s CPU profile of one instance, $FLEET_TICKS ticks)"
+fleet_args=()
+for f in "${FLEET_A[@]}"; do fleet_args+=(--base "$f"); done
+fleet_args+=("${FLEET_B[@]}")
+fleet_bytes=$(($(meta "$DATA/fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-a" protobuf_bytes) + $(meta "$DATA/fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-b" protobuf_bytes)))
+measure fleet.compare "$fleet_bytes" "$RUNS" "$PROFLENS" compare "${fleet_args[@]}" || true
+measure fleet.merged "$(($(raw "$MERGED_A") + $(raw "$MERGED_B")))" "$RUNS" "$PROFLENS" compare "$MERGED_A" "$MERGED_B" || true
+measure fleet.mergedAnalyze "$(raw "$MERGED_A")" "$RUNS" "$PROFLENS" analyze "$MERGED_A" || true
+table_header
+last=$(printf '%02d' "$FLEET_INSTANCES")
+table_row "compare --base a01 .. --base a$last b01 .. b$last" fleet.compare
+table_row "compare merged-a merged-b (each side merged)" fleet.merged
+table_row "analyze merged-a (one merged profile)" fleet.mergedAnalyze
+echo "(a merged side: $(mb "$(raw "$MERGED_A")") MB protobuf, $(meta "$MERGED_A" samples) samples, the same as merging its $FLEET_INSTANCES profiles with pprof)"
+if [[ -n ${KB[fleet.compare]:-} && -n ${KB[fleet.mergedAnalyze]:-} ]]; then
+  echo "fleet compare peak RSS: $(calc '%.2f' "${KB[fleet.compare]} / ${KB[fleet.mergedAnalyze]}")x one merged profile's (analyze)," \
+    "$(calc '%.2f' "${KB[fleet.compare]} / ${KB[fleet.merged]:-${KB[fleet.compare]}}")x that of comparing the merged sides"
+fi
+
+# ---------------------------------------------------------------- the flame graph in a browser
+
+section "the wide flame graph"
+SVG=$WORK/wide.svg
+SVG_BYTES=""
+[[ -f $SVG ]] && SVG_BYTES=$(stat -c %s "$SVG")
+if [[ -n $SVG_BYTES ]]; then
+  echo "size: $(calc '%.2f' "$SVG_BYTES / 1e6") MB (target < 5 MB)"
 else
-  if [[ -n ${S_pprof:-} ]]; then
-    echo "go tool pprof / gzip -dc: $(calc '%.1f' "$S_pprof / $S_gzip")x (no proflens to compare)"
+  echo "no flame graph (proflens flame failed)"
+fi
+BROWSER_OPEN="" BROWSER_SEARCH="" BROWSER_ZOOM=""
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [[ ${BENCH_BROWSER:-1} == 0 ]]; then
+  notice "BENCH_BROWSER=0: skipping the in-browser timings"
+elif [[ -z $CHROMIUM ]]; then
+  notice "Chromium is not installed (apt-get install -y chromium); skipping the in-browser timings"
+elif [[ -n $SVG_BYTES ]]; then
+  # Chromium runs headless on scripts/bench-flame.html, which loads the SVG
+  # and prints its timings to the console (read from the log); then it is
+  # stopped. No virtual time: it would freeze the page's clock.
+  browser_runs=$((RUNS < 3 ? RUNS : 3))
+  opens="" searches="" zooms="" last=""
+  for ((i = 0; i < browser_runs; i++)); do
+    log=$WORK/chromium.log
+    : > "$log"
+    setsid "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --allow-file-access-from-files \
+      --user-data-dir="$WORK/chromium-profile" --window-size=1280,1024 --enable-logging=stderr --v=0 \
+      "file://$PWD/$HTML?svg=file://$SVG&s=." > /dev/null 2> "$log" &
+    CHROME_GROUP=$!
+    for ((t = 0; t < 1200; t++)); do   # up to 120 s
+      grep -aq 'BENCH-FLAME' "$log" && break
+      kill -0 "$CHROME_GROUP" 2> /dev/null || break
+      sleep 0.1
+    done
+    kill -- "-$CHROME_GROUP" 2> /dev/null || true
+    wait "$CHROME_GROUP" 2> /dev/null || true
+    for ((t = 0; t < 100; t++)); do kill -0 -- "-$CHROME_GROUP" 2> /dev/null || break; sleep 0.1; done
+    CHROME_GROUP=""
+    last=$(grep -ao 'BENCH-FLAME [^"]*' "$log" | head -n 1 | sed 's/^BENCH-FLAME //') || true
+    if [[ $last =~ open_ms=([0-9]+)\ search_ms=([0-9]+)\ zoom_ms=([0-9]+) ]]; then
+      opens+="${BASH_REMATCH[1]}"$'\n' searches+="${BASH_REMATCH[2]}"$'\n' zooms+="${BASH_REMATCH[3]}"$'\n'
+    else
+      echo "Chromium gave no timings: ${last:-nothing (timed out?)}"
+      break
+    fi
+  done
+  if [[ -n $opens ]]; then
+    BROWSER_OPEN=$(printf '%s' "$opens" | median) BROWSER_SEARCH=$(printf '%s' "$searches" | median)
+    BROWSER_ZOOM=$(printf '%s' "$zooms" | median)
+    echo "in headless Chromium ($("$CHROMIUM" --version 2> /dev/null | head -n 1 | tr -s ' ')), median of $(printf '%s' "$opens" | wc -l | tr -d ' ') run(s):"
+    echo "  open (load, parse, init, first paint)  $BROWSER_OPEN ms"
+    echo "  search \".\" over every frame            $BROWSER_SEARCH ms"
+    echo "  zoom into a frame                       $BROWSER_ZOOM ms"
+    echo "  (last run: $last)"
   fi
 fi
 
-((ANALYZE_FAILED)) && { echo "proflens failed on the benchmark profile" >&2; exit 1; }
+# ---------------------------------------------------------------- targets
+
+section "targets"
+MISSES=0
+printf '%-52s %-24s %-14s %s\n' "target" "measured" "target" "verdict"
+printf '%-52s %-24s %-14s %s\n' "------" "--------" "------" "-------"
+# target LABEL SHOWN VALUE OP LIMIT LIMIT-SHOWN: VALUE compared with LIMIT by
+# OP (<= or <); SHOWN is how the measurement is printed ("" VALUE: not measured).
+target() {
+  local label=$1 shown=$2 value=$3 op=$4 limit=$5 limit_shown=$6 verdict miss
+  if [[ -z $value ]]; then
+    verdict=SKIP
+    [[ -n $shown ]] || shown="n/a"
+  elif (($(calc '%d' "$value $op $limit"))); then
+    verdict="PASS ($(calc '%.0f' "(1 - $value / $limit) * 100")% under)"
+  else
+    miss=$(calc '%.4f' "($value / $limit - 1) * 100")
+    if (($(calc '%d' "$miss < 10"))); then miss=$(calc '%.1f' "$miss"); else miss=$(calc '%.0f' "$miss"); fi
+    verdict="MISS by $miss%"
+    MISSES=$((MISSES + 1))
+  fi
+  printf '%-52s %-24s %-14s %s\n' "$label" "$shown" "$op $limit_shown" "$verdict"
+}
+ratio() { if [[ -n ${1:-} && -n ${2:-} ]]; then calc '%.4f' "$1 / $2"; fi; }
+x() { if [[ -n ${1:-} ]]; then calc '%.2fx' "$1"; fi; }
+ratio_target() { # LABEL VALUE LIMIT
+  target "$1" "$(x "$2")" "$2" "<=" "$3" "${3}x"
+}
+
+for name in wide wide-heap; do
+  gz=${S_MED[$name.gzip]:-} gzb=${S_MED[$name.gzipB]:-} proto=$(raw "$([[ $name == wide ]] && echo "$WIDE_A" || echo "$HEAP_A")")
+  floor2=""
+  [[ -n $gz && -n $gzb ]] && floor2=$(calc '%.4f' "$gz + $gzb")
+  ratio_target "$name: analyze / gzip -dc" "$(ratio "${S_MED[$name.analyze]:-}" "$gz")" 1.5
+  ratio_target "$name: analyze peak RSS / protobuf size" "$(ratio "$(rss_bytes "$name.analyze")" "$proto")" 1.5
+  ratio_target "$name: fold / gzip -dc" "$(ratio "${S_MED[$name.fold]:-}" "$gz")" 2
+  ratio_target "$name: flame / gzip -dc" "$(ratio "${S_MED[$name.flame]:-}" "$gz")" 2
+  ratio_target "$name: compare A B / (gzip -dc A + gzip -dc B)" "$(ratio "${S_MED[$name.compare]:-}" "$floor2")" 2
+  ratio_target "$name: compare A B peak RSS / one protobuf" "$(ratio "$(rss_bytes "$name.compare")" "$proto")" 2
+  ratio_target "$name: compare --svg / compare" "$(ratio "${S_MED[$name.compareSVG]:-}" "${S_MED[$name.compare]:-}")" 1.3
+done
+
+if ((QUICK)); then
+  target "current: analyze wall (README)" "quick: not comparable" "" "<=" "$README_ANALYZE_S" "$README_ANALYZE_S s"
+  target "current: analyze peak RSS (README)" "quick: not comparable" "" "<=" "$README_ANALYZE_MB" "$README_ANALYZE_MB MB"
+  target "current: flame wall (README)" "quick: not comparable" "" "<=" "$README_FLAME_S" "$README_FLAME_S s"
+else
+  v=${S_MED[current.analyze]:-}
+  target "current: analyze wall (README)" "${v:+$v s}" "$v" "<=" "$README_ANALYZE_S" "$README_ANALYZE_S s"
+  v=""
+  [[ -n ${KB[current.analyze]:-} ]] && v=$(calc '%.1f' "${KB[current.analyze]} * 1024 / 1e6")
+  target "current: analyze peak RSS (README)" "${v:+$v MB}" "$v" "<=" "$README_ANALYZE_MB" "$README_ANALYZE_MB MB"
+  v=${S_MED[current.flame]:-}
+  target "current: flame wall (README)" "${v:+$v s}" "$v" "<=" "$README_FLAME_S" "$README_FLAME_S s"
+fi
+
+for k in analyze fold; do
+  for metric in time rss; do
+    r=${GROWTH_WORST[$k.$metric]:-}
+    target "growth: $k $([[ $metric == time ]] && echo time || echo "peak RSS") per doubling (worst step)" \
+      "${r:+${r}x (${GROWTH_WORST_AT[$k.$metric]})}" "$r" "<=" 2.1 "2.1x"
+  done
+done
+
+v=""
+[[ -n $SVG_BYTES ]] && v=$(calc '%.2f' "$SVG_BYTES / 1e6")
+target "wide flame graph SVG size" "${v:+$v MB}" "$v" "<" 5 "5 MB"
+target "browser: open the wide flame graph" "${BROWSER_OPEN:+$BROWSER_OPEN ms}" "$BROWSER_OPEN" "<" 1000 "1000 ms"
+target "browser: search every frame" "${BROWSER_SEARCH:+$BROWSER_SEARCH ms}" "$BROWSER_SEARCH" "<" 1000 "1000 ms"
+target "browser: zoom" "${BROWSER_ZOOM:+$BROWSER_ZOOM ms}" "$BROWSER_ZOOM" "<" 1000 "1000 ms"
+
+echo
+echo "$MISSES target(s) missed; $FAILURES command(s) failed; bench took $((SECONDS - BENCH_START)) s" \
+  "($(nproc 2> /dev/null || echo '?') cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?'))"
+
+((FAILURES > 0)) && { echo "bench.sh: some commands failed (see above)" >&2; exit 1; }
 [[ ${BENCH_STRICT:-0} == 1 ]] && ((MISSES > 0)) && exit 1
 exit 0

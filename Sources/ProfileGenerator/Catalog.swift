@@ -1,7 +1,7 @@
 // The fixed, hand-written part of the synthetic program: Go runtime and
 // standard-library functions, the call chains they appear in, and the roots
 // of goroutine stacks. The application part (github.com/acme/...) is
-// generated in World.swift.
+// generated in CodeBase.swift.
 //
 // A frame spec is one Location: "a|b|c" lists the functions of its Line
 // entries innermost first, i.e. a was inlined into b, b into c, and c is the
@@ -236,7 +236,7 @@ enum Catalog {
     ]
 
     /// How an application goroutine's stack starts, outermost first. The last
-    /// frame's location is per call site (see World.rootCallSites).
+    /// frame's location is per call site (see CodeBase.addRoots).
     enum RootKind: Int, CaseIterable {
         case main = 0   // runtime.main -> main.main -> ...
         case http = 1   // net/http server goroutine -> handler

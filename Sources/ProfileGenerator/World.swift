@@ -1,25 +1,7 @@
-// The synthetic program being profiled: its functions, code locations and the
-// set of call stacks it spends time in. Built from the seed alone, so the same
-// seed gives the same program whatever the sample count.
-
-struct FunctionInfo {
-    let name: String
-    let file: String
-    let startLine: Int
-    /// Body length in lines; locations fall inside [startLine, startLine + span].
-    let span: Int
-}
-
-struct LineInfo {
-    let function: Int32
-    let line: Int32
-}
-
-struct LocationInfo {
-    /// Line entries innermost first; the last one is the function the address is in.
-    var lines: [LineInfo]
-    var address: UInt64 = 0
-}
+// The `current` shape's program: a CodeBase and the set of call stacks it
+// spends time in, drawn as a trie until the program has enough locations.
+// Built from the seed alone, so the same seed gives the same program whatever
+// the sample count.
 
 struct WorldParameters {
     var seed: UInt64
@@ -49,22 +31,13 @@ struct WorldParameters {
 
 final class World {
     let parameters: WorldParameters
+    let code: CodeBase
 
-    private(set) var functions: [FunctionInfo] = []
-    private(set) var locations: [LocationInfo] = []
-    private var stdFunctionIndex: [String: Int] = [:]
-    private var stdLocationIndex: [String: Int] = [:]
-    private var appFunctionBase = 0
-
-    /// Root chains, location indices outermost first, and their kinds.
-    private(set) var roots: [[Int]] = []
-    private(set) var rootKinds: [Catalog.RootKind] = []
-    private var rootsByKind: [[Int]] = []
-
-    /// Library/runtime tails, location indices leaf first.
-    private(set) var tails: [[Int]] = []
-    /// Whole runtime stacks, location indices leaf first.
-    private(set) var systemStacks: [[Int]] = []
+    var functions: [FunctionInfo] { code.functions }
+    var locations: [LocationInfo] { code.locations }
+    var rootKinds: [Catalog.RootKind] { code.rootKinds }
+    var systemStacks: [[Int]] { code.systemStacks }
+    var textEnd: UInt64 { code.textEnd }
 
     /// Application stacks: frames (location indices, outermost first) stored
     /// flat; per stack its root, its top-level branch and its tail options
@@ -80,149 +53,18 @@ final class World {
 
     init(_ parameters: WorldParameters) {
         self.parameters = parameters
+        code = CodeBase(layout: CodeLayout(
+            services: parameters.services, packagesPerService: parameters.packagesPerService,
+            functionsPerPackage: parameters.functionsPerPackage))
         var rng = SplitMix64(seed: parameters.seed ^ 0x5EED_0F_1D_CA11_AB1E)
-        addStandardFunctions()
-        addApplicationFunctions()
-        addRoots()
-        tails = Catalog.tails.map { chainLocations(leafFirst: $0, leafContext: "leaf") }
-        systemStacks = Catalog.systemStacks.map { chainLocations(leafFirst: $0, leafContext: "leaf") }
         buildApplicationStacks(&rng)
-        assignAddresses()
+        code.assignAddresses()
     }
 
-    // MARK: Functions
-
-    private func addFunction(_ f: FunctionInfo) -> Int {
-        functions.append(f)
-        return functions.count - 1
-    }
-
-    private func addStandardFunctions() {
-        for entry in Catalog.stdFunctions {
-            let file = entry.file.hasPrefix("/") ? entry.file : Catalog.goRoot + entry.file
-            let span = 8 + Int(stableHash(entry.name) % 160)
-            stdFunctionIndex[entry.name] = addFunction(
-                FunctionInfo(name: entry.name, file: file, startLine: entry.line, span: span))
-        }
-    }
-
-    private func stdFunction(_ name: String) -> Int {
-        guard let index = stdFunctionIndex[name] else {
-            fatalError("Catalog: unknown standard function \(name)")
-        }
-        return index
-    }
-
-    /// github.com/acme/svcNN/pkgNN.{(*TypeNN).MethodNN, TypeNN.MethodNN, FuncNN, ....func1}
-    private func addApplicationFunctions() {
-        let p = parameters
-        appFunctionBase = functions.count
-        functions.reserveCapacity(functions.count + p.services * p.packagesPerService * p.functionsPerPackage)
-        for svc in 0..<p.services {
-            for pkg in 0..<p.packagesPerService {
-                let importPath = "github.com/acme/svc\(pad2(svc))/pkg\(pad2(pkg))"
-                let dir = "\(Catalog.appRoot)svc\(pad2(svc))/pkg\(pad2(pkg))/"
-                var previous = ""
-                for j in 0..<p.functionsPerPackage {
-                    let type = "Type\(pad2(j % 5))"
-                    let name: String
-                    let file: String
-                    switch j % 10 {
-                    case 0...5:
-                        name = "\(importPath).(*\(type)).Method\(pad2(j))"
-                        file = dir + type.lowercased() + ".go"
-                    case 6, 7:
-                        name = "\(importPath).\(type).Method\(pad2(j))"
-                        file = dir + type.lowercased() + ".go"
-                    case 8:
-                        name = "\(importPath).Func\(pad2(j))"
-                        file = dir + "pkg\(pad2(pkg)).go"
-                    default:
-                        name = previous + ".func1" // a closure inside the previous function
-                        file = dir + "pkg\(pad2(pkg)).go"
-                    }
-                    previous = name
-                    let h = stableHash(name)
-                    _ = addFunction(FunctionInfo(
-                        name: name, file: file,
-                        startLine: 12 + Int(h % 1400), span: 6 + Int((h >> 20) % 180)))
-                }
-            }
-        }
-    }
-
-    private func appFunction(service: Int, package: Int, index: Int) -> Int {
-        let p = parameters
-        return appFunctionBase + (service * p.packagesPerService + package) * p.functionsPerPackage + index
-    }
-
-    /// (service, package) of an application function.
-    private func appCoordinates(_ function: Int) -> (service: Int, package: Int) {
-        let p = parameters
-        let k = (function - appFunctionBase) / p.functionsPerPackage
-        return (k / p.packagesPerService, k % p.packagesPerService)
-    }
-
-    // MARK: Locations
-
-    private func lineNumber(_ function: Int, context: String) -> Int32 {
-        let f = functions[function]
-        return Int32(f.startLine + 1 + Int(stableHash(f.name + "@" + context) % UInt64(f.span)))
-    }
-
-    /// The location of a catalog frame spec ("inner|...|outer") calling `context`
-    /// (the callee's spec, or a call-site tag). Identical call sites are shared.
-    private func stdLocation(_ spec: String, context: String) -> Int {
-        let key = spec + "@" + context
-        if let index = stdLocationIndex[key] { return index }
-        let names = spec.split(separator: "|").map(String.init)
-        var lines: [LineInfo] = []
-        for (i, name) in names.enumerated() {
-            let f = stdFunction(name)
-            lines.append(LineInfo(function: Int32(f), line: lineNumber(f, context: i == 0 ? context : names[i - 1])))
-        }
-        locations.append(LocationInfo(lines: lines))
-        stdLocationIndex[key] = locations.count - 1
-        return locations.count - 1
-    }
-
-    private func chainLocations(leafFirst specs: [String], leafContext: String) -> [Int] {
-        specs.enumerated().map { i, spec in
-            stdLocation(spec, context: i == 0 ? leafContext : specs[i - 1])
-        }
-    }
-
-    private func addRoots() {
-        rootsByKind = Array(repeating: [], count: Catalog.RootKind.allCases.count)
-        let callSites: [Catalog.RootKind: Int] = [.main: 8, .http: 1, .worker: 3]
-        for kind in Catalog.RootKind.allCases {
-            for site in 0..<callSites[kind]! {
-                let leafFirst = Array(kind.chain.reversed())
-                let chain = chainLocations(leafFirst: leafFirst, leafContext: "site\(site)")
-                roots.append(Array(chain.reversed()))
-                rootKinds.append(kind)
-                rootsByKind[kind.rawValue].append(roots.count - 1)
-            }
-        }
-    }
-
-    /// A new application location in `function`, sometimes with 1 or 2 frames
-    /// (functions of the same package) inlined into it.
+    /// A new application location, sometimes with 1 or 2 frames inlined into it.
     private func newAppLocation(_ function: Int, _ rng: inout SplitMix64) -> Int {
-        func randomLine(_ f: Int) -> Int32 {
-            let info = functions[f]
-            return Int32(info.startLine + 1 + rng.below(info.span))
-        }
-        var lines: [LineInfo] = []
         let inlined = rng.chance(0.22) ? (rng.chance(0.25) ? 2 : 1) : 0
-        let (svc, pkg) = appCoordinates(function)
-        for _ in 0..<inlined {
-            let g = appFunction(service: svc, package: pkg, index: rng.below(parameters.functionsPerPackage))
-            lines.append(LineInfo(function: Int32(g), line: randomLine(g)))
-        }
-        lines.append(LineInfo(function: Int32(function), line: randomLine(function)))
-        locations.append(LocationInfo(lines: lines))
-        return locations.count - 1
+        return code.newAppLocation(function, inlined: inlined, &rng)
     }
 
     // MARK: Call stacks
@@ -232,13 +74,14 @@ final class World {
     /// adds a few new frames, until the program has enough locations.
     private func buildApplicationStacks(_ rng: inout SplitMix64) {
         let p = parameters
+        let tails = code.tails, roots = code.roots, rootsByKind = code.rootsByKind
         let serviceDistribution = CumulativeDistribution.zipf(count: p.services, offset: 1.5)
         let tailDistribution = CumulativeDistribution.zipf(count: tails.count, offset: 2)
         let tailLengths = tails.map(\.count)
         var appLocations: [Int] = []
         var frames: [Int32] = []
 
-        while locations.count < p.locations {
+        while code.locations.count < p.locations {
             let index = appStart.count
 
             // Tails first: they bound how deep the application part may go.
@@ -308,26 +151,8 @@ final class World {
                     frames.append(Int32(appLocations[rng.below(appLocations.count)]))
                     continue
                 }
-                let function: Int
-                if let last = frames.last {
-                    let caller = Int(locations[Int(last)].lines.last!.function)
-                    let (svc, pkg) = appCoordinates(caller)
-                    let r = rng.unit()
-                    let j = rng.below(p.functionsPerPackage)
-                    if r < 0.35 {
-                        function = appFunction(service: svc, package: pkg, index: j)
-                    } else if r < 0.7 {
-                        function = appFunction(service: svc, package: rng.below(p.packagesPerService), index: j)
-                    } else {
-                        function = appFunction(
-                            service: serviceDistribution.sample(&rng),
-                            package: rng.below(p.packagesPerService), index: j)
-                    }
-                } else {
-                    function = appFunction(
-                        service: serviceDistribution.sample(&rng), package: rng.below(3),
-                        index: rng.below(p.functionsPerPackage))
-                }
+                let function = frames.last.map { code.callee(of: code.function(ofLocation: Int($0)), serviceDistribution, &rng) }
+                    ?? code.entryFunction(serviceDistribution, &rng)
                 let location = newAppLocation(function, &rng)
                 appLocations.append(location)
                 frames.append(Int32(location))
@@ -345,46 +170,13 @@ final class World {
     /// Full stack of an application stack with one of its tails, leaf first.
     func stack(app index: Int, tail: Int32, into result: inout [Int]) {
         result.removeAll(keepingCapacity: true)
-        if tail >= 0 { result.append(contentsOf: tails[Int(tail)]) }
+        if tail >= 0 { result.append(contentsOf: code.tails[Int(tail)]) }
         let start = Int(appStart[index])
         var i = start + Int(appLength[index]) - 1
         while i >= start {
             result.append(Int(appFrames[i]))
             i -= 1
         }
-        result.append(contentsOf: roots[Int(appRoot[index])].reversed())
+        result.append(contentsOf: code.roots[Int(appRoot[index])].reversed())
     }
-
-    // MARK: Addresses
-
-    static let textStart: UInt64 = 0x40_1000
-    private(set) var textEnd: UInt64 = 0
-
-    /// Lays functions out one after another and gives each location an
-    /// address inside the function it belongs to (its outermost line),
-    /// increasing with the line number.
-    private func assignAddresses() {
-        var byFunction = Array(repeating: [Int](), count: functions.count)
-        for (i, location) in locations.enumerated() {
-            byFunction[Int(location.lines.last!.function)].append(i)
-        }
-        var base = Self.textStart
-        for f in functions.indices {
-            let members = byFunction[f].sorted {
-                let a = locations[$0].lines.last!.line, b = locations[$1].lines.last!.line
-                return a != b ? a < b : $0 < $1
-            }
-            for (k, location) in members.enumerated() {
-                let jitter = SplitMix64.mix(UInt64(location)) & 0x7
-                locations[location].address = base + 0x10 + UInt64(k) * 0x18 + jitter
-            }
-            let size = max(UInt64(functions[f].span) * 6 + 0x40, UInt64(members.count) * 0x18 + 0x40)
-            base += (size + 0x1F) & ~0x1F
-        }
-        textEnd = base
-    }
-}
-
-func pad2(_ n: Int) -> String {
-    n < 10 ? "0\(n)" : "\(n)"
 }

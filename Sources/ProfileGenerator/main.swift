@@ -1,122 +1,126 @@
-// ProfileGenerator: writes large, deterministic, Go-like pprof CPU profiles
-// for benchmarking (`make bench`, scripts/bench.sh).
-//
-//   ProfileGenerator --samples N --seed S -o FILE [--gzip|--raw] [--gzip-level L]
-//
-// Same arguments, same bytes. See World.swift for the synthetic program and
-// Generator.swift for the encoding.
+// ProfileGenerator: writes large, deterministic, Go-like pprof profiles for
+// benchmarking (`make bench`, scripts/bench.sh). See Options.swift for the
+// command line, World/WideProgram for the synthetic programs and
+// CurrentProfile, CPUProfileWriter, HeapProfileWriter and Fleet for the
+// profiles written of them.
 
 import Foundation
-
-let usage = """
-    usage: ProfileGenerator [--samples N] [--seed S] -o FILE [--gzip | --raw] [--gzip-level L]
-
-    Writes a synthetic Go CPU profile (pprof profile.proto) with N samples.
-
-      --samples N      number of samples (default 1500000)
-      --seed S         seed of the synthetic program and the samples (default 1)
-      -o, --output F   output file, "-" for standard output
-      --gzip           gzip the output (through the system's gzip; default when F ends in .gz)
-      --raw            write uncompressed protobuf (default otherwise)
-      --gzip-level L   gzip level 1-9 (default 1, what Go's runtime/pprof uses)
-      --locations N    approximate number of locations in the program (default 50000)
-      -q, --quiet      no statistics on standard error
-
-    """
-
-struct Options {
-    var samples = 1_500_000
-    var seed: UInt64 = 1
-    var output: String?
-    var gzip: Bool?
-    var gzipLevel = 1
-    var locations = 50_000
-    var quiet = false
-}
-
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("ProfileGenerator: \(message)\n".utf8))
-    exit(2)
-}
-
-func parseOptions(_ arguments: [String]) -> Options {
-    var options = Options()
-    var i = 0
-    func value(_ flag: String) -> String {
-        i += 1
-        guard i < arguments.count else { fail("\(flag) needs a value") }
-        return arguments[i]
-    }
-    func integer(_ flag: String, _ range: ClosedRange<Int>) -> Int {
-        let text = value(flag)
-        guard let n = Int(text.replacingOccurrences(of: "_", with: "")), range.contains(n) else {
-            fail("\(flag): expected an integer in \(range.lowerBound)...\(range.upperBound), got \(text)")
-        }
-        return n
-    }
-    while i < arguments.count {
-        let arg = arguments[i]
-        switch arg {
-        case "--samples", "-n": options.samples = integer(arg, 0...1_000_000_000)
-        case "--seed", "-s":
-            let text = value(arg)
-            guard let seed = UInt64(text) else { fail("\(arg): expected an unsigned integer, got \(text)") }
-            options.seed = seed
-        case "-o", "--output": options.output = value(arg)
-        case "--gzip": options.gzip = true
-        case "--raw": options.gzip = false
-        case "--gzip-level": options.gzipLevel = integer(arg, 1...9)
-        case "--locations": options.locations = integer(arg, 1_000...10_000_000)
-        case "-q", "--quiet": options.quiet = true
-        case "-h", "--help":
-            print(usage, terminator: "")
-            exit(0)
-        default: fail("unknown argument \(arg)\n\(usage)")
-        }
-        i += 1
-    }
-    return options
-}
 
 let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
 guard let output = options.output else { fail("missing -o FILE\n\(usage)") }
 let gzip = options.gzip ?? output.hasSuffix(".gz")
-
 let clock = ContinuousClock()
 let start = clock.now
-do {
-    var parameters = WorldParameters(seed: options.seed)
-    parameters.locations = options.locations
-    let world = World(parameters)
-    let built = clock.now
-    let sink = try OutputSink(path: output, gzipLevel: gzip ? options.gzipLevel : nil)
-    let encoder = ProfileEncoder(world: world, sink: sink)
-    let stats = try encoder.encode(samples: options.samples, seed: options.seed)
-    try sink.finish()
-    let end = clock.now
 
-    if !options.quiet {
-        func seconds(_ d: Duration) -> String {
-            let c = d.components
-            return String(format: "%.2fs", Double(c.seconds) + Double(c.attoseconds) * 1e-18)
-        }
-        let depth = stats.samples == 0 ? "-" : String(
-            format: "mean %.1f, min %d, max %d",
-            Double(stats.totalFrames) / Double(stats.samples), stats.minDepth, stats.maxDepth)
-        let report = """
-            ProfileGenerator: \(output)\(gzip ? " (gzip -\(options.gzipLevel))" : "")
-              samples        \(stats.samples) (total count \(stats.totalCount))
-              locations      \(stats.locations) of \(world.locations.count) in the program
-              functions      \(stats.functions) of \(world.functions.count)
-              strings        \(stats.strings)
-              stacks         \(stats.stacks) distinct (\(world.appStackCount) application stacks)
-              depth          \(depth)
-              protobuf bytes \(stats.bytes)
-              time           \(seconds(end - start)) (program \(seconds(built - start)))
-
-            """
-        FileHandle.standardError.write(Data(report.utf8))
-    }
-} catch {
-    fail("\(error)")
+func seconds(_ d: Duration) -> String {
+    let c = d.components
+    return String(format: "%.2fs", Double(c.seconds) + Double(c.attoseconds) * 1e-18)
 }
+
+/// Writes one profile to `path` through `body`, and reports it.
+func write(_ path: String, _ body: (OutputSink) throws -> GeneratorStatistics) -> GeneratorStatistics {
+    let began = clock.now
+    do {
+        let sink = try OutputSink(path: path, gzipLevel: gzip ? options.gzipLevel : nil)
+        let stats = try body(sink)
+        try sink.finish()
+        if !options.quiet {
+            let depth = stats.samples == 0 ? "-" : String(
+                format: "mean %.1f locations, %.1f frames (inlined ones included); locations min %d, max %d",
+                stats.meanLocations, stats.meanFrames, stats.minDepth, stats.maxDepth)
+            let report = """
+                ProfileGenerator: \(path)\(gzip ? " (gzip -\(options.gzipLevel))" : "")
+                  samples        \(stats.samples) (total of the first value \(stats.totalCount))
+                  stacks         \(stats.stacks) distinct
+                  locations      \(stats.locations) of \(stats.programLocations) in the program
+                  functions      \(stats.functions) of \(stats.programFunctions)
+                  strings        \(stats.strings)
+                  depth          \(depth)
+                  protobuf bytes \(stats.bytes)
+                  time           \(seconds(clock.now - began))
+
+                """
+            FileHandle.standardError.write(Data(report.utf8))
+        }
+        return stats
+    } catch {
+        fail("\(path): \(error)")
+    }
+}
+
+func note(_ text: String) {
+    if !options.quiet { FileHandle.standardError.write(Data("ProfileGenerator: \(text)\n".utf8)) }
+}
+
+/// The program of the wide shapes and the fleet.
+func wideProgram(stacks: Int) -> WideProgram {
+    var parameters = WideParameters.scaled(stacks: stacks, seed: options.programSeed)
+    if let locations = options.locations { parameters.locations = locations }
+    let began = clock.now
+    let program = WideProgram(parameters)
+    note("program: \(program.stackCount) stacks, \(program.locations.count) locations, \(program.functions.count) functions (\(seconds(clock.now - began)))")
+    return program
+}
+
+var stats: GeneratorStatistics
+switch options.shape {
+case .current:
+    var parameters = WorldParameters(seed: options.seed)
+    parameters.locations = options.locations ?? parameters.locations
+    let world = World(parameters)
+    stats = write(output) { sink in
+        try CurrentProfile(world: world, sink: sink).encode(samples: options.samples ?? 1_500_000, seed: options.seed)
+    }
+
+case .wide, .wideHeap:
+    let samples = options.samples ?? 2_000_000
+    let stacks = options.stacks ?? max(1, samples / 5)
+    guard samples >= stacks, samples <= stacks * GoroutineLabels.variants else {
+        fail("--samples must be between --stacks and \(GoroutineLabels.variants) x --stacks")
+    }
+    let program = wideProgram(stacks: stacks)
+    let plan = SamplePlan(samples: samples, stacks: stacks, variants: GoroutineLabels.variants, seed: options.seed)
+    stats = write(output) { sink in
+        options.shape == .wide
+            ? try CPUProfileWriter.wide(program: program, plan: plan, seed: options.seed, sink: sink)
+            : try HeapProfileWriter.wide(program: program, plan: plan, seed: options.seed, sink: sink)
+    }
+
+case .fleet:
+    var fleet = FleetParameters()
+    fleet.instances = options.instances
+    fleet.ticks = options.samples ?? fleet.ticks
+    fleet.side = options.side
+    let program = wideProgram(stacks: options.stacks ?? 200_000)
+    let hot = Fleet.hotness(stacks: program.stackCount, side: fleet.side)
+    if options.merged {
+        var merged = FleetProfile()
+        for k in 0..<fleet.instances {
+            let one = Fleet.instance(k, of: fleet, program: program, hot: hot, seed: options.seed)
+            for (m, count) in zip(one.messages, one.counts) { merged.add(m, ticks: count) }
+        }
+        stats = write(output) { sink in
+            try Fleet.write(merged, index: 0, instances: fleet.instances, p: fleet, program: program, sink: sink)
+        }
+    } else {
+        guard output.contains("{i}") || fleet.instances == 1 else { fail("fleet: -o needs {i} for the instance number") }
+        stats = GeneratorStatistics()
+        for k in 0..<fleet.instances {
+            let one = Fleet.instance(k, of: fleet, program: program, hot: hot, seed: options.seed)
+            let path = output.replacingOccurrences(of: "{i}", with: pad2(k + 1))
+            stats.accumulate(write(path) { sink in
+                try Fleet.write(one, index: k, instances: 1, p: fleet, program: program, sink: sink)
+            })
+        }
+    }
+}
+
+if let meta = options.meta {
+    let text = "shape=\(options.shape.rawValue)\nfiles=\(options.shape == .fleet && !options.merged ? options.instances : 1)\n" + stats.keyValues
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: meta))
+    } catch {
+        fail("cannot write \(meta): \(error)")
+    }
+}
+note("done in \(seconds(clock.now - start))")
