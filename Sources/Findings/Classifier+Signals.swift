@@ -73,18 +73,31 @@ extension Classifier {
             let relative = change.before > 0 ? Double(change.delta) / Double(change.before) : (change.delta > 0 ? Double.infinity : 0)
             return make(change.delta > 0 && change.delta >= minimum && relative >= (spec.minShare ?? 0),
                         "\(growth.describe(change)); \(spec.description)")
-        case .waitPerSecond:
+        case .perSecond:
             guard let (seconds, source) = context.durationSeconds(of: inputIndex), seconds > 0 else {
                 return make(false, "\(spec.description): the profile has no duration; give the CPU profile of the same run")
             }
-            let (waited, scaledUnit) = Measurement.scale(matchedValue, from: unit, to: "seconds")
-            guard scaledUnit == "s" else { return make(false, "\(spec.description): \(unit) is not a time") }
-            let rate = waited / seconds
-            let level = spec.levels?.level(of: rate)
-            let rateText = String(format: "%.2f", rate)
-            return make(level.map { $0 >= .warning } ?? false,
-                        "\(spec.description): \(rateText) s waited per second over \(Measurement.label(Int64(seconds * 1e9), unit: "nanoseconds")) (duration from \(source))",
-                        level: level)
+            // The matched stacks, counted in the signal's sample type.
+            let typeIndex = spec.sampleType.flatMap { name in input.profile.sampleTypes.firstIndex { $0.type == name } } ?? result.typeIndex
+            let counted = hits.reduce(Int64(0)) { $0 &+ input.stackSums[typeIndex].sums[$1.stack] }
+            let countedUnit = input.profile.sampleTypes[typeIndex].unit
+            let (amount, scaledUnit) = Measurement.scale(counted, from: countedUnit, to: "seconds")
+            let isTime = scaledUnit == "s"
+            let rate = (isTime ? amount : Double(counted)) / seconds
+            var level = spec.levels?.level(of: rate)
+            let rateText = isTime ? String(format: "%.2f s waited", rate) : String(format: "%.0f %@", rate, input.profile.sampleTypes[typeIndex].type)
+            var detail = "\(spec.description): \(rateText) per second over \(Measurement.label(Int64(seconds * 1e9), unit: "nanoseconds")) (duration from \(source))"
+            // Counted events (contentions) with a cap on the rule's value per event (the mean
+            // wait): many short waits are a hot lock; few long ones, a holder descheduled.
+            if !isTime, let maxMean = spec.maxValue, counted > 0 {
+                let (waited, unit) = Measurement.scale(matchedValue, from: unit, to: "seconds")
+                if unit == "s" {
+                    let mean = waited / Double(counted)
+                    detail += String(format: "; %.0f µs waited per collision (a hot lock waits at most %.0f µs)", mean * 1e6, maxMean * 1e6)
+                    if mean > maxMean { level = min(level ?? .info, .info) }
+                }
+            }
+            return make(level.map { $0 >= .warning } ?? false, detail, level: level)
         case .objectSize:
             guard let culpritName, let owners = context.heapOwners(inputIndex),
                   let owner = owners.owners.first(where: { $0.name == culpritName }), owner.inuseObjects > 0 else {

@@ -79,7 +79,7 @@ enum BuiltinRules {
         "^internal/sync\\.\\(\\*HashTrieMap\\[.*\\]\\)\\."
       ],
       "userCulpritsOnly": true,
-      "thresholds": {"info": 0.05, "warning": 0.08, "critical": 0.35},
+      "thresholds": {"info": 0.03, "warning": 0.05, "critical": 0.35},
       "signals": [
         {
           "name": "writeHeavy", "kind": "frameShare", "role": "discriminates",
@@ -99,7 +99,7 @@ enum BuiltinRules {
       "id": "AP2",
       "title": "Lock contention around shared state",
       "kinds": ["mutex", "block"],
-      "sampleTypes": ["delay"],
+      "sampleTypes": ["delay", "contentions"],
       "frames": [
         "^sync\\.\\(\\*(Mutex|RWMutex)\\)\\.(Lock|Unlock|RLock|RUnlock|lockSlow|unlockSlow|rUnlockSlow|TryLock)$",
         "^internal/sync\\.\\(\\*(Mutex|RWMutex)\\)\\.",
@@ -110,9 +110,14 @@ enum BuiltinRules {
       "thresholds": {"info": 0.1, "warning": 0.1, "critical": 0.1},
       "signals": [
         {
-          "name": "waitPerSecond", "kind": "waitPerSecond", "role": "discriminates",
+          "name": "collisionsPerSecond", "kind": "perSecond", "role": "discriminates", "sampleType": "contentions",
+          "description": "times per second a goroutine found these locks taken, and for how long on average (a lock that is rarely contended waits only when its holder is descheduled: few, long waits)",
+          "levels": {"info": 0, "warning": 300, "critical": 5000}, "maxValue": 0.0004
+        },
+        {
+          "name": "waitPerSecond", "kind": "perSecond", "role": "confirms",
           "description": "goroutine-seconds spent waiting on these locks per second of the run",
-          "levels": {"info": 0.0, "warning": 0.2, "critical": 1.0}
+          "levels": {"info": 0, "warning": 0.2, "critical": 1.0}
         },
         {
           "name": "goroutinesParked", "kind": "goroutinesParked", "role": "confirms",

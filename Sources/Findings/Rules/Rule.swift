@@ -92,10 +92,10 @@ public struct SignalSpec: Codable, Sendable, Equatable {
         /// A heap profile given with a CPU profile: the culprit (or a method of its receiver
         /// type) holds at least `minShare` of the in-use space.
         case heapHeld
-        /// Contention per second of wall time: the matched delay divided by the profile's
-        /// duration, or by that of a CPU profile of the same run given with it; graded by
-        /// `levels` (seconds waited per second).
-        case waitPerSecond
+        /// A rate over wall time: the matched samples' `sampleType` (default the rule's; delay
+        /// in seconds, contentions in events) divided by the profile's duration, or by that of
+        /// a CPU profile of the same run given with it; graded by `levels` (per second).
+        case perSecond
         /// A goroutine profile given with it: the share of goroutines waiting in `frames`
         /// (lock waits) under the same culprit: `minShare`.
         case goroutinesParked
@@ -124,7 +124,8 @@ public struct SignalSpec: Codable, Sendable, Equatable {
     public var minShare: Double?
     public var minValue: Double?
     public var maxValue: Double?
-    /// heapHeld: the heap sample type read (default inuse_space).
+    /// heapHeld: the heap sample type read (default inuse_space); perSecond: the sample type
+    /// counted (default the rule's).
     public var sampleType: String?
     /// Graded signals: the level the measured value reaches.
     public var levels: Rule.Thresholds?
@@ -190,9 +191,9 @@ public struct RuleSet: Codable, Sendable {
                     guard !(signal.frames ?? []).isEmpty else {
                         throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs frames")
                     }
-                case .waitPerSecond:
+                case .perSecond:
                     guard signal.levels != nil else {
-                        throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (waitPerSecond) needs levels")
+                        throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (perSecond) needs levels")
                     }
                 case .culpritShare, .heapGrowth, .heapHeld, .objectSize: break
                 }

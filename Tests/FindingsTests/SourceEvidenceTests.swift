@@ -1,0 +1,66 @@
+import Analysis
+@testable import Findings
+import Foundation
+import Pprof
+import TestSupport
+import Testing
+
+/// The findings checked against the sample programs' sources (samples/<program>/main.go):
+/// on every positive the pattern's statement is confirmed; on the fixed runs and the hard
+/// negatives nothing is; without the sources the findings stay as they are, with `unknown`.
+@Suite struct SourceEvidenceTests {
+    /// As the samples' profiles name their files: proflens/samples/<program>/main.go.
+    static let locator = SourceLocator(searchPaths: [Paths.samples.path], trimPaths: ["proflens/samples"])
+
+    static func annotated(_ version: String, _ run: String, locator: SourceLocator = locator) throws -> [Finding] {
+        let inputs = try Paths.files(in: SampleProfiles.folder(run, version: version), suffix: ".pb.gz").map { url in
+            Classifier.Input(file: url.lastPathComponent, profile: try ProfileReader().read(path: url.path).applyingDropFrames())
+        }
+        return SourceAnnotator.annotate(Classifier.findings(inputs), inputs: inputs, locator: locator).findings
+    }
+
+    /// Each positive's pattern and the statements its source evidence may name (AP2's sample
+    /// has both mitigations gone wrong: the write-heavy sync.Map and the one hot mutex).
+    static let positives: [(String, String, [String])] = [
+        ("ap1-range-mutate", "AP1", ["c.sessions = next"]),
+        ("ap2-lock-contention", "AP2", ["t.inflight.", "r.mu.Lock()"]),
+        ("ap3-delete-keep-ref", "AP3", ["t.progress[id] = nil"]),
+        ("ap4-never-shrink", "AP4", ["r.conns"]),
+    ]
+
+    @Test(arguments: SampleProfiles.versions)
+    func positivesAreConfirmedWithTheirStatement(_ version: String) throws {
+        for (program, id, statements) in Self.positives {
+            for run in [program, program + "-moderate"] {
+                let finding = try #require(try Self.annotated(version, run).first { $0.id == id }, "\(version) \(run): no \(id)")
+                let evidence = try #require(finding.sourceEvidence, "\(version) \(run): no source evidence")
+                #expect(evidence.status == .confirmed, "\(version) \(run): \(evidence.status) \(evidence.reason)")
+                #expect(statements.contains { evidence.statement?.contains($0) == true }, "\(version) \(run): \(evidence.statement ?? "-")")
+                #expect(evidence.line != nil && finding.source?.lines.contains { $0.hot } == true)
+            }
+        }
+    }
+
+    @Test(arguments: SampleProfiles.versions, ["ap1-range-mutate-fixed", "ap2-lock-contention-fixed", "ap3-delete-keep-ref-fixed", "ap4-never-shrink-fixed",
+                                              "dense-iterate", "alloc-churn", "map-requests", "lock-uncontended", "healthy"])
+    func fixedRunsAndLookAlikesConfirmNothing(_ version: String, _ run: String) throws {
+        for finding in try Self.annotated(version, run) {
+            #expect(finding.sourceEvidence?.status != .confirmed, "\(version) \(run): \(finding.id) \(finding.sourceEvidence?.statement ?? "")")
+        }
+    }
+
+    @Test func missingSourcesChangeNothingButSayUnknown() throws {
+        let nowhere = SourceLocator(searchPaths: [FileManager.default.temporaryDirectory.appendingPathComponent("proflens-no-source-\(UUID().uuidString)").path])
+        let version = try #require(SampleProfiles.versions.first)
+        for (program, _, _) in Self.positives {
+            let inputs = try Paths.files(in: SampleProfiles.folder(program, version: version), suffix: ".pb.gz").map { url in
+                Classifier.Input(file: url.lastPathComponent, profile: try ProfileReader().read(path: url.path).applyingDropFrames())
+            }
+            let plain = Classifier.findings(inputs)
+            let result = SourceAnnotator.annotate(plain, inputs: inputs, locator: nowhere)
+            #expect(result.findings.map(\.level) == plain.map(\.level) && result.findings.map(\.id) == plain.map(\.id))
+            #expect(result.findings.allSatisfy { $0.source == nil && ($0.sourceEvidence == nil || $0.sourceEvidence?.status == .unknown) })
+            #expect(!result.missingFiles.isEmpty)
+        }
+    }
+}
