@@ -12,7 +12,7 @@ public enum FrameOrigin: String, Sendable, CaseIterable {
         let package = FrameOrigin.packagePath(of: name)
         // A Go name always has a package; one without ("gcWriteBarrier", "aeshashbody",
         // "indexbytebody") is an assembly routine of the runtime.
-        if package.isEmpty && !name.contains(".") && !Self.looksNonGo(name) {
+        if package.isEmpty && !Self.containsDot(name) && !Self.looksNonGo(name) {
             self = .runtime
             return
         }
@@ -28,7 +28,7 @@ public enum FrameOrigin: String, Sendable, CaseIterable {
             self = .user
             return
         }
-        let firstElement = package.split(separator: "/", maxSplits: 1).first.map(String.init) ?? package
+        let firstElement = Self.firstPathElement(package)
         if Self.looksNonGo(name) {
             // C++, JavaScript, Python and other non-Go names.
             self = .native
@@ -39,6 +39,26 @@ public enum FrameOrigin: String, Sendable, CaseIterable {
             // without a dot ("myservice/internal/cache").
             self = .user
         }
+    }
+
+    /// `name.contains(".")`, by bytes when the name is ASCII.
+    static func containsDot(_ name: String) -> Bool {
+        let bytes = name.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.contains(UInt8(ascii: ".")) }
+        return name.contains(".")
+    }
+
+    /// The import path up to its first "/" (the whole path when it has none).
+    static func firstPathElement(_ package: String) -> String {
+        let bytes = package.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // As split(separator:): empty elements (leading slashes) do not count.
+            let trimmed = bytes.drop { $0 == UInt8(ascii: "/") }
+            if trimmed.isEmpty { return package }
+            let end = trimmed.firstIndex(of: UInt8(ascii: "/")) ?? trimmed.endIndex
+            return String(package[trimmed.startIndex..<end])
+        }
+        return package.split(separator: "/", maxSplits: 1).first.map(String.init) ?? package
     }
 
     /// The first elements of the standard library's import paths (Go 1.19 to 1.24).
@@ -65,6 +85,13 @@ public enum FrameOrigin: String, Sendable, CaseIterable {
     /// The import path of a Go function name: "net/http.(*Server).Serve" → "net/http",
     /// "github.com/a/b.F" → "github.com/a/b", "main.main" → "main".
     public static func packagePath(of name: String) -> String {
+        // ASCII (every Go name): bytes are characters, and bytes are what is cheap to scan.
+        let bytes = name.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            let tailStart = bytes.lastIndex(of: UInt8(ascii: "/")).map(bytes.index(after:)) ?? bytes.startIndex
+            guard let dot = bytes[tailStart...].firstIndex(of: UInt8(ascii: ".")) else { return "" }
+            return String(name[..<dot])
+        }
         let lastSlash = name.lastIndex(of: "/")
         let tail = lastSlash.map { name[name.index(after: $0)...] } ?? Substring(name)
         guard let dot = tail.firstIndex(of: ".") else { return "" }
