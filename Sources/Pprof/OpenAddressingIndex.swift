@@ -5,15 +5,19 @@
 ///
 /// Linear probing over a power-of-two slot array, kept at most half full. Swift's Dictionary
 /// costs more per lookup than the whole walk of a stack; this costs a multiply and, almost
-/// always, one comparison.
+/// always, one comparison. A slot holds the id and the high half of its hash, so a probe
+/// turns away other keys without touching the caller's arrays: on a large table each such
+/// read is a cache miss.
 public struct OpenAddressingIndex: Sendable {
-    @usableFromInline var slots: [Int32]
+    /// 0: empty; else the hash's high 32 bits above id + 1.
+    @usableFromInline var slots: [UInt64]
+    /// Each id's hash, read only to grow.
     @usableFromInline var hashes: [UInt64] = []
 
     public init(minimumCapacity: Int = 1024) {
         var capacity = 16
         while capacity < minimumCapacity * 2 { capacity *= 2 }
-        slots = [Int32](repeating: -1, count: capacity)
+        slots = [UInt64](repeating: 0, count: capacity)
     }
 
     /// An index with no storage. A caller whose `isMatch` reads its own key arrays swaps its
@@ -33,15 +37,19 @@ public struct OpenAddressingIndex: Sendable {
     @inlinable @inline(__always)
     public mutating func findOrInsert(hash: UInt64, isMatch: (Int) -> Bool) -> (id: Int, inserted: Bool) {
         let mask = slots.count - 1
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { break }
-            if hashes[entry] == hash && isMatch(entry) { return (entry, false) }
+            let word = slots[slot]
+            if word == 0 { break }
+            if word & 0xFFFF_FFFF_0000_0000 == tag {
+                let entry = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
+                if isMatch(entry) { return (entry, false) }
+            }
             slot = (slot + 1) & mask
         }
         let id = hashes.count
-        slots[slot] = Int32(id)
+        slots[slot] = tag | UInt64(id + 1)
         hashes.append(hash)
         if hashes.count * 2 > slots.count { grow() }
         return (id, true)
@@ -51,23 +59,38 @@ public struct OpenAddressingIndex: Sendable {
     @inlinable
     public func find(hash: UInt64, isMatch: (Int) -> Bool) -> Int? {
         let mask = slots.count - 1
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { return nil }
-            if hashes[entry] == hash && isMatch(entry) { return entry }
+            let word = slots[slot]
+            if word == 0 { return nil }
+            if word & 0xFFFF_FFFF_0000_0000 == tag {
+                let entry = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
+                if isMatch(entry) { return entry }
+            }
             slot = (slot + 1) & mask
         }
     }
 
+    /// The id in `hash`'s home slot when that slot holds the hash's tag: the likely id of the
+    /// key, to be confirmed by the caller; -1 otherwise (the key may still be further on).
+    @inlinable @inline(__always)
+    public func candidate(hash: UInt64) -> Int {
+        let word = slots[Int(truncatingIfNeeded: hash) & (slots.count - 1)]
+        guard word != 0 && word & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return -1 }
+        return Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
+    }
+
     @usableFromInline
     mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        precondition(hashes.count < Int(UInt32.max), "OpenAddressingIndex: more than 2^32 - 1 keys")
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
         for entry in 0..<hashes.count {
-            var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(entry)
+            let hash = hashes[entry]
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(entry + 1)
         }
     }
 

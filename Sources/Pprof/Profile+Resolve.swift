@@ -88,20 +88,20 @@ extension RawProfile {
 
         // Samples.
         let typeCount = sampleTypes.count
-        let sampleCount = sampleOffsets.count
         if typeCount == 0 && sampleCount > 0 { throw DecodeError.missingSampleTypes }
         if sampleCount > 0 {
             // The first sample whose value count is not the number of types.
             if uniformValueCount != typeCount {
-                throw DecodeError.sampleValueCount(offset: sampleOffsets[0], sample: 0, values: uniformValueCount, types: typeCount)
+                throw DecodeError.sampleValueCount(offset: firstSampleOffset, sample: 0, values: uniformValueCount, types: typeCount)
             }
             if let odd = firstOddValueCount {
-                throw DecodeError.sampleValueCount(offset: sampleOffsets[odd.index], sample: odd.index, values: odd.count, types: typeCount)
+                throw DecodeError.sampleValueCount(offset: odd.offset, sample: odd.index, values: odd.count, types: typeCount)
             }
         }
         // Stacks: location ids (varint bytes, checked on decode) to indices, once per stack.
         let (stackBytes, byteStarts) = stacks.take()
         var stackLocations: [UInt32] = []
+        stackLocations.reserveCapacity(stackBytes.count)
         var stackStarts = [0]
         stackStarts.reserveCapacity(byteStarts.count)
         try stackBytes.withUnsafeBufferPointer { bytes in
@@ -111,36 +111,46 @@ extension RawProfile {
                     let id = try reader.readVarint()
                     guard let index = locationIndex[id] else {
                         let sample = sampleStacks.firstIndex(of: UInt32(stack)) ?? 0
-                        throw DecodeError.unknownLocation(offset: sampleOffsets[sample], sample: sample, locationID: id)
+                        throw DecodeError.unknownLocation(offset: stackFirstOffsets[stack], sample: sample, locationID: id)
                     }
                     stackLocations.append(UInt32(index))
                 }
                 stackStarts.append(stackLocations.count)
             }
         }
-        var sampleStacksTaken: [UInt32] = []
+        stackFirstOffsets = []
+        // Labels stay as indices, checked once per distinct set: the first set with a bad
+        // label holds the file's first bad label. pprof reads num_unit only for numeric labels
+        // (str == 0); a string label's is made 0 so that it cannot be out of range.
+        var labels: [LabelReference] = []
+        var labelStarts = [0]
+        labelStarts.reserveCapacity(labelSets.count + 1)
+        for set in 0..<labelSets.count {
+            let fields = labelSets.fields(of: set), offsets = labelSets.offsets(of: set)
+            for (position, offset) in offsets.enumerated() {
+                let base = fields.startIndex + position * 4
+                let (key, str, numUnit, num) = (fields[base], fields[base + 1], fields[base + 2], fields[base + 3])
+                func check(_ value: Int64, _ what: String) throws -> Int32 {
+                    if value < 0 || value >= Int64(stringTable.count) {
+                        throw DecodeError.stringIndexOutOfRange(offset: offset, what: what, index: value, tableSize: stringTable.count)
+                    }
+                    return Int32(value)
+                }
+                let keyIndex = try check(key, "label.key")
+                let strIndex = try check(str, "label.str")
+                let unitIndex = strIndex == 0 ? try check(numUnit, "label.num_unit") : 0
+                labels.append(LabelReference(key: keyIndex, str: strIndex, numUnit: unitIndex, num: num))
+            }
+            labelStarts.append(labels.count)
+        }
+        labelSets = RawLabelSets()
+        var sampleStacksTaken: [UInt32] = [], sampleLabelSetsTaken: [UInt32] = []
         swap(&sampleStacksTaken, &sampleStacks)
-        var table = SampleTable(stackLocations: stackLocations, stackStarts: stackStarts, sampleStacks: sampleStacksTaken)
+        swap(&sampleLabelSetsTaken, &sampleLabelSets)
+        var table = SampleTable(stackLocations: stackLocations, stackStarts: stackStarts, sampleStacks: sampleStacksTaken,
+                                labelSets: LabelSets(labels: labels, starts: labelStarts), sampleLabelSets: sampleLabelSetsTaken)
         table.valueCount = typeCount
         swap(&table.values, &values)
-        swap(&table.labelStarts, &labelStarts)
-        // Labels stay as indices; pprof reads num_unit only for numeric labels (str == 0).
-        for (index, label) in labels.enumerated() {
-            let offset = labelOffsets[index]
-            func check(_ value: Int32, _ what: String, field: Int) throws {
-                if value < 0 || Int(value) >= stringTable.count {
-                    let original = oversizedLabelIndices[index << 2 | field] ?? Int64(value)
-                    throw DecodeError.stringIndexOutOfRange(offset: offset, what: what, index: original, tableSize: stringTable.count)
-                }
-            }
-            try check(label.key, "label.key", field: 1)
-            try check(label.str, "label.str", field: 2)
-            if label.str == 0 { try check(label.numUnit, "label.num_unit", field: 4) }
-        }
-        labelOffsets = []
-        swap(&table.labels, &labels)
-        // A string label's num_unit is not read: make it "" so that it cannot be out of range.
-        for index in table.labels.indices where table.labels[index].str != 0 { table.labels[index].numUnit = 0 }
         profile.stringTable = stringTable
         profile.samples = table
         return profile

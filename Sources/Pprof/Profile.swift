@@ -133,9 +133,9 @@ public struct Label: Sendable, Equatable {
     public var isNumeric: Bool
 }
 
-/// Samples stored column-wise, their stacks interned: a sample refers to a distinct stack by
-/// id, so a million samples over a few thousand stacks cost a few thousand stacks, and every
-/// pass can work once per distinct stack.
+/// Samples stored column-wise, their stacks and label sets interned: a sample refers to a
+/// distinct stack and a distinct label set by id, so a million samples over a few thousand
+/// stacks cost a few thousand stacks, and every pass can work once per distinct stack.
 public struct SampleTable: Sendable {
     /// Stack s is `stackLocations[stackStarts[s]..<stackStarts[s+1]]`: indices into
     /// `Profile.locations`, leaf first.
@@ -146,18 +146,20 @@ public struct SampleTable: Sendable {
     /// Sample i's values are `values[i*valueCount ..< (i+1)*valueCount]`.
     public var values: [Int64] = []
     public var valueCount = 0
-    /// Sample i's labels are `labels[labelStarts[i]..<labelStarts[i+1]]`.
-    public var labelStarts: [Int] = [0]
-    public var labels: [LabelReference] = []
+    /// The label sets samples carry (not necessarily distinct), and each sample's set.
+    public private(set) var labelSets = LabelSets()
+    public private(set) var sampleLabelSets: [UInt32] = []
     private var interner: StackInterner<UInt32>? = StackInterner()
 
     public init() {}
 
-    /// A table over stacks already interned (each distinct), as the decoder builds it.
-    init(stackLocations: [UInt32], stackStarts: [Int], sampleStacks: [UInt32]) {
+    /// A table over stacks and label sets already interned, as the decoder builds it.
+    init(stackLocations: [UInt32], stackStarts: [Int], sampleStacks: [UInt32], labelSets: LabelSets, sampleLabelSets: [UInt32]) {
         self.stackLocations = stackLocations
         self.stackStarts = stackStarts
         self.sampleStacks = sampleStacks
+        self.labelSets = labelSets
+        self.sampleLabelSets = sampleLabelSets
         interner = nil
     }
 
@@ -179,9 +181,20 @@ public struct SampleTable: Sendable {
         values[sample * valueCount + index]
     }
 
-    @inlinable
     public func labels(of sample: Int) -> ArraySlice<LabelReference> {
-        labels[labelStarts[sample]..<labelStarts[sample + 1]]
+        labelSets[Int(sampleLabelSets[sample])]
+    }
+
+    /// Every sample's labels back to back, as a flat list would hold them (tests; nothing on a
+    /// large profile should build it).
+    public var labels: [LabelReference] { (0..<count).flatMap { labels(of: $0) } }
+
+    /// Where each sample's labels start in `labels`, and where the last ends.
+    public var labelStarts: [Int] {
+        var starts = [0]
+        starts.reserveCapacity(count + 1)
+        for sample in 0..<count { starts.append(starts[sample] + labels(of: sample).count) }
+        return starts
     }
 
     /// Appends a sample (stack leaf first, `valueCount` values, labels).
@@ -196,8 +209,7 @@ public struct SampleTable: Sendable {
         }
         sampleStacks.append(UInt32(id))
         values.append(contentsOf: sampleValues)
-        labels.append(contentsOf: sampleLabels)
-        labelStarts.append(labels.count)
+        sampleLabelSets.append(labelSets.intern(sampleLabels))
     }
 
     private mutating func rebuildInterner() {

@@ -5,12 +5,20 @@
 /// stay raw until `RawProfile.resolve()` runs on the whole message.
 struct ProfileDecoder {
     private(set) var raw = RawProfile()
-    /// Samples decoded so far with the same number of values as the first one; the first
-    /// that differs is remembered (the only one a value-count error can name).
+    /// The value count of the first sample; the first sample with another count is
+    /// remembered (the only one a value-count error can name).
     private var firstValueCount: Int?
-    private var firstOddSample: (index: Int, count: Int)?
-    /// The location ids of the sample being decoded, as varint bytes.
-    private var stackScratch: [UInt8] = []
+    private var firstOddSample: (index: Int, count: Int, offset: Int)?
+    /// Samples whose stacks are interned together (see StackInterner.intern(batch:)): their
+    /// location ids as varint bytes, back to back, and each one's sample and offset.
+    private var pendingStackBytes: [UInt8] = []
+    private var pendingRanges: [Range<Int>] = []
+    private var pendingSamples: [(index: Int, offset: Int)] = []
+    private var batchScratch = StackInterner<UInt8>.BatchScratch()
+    static let batchSize = 64
+    /// The labels of the sample being decoded: key, str, num_unit, num of each, as read.
+    private var labelScratch: [Int64] = []
+    private var labelOffsetScratch: [Int] = []
 
     /// Checks that `range` holds only complete varints of at most 10 bytes, throwing the error
     /// (and offset) reading them one by one would throw.
@@ -68,6 +76,7 @@ struct ProfileDecoder {
 
     /// The record of the whole message, once every field has been read.
     mutating func finish() throws -> RawProfile {
+        internPendingStacks()
         raw.uniformValueCount = firstValueCount ?? 0
         raw.firstOddValueCount = firstOddSample
         return raw
@@ -140,7 +149,9 @@ struct ProfileDecoder {
 
     private mutating func decodeSample(_ reader: inout WireReader, at offset: Int) throws {
         let valuesBefore = raw.values.count
-        stackScratch.removeAll(keepingCapacity: true)
+        let stackStart = pendingStackBytes.count
+        labelScratch.removeAll(keepingCapacity: true)
+        labelOffsetScratch.removeAll(keepingCapacity: true)
         while let field = try reader.nextField() {
             switch field.number {
             case 1:  // repeated uint64 location_id = 1;
@@ -150,9 +161,9 @@ struct ProfileDecoder {
                 case .lengthDelimited:
                     let range = try reader.readLengthDelimited()
                     try Self.checkVarints(reader, range)
-                    stackScratch.append(contentsOf: reader.bytes(range))
+                    pendingStackBytes.append(contentsOf: reader.bytes(range))
                 case .varint:
-                    Self.appendVarint(try reader.readVarint(), to: &stackScratch)
+                    Self.appendVarint(try reader.readVarint(), to: &pendingStackBytes)
                 default:
                     try reader.repeatedVarints(field, "Sample") { _ in }
                 }
@@ -160,43 +171,70 @@ struct ProfileDecoder {
                 try reader.repeatedVarints(field, "Sample") { raw.values.append(Int64(bitPattern: $0)) }
             case 3:  // repeated Label label = 3;
                 var sub = try reader.message(field, "Sample")
-                raw.labels.append(try decodeLabel(&sub, number: raw.labels.count))
-                raw.labelOffsets.append(field.offset)
+                try decodeLabel(&sub)
+                labelOffsetScratch.append(field.offset)
             default:
                 try reader.skip(field)
             }
         }
+        let sample = raw.sampleCount
         let valueCount = raw.values.count - valuesBefore
         if let first = firstValueCount {
             if valueCount != first && firstOddSample == nil {
-                firstOddSample = (raw.sampleOffsets.count, valueCount)
+                firstOddSample = (sample, valueCount, offset)
             }
         } else {
             firstValueCount = valueCount
+            raw.firstSampleOffset = offset
         }
-        raw.sampleStacks.append(UInt32(stackScratch.withUnsafeBufferPointer { raw.stacks.intern(buffer: $0) }))
-        raw.labelStarts.append(raw.labels.count)
-        raw.sampleOffsets.append(offset)
+        raw.sampleLabelSets.append(raw.labelSets.intern(labels: labelScratch, offsets: labelOffsetScratch))
+        raw.sampleStacks.append(0)  // Set when the batch is interned.
+        raw.sampleCount += 1
+        pendingRanges.append(stackStart..<pendingStackBytes.count)
+        pendingSamples.append((sample, offset))
+        if pendingRanges.count == Self.batchSize { internPendingStacks() }
     }
 
-    private mutating func decodeLabel(_ reader: inout WireReader, number: Int) throws -> LabelReference {
-        var label = LabelReference(key: 0, str: 0, numUnit: 0, num: 0)
-        func index(_ value: Int64, field: Int) -> Int32 {
-            if let small = Int32(exactly: value) { return small }
-            // Too large for any string table: kept aside for the error message, marked -1.
-            raw.oversizedLabelIndices[number << 2 | field] = value
-            return -1
+    /// Interns the stacks of the samples decoded since the last batch.
+    private mutating func internPendingStacks() {
+        guard !pendingRanges.isEmpty else { return }
+        var stacks = StackInterner<UInt8>()
+        swap(&stacks, &raw.stacks)  // Changed while not part of self, then put back.
+        var item = 0
+        pendingStackBytes.withUnsafeBufferPointer { bytes in
+            pendingRanges.withUnsafeBufferPointer { ranges in
+                stacks.intern(batch: bytes, ranges: ranges, scratch: &batchScratch) { id, inserted in
+                    let sample = pendingSamples[item]
+                    raw.sampleStacks[sample.index] = UInt32(id)
+                    // A new stack's first sample: what an unknown-location error points at.
+                    if inserted { raw.stackFirstOffsets.append(sample.offset) }
+                    item += 1
+                }
+            }
         }
+        swap(&stacks, &raw.stacks)
+        pendingStackBytes.removeAll(keepingCapacity: true)
+        pendingRanges.removeAll(keepingCapacity: true)
+        pendingSamples.removeAll(keepingCapacity: true)
+    }
+
+    /// A label's fields, appended to `labelScratch` as read (string indices are checked
+    /// against the string table once it is known).
+    private mutating func decodeLabel(_ reader: inout WireReader) throws {
+        var key: Int64 = 0, str: Int64 = 0, numUnit: Int64 = 0, num: Int64 = 0
         while let field = try reader.nextField() {
             switch field.number {
-            case 1: label.key = index(try reader.int64(field, "Label"), field: 1)  // int64 key = 1;
-            case 2: label.str = index(try reader.int64(field, "Label"), field: 2)  // int64 str = 2;
-            case 3: label.num = try reader.int64(field, "Label")  // int64 num = 3;
-            case 4: label.numUnit = index(try reader.int64(field, "Label"), field: 4)  // int64 num_unit = 4;
+            case 1: key = try reader.int64(field, "Label")  // int64 key = 1;
+            case 2: str = try reader.int64(field, "Label")  // int64 str = 2;
+            case 3: num = try reader.int64(field, "Label")  // int64 num = 3;
+            case 4: numUnit = try reader.int64(field, "Label")  // int64 num_unit = 4;
             default: try reader.skip(field)
             }
         }
-        return label
+        labelScratch.append(key)
+        labelScratch.append(str)
+        labelScratch.append(numUnit)
+        labelScratch.append(num)
     }
 
     private func decodeMapping(_ reader: inout WireReader, at offset: Int) throws -> RawMapping {
@@ -356,16 +394,17 @@ struct RawProfile {
     /// Distinct stacks (their location ids as varint bytes), and each sample's stack.
     var stacks = StackInterner<UInt8>()
     var sampleStacks: [UInt32] = []
+    /// The offset of each distinct stack's first sample (errors about a stack name it).
+    var stackFirstOffsets: [Int] = []
+    var sampleCount = 0
+    var firstSampleOffset = 0
     var values: [Int64] = []
     /// The value count of the first sample, and the first sample with another count.
     var uniformValueCount = 0
-    var firstOddValueCount: (index: Int, count: Int)?
-    var labels: [LabelReference] = []
-    var labelOffsets: [Int] = []
-    /// Label string indices beyond Int32, by label number << 2 | field number.
-    var oversizedLabelIndices: [Int: Int64] = [:]
-    var labelStarts: [Int] = [0]
-    var sampleOffsets: [Int] = []
+    var firstOddValueCount: (index: Int, count: Int, offset: Int)?
+    /// Distinct label sets as read, and each sample's set.
+    var labelSets = RawLabelSets()
+    var sampleLabelSets: [UInt32] = []
     var mappings: [RawMapping] = []
     var locations: [RawLocation] = []
     var lines: [RawLine] = []
@@ -382,4 +421,30 @@ struct RawProfile {
     var comments: [Int64] = []
     var defaultSampleType: Int64 = 0
     var docURL: Int64 = 0
+}
+
+/// The distinct label sets of the samples, with their fields as read (four per label: key,
+/// str, num_unit, num), and where each label of a set was first seen (an out-of-range string
+/// index is reported there: the first label in the file with that problem).
+struct RawLabelSets {
+    private(set) var fields = StackInterner<Int64>()
+    private(set) var offsets: [Int] = []
+
+    var count: Int { fields.count }
+
+    /// Fields of set `id`, four per label.
+    func fields(of id: Int) -> ArraySlice<Int64> { fields.sequence(id) }
+
+    /// Where each label of set `id` was first seen.
+    func offsets(of id: Int) -> ArraySlice<Int> {
+        let fieldStart = fields.starts[id] / 4, fieldEnd = fields.starts[id + 1] / 4
+        return offsets[fieldStart..<fieldEnd]
+    }
+
+    mutating func intern(labels: [Int64], offsets labelOffsets: [Int]) -> UInt32 {
+        let before = fields.count
+        let id = fields.intern(labels)
+        if id == before { offsets.append(contentsOf: labelOffsets) }
+        return UInt32(id)
+    }
 }

@@ -49,6 +49,87 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
         }
     }
 
+    /// Interns several sequences at once, `bytes[ranges[i]]` for each i, and passes each one's
+    /// id to `found` in order. On a table much larger than the cache, looking a sequence up
+    /// costs three cache misses one after the other (its slot, where its elements are, the
+    /// elements); here each step is taken for the whole batch before the next, so that the
+    /// misses of different sequences overlap. The ids are those one-by-one interning gives.
+    public mutating func intern(batch sequences: UnsafeBufferPointer<Element>, ranges: UnsafeBufferPointer<Range<Int>>,
+                                scratch: inout BatchScratch, found: (Int, _ inserted: Bool) -> Void) {
+        let count = ranges.count
+        scratch.reset(count)
+        let elementSize = MemoryLayout<Element>.stride
+        scratch.hashes.withUnsafeMutableBufferPointer { hashes in
+        scratch.candidates.withUnsafeMutableBufferPointer { candidates in
+        scratch.bounds.withUnsafeMutableBufferPointer { bounds in
+            // 1. Hashes, then the id each one's home slot suggests (loads alone in their loop,
+            // so that many are under way at once).
+            for item in 0..<count {
+                hashes[item] = OpenAddressingIndex.hash(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: sequences[ranges[item]])))
+            }
+            for item in 0..<count { candidates[item] = index.candidate(hash: hashes[item]) }
+            // 2. Where each candidate's elements are.
+            starts.withUnsafeBufferPointer { starts in
+                for item in 0..<count where candidates[item] >= 0 {
+                    bounds[item] = starts[candidates[item]]..<starts[candidates[item] + 1]
+                }
+            }
+            // 3. Whether the candidate is the sequence: the lengths and first element, then
+            // the rest.
+            elements.withUnsafeBufferPointer { stored in
+                for item in 0..<count where candidates[item] >= 0 {
+                    let range = ranges[item]
+                    if bounds[item].count != range.count || (!range.isEmpty && stored[bounds[item].lowerBound] != sequences[range.lowerBound]) {
+                        candidates[item] = -1
+                    }
+                }
+                for item in 0..<count where candidates[item] >= 0 && ranges[item].count > 1 {
+                    let range = ranges[item]
+                    if memcmp(stored.baseAddress! + bounds[item].lowerBound, sequences.baseAddress! + range.lowerBound, range.count * elementSize) != 0 {
+                        candidates[item] = -1
+                    }
+                }
+            }
+        }
+        }
+        }
+        // 4. The rest (new sequences, and those not in their home slot) one by one, in order.
+        for item in 0..<count {
+            let candidate = scratch.candidates[item]
+            if candidate >= 0 {
+                found(candidate, false)
+                continue
+            }
+            let sequence = UnsafeBufferPointer(rebasing: sequences[ranges[item]])
+            var index = OpenAddressingIndex.placeholder
+            swap(&index, &self.index)
+            let (id, inserted) = index.findOrInsert(hash: scratch.hashes[item]) { equal($0, sequence) }
+            swap(&index, &self.index)
+            if inserted {
+                elements.append(contentsOf: sequence)
+                starts.append(elements.count)
+            }
+            found(id, inserted)
+        }
+    }
+
+    /// The working arrays of `intern(batch:)`, kept by the caller from batch to batch.
+    public struct BatchScratch: Sendable {
+        var hashes: [UInt64] = []
+        var candidates: [Int] = []
+        var bounds: [Range<Int>] = []
+
+        public init() {}
+
+        mutating func reset(_ count: Int) {
+            if hashes.count < count {
+                hashes = [UInt64](repeating: 0, count: count)
+                candidates = [Int](repeating: -1, count: count)
+                bounds = [Range<Int>](repeating: 0..<0, count: count)
+            }
+        }
+    }
+
     /// Hands the storage over (the interner is left empty).
     public mutating func take() -> (elements: [Element], starts: [Int]) {
         defer { self = StackInterner() }

@@ -63,7 +63,8 @@ public enum TracesReport {
     static func numericLabelUnits(_ profile: Profile) -> [String: String] {
         var units: [String: String] = [:]
         var keys = Set<String>()
-        for reference in profile.samples.labels where reference.isNumeric {
+        // Label sets in the order of their first sample: the same first unit as sample order.
+        for reference in profile.samples.labelSets.labels where reference.isNumeric {
             let label = profile.label(for: reference)
             keys.insert(label.key)
             if !label.numUnit.isEmpty && units[label.key] == nil { units[label.key] = label.numUnit }
