@@ -30,7 +30,7 @@ extension Classifier {
             return make(value > 0 && share >= (spec.minShare ?? 0.01),
                         "\(spec.description)\(who): \(amount(value)), \(percent(share)) of the total (needs \(percent(spec.minShare ?? 0.01)))")
         case .culpritShare:
-            guard let topCulprit, let cum = scan.userCum[result.typeIndex]?[topCulprit], cum > 0 else {
+            guard let topCulprit, case let cum = scan.userCum(typeIndex: result.typeIndex, frame: topCulprit), cum > 0 else {
                 return make(false, "\(spec.description): no culprit in user code")
             }
             let under = hits.filter { $0.culprit == topCulprit }.reduce(Int64(0)) { $0 &+ $1.value }
@@ -79,7 +79,8 @@ extension Classifier {
             }
             // The matched stacks, counted in the signal's sample type.
             let typeIndex = spec.sampleType.flatMap { name in input.profile.sampleTypes.firstIndex { $0.type == name } } ?? result.typeIndex
-            let counted = hits.reduce(Int64(0)) { $0 &+ input.stackSums[typeIndex].sums[$1.stack] }
+            let values = scan.values(ofType: typeIndex)
+            let counted = hits.reduce(Int64(0)) { $0 &+ values[$1.stack] }
             let countedUnit = input.profile.sampleTypes[typeIndex].unit
             let (amount, scaledUnit) = Measurement.scale(counted, from: countedUnit, to: "seconds")
             let isTime = scaledUnit == "s"
@@ -129,7 +130,7 @@ extension Classifier {
         let related = input.frames.names.map { $0 == culprit || (type != nil && receiverType($0) == type) }
         var parked: Int64 = 0
         let samples = input.profile.samples
-        let sums = input.stackSums[typeIndex]
+        let sums = input.stackSums(typeIndex)
         for id in 0..<samples.stackCount where sums.sums[id] > 0 {
             var waiting = false, under = false
             for location in samples.stack(id) {

@@ -53,7 +53,7 @@ public enum Classifier {
         var value: Int64 = 0
         for hit in hits {
             value &+= hit.value
-            for frame in hit.matchedFrames { frameValues[frame, default: 0] &+= hit.value }
+            for frame in result.matchedFrames(of: hit) { frameValues[frame, default: 0] &+= hit.value }
             guard hit.culprit >= 0 else { continue }
             culpritValues[hit.culprit, default: 0] &+= hit.value
             // The heaviest call site of each culprit.

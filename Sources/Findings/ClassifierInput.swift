@@ -3,7 +3,7 @@ import Pprof
 
 extension Classifier {
     /// A profile ready for the rules: drop_frames applied (and filters, when the user gave
-    /// any), frames named, per-stack values and totals computed once for every rule.
+    /// any), frames named, totals computed once for every rule.
     public struct Input: Sendable {
         public var file: String
         public var profile: Profile
@@ -11,8 +11,6 @@ extension Classifier {
         public var frames: FrameTable
         /// For each frame, whether it is the user's own code.
         public var isUser: [Bool]
-        /// Per sample type: the values per stack.
-        public var stackSums: [SampleTable.StackSums]
         /// Per sample type: the total shares are of (the whole profile's, when `profile` was
         /// filtered, as pprof's percentages are).
         public var totals: [Int64]
@@ -24,8 +22,13 @@ extension Classifier {
             kind = ProfileKind.of(profile)
             self.frames = frames ?? FrameTable(profile: profile)
             isUser = self.frames.names.map { FrameOrigin(functionName: $0) == .user }
-            stackSums = profile.sampleTypes.indices.map { profile.samples.stackSums(index: $0) }
-            self.totals = totals ?? stackSums.map(\.total)
+            self.totals = totals ?? profile.samples.absoluteSums()
+        }
+
+        /// One sample type's values per stack (a pass over the samples: computed where a rule
+        /// or signal reads that type, not for every type).
+        public func stackSums(_ typeIndex: Int) -> SampleTable.StackSums {
+            profile.samples.stackSums(index: typeIndex)
         }
 
         /// The first of `names` the profile has as a sample type.
@@ -46,6 +49,15 @@ extension Classifier {
                     offset -= 1
                 }
             }
+        }
+
+        /// The user frame nearest the leaf of the stack, or -1 (what rootFirstFrames' last
+        /// user frame is, without building the list).
+        func leafmostUserFrame(ofStack stack: Int) -> Int {
+            for location in profile.samples.stack(stack) {
+                for frame in frames.frames(ofLocation: Int(location)) where isUser[Int(frame)] { return Int(frame) }
+            }
+            return -1
         }
 
         /// "file:line" of a frame's line slot, when the profile has it.

@@ -24,36 +24,36 @@ public struct HeapOwners: Sendable {
     /// matching object counts.
     public init?(_ input: Classifier.Input, sampleType: String = "inuse_space") {
         let profile = input.profile
-        guard let space = input.sampleTypeIndex([sampleType]) else { return nil }
+        guard let spaceIndex = input.sampleTypeIndex([sampleType]) else { return nil }
         let objects = input.sampleTypeIndex([sampleType.replacingOccurrences(of: "_space", with: "_objects")])
         file = input.file
         timeNanos = profile.timeNanos
-        totalInuseSpace = input.totals[space]
+        totalInuseSpace = input.totals[spaceIndex]
         let samples = profile.samples
-        var ownerOfStack = [Int](repeating: -1, count: samples.stackCount)
-        var stack: [Classifier.StackFrame] = []
-        for id in 0..<samples.stackCount {
-            input.rootFirstFrames(ofStack: id, into: &stack)
-            if let user = stack.last(where: { input.isUser[$0.frame] }) { ownerOfStack[id] = user.frame }
-        }
+        let ownerOfStack = (0..<samples.stackCount).map { input.leafmostUserFrame(ofStack: $0) }
         let bytesKey = profile.stringTable.firstIndex(of: "bytes").map(Int32.init)
-        var byFrame: [Int: Owner] = [:]
+        // The largest `bytes` label of each label set (sets repeat: read each once).
+        let setLargest: [Int64?] = (0..<samples.labelSets.count).map { set in
+            guard let bytesKey else { return nil }
+            return samples.labelSets[set].filter { $0.key == bytesKey && $0.isNumeric }.map(\.num).max()
+        }
+        // Per frame: what it holds; owners are the frames with a positive sample.
+        let frameCount = input.frames.count
+        var space = [Int64](repeating: 0, count: frameCount), objectCount = [Int64](repeating: 0, count: frameCount)
+        var largest = [Int64](repeating: 0, count: frameCount), isOwner = [Bool](repeating: false, count: frameCount)
         for sample in 0..<samples.count {
             let owner = ownerOfStack[Int(samples.sampleStacks[sample])]
             guard owner >= 0 else { continue }
-            let held = samples.value(of: sample, index: space)
+            let held = samples.value(of: sample, index: spaceIndex)
             guard held > 0 else { continue }
-            var entry = byFrame[owner] ?? Owner(name: input.frames.names[owner], inuseSpace: 0, inuseObjects: 0, largestAllocation: 0)
-            entry.inuseSpace &+= held
-            if let objects { entry.inuseObjects &+= samples.value(of: sample, index: objects) }
-            if let bytesKey {
-                for label in samples.labels(of: sample) where label.key == bytesKey && label.isNumeric {
-                    entry.largestAllocation = max(entry.largestAllocation, label.num)
-                }
-            }
-            byFrame[owner] = entry
+            isOwner[owner] = true
+            space[owner] &+= held
+            if let objects { objectCount[owner] &+= samples.value(of: sample, index: objects) }
+            if let setMax = setLargest[Int(samples.sampleLabelSets[sample])] { largest[owner] = max(largest[owner], setMax) }
         }
-        owners = byFrame.values.sorted { $0.inuseSpace != $1.inuseSpace ? $0.inuseSpace > $1.inuseSpace : $0.name < $1.name }
+        owners = (0..<frameCount).filter { isOwner[$0] }
+            .map { Owner(name: input.frames.names[$0], inuseSpace: space[$0], inuseObjects: objectCount[$0], largestAllocation: largest[$0]) }
+            .sorted { $0.inuseSpace != $1.inuseSpace ? $0.inuseSpace > $1.inuseSpace : $0.name < $1.name }
     }
 
     /// In-use space held by `name`, or by any method of the receiver type `type` ("pkg.(*T)").

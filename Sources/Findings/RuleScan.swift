@@ -2,9 +2,10 @@ import Analysis
 import Pprof
 
 /// One pass over a profile's distinct stacks for every rule that reads it: for each rule, the
-/// matched stacks with their culprits; for each of its frame signals, the values it counts;
-/// and, for every user frame, its cumulative value. Frame patterns are matched once per frame
-/// name, into bit masks, so a stack that no rule cares about costs one look at each frame.
+/// matched stacks with their culprits; for each of its frame signals, the values it counts.
+/// Frame patterns are matched once per frame name, and folded into a mask per location of the
+/// rules that care about it, so a stack that no rule cares about costs one look at each of
+/// its locations, and a rule looks only at the stacks that hold one of its frames.
 struct RuleScan {
     /// A matched stack.
     struct Hit {
@@ -12,7 +13,9 @@ struct RuleScan {
         var value: Int64
         var culprit: Int  // frame, or -1
         var culpritLineSlot: Int
-        var matchedFrames: [Int]
+        /// The distinct matched frames, in `RuleResult.matchedFrames` (none for allocator
+        /// rules, whose findings list no frames).
+        var matched: Range<Int>
         /// Bit i: the stack is in frameShare signal i's population; counted by it.
         var inPopulation: UInt32 = 0
         var counted: UInt32 = 0
@@ -22,19 +25,22 @@ struct RuleScan {
     struct RuleResult {
         var typeIndex: Int
         var hits: [Hit] = []
+        /// The matched frames of every hit, back to back.
+        var matchedFrames: [Int] = []
         /// Culprits that also lead into the rule's `alsoFrames`.
         var alsoCulprits = Set<Int>()
         /// Per signal (by position in the rule's signals): per culprit frame, the value of a
         /// culpritFrames signal.
         var signalByCulprit: [[Int: Int64]]
+
+        func matchedFrames(of hit: Hit) -> ArraySlice<Int> { matchedFrames[hit.matched] }
     }
 
     let input: Classifier.Input
     let rules: [Rule]
     private(set) var results: [RuleResult] = []
-    /// Per sample type used by a rule: each user frame's cumulative value (a frame that recurs
-    /// in a stack counts once).
-    private(set) var userCum: [Int: [Int64]] = [:]
+    /// Per sample type a rule reads: the value of each stack.
+    private(set) var stackValues: [Int: [Int64]] = [:]
 
     /// Compiled patterns of one rule, as per-frame flags.
     private struct CompiledRule {
@@ -43,6 +49,12 @@ struct RuleScan {
         var caller: [Bool]?
         var signalFrames: [[Bool]?]
         var signalWithin: [[Bool]?]
+
+        /// Whether the rule has anything to do with a stack that holds `frame`: a matched
+        /// frame, one its culprits must also lead into, or one a signal counts.
+        func cares(about frame: Int) -> Bool {
+            matched[frame] || also?[frame] == true || signalFrames.contains { $0?[frame] == true }
+        }
     }
 
     init(input: Classifier.Input, rules: [Rule]) {
@@ -60,64 +72,91 @@ struct RuleScan {
             return flags
         }
         var compiled: [CompiledRule] = []
-        var interest = [Bool](repeating: false, count: frames.count)
         for rule in rules {
             let signals = rule.signals ?? []
-            let entry = CompiledRule(matched: compile(rule.frames)!, also: compile(rule.alsoFrames), caller: compile(rule.calledFrom),
-                                     signalFrames: signals.map { compile($0.frames) }, signalWithin: signals.map { compile($0.within) })
-            for frame in 0..<frames.count where entry.matched[frame] || entry.also?[frame] == true
-                || entry.signalFrames.contains(where: { $0?[frame] == true }) {
-                interest[frame] = true
-            }
-            compiled.append(entry)
+            compiled.append(CompiledRule(matched: compile(rule.frames)!, also: compile(rule.alsoFrames), caller: compile(rule.calledFrom),
+                                         signalFrames: signals.map { compile($0.frames) }, signalWithin: signals.map { compile($0.within) }))
             results.append(RuleResult(typeIndex: input.sampleTypeIndex(rule.sampleTypes) ?? -1,
                                       signalByCulprit: Array(repeating: [:], count: signals.count)))
         }
-        scan(compiled, interest)
+        for typeIndex in Set(results.map(\.typeIndex)) where typeIndex >= 0 {
+            stackValues[typeIndex] = input.stackSums(typeIndex).sums
+        }
+        scan(compiled)
     }
 
-    private mutating func scan(_ compiled: [CompiledRule], _ interest: [Bool]) {
+    /// The value of each stack in a sample type.
+    func values(ofType typeIndex: Int) -> [Int64] {
+        stackValues[typeIndex] ?? input.stackSums(typeIndex).sums
+    }
+
+    /// A user frame's cumulative value in a sample type: the stacks that hold it (once each,
+    /// however often it recurs), with a positive value.
+    func userCum(typeIndex: Int, frame: Int) -> Int64 {
+        let values = values(ofType: typeIndex)
         let samples = input.profile.samples
-        let isUser = input.isUser
-        let typeIndices = Set(results.map(\.typeIndex).filter { $0 >= 0 })
-        for typeIndex in typeIndices { userCum[typeIndex] = [Int64](repeating: 0, count: input.frames.count) }
-        var lastStack = [Int](repeating: -1, count: input.frames.count)
-        var stack: [Classifier.StackFrame] = []
-        for id in 0..<samples.stackCount {
-            // Only stacks some rule reads with a positive value.
-            var anyValue = false
-            for typeIndex in typeIndices where input.stackSums[typeIndex].sums[id] > 0 { anyValue = true }
-            guard anyValue else { continue }
-            input.rootFirstFrames(ofStack: id, into: &stack)
-            for entry in stack where isUser[entry.frame] && lastStack[entry.frame] != id {
-                lastStack[entry.frame] = id
-                for typeIndex in typeIndices {
-                    let value = input.stackSums[typeIndex].sums[id]
-                    if value > 0 { userCum[typeIndex]![entry.frame] &+= value }
+        var cum: Int64 = 0
+        for id in 0..<samples.stackCount where values[id] > 0 {
+            let holds = samples.stack(id).contains { location in input.frames.frames(ofLocation: Int(location)).contains { Int($0) == frame } }
+            if holds { cum &+= values[id] }
+        }
+        return cum
+    }
+
+    private mutating func scan(_ compiled: [CompiledRule]) {
+        let samples = input.profile.samples
+        let frameTable = input.frames
+        // Per location, a bit per rule that cares about one of its frames.
+        let words = (compiled.count + 63) / 64
+        var locationRules = [UInt64](repeating: 0, count: input.profile.locations.count * words)
+        for location in 0..<input.profile.locations.count {
+            for frame in frameTable.frames(ofLocation: location) {
+                for (index, rule) in compiled.enumerated() where rule.cares(about: Int(frame)) {
+                    locationRules[location * words + index / 64] |= 1 << UInt64(index % 64)
                 }
             }
-            guard stack.contains(where: { interest[$0.frame] }) else { continue }
-            for (index, rule) in compiled.enumerated() where results[index].typeIndex >= 0 {
-                let value = input.stackSums[results[index].typeIndex].sums[id]
+        }
+        var results = self.results
+        let typeValues = results.map { $0.typeIndex >= 0 ? stackValues[$0.typeIndex]! : [] }
+        var stackRules = [UInt64](repeating: 0, count: words)
+        var stack: [Classifier.StackFrame] = []
+        for id in 0..<samples.stackCount {
+            for word in 0..<words { stackRules[word] = 0 }
+            var any: UInt64 = 0
+            for location in samples.stack(id) {
+                for word in 0..<words {
+                    stackRules[word] |= locationRules[Int(location) * words + word]
+                    any |= stackRules[word]
+                }
+            }
+            guard any != 0 else { continue }
+            var built = false
+            for index in compiled.indices where stackRules[index / 64] & (1 << UInt64(index % 64)) != 0 && results[index].typeIndex >= 0 {
+                let value = typeValues[index][id]
                 guard value > 0 else { continue }
-                scan(rule: rules[index], rule, into: &results[index], stack: stack, stackID: id, value: value)
+                if !built {
+                    input.rootFirstFrames(ofStack: id, into: &stack)
+                    built = true
+                }
+                Self.scan(rule: rules[index], compiled[index], into: &results[index], stack: stack, stackID: id, value: value, isUser: input.isUser)
             }
         }
+        self.results = results
     }
 
-    private func nearestUser(above position: Int, _ stack: [Classifier.StackFrame]) -> Classifier.StackFrame? {
+    private static func nearestUser(above position: Int, _ stack: [Classifier.StackFrame], _ isUser: [Bool]) -> Classifier.StackFrame? {
         var index = position - 1
         while index >= 0 {
-            if input.isUser[stack[index].frame] { return stack[index] }
+            if isUser[stack[index].frame] { return stack[index] }
             index -= 1
         }
         return nil
     }
 
-    private func scan(rule: Rule, _ compiled: CompiledRule, into result: inout RuleResult,
-                      stack: [Classifier.StackFrame], stackID: Int, value: Int64) {
+    private static func scan(rule: Rule, _ compiled: CompiledRule, into result: inout RuleResult,
+                             stack: [Classifier.StackFrame], stackID: Int, value: Int64, isUser: [Bool]) {
         if let also = compiled.also, let position = stack.firstIndex(where: { also[$0.frame] }),
-           let user = nearestUser(above: position, stack) {
+           let user = nearestUser(above: position, stack, isUser) {
             result.alsoCulprits.insert(user.frame)
         }
         // Signals that count frames below a culprit, whatever the rule matched.
@@ -128,28 +167,35 @@ struct RuleScan {
             for (position, entry) in stack.enumerated() {
                 if let within, within[entry.frame] { withinSeen = true }
                 if withinSeen && frames[entry.frame] {
-                    if let user = nearestUser(above: position, stack) { result.signalByCulprit[signal][user.frame, default: 0] &+= value }
+                    if let user = nearestUser(above: position, stack, isUser) { result.signalByCulprit[signal][user.frame, default: 0] &+= value }
                     break
                 }
             }
         }
         let matched = compiled.matched
+        let listsFrames = (rule.culprit ?? .caller) != .allocator
+        let matchedStart = result.matchedFrames.count
         var rootmost = -1
-        var matchedFrames: [Int] = []
         for (position, entry) in stack.enumerated() where matched[entry.frame] {
             if let caller = compiled.caller, !(position > 0 && caller[stack[position - 1].frame]) { continue }
-            if rootmost < 0 { rootmost = position }
-            if !matchedFrames.contains(entry.frame) { matchedFrames.append(entry.frame) }
+            if rootmost < 0 {
+                rootmost = position
+                if !listsFrames { break }
+            }
+            if !result.matchedFrames[matchedStart...].contains(entry.frame) { result.matchedFrames.append(entry.frame) }
         }
         guard rootmost >= 0 else { return }
         let culprit: Classifier.StackFrame?
         switch rule.culprit ?? .caller {
-        case .caller: culprit = nearestUser(above: rootmost, stack)
-        case .allocator: culprit = nearestUser(above: stack.count, stack)
+        case .caller: culprit = nearestUser(above: rootmost, stack, isUser)
+        case .allocator: culprit = nearestUser(above: stack.count, stack, isUser)
         }
-        if rule.userCulpritsOnly == true && culprit == nil { return }
+        if rule.userCulpritsOnly == true && culprit == nil {
+            result.matchedFrames.removeSubrange(matchedStart...)
+            return
+        }
         var hit = Hit(stack: stackID, value: value, culprit: culprit?.frame ?? -1, culpritLineSlot: culprit?.lineSlot ?? -1,
-                      matchedFrames: matchedFrames)
+                      matched: matchedStart..<result.matchedFrames.count)
         for (signal, spec) in (rule.signals ?? []).enumerated().prefix(32) where spec.kind == .frameShare {
             guard let frames = compiled.signalFrames[signal] else { continue }
             if let within = compiled.signalWithin[signal], !stack.contains(where: { within[$0.frame] }) { continue }
