@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Pprof
 
 /// Stacks with their values, root first, identical stacks merged: the contract between folding
@@ -33,26 +38,68 @@ public struct FoldedStacks: Sendable {
     /// and line breaks and other control characters as U+FFFD, so that a name cannot split the
     /// line; flamegraph.pl, inferno and speedscope read the result as it is.
     public func text() -> [UInt8] {
-        let escaped = names.map(Self.escape)
-        var lines: [(key: [UInt8], value: Int64)] = []
-        lines.reserveCapacity(count)
-        for stack in 0..<count {
-            var key: [UInt8] = []
-            for (position, frame) in frames(of: stack).enumerated() {
-                if position > 0 { key.append(UInt8(ascii: ";")) }
-                key.append(contentsOf: escaped[Int(frame)])
-            }
-            lines.append((key, values[stack]))
-        }
-        lines.sort { $0.key.lexicographicallyPrecedes($1.key) }
         var out: [UInt8] = []
-        for line in lines {
-            out.append(contentsOf: line.key)
-            out.append(UInt8(ascii: " "))
-            out.append(contentsOf: String(line.value).utf8)
-            out.append(UInt8(ascii: "\n"))
-        }
+        writeText { out.append(contentsOf: $0) }
         return out
+    }
+
+    /// The folded text, handed to `write` a piece at a time (a wide profile's runs to hundreds
+    /// of megabytes, which need not be held at once).
+    public func writeText(to write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        let escaped = EscapedNames(names.map(Self.escape))
+        let order = lineOrder(escaped)
+        var piece = TextPiece(size: 1 << 20)
+        for stack in order {
+            // The longest a line can be: its names, separators, a value of at most 20 digits
+            // and a sign, a space and a newline.
+            var longest = 23
+            for frame in frames(of: stack) { longest += escaped.length(Int(frame)) + 1 }
+            if !piece.hasRoom(longest) { try piece.flush(write) }
+            if !piece.hasRoom(longest) { piece = TextPiece(size: max(longest, 1 << 20)) }
+            for (position, frame) in frames(of: stack).enumerated() {
+                if position > 0 { piece.append(UInt8(ascii: ";")) }
+                escaped.withBytes(Int(frame)) { piece.append($0) }
+            }
+            piece.append(UInt8(ascii: " "))
+            piece.appendDecimal(values[stack])
+            piece.append(UInt8(ascii: "\n"))
+        }
+        try piece.flush(write)
+    }
+
+    /// The stacks in the byte order of their lines, without building the lines. A frame name
+    /// with what follows it in a line (";", or the end of the line's stack) is a token; no
+    /// token is the prefix of another, so lines compare as their sequences of tokens, and
+    /// tokens as their ranks. Each stack becomes its ranks as big-endian bytes, which memcmp
+    /// compares in that order. The sort is stable, as the sort of whole lines was.
+    func lineOrder(_ escaped: EscapedNames) -> [Int] {
+        let (midRank, lastRank) = escaped.tokenRanks()
+        var keys = [UInt8](repeating: 0, count: frames.count * 4)
+        keys.withUnsafeMutableBytes { keys in
+            for stack in 0..<count {
+                let stackFrames = frames(of: stack)
+                for position in stackFrames.indices {
+                    let frame = Int(stackFrames[position])
+                    let rank = position == stackFrames.endIndex - 1 ? lastRank[frame] : midRank[frame]
+                    keys.storeBytes(of: rank.bigEndian, toByteOffset: position * 4, as: UInt32.self)
+                }
+            }
+        }
+        var order = Array(0..<count)
+        keys.withUnsafeBytes { keys in
+            let base = keys.baseAddress
+            order.sort { a, b in
+                let aStart = starts[a] * 4, aLength = starts[a + 1] * 4 - aStart
+                let bStart = starts[b] * 4, bLength = starts[b + 1] * 4 - bStart
+                let common = min(aLength, bLength)
+                if common > 0 {
+                    let result = memcmp(base! + aStart, base! + bStart, common)
+                    if result != 0 { return result < 0 }
+                }
+                return aLength < bLength
+            }
+        }
+        return order
     }
 
     static func escape(_ name: String) -> [UInt8] {
@@ -69,5 +116,113 @@ public struct FoldedStacks: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Escaped frame names stored back to back, and the order of the tokens they make in folded
+/// lines.
+struct EscapedNames {
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = [0]
+
+    init(_ names: [[UInt8]]) {
+        for name in names {
+            bytes.append(contentsOf: name)
+            starts.append(bytes.count)
+        }
+    }
+
+    var count: Int { starts.count - 1 }
+
+    subscript(name: Int) -> ArraySlice<UInt8> { bytes[starts[name]..<starts[name + 1]] }
+
+    func length(_ name: Int) -> Int { starts[name + 1] - starts[name] }
+
+    func withBytes<R>(_ name: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[starts[name]..<starts[name + 1]])) }
+    }
+
+    /// Dense ranks of each name followed by ";" (a frame with a caller below it) and followed
+    /// by the end of the stack (the leaf), in byte order, the end coming before any byte; equal
+    /// tokens have equal ranks.
+    func tokenRanks() -> (mid: [UInt32], last: [UInt32]) {
+        // Token t: name t / 2, followed by ";" when t is even, by the end when odd.
+        let semicolon = Int(UInt8(ascii: ";")), end = -1
+        func follower(_ token: Int) -> Int { token % 2 == 0 ? semicolon : end }
+        func byte(_ name: Int, _ offset: Int, _ token: Int) -> Int {
+            let start = starts[name]
+            return start + offset < starts[name + 1] ? Int(bytes[start + offset]) : follower(token)
+        }
+        func compare(_ a: Int, _ b: Int) -> Int {
+            let nameA = a / 2, nameB = b / 2
+            let lengthA = starts[nameA + 1] - starts[nameA], lengthB = starts[nameB + 1] - starts[nameB]
+            let common = min(lengthA, lengthB)
+            let result = bytes.withUnsafeBytes { memcmp($0.baseAddress! + starts[nameA], $0.baseAddress! + starts[nameB], common) }
+            if result != 0 { return Int(result) }
+            // One name is a prefix of the other: the next byte (or follower) decides.
+            let nextA = byte(nameA, common, a), nextB = byte(nameB, common, b)
+            if nextA != nextB { return nextA - nextB }
+            // Equal tokens (a name's follower never equals the other name's next byte: escaped
+            // names hold no ";").
+            return 0
+        }
+        var tokens = Array(0..<(count * 2))
+        tokens.sort { compare($0, $1) < 0 }
+        var mid = [UInt32](repeating: 0, count: count), last = [UInt32](repeating: 0, count: count)
+        var rank: UInt32 = 0
+        for (position, token) in tokens.enumerated() {
+            if position > 0 && compare(tokens[position - 1], token) != 0 { rank += 1 }
+            if token % 2 == 0 { mid[token / 2] = rank } else { last[token / 2] = rank }
+        }
+        return (mid, last)
+    }
+}
+
+/// A fixed buffer that text is copied into until it is handed on: appends check nothing, the
+/// writer checks room for a whole line first.
+final class TextPiece {
+    private let storage: UnsafeMutableRawBufferPointer
+    private var used = 0
+
+    init(size: Int) {
+        storage = .allocate(byteCount: size, alignment: 1)
+    }
+
+    deinit { storage.deallocate() }
+
+    func hasRoom(_ count: Int) -> Bool { storage.count - used >= count }
+
+    /// Callers check `hasRoom` first.
+    func append(_ byte: UInt8) {
+        storage[used] = byte
+        used += 1
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        (storage.baseAddress! + used).copyMemory(from: source, byteCount: bytes.count)
+        used += bytes.count
+    }
+
+    /// At most 21 bytes.
+    func appendDecimal(_ value: Int64) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var end = used + 20
+        var digits = 0
+        repeat {
+            storage[end - 1] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            end -= 1
+            digits += 1
+            magnitude /= 10
+        } while magnitude > 0
+        // Written right-aligned in the 20 bytes ahead; moved to where they belong.
+        (storage.baseAddress! + used).copyMemory(from: storage.baseAddress! + end, byteCount: digits)
+        used += digits
+    }
+
+    func flush(_ write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if used > 0 { try write(UnsafeRawBufferPointer(rebasing: storage[..<used])) }
+        used = 0
     }
 }

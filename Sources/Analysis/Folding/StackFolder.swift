@@ -13,23 +13,48 @@ public enum StackFolder {
         let samples = profile.samples
         let stackValues = samples.stackSums(index: sampleIndex).sums
         // Distinct location stacks can still give the same frames (two addresses in one
-        // function): frame sequences are interned again and their values summed.
+        // function): frame sequences are interned again and their values summed, a batch of
+        // stacks at a time (see StackInterner.intern(batch:)).
         var interner = StackInterner<UInt32>()
         var values: [Int64] = []
-        var scratch: [UInt32] = []
+        var batch: [UInt32] = []
+        var ranges: [Range<Int>] = []
+        var batchValues: [Int64] = []
+        var scratch = StackInterner<UInt32>.BatchScratch()
+        func internBatch() {
+            var item = 0
+            batch.withUnsafeBufferPointer { sequences in
+                ranges.withUnsafeBufferPointer { ranges in
+                    interner.intern(batch: sequences, ranges: ranges, scratch: &scratch) { id, inserted in
+                        if inserted { values.append(0) }
+                        values[id] &+= batchValues[item]
+                        item += 1
+                    }
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+            batchValues.removeAll(keepingCapacity: true)
+        }
         for stack in 0..<samples.stackCount where stackValues[stack] != 0 {
-            scratch.removeAll(keepingCapacity: true)
+            let start = batch.count
             for location in samples.stack(stack).reversed() {
                 // Outermost line first: root to leaf within the location too.
-                scratch.append(contentsOf: table.frames(ofLocation: Int(location)).reversed())
+                batch.append(contentsOf: table.frames(ofLocation: Int(location)).reversed())
             }
-            if scratch.isEmpty { continue }
-            let id = interner.intern(scratch)
-            if id == values.count { values.append(0) }
-            values[id] &+= stackValues[stack]
+            if batch.count == start { continue }
+            ranges.append(start..<batch.count)
+            batchValues.append(stackValues[stack])
+            if ranges.count == 64 { internBatch() }
         }
+        internBatch()
         // Stacks whose values cancel out (delta profiles) show nothing.
-        var folded = FoldedStacks(names: table.names, frames: [], starts: [0], values: [], sampleType: profile.sampleTypes[sampleIndex])
+        let sampleType = profile.sampleTypes[sampleIndex]
+        if !values.contains(0) {
+            let (frames, starts) = interner.take()
+            return FoldedStacks(names: table.names, frames: frames, starts: starts, values: values, sampleType: sampleType)
+        }
+        var folded = FoldedStacks(names: table.names, frames: [], starts: [0], values: [], sampleType: sampleType)
         for stack in 0..<values.count where values[stack] != 0 {
             folded.frames.append(contentsOf: interner.sequence(stack))
             folded.starts.append(folded.frames.count)

@@ -28,6 +28,8 @@ struct Fold: ParsableCommand {
         var request = try input.request(files)
         selection.apply(to: &request)
         request.granularity = lines ? .lines : .functions
-        try OutputFile.write(Pipeline.prepare(request).foldedStacks().text(), to: output)
+        // The profile goes once its stacks are folded; the text is written as it is made.
+        let stacks = try Pipeline.prepare(request).foldedStacks()
+        try OutputFile.stream(to: output) { try stacks.writeText(to: $0) }
     }
 }
