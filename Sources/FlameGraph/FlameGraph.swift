@@ -10,25 +10,20 @@ public enum FlameGraph {
         var layoutOptions = layoutOptions
         var svgOptions = svgOptions
         let graphWidth = Double(svgOptions.width) - 2 * FlameGraphSVG.xpad
-        let unpruned = FlameLayout(stacks: stacks, base: base, options: withMinValue(layoutOptions, 0))
-        let total = Double(max(FlameGraphSVG.widthTotal(unpruned), 1))
+        // The stacks are merged once; each layout below walks that tree.
+        let tree = FlameTree(stacks: stacks, base: base, reverse: layoutOptions.reverse)
+        let total = Double(max(tree.widths(layoutOptions.widthBy)[0], 1))
         // Clamped: a huge (or infinite) minimum width leaves only the root, and never traps.
         let minValue = (max(svgOptions.minWidth, 0) * total / graphWidth).rounded(.up)
         layoutOptions.minValue = minValue.isFinite && minValue < 9.0e18 ? Int64(minValue) : Int64.max
-        var layout = FlameLayout(stacks: stacks, base: base, options: layoutOptions)
+        var layout = FlameLayout(tree: tree, options: layoutOptions)
         if layout.frames.count > svgOptions.maxFrames {
             var widths = layout.frames.map(\.width)
             widths.sort(by: >)
             layoutOptions.minValue = widths[svgOptions.maxFrames] + 1
-            layout = FlameLayout(stacks: stacks, base: base, options: layoutOptions)
+            layout = FlameLayout(tree: tree, options: layoutOptions)
             svgOptions.minWidth = Double(layoutOptions.minValue) * graphWidth / total
         }
         return FlameGraphSVG.render(layout, options: svgOptions)
-    }
-
-    private static func withMinValue(_ options: FlameLayout.Options, _ minValue: Int64) -> FlameLayout.Options {
-        var options = options
-        options.minValue = minValue
-        return options
     }
 }
