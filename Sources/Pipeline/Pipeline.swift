@@ -39,19 +39,13 @@ public enum Pipeline {
             throw .incompatible("\(baseName) vs \(newName): \(error)")
         }
         // pprof prunes the combined profile with the drop_frames of its first (new) profile.
-        let (drop, keep) = (new.dropFrames, new.keepFrames)
-        let sampleIndex = try chooseSampleIndex(request.sampleIndex, diff.combined, name: newName)
+        // The combined profile has the new one's sample types.
+        let sampleIndex = try chooseSampleIndex(request.sampleIndex, diff.new, name: newName)
         let filters = try request.filters.compiled()
-        func side(_ name: String, _ loaded: Profile, totals: [Int64]? = nil) -> PreparedProfile {
-            let pruned = loaded.applyingDropFrames(drop: drop, keep: keep)
-            return PreparedProfile(name: name, loaded: loaded, profile: pruned.filtered(by: filters), sampleIndex: sampleIndex,
-                                   totals: totals ?? pruned.samples.absoluteSums(), granularity: request.granularity,
-                                   filterLegend: request.filters.legend, compatibility: request.compatibility)
-        }
-        // pprof's total for a diff is the base's, unless the base is empty.
-        let combinedTotals = zip(diff.baseTotals, diff.combined.samples.absoluteSums()).map { $0 > 0 ? $0 : $1 }
-        return PreparedComparison(base: side(baseName, diff.base), new: side(newName, diff.new),
-                                  combined: side("\(baseName) → \(newName)", diff.combined, totals: combinedTotals))
+        let sides = PreparedComparison.Sides(dropFrames: diff.new.dropFrames, keepFrames: diff.new.keepFrames, filters: filters,
+                                             sampleIndex: sampleIndex, request: request)
+        return PreparedComparison(base: sides.prepare(baseName, diff.base), new: sides.prepare(newName, diff.new),
+                                  combinedName: "\(baseName) → \(newName)", baseTotals: diff.baseTotals, sides: sides)
     }
 
     // MARK: - Steps

@@ -43,8 +43,35 @@ public struct PreparedComparison: Sendable {
     public let base: PreparedProfile
     /// The new side, normalized to the base when asked.
     public let new: PreparedProfile
-    /// New minus base in one profile, as `go tool pprof -diff_base` reports it.
-    public let combined: PreparedProfile
     public var sampleIndex: Int { new.sampleIndex }
     public var sampleType: ValueType { new.sampleType }
+    let combinedName: String
+    let baseTotals: [Int64]
+    let sides: Sides
+
+    /// New minus base in one profile, as `go tool pprof -diff_base` reports it. Made when
+    /// asked (only `top --diff-base` reads it): it copies every sample of both sides.
+    public var combined: PreparedProfile {
+        let profile = ProfileDiff.combined(new: new.loaded, base: base.loaded)
+        // pprof's total for a diff is the base's, unless the base is empty.
+        let totals = zip(baseTotals, profile.samples.absoluteSums()).map { $0 > 0 ? $0 : $1 }
+        return sides.prepare(combinedName, profile, totals: totals)
+    }
+
+    /// How each side is prepared: the new profile's drop_frames (pprof prunes the combined
+    /// profile with those of its first profile), the filters, the sample type.
+    struct Sides: Sendable {
+        let dropFrames: String
+        let keepFrames: String
+        let filters: SampleFilters
+        let sampleIndex: Int
+        let request: ProfileRequest
+
+        func prepare(_ name: String, _ loaded: Profile, totals: [Int64]? = nil) -> PreparedProfile {
+            let pruned = loaded.applyingDropFrames(drop: dropFrames, keep: keepFrames)
+            return PreparedProfile(name: name, loaded: loaded, profile: pruned.filtered(by: filters), sampleIndex: sampleIndex,
+                                   totals: totals ?? pruned.samples.absoluteSums(), granularity: request.granularity,
+                                   filterLegend: request.filters.legend, compatibility: request.compatibility)
+        }
+    }
 }

@@ -5,8 +5,11 @@ import Pprof
 /// percentages are of the base's total. With `normalize`, the new profile is first scaled so
 /// that its sum equals the base's (pprof's -normalize).
 public struct ProfileDiff: Sendable {
-    /// New and negated base in one profile.
-    public let combined: Profile
+    /// New and negated base in one profile (made when asked: it copies every sample of both).
+    public var combined: Profile { Self.combined(new: new, base: base) }
+
+    /// `new` and `base` negated in one profile.
+    public static func combined(new: Profile, base: Profile) -> Profile { ProfileMerge.combine(new, base, sign: -1) }
     /// Sum of |value| of the base per sample type: the total percentages refer to.
     public let baseTotals: [Int64]
     /// The new profile as compared (normalized when asked).
@@ -18,7 +21,6 @@ public struct ProfileDiff: Sendable {
         new = normalize ? newProfile.normalized(to: base) : newProfile
         self.base = base
         baseTotals = base.samples.absoluteSums()
-        combined = ProfileMerge.combine(new, base, sign: -1)
     }
 
     /// pprof's total for a diff: the base's |sum| when the base has samples, else the
