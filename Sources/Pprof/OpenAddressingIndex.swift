@@ -116,11 +116,16 @@ public struct OpenAddressingIndex: Sendable {
             index += 8
         }
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            tail |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << shift
-            shift += 8
-            index += 1
+        if index < bytes.count && bytes.count >= 8 {
+            // The last eight bytes, overlapping those already read: one load instead of a loop.
+            tail = base.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+        } else {
+            var shift: UInt64 = 0
+            while index < bytes.count {
+                tail |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << shift
+                shift += 8
+                index += 1
+            }
         }
         hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         return hash ^ (hash >> 29)

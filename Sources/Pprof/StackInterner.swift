@@ -74,12 +74,13 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
                     bounds[item] = starts[candidates[item]]..<starts[candidates[item] + 1]
                 }
             }
-            // 3. Whether the candidate is the sequence: the lengths and first element, then
-            // the rest.
+            // 3. Whether the candidate is the sequence: the lengths and first and last elements
+            // (which reads the ends of the stored sequence in), then the rest.
             elements.withUnsafeBufferPointer { stored in
                 for item in 0..<count where candidates[item] >= 0 {
-                    let range = ranges[item]
-                    if bounds[item].count != range.count || (!range.isEmpty && stored[bounds[item].lowerBound] != sequences[range.lowerBound]) {
+                    let range = ranges[item], bound = bounds[item]
+                    if bound.count != range.count || (!range.isEmpty && (stored[bound.lowerBound] != sequences[range.lowerBound]
+                                                                         || stored[bound.upperBound - 1] != sequences[range.upperBound - 1])) {
                         candidates[item] = -1
                     }
                 }

@@ -102,66 +102,64 @@ public struct CallGraph: Sendable {
             }
             keptStarts[location + 1] = Int32(keptFrames.count)
         }
+        // An edge between two kept frames of one location is the same in every sample: its id
+        // is looked up once per location (-1: not an edge that counts). An edge into a
+        // location's first kept frame depends on the caller, and the last one met is kept.
+        let unknown = -2
+        var slotEdge = [Int](repeating: unknown, count: keptFrames.count)
+        var entryCaller = [Int](repeating: -1, count: profile.locations.count)
+        var entryEdge = [Int](repeating: unknown, count: profile.locations.count)
         var edges = EdgeTable()
-        var seenInSample = [Int32](repeating: -1, count: frames.count)
-        var sampleEdges: [UInt64] = []
         let samples = profile.samples
         // Edge weights are sums over samples: one walk per distinct stack. A stack counts when
         // one of its samples has a non-zero value (pprof skips zero samples, not zero sums).
         let stackValues = stackSums.sums, stackUsed = stackSums.nonZero
-        samples.stackLocations.withUnsafeBufferPointer { locationIndices in
-        samples.stackStarts.withUnsafeBufferPointer { locationStarts in
-        keptStarts.withUnsafeBufferPointer { keptStarts in
-        keptFrames.withUnsafeBufferPointer { keptFrames in
-        keptInline.withUnsafeBufferPointer { keptInline in
-        seenInSample.withUnsafeMutableBufferPointer { seenInSample in
-        everInlined.withUnsafeBufferPointer { everInlined in
-            for sample in 0..<samples.stackCount {
-                guard stackUsed[sample] else { continue }
-                let weight = stackValues[sample]
-                var caller = -1
-                sampleEdges.removeAll(keepingCapacity: true)
-                let stamp = Int32(truncatingIfNeeded: sample)
-                var position = locationStarts[sample + 1] - 1
-                let first = locationStarts[sample]
-                while position >= first {
-                    let location = Int(locationIndices[position])
-                    position -= 1
-                    for slot in Int(keptStarts[location])..<Int(keptStarts[location + 1]) {
-                        let callee = Int(keptFrames[slot])
-                        if caller >= 0 && caller != callee && everInlined[callee] {
-                            let key = UInt64(caller) << 32 | UInt64(callee)
-                            // An edge already crossed in this sample is not counted again.
-                            if seenInSample[callee] != stamp || !sampleEdges.contains(key) {
-                                sampleEdges.append(key)
-                                edges.add(key, inline: keptInline[slot], weight: weight)
+        for sample in 0..<samples.stackCount {
+            guard stackUsed[sample] else { continue }
+            let weight = stackValues[sample]
+            var caller = -1
+            let stamp = Int32(truncatingIfNeeded: sample)
+            // An edge crossed again in this sample is not counted again.
+            func cross(_ edge: Int, inline: Bool) {
+                if edge >= 0 { edges.add(edge, inline: inline, weight: weight, stamp: stamp) }
+            }
+            let locations = samples.stack(sample)
+            for position in locations.indices.reversed() {
+                let location = Int(locations[position])
+                let first = Int(keptStarts[location]), end = Int(keptStarts[location + 1])
+                for slot in first..<end {
+                    let callee = Int(keptFrames[slot])
+                    if caller >= 0 && caller != callee && everInlined[callee] {
+                        if slot > first {
+                            if slotEdge[slot] == unknown { slotEdge[slot] = edges.id(UInt64(caller) << 32 | UInt64(callee)) }
+                            cross(slotEdge[slot], inline: keptInline[slot])
+                        } else {
+                            if entryCaller[location] != caller || entryEdge[location] == unknown {
+                                entryCaller[location] = caller
+                                entryEdge[location] = edges.id(UInt64(caller) << 32 | UInt64(callee))
                             }
+                            cross(entryEdge[location], inline: keptInline[slot])
                         }
-                        seenInSample[callee] = stamp
-                        caller = callee
                     }
+                    caller = callee
                 }
             }
-        }
-        }
-        }
-        }
-        }
-        }
         }
         return edges
     }
 }
 
-/// Call edges keyed by caller<<32 | callee: weight and whether every crossing was inline.
+/// Call edges keyed by caller<<32 | callee: weight, whether every crossing was inline, and
+/// the last sample that crossed it (one crossing per sample counts).
 private struct EdgeTable {
     private var index = OpenAddressingIndex()
     private var keys: [UInt64] = []
     private var weights: [Int64] = []
     private var alwaysInline: [Bool] = []
+    private var lastSample: [Int32] = []
 
-    @inline(__always)
-    mutating func add(_ key: UInt64, inline: Bool, weight: Int64) {
+    /// The id of an edge, added (with no weight) if new.
+    mutating func id(_ key: UInt64) -> Int {
         var index = OpenAddressingIndex.placeholder
         swap(&index, &self.index)
         let (id, inserted) = index.findOrInsert(hash: OpenAddressingIndex.hash(key)) { keys[$0] == key }
@@ -170,7 +168,15 @@ private struct EdgeTable {
             keys.append(key)
             weights.append(0)
             alwaysInline.append(true)
+            lastSample.append(-1)
         }
+        return id
+    }
+
+    @inline(__always)
+    mutating func add(_ id: Int, inline: Bool, weight: Int64, stamp: Int32) {
+        guard lastSample[id] != stamp else { return }
+        lastSample[id] = stamp
         weights[id] &+= weight
         if !inline { alwaysInline[id] = false }
     }
