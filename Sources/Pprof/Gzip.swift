@@ -29,9 +29,33 @@ public enum Gzip {
     public static func inflate(_ data: UnsafeRawBufferPointer, maxInflatedSize: Int,
                                nextBuffer: () throws -> UnsafeMutableRawBufferPointer,
                                filled: (Int) throws -> Void) throws {
-        guard let input = data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count > 0 else {
-            throw DecodeError.gzip("gzip: empty input")
+        var offset = 0
+        try inflate(read: { room in
+            let count = min(room.count, data.count - offset)
+            if count > 0 { room.baseAddress!.copyMemory(from: data.baseAddress! + offset, byteCount: count) }
+            offset += count
+            return count
+        }, maxInflatedSize: maxInflatedSize, nextBuffer: nextBuffer, filled: filled)
+    }
+
+    /// As `inflate(_:...)`, with the compressed bytes read a piece at a time: `read` fills the
+    /// room it is given as read(2) does (the count, 0 at the end). A file need not be held
+    /// whole in memory.
+    public static func inflate(read: (UnsafeMutableRawBufferPointer) throws -> Int, maxInflatedSize: Int,
+                               nextBuffer: () throws -> UnsafeMutableRawBufferPointer,
+                               filled: (Int) throws -> Void) throws {
+        // The reader is kept by the input for this call only.
+        try withoutActuallyEscaping(read) { read in
+            try inflate(CompressedInput(read: read), maxInflatedSize: maxInflatedSize, nextBuffer: nextBuffer, filled: filled)
         }
+    }
+
+    private static func inflate(_ input: consuming CompressedInput, maxInflatedSize: Int,
+                                nextBuffer: () throws -> UnsafeMutableRawBufferPointer,
+                                filled: (Int) throws -> Void) throws {
+        var input = input
+        defer { input.deallocate() }
+        guard try input.refill(atLeast: 1) else { throw DecodeError.gzip("gzip: empty input") }
         var stream = z_stream()
         guard proflens_inflateInit2(&stream, 15 + 16) == Z_OK else {
             throw DecodeError.gzip("zlib: cannot initialise the inflater")
@@ -43,11 +67,9 @@ public enum Gzip {
         var used = 0
         var consumed = 0  // Compressed bytes of the members before the current one.
         func truncated() -> DecodeError {
-            .gzip("gzip: unexpected end of data after \(data.count) compressed bytes (truncated file?)")
+            .gzip("gzip: unexpected end of data after \(input.total) compressed bytes (truncated file?)")
         }
         while true {
-            stream.next_in = UnsafeMutablePointer(mutating: input + consumed)
-            stream.avail_in = UInt32(clamping: data.count - consumed)
             var status: Int32 = Z_OK
             repeat {
                 if used == buffer.count {
@@ -55,14 +77,14 @@ public enum Gzip {
                     buffer = try nextBuffer()
                     used = 0
                 }
-                if stream.avail_in == 0 && consumed + Int(stream.total_in) < data.count {
-                    // Inputs above 4 GiB are fed in pieces.
-                    stream.avail_in = UInt32(clamping: data.count - consumed - Int(stream.total_in))
-                }
+                if input.available == 0 { _ = try input.refill(atLeast: 1) }
                 let room = min(buffer.count - used, Int(UInt32.max))
+                stream.next_in = UnsafeMutablePointer(mutating: input.next)
+                stream.avail_in = UInt32(input.available)
                 stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + used
                 stream.avail_out = UInt32(room)
                 status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                input.consume(input.available - Int(stream.avail_in))
                 let written = room - Int(stream.avail_out)
                 used += written
                 produced += written
@@ -70,7 +92,7 @@ public enum Gzip {
                 case Z_OK, Z_STREAM_END:
                     break
                 case Z_BUF_ERROR:
-                    if stream.avail_in == 0 { throw truncated() }
+                    if input.available == 0 && input.ended { throw truncated() }
                 case Z_DATA_ERROR:
                     throw DecodeError.gzip("gzip: corrupt data at compressed byte \(consumed + Int(stream.total_in)): \(message(stream))")
                 case Z_MEM_ERROR:
@@ -79,20 +101,21 @@ public enum Gzip {
                     throw DecodeError.gzip("zlib: error \(status): \(message(stream))")
                 }
                 if produced > maxInflatedSize { throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize) }
-                if status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0
-                    && consumed + Int(stream.total_in) >= data.count {
-                    throw truncated()
+                if status == Z_OK && input.available == 0 && stream.avail_out != 0 {
+                    if try !input.refill(atLeast: 1) { throw truncated() }
                 }
             } while status != Z_STREAM_END
             consumed += Int(stream.total_in)
 
             // Another member follows, or the input must end here.
-            if consumed == data.count { break }
-            if data.count - consumed >= 2 && input[consumed] == 0x1f && input[consumed + 1] == 0x8b {
+            _ = try input.refill(atLeast: 2)
+            if input.available == 0 { break }
+            if input.available >= 2 && input.next[0] == 0x1f && input.next[1] == 0x8b {
                 guard inflateReset(&stream) == Z_OK else { throw DecodeError.gzip("zlib: cannot reset the inflater") }
                 continue
             }
-            throw DecodeError.gzip("gzip: invalid header: \(data.count - consumed) trailing bytes after the gzip stream at compressed byte \(consumed)")
+            let trailing = try input.countRest()
+            throw DecodeError.gzip("gzip: invalid header: \(trailing) trailing bytes after the gzip stream at compressed byte \(consumed)")
         }
         try filled(used)
     }
@@ -111,5 +134,57 @@ public enum Gzip {
     private static func message(_ stream: z_stream) -> String {
         guard let msg = stream.msg else { return "invalid data" }
         return String(cString: msg)
+    }
+}
+
+/// The compressed bytes not yet inflated, read a piece at a time into a buffer of its own.
+private struct CompressedInput {
+    private let read: (UnsafeMutableRawBufferPointer) throws -> Int
+    private let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
+    private var start = 0
+    private var end = 0
+    /// Bytes read so far, and whether `read` has said there are no more.
+    private(set) var total = 0
+    private(set) var ended = false
+
+    init(read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+        self.read = read
+    }
+
+    func deallocate() { storage.deallocate() }
+
+    var available: Int { end - start }
+    var next: UnsafePointer<UInt8> { UnsafePointer(storage.baseAddress!.assumingMemoryBound(to: UInt8.self) + start) }
+
+    mutating func consume(_ count: Int) { start += count }
+
+    /// Reads until at least `count` bytes are available or the input ends; false when none are.
+    mutating func refill(atLeast count: Int) throws -> Bool {
+        if available < count && !ended {
+            // What is left moves to the front, and the room after it is filled.
+            if start > 0 {
+                if available > 0 { storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: available) }
+                end = available
+                start = 0
+            }
+            while end - start < count && !ended {
+                let n = try read(UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
+                if n == 0 { ended = true }
+                end += n
+                total += n
+            }
+        }
+        return available > 0
+    }
+
+    /// The bytes left, counted to the end of the input.
+    mutating func countRest() throws -> Int {
+        var count = available
+        start = end
+        while try refill(atLeast: 1) {
+            count += available
+            start = end
+        }
+        return count
     }
 }

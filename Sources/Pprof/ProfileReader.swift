@@ -50,10 +50,26 @@ public struct ProfileReader: Sendable {
 
     private func read(_ file: InputFile, name: String) throws(ProfileReadError) -> Profile {
         do {
-            // Raw protobuf is decoded as it is read; gzip is read whole (it is the smaller).
+            // Raw protobuf is decoded as it is read; so is a gzip file, inflated on a second
+            // thread as it is read. Standard input in gzip is read whole (its size is not known
+            // up front, and a stream over the size cap is refused before it is inflated).
             let head = try file.readHead()
             if head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-                return try decode(try file.readAll(after: head, limit: maxInflatedSize))
+                guard file.isRegular else { return try decode(try file.readAll(after: head, limit: maxInflatedSize)) }
+                if file.size > maxInflatedSize { throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize) }
+                var headLeft = head[...]
+                let reader = CompressedReader { room in
+                    // The head first, then the rest of the file.
+                    if !headLeft.isEmpty {
+                        let count = min(room.count, headLeft.count)
+                        for index in 0..<count { room[index] = headLeft[headLeft.startIndex + index] }
+                        headLeft = headLeft.dropFirst(count)
+                        return count
+                    }
+                    return try file.read(into: room)
+                }
+                var raw = try inflateAndDecode(reader)
+                return try raw.resolve()
             }
             var stream = ProfileStream()
             try head.withUnsafeBytes { try stream.feed($0) }
@@ -82,7 +98,15 @@ public struct ProfileReader: Sendable {
     public func decode(_ contents: ByteBuffer) throws(DecodeError) -> Profile {
         do {
             var raw = try contents.withUnsafeBytes { bytes -> RawProfile in
-                if Gzip.isGzip(bytes) { return try inflateAndDecode(bytes) }
+                if Gzip.isGzip(bytes) {
+                    var offset = 0
+                    return try inflateAndDecode(CompressedReader { room in
+                        let count = min(room.count, bytes.count - offset)
+                        if count > 0 { room.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: count) }
+                        offset += count
+                        return count
+                    })
+                }
                 if bytes.isEmpty { throw DecodeError.emptyInput }
                 return try ProfileDecoder.decode(bytes)
             }
@@ -100,13 +124,12 @@ public struct ProfileReader: Sendable {
 
     /// Inflates on a second thread into a ring of pieces and decodes them here. The thread is
     /// joined on every path, so the ring and the thread never outlive this call.
-    private func inflateAndDecode(_ compressed: UnsafeRawBufferPointer) throws -> RawProfile {
+    private func inflateAndDecode(_ input: CompressedReader) throws -> RawProfile {
         let ring = PieceRing(pieces: 4, pieceSize: Self.pieceSize)
         let maxInflatedSize = maxInflatedSize
-        let input = SendableBytes(compressed)
         let inflater = JoinableThread {
             do {
-                try Gzip.inflate(input.bytes, maxInflatedSize: maxInflatedSize,
+                try Gzip.inflate(read: input.read, maxInflatedSize: maxInflatedSize,
                                  nextBuffer: { try ring.acquireEmpty() },
                                  filled: { ring.publish($0) })
                 ring.finish(error: nil)
@@ -188,6 +211,17 @@ private final class InputFile {
         return total
     }
 
+    var isRegular: Bool { size > 0 }
+
+    /// One read(2) into `room` (retried when interrupted): the count, 0 at the end.
+    func read(into room: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.read(descriptor, room.baseAddress, room.count)
+            if n >= 0 { return n }
+            if errno != EINTR { throw ProfileReader.FileError(reason: String(cString: strerror(errno))) }
+        }
+    }
+
     /// The first bytes (enough to tell gzip from protobuf), read so that a pipe works too.
     func readHead() throws -> [UInt8] {
         let head = ByteBuffer(capacity: 2)
@@ -210,11 +244,10 @@ private final class InputFile {
     }
 }
 
-/// The compressed bytes, shared read-only with the inflating thread, which ends before they
-/// are released.
-private struct SendableBytes: @unchecked Sendable {
-    let bytes: UnsafeRawBufferPointer
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+/// Where the inflating thread reads the compressed bytes: a file or a buffer that this
+/// thread does not touch until the inflater is joined, which is before they go.
+private struct CompressedReader: @unchecked Sendable {
+    let read: (UnsafeMutableRawBufferPointer) throws -> Int
 }
 
 /// A plain thread (the inflater blocks on semaphores, which Dispatch's pool is not for) that
