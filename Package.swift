@@ -22,6 +22,8 @@ let package = Package(
     targets: [
         // zlib from the system (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The C library's allocator settings (glibc's mallopt), for the command-line tool.
+        .systemLibrary(name: "CMalloc"),
         // Reading profiles: gzip, protobuf wire format, profile.proto model and validation.
         .target(name: "Pprof", dependencies: ["CZlib"]),
         // What go tool pprof computes: load-time transforms, frames, top/traces, folding, diffs.
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "proflens",
             dependencies: [
-                "Pipeline", "Reports", "Analysis", "Findings", "FlameGraph", "Pprof",
+                "CMalloc", "Pipeline", "Reports", "Analysis", "Findings", "FlameGraph", "Pprof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -85,6 +85,11 @@ extension RawProfile {
             try locationIndex.insert(raw.id, index: profile.locations.count, message: "location", offset: raw.offset)
             profile.locations.append(location)
         }
+        // The records are resolved: they go before the stacks are (the peak of a read).
+        mappings = []
+        functions = []
+        locations = []
+        lines = []
 
         // Samples.
         let typeCount = sampleTypes.count
@@ -150,7 +155,7 @@ extension RawProfile {
         var table = SampleTable(stackLocations: stackLocations, stackStarts: stackStarts, sampleStacks: sampleStacksTaken,
                                 labelSets: LabelSets(labels: labels, starts: labelStarts), sampleLabelSets: sampleLabelSetsTaken)
         table.valueCount = typeCount
-        swap(&table.values, &values)
+        swap(&table.storedValues, &values)
         profile.stringTable = stringTable
         profile.samples = table
         return profile

@@ -143,8 +143,10 @@ public struct SampleTable: Sendable {
     public private(set) var stackLocations: [UInt32] = []
     /// The stack of each sample.
     public private(set) var sampleStacks: [UInt32] = []
-    /// Sample i's values are `values[i*valueCount ..< (i+1)*valueCount]`.
-    public var values: [Int64] = []
+    /// Sample i's values are `storedValues[i*valueCount ..< (i+1)*valueCount]`.
+    public internal(set) var storedValues = SampleValues()
+    /// Every value as one array (tests; on a large profile, read `storedValues`).
+    public var values: [Int64] { Array(storedValues) }
     public var valueCount = 0
     /// The label sets samples carry (not necessarily distinct), and each sample's set.
     public private(set) var labelSets = LabelSets()
@@ -178,7 +180,7 @@ public struct SampleTable: Sendable {
 
     @inlinable
     public func value(of sample: Int, index: Int) -> Int64 {
-        values[sample * valueCount + index]
+        storedValues[sample * valueCount + index]
     }
 
     public func labels(of sample: Int) -> ArraySlice<LabelReference> {
@@ -208,7 +210,7 @@ public struct SampleTable: Sendable {
             stackStarts.append(stackLocations.count)
         }
         sampleStacks.append(UInt32(id))
-        values.append(contentsOf: sampleValues)
+        storedValues.append(contentsOf: sampleValues)
         sampleLabelSets.append(labelSets.intern(sampleLabels))
     }
 
@@ -230,9 +232,9 @@ public struct SampleTable: Sendable {
 
     public func stackSums(index: Int) -> StackSums {
         var result = StackSums(sums: [Int64](repeating: 0, count: stackCount), nonZero: [Bool](repeating: false, count: stackCount), total: 0)
-        values.withUnsafeBufferPointer { values in
+        func sum<Value: FixedWidthInteger>(_ values: UnsafeBufferPointer<Value>) {
             for sample in 0..<count {
-                let value = values[sample * valueCount + index]
+                let value = Int64(values[sample * valueCount + index])
                 if value == 0 { continue }
                 let stack = Int(sampleStacks[sample])
                 result.sums[stack] &+= value
@@ -240,6 +242,7 @@ public struct SampleTable: Sendable {
                 result.total &+= value < 0 ? 0 &- value : value
             }
         }
+        storedValues.withStorage(narrow: sum, wide: sum)
         return result
     }
 }

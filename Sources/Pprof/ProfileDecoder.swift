@@ -434,7 +434,7 @@ struct RawProfile {
     var stackFirstOffsets: [Int] = []
     var sampleCount = 0
     var firstSampleOffset = 0
-    var values: [Int64] = []
+    var values = SampleValues()
     /// The value count of the first sample, and the first sample with another count.
     var uniformValueCount = 0
     var firstOddValueCount: (index: Int, count: Int, offset: Int)?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Reports
 
 #if canImport(Glibc)
@@ -20,6 +21,8 @@ struct ProfLens: ParsableCommand {
 
     /// Runs the command; the libraries' errors get their exit codes in `ExitStatus`.
     static func main() {
+        // A wide profile's arrays are tens of megabytes: each is given back when freed.
+        proflens_map_allocations_from(1 << 20)
         do {
             var command = try parseAsRoot()
             try command.run()

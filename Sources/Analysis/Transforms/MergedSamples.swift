@@ -20,7 +20,7 @@ public struct MergedSamples: Sendable {
         let samples = profile.samples
         var index: [SampleKey: Int] = [:]
         for sample in 0..<samples.count {
-            let sampleValues = samples.values[sample * valueCount..<(sample + 1) * valueCount]
+            let sampleValues = samples.storedValues[sample * valueCount..<(sample + 1) * valueCount]
             if sampleValues.allSatisfy({ $0 == 0 }) { continue }
             let key = SampleKey(
                 locations: samples.locations(of: sample).map { canonicalLocation[Int($0)] },

@@ -37,25 +37,27 @@ extension SampleTable {
     /// Per sample type, the sum of the values (signed).
     public func signedSums() -> [Int64] {
         var sums = [Int64](repeating: 0, count: valueCount)
-        values.withUnsafeBufferPointer { values in
+        func sum<Value: FixedWidthInteger>(_ values: UnsafeBufferPointer<Value>) {
             for sample in 0..<count {
-                for index in 0..<valueCount { sums[index] &+= values[sample * valueCount + index] }
+                for index in 0..<valueCount { sums[index] &+= Int64(values[sample * valueCount + index]) }
             }
         }
+        storedValues.withStorage(narrow: sum, wide: sum)
         return sums
     }
 
     /// Per sample type, the sum of |value|: the total pprof's percentages refer to.
     public func absoluteSums() -> [Int64] {
         var sums = [Int64](repeating: 0, count: valueCount)
-        values.withUnsafeBufferPointer { values in
+        func sum<Value: FixedWidthInteger>(_ values: UnsafeBufferPointer<Value>) {
             for sample in 0..<count {
                 for index in 0..<valueCount {
-                    let value = values[sample * valueCount + index]
+                    let value = Int64(values[sample * valueCount + index])
                     sums[index] &+= value < 0 ? 0 &- value : value
                 }
             }
         }
+        storedValues.withStorage(narrow: sum, wide: sum)
         return sums
     }
 }

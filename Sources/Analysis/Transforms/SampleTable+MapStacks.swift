@@ -11,7 +11,7 @@ extension SampleTable {
         result.valueCount = valueCount
         for sample in 0..<count {
             guard let stack = mapped[Int(sampleStacks[sample])], keepSample?(sample) ?? true else { continue }
-            result.append(stack: stack, values: values[sample * valueCount..<(sample + 1) * valueCount], labels: labels(of: sample))
+            result.append(stack: stack, values: storedValues[sample * valueCount..<(sample + 1) * valueCount], labels: labels(of: sample))
         }
         return result
     }
