@@ -19,6 +19,11 @@ extension PreparedProfile {
         TracesReport.text(profile: profile, sampleIndex: sampleIndex, total: total, compatibility: compatibility, frames: frames)
     }
 
+    /// `go tool pprof -traces`, handed to `write` a piece at a time.
+    public func writeTraces(to write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try TracesReport.write(profile: profile, sampleIndex: sampleIndex, total: total, compatibility: compatibility, frames: frames, to: write)
+    }
+
     /// The folded stacks of the chosen sample type.
     public func foldedStacks() -> FoldedStacks {
         StackFolder.fold(profile, sampleIndex: sampleIndex, frames: frames)

@@ -8,54 +8,108 @@ public enum TracesReport {
     /// `profile` was filtered (pprof's totals are of the whole profile).
     public static func text(profile: Profile, sampleIndex: Int, total totalOverride: Int64? = nil,
                             compatibility: PprofCompatibility = .current, frames: FrameTable? = nil) -> [UInt8] {
+        var out: [UInt8] = []
+        // Collecting into an array throws nothing.
+        try! write(profile: profile, sampleIndex: sampleIndex, total: totalOverride, compatibility: compatibility, frames: frames) {
+            out.append(contentsOf: $0)
+        }
+        return out
+    }
+
+    /// The text of `text(...)`, handed to `emit` a piece at a time: it has a line per frame
+    /// of every sample, gigabytes for a profile of millions of samples. What repeats is made
+    /// once: each label set's lines, each frame's line, each value's text.
+    public static func write(profile: Profile, sampleIndex: Int, total totalOverride: Int64? = nil,
+                             compatibility: PprofCompatibility = .current, frames: FrameTable? = nil,
+                             to emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try withoutActuallyEscaping(emit) { emit in
+            try write(profile: profile, sampleIndex: sampleIndex, total: totalOverride, compatibility: compatibility, frames: frames,
+                      into: OutputPiece(emit))
+        }
+    }
+
+    private static func write(profile: Profile, sampleIndex: Int, total totalOverride: Int64?, compatibility: PprofCompatibility,
+                              frames: FrameTable?, into piece: OutputPiece) throws {
+        var out = piece
         let sampleType = profile.sampleTypes[sampleIndex]
         let frames = frames ?? FrameTable(profile: profile)
         let samples = profile.samples
         let total = totalOverride ?? samples.absoluteSums()[sampleIndex]
         let numericUnits = numericLabelUnits(profile)
-        let separator = "-----------+-------------------------------------------------------"
-        var out: [UInt8] = []
-        func line(_ text: String) {
-            out.append(contentsOf: ProfileText.rawBytes(text))
-            out.append(UInt8(ascii: "\n"))
+        let separator = Array("-----------+-------------------------------------------------------\n".utf8)
+        func line(_ text: String) throws {
+            try out.append(ProfileText.rawBytes(text))
+            try out.append(UInt8(ascii: "\n"))
         }
         // Values are scaled one by one here: pprof picks no common unit for traces.
         let format = { (value: Int64) in Measurement.scaledLabel(value, from: sampleType.unit, to: "minimum") }
         // pprof prints the header lines joined, then a newline: a blank line when there are none.
-        line(ReportHeader.lines(profile: profile, sampleType: sampleType, total: total, compatibility: compatibility, format: format)
+        try line(ReportHeader.lines(profile: profile, sampleType: sampleType, total: total, compatibility: compatibility, format: format)
             .joined(separator: "\n"))
+        // Each frame as a stack line without the value column: 13 spaces, the name, and as an
+        // inlined frame (not its location's outermost line) " (inline)" too.
+        let padding = [UInt8](repeating: UInt8(ascii: " "), count: 13)
+        let frameNames = frames.names.map { ProfileText.rawBytes($0) }
+        let inline = Array(" (inline)".utf8)
+        var labelLines: [[UInt8]?] = Array(repeating: nil, count: samples.labelSets.count)
+        var valueTexts: [Int64: [UInt8]] = [:]
+        var stackShown: [Bool?] = Array(repeating: nil, count: samples.stackCount)
         for sample in 0..<samples.count {
-            let stack = samples.locations(of: sample)
-            if stack.allSatisfy({ frames.frames(ofLocation: Int($0)).isEmpty }) { continue }
-            line(separator)
-            var strings: [String: [String]] = [:]
-            var numbers: [String: [Int64]] = [:]
-            for label in profile.labels(of: sample) {
-                if label.isString {
-                    strings[label.key, default: []].append(label.str)
-                } else if label.isNumeric {
-                    numbers[label.key, default: []].append(label.num)
-                }
+            let stackID = Int(samples.sampleStacks[sample])
+            let stack = samples.stack(stackID)
+            if stackShown[stackID] == nil {
+                stackShown[stackID] = !stack.allSatisfy { frames.frames(ofLocation: Int($0)).isEmpty }
             }
-            let stringLines = strings.map { $0.key.leftPadded(to: 10) + ":  " + $0.value.joined(separator: " ") }
-            for text in stringLines.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { line(text) }
-            let numberLines = numbers.map { key, values in
-                key.leftPadded(to: 10) + ":  " + values.map { Measurement.label($0, unit: numericUnits[key] ?? key) }.joined(separator: " ")
-            }
-            for text in numberLines.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { line(text) }
+            guard stackShown[stackID]! else { continue }
+            try out.append(separator)
+            let set = Int(samples.sampleLabelSets[sample])
+            if labelLines[set] == nil { labelLines[set] = labelText(samples.labels(of: sample), profile: profile, units: numericUnits) }
+            try out.append(labelLines[set]!)
             var first = true
             for location in stack {
                 let locationFrames = frames.frames(ofLocation: Int(location))
                 for slot in locationFrames.indices {
-                    let value = first ? format(samples.value(of: sample, index: sampleIndex)) : ""
-                    first = false
-                    let inline = slot != locationFrames.endIndex - 1 ? " (inline)" : ""
-                    line(value.leftPadded(to: 10) + "   " + frames.names[Int(locationFrames[slot])] + inline)
+                    if first {
+                        let value = samples.value(of: sample, index: sampleIndex)
+                        if valueTexts[value] == nil { valueTexts[value] = ProfileText.rawBytes(format(value).leftPadded(to: 10) + "   ") }
+                        try out.append(valueTexts[value]!)
+                        first = false
+                    } else {
+                        try out.append(padding)
+                    }
+                    try out.append(frameNames[Int(locationFrames[slot])])
+                    if slot != locationFrames.endIndex - 1 { try out.append(inline) }
+                    try out.append(UInt8(ascii: "\n"))
                 }
             }
         }
-        line(separator)
-        return out
+        try out.append(separator)
+        try out.flush()
+    }
+
+    /// A sample's label lines: string labels, then numeric ones, each kind sorted by bytes.
+    static func labelText(_ labels: ArraySlice<LabelReference>, profile: Profile, units numericUnits: [String: String]) -> [UInt8] {
+        var strings: [String: [String]] = [:]
+        var numbers: [String: [Int64]] = [:]
+        for reference in labels {
+            let label = profile.label(for: reference)
+            if label.isString {
+                strings[label.key, default: []].append(label.str)
+            } else if label.isNumeric {
+                numbers[label.key, default: []].append(label.num)
+            }
+        }
+        var text: [UInt8] = []
+        let stringLines = strings.map { $0.key.leftPadded(to: 10) + ":  " + $0.value.joined(separator: " ") }
+        let numberLines = numbers.map { key, values in
+            key.leftPadded(to: 10) + ":  " + values.map { Measurement.label($0, unit: numericUnits[key] ?? key) }.joined(separator: " ")
+        }
+        for line in stringLines.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            + numberLines.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            text.append(contentsOf: ProfileText.rawBytes(line))
+            text.append(UInt8(ascii: "\n"))
+        }
+        return text
     }
 
     /// The unit of each numeric label key: the first unit the profile gives it, else "bytes"
@@ -73,5 +127,32 @@ public enum TracesReport {
             units[key] = key == "alignment" || key == "request" ? "bytes" : key
         }
         return units
+    }
+}
+
+/// Output gathered into pieces of a megabyte, each handed on when full.
+struct OutputPiece {
+    private let emit: (UnsafeRawBufferPointer) throws -> Void
+    private var bytes: [UInt8] = []
+    private static let size = 1 << 20
+
+    init(_ emit: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.emit = emit
+        bytes.reserveCapacity(Self.size)
+    }
+
+    mutating func append(_ more: [UInt8]) throws {
+        bytes.append(contentsOf: more)
+        if bytes.count >= Self.size { try flush() }
+    }
+
+    mutating func append(_ byte: UInt8) throws {
+        bytes.append(byte)
+        if bytes.count >= Self.size { try flush() }
+    }
+
+    mutating func flush() throws {
+        if !bytes.isEmpty { try bytes.withUnsafeBytes(emit) }
+        bytes.removeAll(keepingCapacity: true)
     }
 }

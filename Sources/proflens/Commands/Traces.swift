@@ -22,6 +22,7 @@ struct Traces: ParsableCommand {
         var request = try input.request(files)
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
-        try OutputFile.write(Pipeline.prepare(request).tracesText(), to: "-")
+        let prepared = try Pipeline.prepare(request)
+        try OutputFile.stream(to: "-") { try prepared.writeTraces(to: $0) }
     }
 }
