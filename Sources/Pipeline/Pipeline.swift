@@ -61,13 +61,18 @@ public enum Pipeline {
         sources.map(\.name).joined(separator: "+")
     }
 
-    /// Reads the sources of one side and merges them when pprof would.
+    /// Reads the sources of one side and merges them when pprof would: several as they are
+    /// read (only the merged profile and the one being added are held), one only to reproduce
+    /// Go 1.19's pprof, which merged every profile it read.
     static func loadSide(_ sources: [ProfileSource], _ request: ProfileRequest) throws(PipelineError) -> Profile {
-        var profiles: [Profile] = []
-        for source in sources { profiles.append(try load(source, request)) }
-        if profiles.count == 1 && request.compatibility == .current { return profiles[0] }
+        if sources.count == 1 {
+            let profile = try load(sources[0], request)
+            return request.compatibility == .current ? profile : profile.mergingIdenticalSamples()
+        }
+        var merger = ProfileMerger()
+        for source in sources { merger.add(try load(source, request)) }
         do {
-            return try ProfileMerge.merge(profiles)
+            return try merger.finish()
         } catch {
             throw .incompatible("\(name(of: sources)): cannot merge: \(error)")
         }

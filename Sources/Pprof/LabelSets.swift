@@ -11,7 +11,7 @@ public struct LabelSets: Sendable {
     public init() {}
 
     /// Sets already interned (the decoder's).
-    init(labels: [LabelReference], starts: [Int]) {
+    public init(labels: [LabelReference], starts: [Int]) {
         self.labels = labels
         self.starts = starts
     }

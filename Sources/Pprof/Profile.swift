@@ -144,7 +144,7 @@ public struct SampleTable: Sendable {
     /// The stack of each sample.
     public private(set) var sampleStacks: [UInt32] = []
     /// Sample i's values are `storedValues[i*valueCount ..< (i+1)*valueCount]`.
-    public internal(set) var storedValues = SampleValues()
+    public var storedValues = SampleValues()
     /// Every value as one array (tests; on a large profile, read `storedValues`).
     public var values: [Int64] { Array(storedValues) }
     public var valueCount = 0
@@ -155,8 +155,9 @@ public struct SampleTable: Sendable {
 
     public init() {}
 
-    /// A table over stacks and label sets already interned, as the decoder builds it.
-    init(stackLocations: [UInt32], stackStarts: [Int], sampleStacks: [UInt32], labelSets: LabelSets, sampleLabelSets: [UInt32]) {
+    /// A table over stacks and label sets already interned (each stack distinct), as the
+    /// decoder and the merge of several profiles build it.
+    public init(stackLocations: [UInt32], stackStarts: [Int], sampleStacks: [UInt32], labelSets: LabelSets, sampleLabelSets: [UInt32]) {
         self.stackLocations = stackLocations
         self.stackStarts = stackStarts
         self.sampleStacks = sampleStacks

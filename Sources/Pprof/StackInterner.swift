@@ -7,25 +7,32 @@ import Darwin
 /// A set of integer sequences (stacks) stored back to back, each with a dense id: adding a
 /// sequence seen before returns its id. Open addressing over flat arrays, so that a million
 /// samples cost no allocation each. Sequences are hashed and compared as the bytes of their
-/// elements, eight bytes at a time.
+/// elements, eight bytes at a time. Its methods are inlinable so that other modules get them
+/// specialized to their element type (a generic call costs several times the work).
 public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
     /// Sequence i is `elements[starts[i]..<starts[i+1]]`.
-    public private(set) var elements: [Element] = []
-    public private(set) var starts: [Int] = [0]
-    private var index = OpenAddressingIndex()
+    public var elements: [Element] { storedElements }
+    public var starts: [Int] { storedStarts }
+    @usableFromInline var storedElements: [Element] = []
+    @usableFromInline var storedStarts: [Int] = [0]
+    @usableFromInline var index = OpenAddressingIndex()
 
     public init() {}
 
-    public var count: Int { starts.count - 1 }
+    @inlinable
+    public var count: Int { storedStarts.count - 1 }
 
-    public func sequence(_ id: Int) -> ArraySlice<Element> { elements[starts[id]..<starts[id + 1]] }
+    @inlinable
+    public func sequence(_ id: Int) -> ArraySlice<Element> { storedElements[storedStarts[id]..<storedStarts[id + 1]] }
 
     /// The id of `sequence`, added if new.
+    @inlinable
     public mutating func intern<C: Collection>(_ sequence: C) -> Int where C.Element == Element {
         if let id = sequence.withContiguousStorageIfAvailable({ intern(buffer: $0) }) { return id }
         return Array(sequence).withUnsafeBufferPointer { intern(buffer: $0) }
     }
 
+    @inlinable
     public mutating func intern(buffer sequence: UnsafeBufferPointer<Element>) -> Int {
         let hash = OpenAddressingIndex.hash(UnsafeRawBufferPointer(sequence))
         var index = OpenAddressingIndex.placeholder
@@ -33,18 +40,18 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
         let (id, inserted) = index.findOrInsert(hash: hash) { equal($0, sequence) }
         swap(&index, &self.index)
         if inserted {
-            elements.append(contentsOf: sequence)
-            starts.append(elements.count)
+            storedElements.append(contentsOf: sequence)
+            storedStarts.append(storedElements.count)
         }
         return id
     }
 
-    @inline(__always)
-    private func equal(_ entry: Int, _ sequence: UnsafeBufferPointer<Element>) -> Bool {
-        let start = starts[entry], end = starts[entry + 1]
+    @inlinable @inline(__always)
+    func equal(_ entry: Int, _ sequence: UnsafeBufferPointer<Element>) -> Bool {
+        let start = storedStarts[entry], end = storedStarts[entry + 1]
         guard end - start == sequence.count else { return false }
         if sequence.isEmpty { return true }
-        return elements.withUnsafeBufferPointer { stored in
+        return storedElements.withUnsafeBufferPointer { stored in
             memcmp(stored.baseAddress! + start, sequence.baseAddress!, sequence.count * MemoryLayout<Element>.stride) == 0
         }
     }
@@ -54,6 +61,7 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
     /// costs three cache misses one after the other (its slot, where its elements are, the
     /// elements); here each step is taken for the whole batch before the next, so that the
     /// misses of different sequences overlap. The ids are those one-by-one interning gives.
+    @inlinable
     public mutating func intern(batch sequences: UnsafeBufferPointer<Element>, ranges: UnsafeBufferPointer<Range<Int>>,
                                 scratch: inout BatchScratch, found: (Int, _ inserted: Bool) -> Void) {
         let count = ranges.count
@@ -69,14 +77,14 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
             }
             for item in 0..<count { candidates[item] = index.candidate(hash: hashes[item]) }
             // 2. Where each candidate's elements are.
-            starts.withUnsafeBufferPointer { starts in
+            storedStarts.withUnsafeBufferPointer { storedStarts in
                 for item in 0..<count where candidates[item] >= 0 {
-                    bounds[item] = starts[candidates[item]]..<starts[candidates[item] + 1]
+                    bounds[item] = storedStarts[candidates[item]]..<storedStarts[candidates[item] + 1]
                 }
             }
             // 3. Whether the candidate is the sequence: the lengths and first and last elements
             // (which reads the ends of the stored sequence in), then the rest.
-            elements.withUnsafeBufferPointer { stored in
+            storedElements.withUnsafeBufferPointer { stored in
                 for item in 0..<count where candidates[item] >= 0 {
                     let range = ranges[item], bound = bounds[item]
                     if bound.count != range.count || (!range.isEmpty && (stored[bound.lowerBound] != sequences[range.lowerBound]
@@ -107,8 +115,8 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
             let (id, inserted) = index.findOrInsert(hash: scratch.hashes[item]) { equal($0, sequence) }
             swap(&index, &self.index)
             if inserted {
-                elements.append(contentsOf: sequence)
-                starts.append(elements.count)
+                storedElements.append(contentsOf: sequence)
+                storedStarts.append(storedElements.count)
             }
             found(id, inserted)
         }
@@ -116,12 +124,13 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
 
     /// The working arrays of `intern(batch:)`, kept by the caller from batch to batch.
     public struct BatchScratch: Sendable {
-        var hashes: [UInt64] = []
-        var candidates: [Int] = []
-        var bounds: [Range<Int>] = []
+        @usableFromInline var hashes: [UInt64] = []
+        @usableFromInline var candidates: [Int] = []
+        @usableFromInline var bounds: [Range<Int>] = []
 
         public init() {}
 
+        @inlinable
         mutating func reset(_ count: Int) {
             if hashes.count < count {
                 hashes = [UInt64](repeating: 0, count: count)
@@ -134,6 +143,6 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
     /// Hands the storage over (the interner is left empty).
     public mutating func take() -> (elements: [Element], starts: [Int]) {
         defer { self = StackInterner() }
-        return (elements, starts)
+        return (storedElements, storedStarts)
     }
 }

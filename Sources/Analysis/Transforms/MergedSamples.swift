@@ -61,22 +61,16 @@ public struct MergedSamples: Sendable {
 
     /// For each location, the index of the first location the merge considers identical.
     static func canonicalLocations(_ profile: Profile) -> [Int32] {
-        // Functions are identical when name, system name, file and start line are.
         var functionIndex: [FunctionKey: Int32] = [:]
         let canonicalFunction: [Int32] = profile.functions.enumerated().map { index, function in
-            let key = FunctionKey(name: function.name, systemName: function.systemName, filename: function.filename, startLine: function.startLine)
+            let key = functionKey(function)
             if let existing = functionIndex[key] { return existing }
             functionIndex[key] = Int32(index)
             return Int32(index)
         }
-        // Mappings are identical when size (rounded up to 4 KiB), offset and build id (or file) are.
         var mappingIndex: [MappingKey: Int32] = [:]
         let canonicalMapping: [Int32] = profile.mappings.enumerated().map { index, mapping in
-            var size = mapping.memoryLimit &- mapping.memoryStart
-            size = size &+ 0xFFF
-            size -= size % 0x1000
-            let identity = !mapping.buildID.isEmpty ? mapping.buildID : mapping.filename
-            let key = MappingKey(size: size, offset: mapping.fileOffset, identity: identity)
+            let key = mappingKey(mapping)
             if let existing = mappingIndex[key] { return existing }
             mappingIndex[key] = Int32(index)
             return Int32(index)
@@ -94,6 +88,20 @@ public struct MergedSamples: Sendable {
             locationIndex[key] = Int32(index)
             return Int32(index)
         }
+    }
+
+    /// Functions are identical when name, system name, file and start line are.
+    static func functionKey(_ function: Function) -> FunctionKey {
+        FunctionKey(name: function.name, systemName: function.systemName, filename: function.filename, startLine: function.startLine)
+    }
+
+    /// Mappings are identical when size (rounded up to 4 KiB), offset and build id (or file) are.
+    static func mappingKey(_ mapping: Mapping) -> MappingKey {
+        var size = mapping.memoryLimit &- mapping.memoryStart
+        size = size &+ 0xFFF
+        size -= size % 0x1000
+        let identity = !mapping.buildID.isEmpty ? mapping.buildID : mapping.filename
+        return MappingKey(size: size, offset: mapping.fileOffset, identity: identity)
     }
 
     struct FunctionKey: Hashable { var name, systemName, filename: String; var startLine: Int64 }

@@ -1,0 +1,222 @@
+import Pprof
+
+/// Several profiles merged into one as they are read, so that only the merged profile and the
+/// one being added are held (20 instances of a service are 20 times its profile, merged they
+/// are about one). The result is pprof's merge (Profile.Merge), as `ProfileMerge.merge`
+/// makes it: mappings, functions and locations that pprof takes for the same are one record
+/// (the first met); samples with the same locations and labels are one sample, in the order
+/// they first appear, with the labels of the first and the sum of the values; samples whose
+/// values are all zero go; the header is the first profile's with the earliest time, the
+/// summed durations, the largest period and every comment.
+public struct ProfileMerger {
+    private var merged: Profile?
+    /// The first profile another could not be merged with (reported once all are read: a
+    /// source that cannot be read is the error to report first, as when all were read first).
+    private var failure: IncompatibleProfiles?
+
+    private var stringIndex: [String: Int32] = [:]
+    private var mappingIndex: [MergedSamples.MappingKey: Int32] = [:]
+    private var functionIndex: [MergedSamples.FunctionKey: Int32] = [:]
+    /// Merged locations by what the merge compares: the address relative to the mapping, the
+    /// mapping, the lines (function and line number) and whether it is folded.
+    private var locationIndex = OpenAddressingIndex()
+    private var locationAddresses: [UInt64] = []
+    /// Merged samples: stacks of merged locations, the labels of each one's first sample, and
+    /// what makes two samples one (stack and labels as the merge compares them).
+    private var stacks = StackInterner<UInt32>()
+    private var labelSets = LabelSets()
+    private var labelKeys = StackInterner<Int64>()
+    private var sampleIndex = OpenAddressingIndex()
+    private var sampleKeys: [UInt64] = []
+    private var sampleStacks: [UInt32] = []
+    private var sampleLabelSets: [UInt32] = []
+    private var values: [Int64] = []
+
+    public init() {}
+
+    /// Merges `profile` in (nothing more, once a profile could not be merged).
+    public mutating func add(_ profile: Profile) {
+        guard failure == nil else { return }
+        if var result = merged {
+            do {
+                try ProfileMerge.checkCompatible(result, profile, first: "first", second: "next")
+            } catch {
+                failure = error
+                return
+            }
+            // The header as pprof's merge makes it.
+            if result.timeNanos == 0 || (profile.timeNanos != 0 && profile.timeNanos < result.timeNanos) { result.timeNanos = profile.timeNanos }
+            result.durationNanos = result.durationNanos &+ profile.durationNanos
+            result.period = max(result.period, profile.period)
+            for comment in profile.comments where !result.comments.contains(comment) { result.comments.append(comment) }
+            merged = result
+        } else {
+            var first = profile
+            first.stringTable = []
+            first.mappings = []
+            first.functions = []
+            first.locations = []
+            first.lines = []
+            first.samples = SampleTable()
+            merged = first
+        }
+        var result = merged!
+        merged = nil  // Not shared while it grows.
+        mergeSamples(of: profile, into: &result)
+        merged = result
+    }
+
+    /// The merged profile.
+    public func finish() throws(IncompatibleProfiles) -> Profile {
+        if let failure { throw failure }
+        guard var result = merged else { return Profile() }
+        var table = SampleTable(stackLocations: stacks.elements, stackStarts: stacks.starts, sampleStacks: sampleStacks,
+                                labelSets: labelSets, sampleLabelSets: sampleLabelSets)
+        table.valueCount = result.sampleTypes.count
+        table.storedValues.reserveCapacity(values.count)
+        for value in values { table.storedValues.append(value) }
+        result.samples = table
+        return result
+    }
+
+    private mutating func mergeSamples(of profile: Profile, into result: inout Profile) {
+        // Strings, mappings, functions and locations: each to its merged record.
+        let strings = profile.stringTable.map { string -> Int32 in
+            if let index = stringIndex[string] { return index }
+            let index = Int32(result.stringTable.count)
+            result.stringTable.append(string)
+            stringIndex[string] = index
+            return index
+        }
+        let mappings = profile.mappings.map { mapping -> Int32 in
+            let key = MergedSamples.mappingKey(mapping)
+            if let index = mappingIndex[key] { return index }
+            let index = Int32(result.mappings.count)
+            result.mappings.append(mapping)
+            mappingIndex[key] = index
+            return index
+        }
+        let functions = profile.functions.map { function -> Int32 in
+            let key = MergedSamples.functionKey(function)
+            if let index = functionIndex[key] { return index }
+            let index = Int32(result.functions.count)
+            result.functions.append(function)
+            functionIndex[key] = index
+            return index
+        }
+        var locations: [UInt32] = []
+        locations.reserveCapacity(profile.locations.count)
+        for location in profile.locations {
+            var address = location.address, mapping: Int32 = -1
+            if location.mappingIndex >= 0 {
+                address = location.address &- profile.mappings[Int(location.mappingIndex)].memoryStart
+                mapping = mappings[Int(location.mappingIndex)]
+            }
+            let lines = profile.lines(of: location)
+            var hash = OpenAddressingIndex.hash(address ^ UInt64(UInt32(bitPattern: mapping)) << 1 ^ (location.isFolded ? 1 : 0))
+            for line in lines {
+                hash = OpenAddressingIndex.hash(hash ^ UInt64(UInt32(bitPattern: functions[Int(line.functionIndex)])) ^ UInt64(bitPattern: line.line) << 32)
+            }
+            var index = OpenAddressingIndex.placeholder
+            swap(&index, &locationIndex)
+            let (id, inserted) = index.findOrInsert(hash: hash) { candidate in
+                let other = result.locations[candidate]
+                guard locationAddresses[candidate] == address && other.mappingIndex == mapping && other.isFolded == location.isFolded
+                      && Int(other.lineCount) == lines.count else { return false }
+                return zip(result.lines(of: other), lines).allSatisfy { $0.functionIndex == functions[Int($1.functionIndex)] && $0.line == $1.line }
+            }
+            swap(&index, &locationIndex)
+            if inserted {
+                var record = location
+                record.mappingIndex = mapping
+                record.lineStart = Int32(result.lines.count)
+                for line in lines {
+                    var line = line
+                    line.functionIndex = functions[Int(line.functionIndex)]
+                    result.lines.append(line)
+                }
+                result.locations.append(record)
+                locationAddresses.append(address)
+            }
+            locations.append(UInt32(id))
+        }
+
+        // Label sets: as the representative sample keeps them, and as the merge compares them.
+        let samples = profile.samples
+        var setIDs: [UInt32] = [], setKeys: [UInt32] = []
+        for set in 0..<samples.labelSets.count {
+            let labels = samples.labelSets[set].map { label in
+                LabelReference(key: strings[Int(label.key)], str: strings[Int(label.str)], numUnit: strings[Int(label.numUnit)], num: label.num)
+            }
+            setIDs.append(labelSets.intern(labels))
+            setKeys.append(UInt32(labelKeys.intern(Self.comparedLabels(labels))))
+        }
+
+        // Samples: each stack to merged locations (in the order samples with a value first use
+        // them, interned a batch at a time), then each sample to its merged sample.
+        let valueCount = samples.valueCount
+        func hasValue(_ sample: Int) -> Bool {
+            for index in 0..<valueCount where samples.value(of: sample, index: index) != 0 { return true }
+            return false
+        }
+        var stackIDs = [UInt32](repeating: UInt32.max, count: samples.stackCount)
+        var used = [Bool](repeating: false, count: samples.stackCount)
+        var batch: [UInt32] = [], ranges: [Range<Int>] = [], batchStacks: [Int] = []
+        var scratch = StackInterner<UInt32>.BatchScratch()
+        func internBatch() {
+            var item = 0
+            batch.withUnsafeBufferPointer { sequences in
+                ranges.withUnsafeBufferPointer { ranges in
+                    stacks.intern(batch: sequences, ranges: ranges, scratch: &scratch) { id, _ in
+                        stackIDs[batchStacks[item]] = UInt32(id)
+                        item += 1
+                    }
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+            batchStacks.removeAll(keepingCapacity: true)
+        }
+        for sample in 0..<samples.count where hasValue(sample) {
+            let profileStack = Int(samples.sampleStacks[sample])
+            if used[profileStack] { continue }
+            used[profileStack] = true
+            let start = batch.count
+            for location in samples.stack(profileStack) { batch.append(locations[Int(location)]) }
+            ranges.append(start..<batch.count)
+            batchStacks.append(profileStack)
+            if ranges.count == 64 { internBatch() }
+        }
+        internBatch()
+        for sample in 0..<samples.count where hasValue(sample) {
+            let stackID = stackIDs[Int(samples.sampleStacks[sample])]
+            let set = Int(samples.sampleLabelSets[sample])
+            let key = UInt64(stackID) << 32 | UInt64(setKeys[set])
+            var index = OpenAddressingIndex.placeholder
+            swap(&index, &sampleIndex)
+            let (id, inserted) = index.findOrInsert(hash: OpenAddressingIndex.hash(key)) { sampleKeys[$0] == key }
+            swap(&index, &sampleIndex)
+            if inserted {
+                sampleKeys.append(key)
+                sampleStacks.append(stackID)
+                sampleLabelSets.append(setIDs[set])
+                for index in 0..<valueCount { values.append(samples.value(of: sample, index: index)) }
+            } else {
+                for index in 0..<valueCount { values[id * valueCount + index] &+= samples.value(of: sample, index: index) }
+            }
+        }
+    }
+
+    /// Labels as the merge compares them: string labels and numeric labels, each key with its
+    /// values in order, keys in any fixed order (here by string index); other labels ignored.
+    static func comparedLabels(_ labels: [LabelReference]) -> [Int64] {
+        let strings = labels.enumerated().filter { $0.element.isString }
+            .sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+        let numbers = labels.enumerated().filter { $0.element.isNumeric }
+            .sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+        var key: [Int64] = [Int64(strings.count)]
+        for label in strings { key += [Int64(label.key), Int64(label.str)] }
+        for label in numbers { key += [Int64(label.key), label.num, Int64(label.numUnit)] }
+        return key
+    }
+}
