@@ -46,10 +46,9 @@ struct FlameTree {
         let sharedNames = Set(names).count < names.count
         if sharedNames { firstStack = [0] }
 
-        // Every path (new stacks, then base ones) as big-endian frame ids, root end first.
-        var paths = Paths()
-        var pathValues: [Int64] = []
-        var pathIsBase: [Bool] = []
+        // Every path (new stacks, then base ones) as big-endian frame ids, root end first; each
+        // side sorted (the two at once), then the two merged.
+        var newPaths = Paths(), basePaths = Paths()
         for (side, map) in [(stacks, nil as [UInt32]?), (base, baseMap)] {
             guard let side else { continue }
             for stack in 0..<side.count {
@@ -58,20 +57,30 @@ struct FlameTree {
                     negativeStacks += 1
                     continue
                 }
-                let frames = side.frames(of: stack)
-                if reverse { paths.add(frames.reversed(), map: map) } else { paths.add(frames, map: map) }
-                pathValues.append(amount)
-                pathIsBase.append(map != nil)
+                if map == nil {
+                    newPaths.add(side.frames(of: stack), reversed: reverse, map: nil, value: amount)
+                } else {
+                    basePaths.add(side.frames(of: stack), reversed: reverse, map: map, value: amount)
+                }
             }
         }
-        let order = paths.sortedOrder()
+        let (newOrder, baseOrder) = Concurrently.both({ newPaths.sortedOrder() }, { [basePaths] in basePaths.sortedOrder() })
 
-        // Each path shares the nodes of the one before as far as they agree.
+        // Each path shares the nodes of the one before as far as they agree. A path's value goes
+        // to the node it ends at; a backward pass then sums each subtree into its root.
         var path: [Int32] = [0]  // Nodes from the root to the previous path's end.
-        var previous = -1
-        for item in order {
+        var previous: (paths: Paths, index: Int)?
+        var nextNew = 0, nextBase = 0
+        while nextNew < newOrder.count || nextBase < baseOrder.count {
+            // The next path in order; of two equal ones, the new one (a stable sort of both).
+            let takeNew = nextBase == baseOrder.count
+                || (nextNew < newOrder.count && Paths.compare(newPaths, newOrder[nextNew], basePaths, baseOrder[nextBase]) <= 0)
+            let (paths, item) = takeNew ? (newPaths, newOrder[nextNew]) : (basePaths, baseOrder[nextBase])
+            // Stacks in the order given: new ones, then base ones.
+            let given = takeNew ? item : newPaths.count + item
+            if takeNew { nextNew += 1 } else { nextBase += 1 }
             let length = paths.length(item)
-            let common = previous < 0 ? 0 : paths.commonPrefix(item, previous)
+            let common = previous.map { Paths.commonPrefix(paths, item, $0.paths, $0.index) } ?? 0
             path.removeLast(path.count - 1 - common)
             for position in common..<length {
                 frame.append(paths.frame(item, position))
@@ -81,15 +90,21 @@ struct FlameTree {
                 if sharedNames { firstStack.append(Int32.max) }
                 path.append(Int32(frame.count - 1))
             }
-            for node in path {
-                if pathIsBase[item] { baseValues[Int(node)] &+= pathValues[item] } else { value[Int(node)] &+= pathValues[item] }
-                if sharedNames { firstStack[Int(node)] = min(firstStack[Int(node)], Int32(item)) }
-            }
-            previous = item
+            let end = Int(path[path.count - 1])
+            if takeNew { value[end] &+= paths.value(item) } else { baseValues[end] &+= paths.value(item) }
+            if sharedNames { firstStack[end] = min(firstStack[end], Int32(given)) }
+            previous = (paths, item)
         }
-        // Children come after their parent: one backward pass sums subtree sizes.
+        // Children come after their parent: one backward pass sums values and subtree sizes,
+        // and finds each subtree's first stack.
         subtreeSize = [Int32](repeating: 1, count: frame.count)
-        for node in stride(from: frame.count - 1, to: 0, by: -1) { subtreeSize[Int(parent[node])] += subtreeSize[node] }
+        for node in stride(from: frame.count - 1, to: 0, by: -1) {
+            let up = Int(parent[node])
+            subtreeSize[up] += subtreeSize[node]
+            value[up] &+= value[node]
+            if base != nil { baseValues[up] &+= baseValues[node] }
+            if sharedNames { firstStack[up] = min(firstStack[up], firstStack[node]) }
+        }
     }
 
     var count: Int { frame.count }
@@ -141,11 +156,17 @@ struct FlameTree {
 
     /// Dense ranks of names in the byte order of their UTF-8.
     static func ranks(_ names: [String]) -> [Int32] {
-        let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+        let bytes = names.map { Array($0.utf8) }
+        func compare(_ a: Int, _ b: Int) -> Int {
+            let common = min(bytes[a].count, bytes[b].count)
+            let result = bytes[a].withUnsafeBytes { x in bytes[b].withUnsafeBytes { y in common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common) } }
+            return result != 0 ? Int(result) : bytes[a].count - bytes[b].count
+        }
+        let order = names.indices.sorted { compare($0, $1) < 0 }
         var ranks = [Int32](repeating: 0, count: names.count)
         var rank: Int32 = 0
         for (position, name) in order.enumerated() {
-            if position > 0 && !names[order[position - 1]].utf8.elementsEqual(names[name].utf8) { rank += 1 }
+            if position > 0 && compare(order[position - 1], name) != 0 { rank += 1 }
             ranks[name] = rank
         }
         return ranks
@@ -153,34 +174,73 @@ struct FlameTree {
 }
 
 /// Frame sequences stored back to back as big-endian bytes, so that memcmp orders them as
-/// sequences of ids (any order that keeps equal prefixes together does).
-private struct Paths {
+/// sequences of ids (any order that keeps equal prefixes together does), with their values.
+private struct Paths: Sendable {
     private var bytes: [UInt8] = []
     private var starts: [Int] = [0]
+    private var values: [Int64] = []
 
-    mutating func add<C: Collection>(_ frames: C, map: [UInt32]?) where C.Element == UInt32 {
-        for frame in frames {
-            let id = map.map { $0[Int(frame)] } ?? frame
-            withUnsafeBytes(of: id.bigEndian) { bytes.append(contentsOf: $0) }
+    var count: Int { values.count }
+
+    mutating func add(_ frames: ArraySlice<UInt32>, reversed: Bool, map: [UInt32]?, value: Int64) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: frames.count * 4))
+        bytes.withUnsafeMutableBytes { bytes in
+            for (position, frame) in frames.enumerated() {
+                let id = map.map { $0[Int(frame)] } ?? frame
+                let slot = reversed ? frames.count - 1 - position : position
+                bytes.storeBytes(of: id.bigEndian, toByteOffset: start + slot * 4, as: UInt32.self)
+            }
         }
         starts.append(bytes.count)
+        values.append(value)
     }
 
     func length(_ path: Int) -> Int { (starts[path + 1] - starts[path]) / 4 }
+
+    func value(_ path: Int) -> Int64 { values[path] }
 
     func frame(_ path: Int, _ position: Int) -> UInt32 {
         bytes.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: starts[path] + position * 4, as: UInt32.self)) }
     }
 
+    /// memcmp order of path `a` of `first` and path `b` of `second` (negative: a first).
+    static func compare(_ first: Paths, _ a: Int, _ second: Paths, _ b: Int) -> Int {
+        first.bytes.withUnsafeBytes { aBytes in
+            second.bytes.withUnsafeBytes { bBytes in
+                compare(aBytes, first.starts[a], first.starts[a + 1], bBytes, second.starts[b], second.starts[b + 1])
+            }
+        }
+    }
+
+    private static func compare(_ aBytes: UnsafeRawBufferPointer, _ aStart: Int, _ aEnd: Int,
+                                _ bBytes: UnsafeRawBufferPointer, _ bStart: Int, _ bEnd: Int) -> Int {
+        let common = min(aEnd - aStart, bEnd - bStart)
+        if common > 0 {
+            let result = memcmp(aBytes.baseAddress! + aStart, bBytes.baseAddress! + bStart, common)
+            if result != 0 { return Int(result) }
+        }
+        return (aEnd - aStart) - (bEnd - bStart)
+    }
+
     /// How many frames two paths share from their start.
-    func commonPrefix(_ a: Int, _ b: Int) -> Int {
-        let limit = min(length(a), length(b))
+    static func commonPrefix(_ first: Paths, _ a: Int, _ second: Paths, _ b: Int) -> Int {
+        let limit = min(first.length(a), second.length(b))
         var position = 0
-        bytes.withUnsafeBytes { bytes in
-            while position < limit
-                && bytes.loadUnaligned(fromByteOffset: starts[a] + position * 4, as: UInt32.self)
-                    == bytes.loadUnaligned(fromByteOffset: starts[b] + position * 4, as: UInt32.self) {
-                position += 1
+        first.bytes.withUnsafeBytes { aBytes in
+            second.bytes.withUnsafeBytes { bBytes in
+                let aStart = first.starts[a], bStart = second.starts[b]
+                // Eight bytes (two frames) at a time, then the last one.
+                while position + 2 <= limit
+                    && aBytes.loadUnaligned(fromByteOffset: aStart + position * 4, as: UInt64.self)
+                        == bBytes.loadUnaligned(fromByteOffset: bStart + position * 4, as: UInt64.self) {
+                    position += 2
+                }
+                while position < limit
+                    && aBytes.loadUnaligned(fromByteOffset: aStart + position * 4, as: UInt32.self)
+                        == bBytes.loadUnaligned(fromByteOffset: bStart + position * 4, as: UInt32.self) {
+                    position += 1
+                }
             }
         }
         return position
@@ -188,18 +248,9 @@ private struct Paths {
 
     /// Paths in memcmp order (stable: equal paths keep their order).
     func sortedOrder() -> [Int] {
-        var order = Array(0..<(starts.count - 1))
+        var order = Array(0..<count)
         bytes.withUnsafeBytes { bytes in
-            order.sort { a, b in
-                let aStart = starts[a], aLength = starts[a + 1] - aStart
-                let bStart = starts[b], bLength = starts[b + 1] - bStart
-                let common = min(aLength, bLength)
-                if common > 0 {
-                    let result = memcmp(bytes.baseAddress! + aStart, bytes.baseAddress! + bStart, common)
-                    if result != 0 { return result < 0 }
-                }
-                return aLength < bLength
-            }
+            order.sort { a, b in Self.compare(bytes, starts[a], starts[a + 1], bytes, starts[b], starts[b + 1]) < 0 }
         }
         return order
     }

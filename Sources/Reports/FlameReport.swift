@@ -47,7 +47,9 @@ public enum FlameReport {
         svg.unit = comparison.sampleType.unit
         var layout = layoutOptions(options)
         layout.widthBy = options.widthBy
-        return FlameGraph.svg(comparison.new.foldedStacks(), base: comparison.base.foldedStacks(), layout: layout, svg: svg)
+        // Each side's stacks are folded at once.
+        let (new, base) = Concurrently.both({ comparison.new.foldedStacks() }, { [comparison] in comparison.base.foldedStacks() })
+        return FlameGraph.svg(new, base: base, layout: layout, svg: svg)
     }
 
     static func layoutOptions(_ options: FlameOptions) -> FlameLayout.Options {

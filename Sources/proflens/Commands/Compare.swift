@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Findings
 import Pipeline
@@ -54,12 +55,21 @@ struct Compare: ParsableCommand {
         request.normalize = normalize
         selection.apply(to: &request)
         let comparison = try Pipeline.prepareComparison(request)
-        let findings = FindingsDiff(base: Classifier.findings([comparison.base.classifierInput], rules: rules),
-                                    new: Classifier.findings([comparison.new.classifierInput], evidence: [comparison.base.classifierInput], rules: rules))
         var options = FlameOptions()
         differential.apply(to: &options)
-        if let svg { try OutputFile.write(FlameReport.differentialSVG(comparison, options), to: svg) }
-        var report = CompareReport(comparison, findings: findings, baseNames: baseFiles, newNames: newFiles)
+        let flameOptions = options, drawsFlameGraph = svg != nil
+        // The differential flame graph is drawn on the other core while the findings and the
+        // changed functions are worked out.
+        let ((findings, compared), flameGraph) = Concurrently.both({
+            let baseInput = comparison.base.classifierInput
+            let findings = FindingsDiff(base: Classifier.findings([baseInput], rules: rules),
+                                        new: Classifier.findings([comparison.new.classifierInput], evidence: [baseInput], rules: rules))
+            return (findings, CompareReport(comparison, findings: findings, baseNames: baseFiles, newNames: newFiles))
+        }, {
+            drawsFlameGraph ? FlameReport.differentialSVG(comparison, flameOptions) : nil
+        })
+        if let svg, let flameGraph { try OutputFile.write(flameGraph, to: svg) }
+        var report = compared
         report.nodeCount = rows.nodeCount ?? 20
         report.color = color.enabled
         report.rules = rules
