@@ -106,6 +106,7 @@ public struct FlameGraphSVG {
 
         out.line("<g id=\"\(id("frames"))\">")
         let totalValue = layout.total
+        let values = ValueText(unit: options.unit)
         for frame in layout.frames {
             let name = frame.name < 0 ? "all" : layout.names[Int(frame.name)]
             let start = Double(frame.start) * scale
@@ -130,15 +131,50 @@ public struct FlameGraphSVG {
             } else {
                 fill = options.palette.color(for: name)
             }
-            let escapedName = Markup.escape(name)
             let tooltip = options.differential
-                ? diffTooltip(frame, layout: layout, unit: options.unit)
-                : "\(formatValue(frame.value, unit: options.unit)), \(percent(frame.value, of: totalValue))"
+                ? diffTooltip(frame, layout: layout, values: values)
+                : "\(values(frame.value)), \(percent(frame.value, of: totalValue))"
             let label = fittedLabel(escapedNameSource: name, width: width, fontSize: options.fontSize)
-            var attributes = "data-s=\"\(frame.start)\" data-v=\"\(frame.width)\" data-d=\"\(frame.depth)\""
-            if options.differential { attributes += " data-b=\"\(frame.baseValue)\" data-n=\"\(frame.value)\"" }
-            let classes = options.highlights[name] != nil ? " class=\"hl\"" : ""
-            out.line("<g\(classes) \(attributes)><title>\(escapedName)\n\(Markup.escape(tooltip))</title><rect x=\"\(Markup.number(x))\" y=\"\(Markup.number(y))\" width=\"\(Markup.number(width))\" height=\"\(options.frameHeight - 1)\" fill=\"\(fill.css)\" rx=\"2\" ry=\"2\"/><text x=\"\(Markup.number(x + 3))\" y=\"\(Markup.number(y + Double(options.frameHeight) - 4.5))\">\(Markup.escape(label))</text></g>")
+            // <g class="hl" data-s=".." data-v=".." data-d=".." data-b=".." data-n=".."><title>NAME
+            // TOOLTIP</title><rect .../><text ...>LABEL</text></g>, written straight into the
+            // output (thousands of frames: no string is built for a line).
+            out.append(options.highlights[name] != nil ? "<g class=\"hl\" data-s=\"" : "<g data-s=\"")
+            out.append(frame.start)
+            out.append("\" data-v=\"")
+            out.append(frame.width)
+            out.append("\" data-d=\"")
+            out.append(Int64(frame.depth))
+            if options.differential {
+                out.append("\" data-b=\"")
+                out.append(frame.baseValue)
+                out.append("\" data-n=\"")
+                out.append(frame.value)
+            }
+            out.append("\"><title>")
+            out.append(Markup.escape(name))
+            out.append("\n")
+            out.append(Markup.escape(tooltip))
+            out.append("</title><rect x=\"")
+            out.appendNumber(x)
+            out.append("\" y=\"")
+            out.appendNumber(y)
+            out.append("\" width=\"")
+            out.appendNumber(width)
+            out.append("\" height=\"")
+            out.append(Int64(options.frameHeight - 1))
+            out.append("\" fill=\"rgb(")
+            out.append(Int64(fill.r))
+            out.append(",")
+            out.append(Int64(fill.g))
+            out.append(",")
+            out.append(Int64(fill.b))
+            out.append(")\" rx=\"2\" ry=\"2\"/><text x=\"")
+            out.appendNumber(x + 3)
+            out.append("\" y=\"")
+            out.appendNumber(y + Double(options.frameHeight) - 4.5)
+            out.append("\">")
+            out.append(Markup.escape(label))
+            out.append("</text></g>\n")
         }
         out.line("</g>")
         out.line("</svg>")
@@ -165,12 +201,26 @@ public struct FlameGraphSVG {
     }
 
     static func formatValue(_ value: Int64, unit: String) -> String {
-        let text = Measurement.label(value, unit: unit)
-        switch unit.lowercased() {
-        case "count", "": return "\(text) samples"
-        case "nanoseconds", "microseconds", "milliseconds", "seconds", "bytes": return text
-        default: return Measurement.scale(1, from: unit, to: "auto").1.isEmpty ? "\(text) \(unit)" : text
+        ValueText(unit: unit)(value)
+    }
+
+    /// A tooltip's value ("1.50s", "12 samples", "3 requests") for many values of one unit,
+    /// the unit looked up once.
+    struct ValueText {
+        let label: Measurement.AutoLabel
+        /// What follows the number, when its unit says nothing (counts) or is not one pprof knows.
+        let suffix: String
+
+        init(unit: String) {
+            label = Measurement.AutoLabel(unit: unit)
+            switch unit.lowercased() {
+            case "count", "": suffix = " samples"
+            case "nanoseconds", "microseconds", "milliseconds", "seconds", "bytes": suffix = ""
+            default: suffix = Measurement.scale(1, from: unit, to: "auto").1.isEmpty ? " \(unit)" : ""
+            }
         }
+
+        func callAsFunction(_ value: Int64) -> String { label(value) + suffix }
     }
 
     static func percent(_ value: Int64, of total: Int64) -> String {
@@ -179,11 +229,15 @@ public struct FlameGraphSVG {
     }
 
     static func diffTooltip(_ frame: FlameLayout.Frame, layout: FlameLayout, unit: String) -> String {
+        diffTooltip(frame, layout: layout, values: ValueText(unit: unit))
+    }
+
+    static func diffTooltip(_ frame: FlameLayout.Frame, layout: FlameLayout, values: ValueText) -> String {
         let delta = frame.value - frame.baseValue
         let sign = delta > 0 ? "+" : ""
         let relative = frame.baseValue != 0 ? sign + Markup.number(Double(delta) / Double(frame.baseValue) * 100) + "%" : (delta == 0 ? "0%" : "new")
         let ofTotal = sign + percent(delta, of: max(layout.total, layout.baseTotal))
-        return "base \(formatValue(frame.baseValue, unit: unit)), new \(formatValue(frame.value, unit: unit)), delta \(sign)\(formatValue(delta, unit: unit)) (\(relative) of the frame, \(ofTotal) of the total)"
+        return "base \(values(frame.baseValue)), new \(values(frame.value)), delta \(sign)\(values(delta)) (\(relative) of the frame, \(ofTotal) of the total)"
     }
 
     static func highlightColor(_ entry: String) -> Palette.RGB {
@@ -198,5 +252,46 @@ struct SVGBuffer {
     mutating func line(_ text: String) {
         bytes.append(contentsOf: text.utf8)
         bytes.append(UInt8(ascii: "\n"))
+    }
+
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// An integer in decimal, as "\(value)" writes it.
+    mutating func append(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // Up to 20 digits, last first.
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    /// A coordinate as `Markup.number` writes it.
+    mutating func appendNumber(_ value: Double) {
+        let hundredths = Int64((value * 100).rounded())
+        if hundredths < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = Int64(hundredths.magnitude)
+        append(magnitude / 100)
+        let fraction = magnitude % 100
+        if fraction == 0 { return }
+        bytes.append(UInt8(ascii: "."))
+        if fraction % 10 == 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+        } else {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+        }
     }
 }

@@ -6,6 +6,11 @@ import Pprof
 /// stays text, and a name reads the same in a graph's frame and in the page around it.
 public enum Markup {
     public static func escape(_ text: String) -> String {
+        // Most names need nothing: printable ASCII without a character XML gives a meaning.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "&") && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">")
+                                  && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -4,13 +4,13 @@ import Foundation
 /// bytes scale by 1024 to kB, MB, GB, TB, PB; times scale to ns, us, ms, s, hrs; any other
 /// unit is printed as a plain number.
 public enum Measurement {
-    struct UnitDefinition {
+    struct UnitDefinition: Sendable {
         let name: String
         let aliases: [String]
         let factor: Double
     }
 
-    struct UnitFamily {
+    struct UnitFamily: Sendable {
         let units: [UnitDefinition]
         let defaultUnit: UnitDefinition
 
@@ -99,8 +99,12 @@ public enum Measurement {
 
     /// A value with its unit, two decimals at most: "1.76s", "482.80MB", "190".
     public static func scaledLabel(_ value: Int64, from: String, to: String) -> String {
-        let (scaled, unit) = scale(value, from: from, to: to)
-        var text = String(format: "%.2f", scaled)
+        label(scale(value, from: from, to: to))
+    }
+
+    static func label(_ scaled: (Double, String)) -> String {
+        let (scaled, unit) = scaled
+        var text = CFormat.string("%.2f", scaled)
         if text.hasSuffix(".00") { text.removeLast(3) }
         if text == "0" || text == "-0" { return "0" }
         return text + unit
@@ -111,13 +115,51 @@ public enum Measurement {
         scaledLabel(value, from: unit, to: "auto")
     }
 
+    /// `label(_:unit:)` for many values of one unit: the unit is looked up once, not for each
+    /// value (a flame graph labels thousands).
+    public struct AutoLabel: Sendable {
+        let unit: String
+        /// The family and factor of `unit`, when a family knows it.
+        let family: UnitFamily?
+        let factor: Double
+
+        public init(unit: String) {
+            self.unit = unit
+            for family in families {
+                if let definition = family.find(unit) {
+                    self.family = family
+                    factor = definition.factor
+                    return
+                }
+            }
+            family = nil
+            factor = 1
+        }
+
+        /// The same text as `Measurement.label(value, unit: unit)`.
+        public func callAsFunction(_ value: Int64) -> String {
+            label(scale(value))
+        }
+
+        /// `Measurement.scale(value, from: unit, to: "auto")`.
+        func scale(_ value: Int64) -> (Double, String) {
+            if value < 0 && value != Int64.min {
+                let (scaled, name) = scale(-value)
+                return (-scaled, name)
+            }
+            guard let family else { return (Double(value), "") }
+            let base = Double(value) * factor
+            return family.autoScale(base) ?? (base / family.defaultUnit.factor, family.defaultUnit.name)
+        }
+    }
+
     /// A share of a total as pprof prints it: "  100%", "72.73%", " 0.57%", "0.0012%".
     public static func percentage(_ value: Int64, of total: Int64) -> String {
         var ratio = 0.0
         if total != 0 { ratio = abs(Double(value) / Double(total)) * 100 }
         if ratio >= 99.95 && ratio <= 100.05 { return "  100%" }
-        if ratio >= 1.0 { return String(format: "%5.2f%%", ratio) }
-        return String(format: "%5.2g%%", ratio)
+        if ratio >= 1.0 { return CFormat.string("%5.2f%%", ratio) }
+        return CFormat.string("%5.2g%%", ratio)
     }
 
     /// The unit `go tool pprof` chooses for a table whose smallest entry is `minValue` and
