@@ -124,10 +124,14 @@ public enum Gzip {
     /// than a generous multiple of the input: the trailer is untrusted, and a forged or
     /// truncated file must not make the reader reserve gigabytes before inflating a byte.
     public static func sizeHint(_ data: UnsafeRawBufferPointer) -> Int {
-        let bound = data.count.multipliedReportingOverflow(by: 16).partialValue + (1 << 20)
         guard data.count >= 18 else { return 1 << 16 }
-        let n = data.count
-        let size = Int(data[n - 4]) | Int(data[n - 3]) << 8 | Int(data[n - 2]) << 16 | Int(data[n - 1]) << 24
+        return sizeHint(trailer: UnsafeRawBufferPointer(rebasing: data[(data.count - 4)...]), compressedSize: data.count)
+    }
+
+    /// The same, from the last four bytes of `compressedSize` bytes of gzip.
+    public static func sizeHint(trailer: UnsafeRawBufferPointer, compressedSize: Int) -> Int {
+        let bound = compressedSize.multipliedReportingOverflow(by: 16).partialValue + (1 << 20)
+        let size = Int(trailer[0]) | Int(trailer[1]) << 8 | Int(trailer[2]) << 16 | Int(trailer[3]) << 24
         return max(min(size + 64, bound), 1 << 16)
     }
 

@@ -16,8 +16,8 @@ struct ProfileDecoder {
     private var pendingSamples: [(index: Int, offset: Int)] = []
     private var batchScratch = StackInterner<UInt8>.BatchScratch()
     static let batchSize = 64
-    /// The labels of the sample being decoded: key, str, num_unit, num of each, as read.
-    private var labelScratch: [Int64] = []
+    /// The labels of the sample being decoded (ids in `raw.labelSets`), and where each is.
+    private var labelScratch: [UInt32] = []
     private var labelOffsetScratch: [Int] = []
 
     /// Checks that `range` holds only complete varints of at most 10 bytes, throwing the error
@@ -108,6 +108,20 @@ struct ProfileDecoder {
             reader = reader.subReader(fieldEnd..<reader.end)
         }
         return reader.position
+    }
+
+    /// Sizes the per-sample arrays for the samples `expectedBytes` should hold at the rate of
+    /// those in the first `decodedBytes` (an estimate: memory reserved and not written to is
+    /// not used).
+    mutating func reserveSamples(decodedBytes: Int, expectedBytes: Int) {
+        guard raw.sampleCount > 0, decodedBytes > 0, expectedBytes > decodedBytes else { return }
+        let (product, overflow) = raw.sampleCount.multipliedReportingOverflow(by: expectedBytes)
+        guard !overflow else { return }
+        // A sample takes at least two bytes; a little over the rate, for the remainder.
+        let expected = min(product / decodedBytes + product / decodedBytes / 16, expectedBytes / 2)
+        raw.sampleStacks.reserveCapacity(expected)
+        raw.sampleLabelSets.reserveCapacity(expected)
+        raw.values.reserveCapacity(expected * max(firstValueCount ?? 1, 1))
     }
 
     /// The record of the whole message, once every field has been read.
@@ -207,7 +221,7 @@ struct ProfileDecoder {
                 try reader.repeatedVarints(field, "Sample") { raw.values.append(Int64(bitPattern: $0)) }
             case 3:  // repeated Label label = 3;
                 var sub = try reader.message(field, "Sample")
-                try decodeLabel(&sub)
+                labelScratch.append(try label(&sub))
                 labelOffsetScratch.append(field.offset)
             default:
                 try reader.skip(field)
@@ -254,9 +268,18 @@ struct ProfileDecoder {
         pendingSamples.removeAll(keepingCapacity: true)
     }
 
-    /// A label's fields, appended to `labelScratch` as read (string indices are checked
-    /// against the string table once it is known).
-    private mutating func decodeLabel(_ reader: inout WireReader) throws {
+    /// The id of a label message: its bytes are looked up, and only bytes not met before are
+    /// decoded (the same bytes decode the same, errors included).
+    private mutating func label(_ reader: inout WireReader) throws -> UInt32 {
+        let bytes = reader.bytes(reader.position..<reader.end)
+        if let known = raw.labelSets.label(bytes: bytes) { return known }
+        let fields = try decodeLabel(&reader)
+        return raw.labelSets.addLabel(bytes: bytes, fields: fields)
+    }
+
+    /// A label's fields as read: key, str, num_unit, num (string indices are checked against
+    /// the string table once it is known).
+    private func decodeLabel(_ reader: inout WireReader) throws -> (Int64, Int64, Int64, Int64) {
         var key: Int64 = 0, str: Int64 = 0, numUnit: Int64 = 0, num: Int64 = 0
         while let field = try reader.nextField() {
             switch field.number {
@@ -267,10 +290,7 @@ struct ProfileDecoder {
             default: try reader.skip(field)
             }
         }
-        labelScratch.append(key)
-        labelScratch.append(str)
-        labelScratch.append(numUnit)
-        labelScratch.append(num)
+        return (key, str, numUnit, num)
     }
 
     private func decodeMapping(_ reader: inout WireReader, at offset: Int) throws -> RawMapping {
@@ -461,25 +481,42 @@ struct RawProfile {
 
 /// The distinct label sets of the samples, with their fields as read (four per label: key,
 /// str, num_unit, num), and where each label of a set was first seen (an out-of-range string
-/// index is reported there: the first label in the file with that problem).
+/// index is reported there: the first label in the file with that problem). Labels are known
+/// by their bytes, sets by their labels.
 struct RawLabelSets {
-    private(set) var fields = StackInterner<Int64>()
-    private(set) var offsets: [Int] = []
+    /// Each distinct label message's bytes, and its fields.
+    private var labelBytes = StackInterner<UInt8>()
+    private var labelFields: [Int64] = []
+    /// Each set's labels (ids above), and where they were first seen.
+    private var sets = StackInterner<UInt32>()
+    private var offsets: [Int] = []
 
-    var count: Int { fields.count }
+    var count: Int { sets.count }
+
+    /// The id of a label with these bytes, if one was met.
+    func label(bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        labelBytes.find(buffer: bytes).map(UInt32.init)
+    }
+
+    mutating func addLabel(bytes: UnsafeBufferPointer<UInt8>, fields: (Int64, Int64, Int64, Int64)) -> UInt32 {
+        let id = labelBytes.intern(buffer: bytes)
+        labelFields += [fields.0, fields.1, fields.2, fields.3]
+        return UInt32(id)
+    }
 
     /// Fields of set `id`, four per label.
-    func fields(of id: Int) -> ArraySlice<Int64> { fields.sequence(id) }
+    func fields(of id: Int) -> [Int64] {
+        sets.sequence(id).flatMap { labelFields[Int($0) * 4..<Int($0) * 4 + 4] }
+    }
 
     /// Where each label of set `id` was first seen.
     func offsets(of id: Int) -> ArraySlice<Int> {
-        let fieldStart = fields.starts[id] / 4, fieldEnd = fields.starts[id + 1] / 4
-        return offsets[fieldStart..<fieldEnd]
+        offsets[sets.starts[id]..<sets.starts[id + 1]]
     }
 
-    mutating func intern(labels: [Int64], offsets labelOffsets: [Int]) -> UInt32 {
-        let before = fields.count
-        let id = fields.intern(labels)
+    mutating func intern(labels: [UInt32], offsets labelOffsets: [Int]) -> UInt32 {
+        let before = sets.count
+        let id = sets.intern(labels)
         if id == before { offsets.append(contentsOf: labelOffsets) }
         return UInt32(id)
     }

@@ -68,10 +68,10 @@ public struct ProfileReader: Sendable {
                     }
                     return try file.read(into: room)
                 }
-                var raw = try inflateAndDecode(reader)
+                var raw = try inflateAndDecode(reader, expectedSize: min(file.gzipSizeHint(), maxInflatedSize))
                 return try raw.resolve()
             }
-            var stream = ProfileStream()
+            var stream = ProfileStream(expectedSize: file.size)
             try head.withUnsafeBytes { try stream.feed($0) }
             var total = head.count
             let piece = ByteBuffer(capacity: Self.pieceSize)
@@ -105,7 +105,7 @@ public struct ProfileReader: Sendable {
                         if count > 0 { room.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: count) }
                         offset += count
                         return count
-                    })
+                    }, expectedSize: min(Gzip.sizeHint(bytes), maxInflatedSize))
                 }
                 if bytes.isEmpty { throw DecodeError.emptyInput }
                 return try ProfileDecoder.decode(bytes)
@@ -124,7 +124,7 @@ public struct ProfileReader: Sendable {
 
     /// Inflates on a second thread into a ring of pieces and decodes them here. The thread is
     /// joined on every path, so the ring and the thread never outlive this call.
-    private func inflateAndDecode(_ input: CompressedReader) throws -> RawProfile {
+    private func inflateAndDecode(_ input: CompressedReader, expectedSize: Int) throws -> RawProfile {
         let ring = PieceRing(pieces: 4, pieceSize: Self.pieceSize)
         let maxInflatedSize = maxInflatedSize
         let inflater = JoinableThread {
@@ -137,7 +137,7 @@ public struct ProfileReader: Sendable {
                 ring.finish(error: error)
             }
         }
-        var stream = ProfileStream()
+        var stream = ProfileStream(expectedSize: expectedSize)
         do {
             while let piece = try ring.nextFilled() {
                 try stream.feed(piece)
@@ -212,6 +212,17 @@ private final class InputFile {
     }
 
     var isRegular: Bool { size > 0 }
+
+    /// The inflated size a gzip file's trailer claims (its last member's ISIZE, modulo 2^32,
+    /// bounded as `Gzip.sizeHint` bounds it), read without moving the file's position; 0 when
+    /// it cannot be read.
+    func gzipSizeHint() -> Int {
+        guard size >= 18 else { return 0 }
+        var trailer = [UInt8](repeating: 0, count: 4)
+        let n = trailer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 4, off_t(size - 4)) }
+        guard n == 4 else { return 0 }
+        return trailer.withUnsafeBytes { Gzip.sizeHint(trailer: $0, compressedSize: size) }
+    }
 
     /// One read(2) into `room` (retried when interrupted): the count, 0 at the end.
     func read(into room: UnsafeMutableRawBufferPointer) throws -> Int {

@@ -4,14 +4,29 @@
 /// the start of the whole message.
 struct ProfileStream {
     private var decoder = ProfileDecoder()
+    /// How many bytes the message is expected to have (a file's size, a gzip trailer's claim),
+    /// 0 when unknown: the sample arrays are sized from it once the first samples are read,
+    /// so that they are not copied each time they grow.
+    private var expectedSize: Int
+    private var sized = false
     /// Bytes of an incomplete field, carried over to the next piece.
     private var pending: [UInt8] = []
     /// Offset in the whole message of the first byte not decoded yet.
     private var offset = 0
     private var received = 0
 
+    init(expectedSize: Int = 0) {
+        self.expectedSize = expectedSize
+    }
+
     mutating func feed(_ piece: UnsafeRawBufferPointer) throws {
         guard piece.count > 0 else { return }
+        defer {
+            if !sized && expectedSize > 0 && offset >= 1 << 18 {
+                sized = true
+                decoder.reserveSamples(decodedBytes: offset, expectedBytes: expectedSize)
+            }
+        }
         received += piece.count
         if pending.isEmpty {
             // Decode straight from the piece; keep only its incomplete tail.

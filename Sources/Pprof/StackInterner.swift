@@ -46,6 +46,12 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
         return id
     }
 
+    /// The id of `sequence`, if it was added.
+    @inlinable
+    public func find(buffer sequence: UnsafeBufferPointer<Element>) -> Int? {
+        index.find(hash: OpenAddressingIndex.hash(UnsafeRawBufferPointer(sequence))) { equal($0, sequence) }
+    }
+
     @inlinable @inline(__always)
     func equal(_ entry: Int, _ sequence: UnsafeBufferPointer<Element>) -> Bool {
         let start = storedStarts[entry], end = storedStarts[entry + 1]
