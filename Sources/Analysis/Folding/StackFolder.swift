@@ -36,16 +36,23 @@ public enum StackFolder {
             ranges.removeAll(keepingCapacity: true)
             batchValues.removeAll(keepingCapacity: true)
         }
-        for stack in 0..<samples.stackCount where stackValues[stack] != 0 {
-            let start = batch.count
-            for location in samples.stack(stack).reversed() {
-                // Outermost line first: root to leaf within the location too.
-                batch.append(contentsOf: table.frames(ofLocation: Int(location)).reversed())
+        table.frames.withUnsafeBufferPointer { frames in
+        table.frameStarts.withUnsafeBufferPointer { frameStarts in
+        samples.stackLocations.withUnsafeBufferPointer { stackLocations in
+            for stack in 0..<samples.stackCount where stackValues[stack] != 0 {
+                let start = batch.count
+                for position in (samples.stackStarts[stack]..<samples.stackStarts[stack + 1]).reversed() {
+                    // Outermost line first: root to leaf within the location too.
+                    let location = Int(stackLocations[position])
+                    for slot in (Int(frameStarts[location])..<Int(frameStarts[location + 1])).reversed() { batch.append(frames[slot]) }
+                }
+                if batch.count == start { continue }
+                ranges.append(start..<batch.count)
+                batchValues.append(stackValues[stack])
+                if ranges.count == 64 { internBatch() }
             }
-            if batch.count == start { continue }
-            ranges.append(start..<batch.count)
-            batchValues.append(stackValues[stack])
-            if ranges.count == 64 { internBatch() }
+        }
+        }
         }
         internBatch()
         // Stacks whose values cancel out (delta profiles) show nothing.

@@ -104,11 +104,11 @@ public struct CallGraph: Sendable {
         }
         // An edge between two kept frames of one location is the same in every sample: its id
         // is looked up once per location (-1: not an edge that counts). An edge into a
-        // location's first kept frame depends on the caller, and the last one met is kept.
+        // location's first kept frame depends on the caller: the last two met are kept.
         let unknown = -2
         var slotEdge = [Int](repeating: unknown, count: keptFrames.count)
-        var entryCaller = [Int](repeating: -1, count: profile.locations.count)
-        var entryEdge = [Int](repeating: unknown, count: profile.locations.count)
+        var entryCallers = [Int32](repeating: -1, count: profile.locations.count * 2)
+        var entryEdges = [Int32](repeating: -1, count: profile.locations.count * 2)
         var edges = EdgeTable()
         let samples = profile.samples
         // Edge weights are sums over samples: one walk per distinct stack. A stack counts when
@@ -134,11 +134,19 @@ public struct CallGraph: Sendable {
                             if slotEdge[slot] == unknown { slotEdge[slot] = edges.id(UInt64(caller) << 32 | UInt64(callee)) }
                             cross(slotEdge[slot], inline: keptInline[slot])
                         } else {
-                            if entryCaller[location] != caller || entryEdge[location] == unknown {
-                                entryCaller[location] = caller
-                                entryEdge[location] = edges.id(UInt64(caller) << 32 | UInt64(callee))
+                            let cache = location * 2
+                            if entryCallers[cache] != Int32(caller) {
+                                if entryCallers[cache + 1] == Int32(caller) {
+                                    entryCallers.swapAt(cache, cache + 1)
+                                    entryEdges.swapAt(cache, cache + 1)
+                                } else {
+                                    entryCallers[cache + 1] = entryCallers[cache]
+                                    entryEdges[cache + 1] = entryEdges[cache]
+                                    entryCallers[cache] = Int32(caller)
+                                    entryEdges[cache] = Int32(edges.id(UInt64(caller) << 32 | UInt64(callee)))
+                                }
                             }
-                            cross(entryEdge[location], inline: keptInline[slot])
+                            cross(Int(entryEdges[cache]), inline: keptInline[slot])
                         }
                     }
                     caller = callee
