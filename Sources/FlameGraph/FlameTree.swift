@@ -64,7 +64,9 @@ struct FlameTree {
                 }
             }
         }
-        let (newOrder, baseOrder) = Concurrently.both({ newPaths.sortedOrder() }, { [basePaths] in basePaths.sortedOrder() })
+        // Sorted, and laid out in that order: the walk below then reads them one after the other.
+        (newPaths, basePaths) = Concurrently.both({ newPaths.sorted() }, { [basePaths] in basePaths.sorted() })
+        let newOrder = Array(0..<newPaths.count), baseOrder = Array(0..<basePaths.count)
 
         // Each path shares the nodes of the one before as far as they agree. A path's value goes
         // to the node it ends at; a backward pass then sums each subtree into its root.
@@ -77,7 +79,7 @@ struct FlameTree {
                 || (nextNew < newOrder.count && Paths.compare(newPaths, newOrder[nextNew], basePaths, baseOrder[nextBase]) <= 0)
             let (paths, item) = takeNew ? (newPaths, newOrder[nextNew]) : (basePaths, baseOrder[nextBase])
             // Stacks in the order given: new ones, then base ones.
-            let given = takeNew ? item : newPaths.count + item
+            let given = takeNew ? paths.given(item) : newPaths.count + paths.given(item)
             if takeNew { nextNew += 1 } else { nextBase += 1 }
             let length = paths.length(item)
             let common = previous.map { Paths.commonPrefix(paths, item, $0.paths, $0.index) } ?? 0
@@ -179,6 +181,11 @@ private struct Paths: Sendable {
     private var bytes: [UInt8] = []
     private var starts: [Int] = [0]
     private var values: [Int64] = []
+    /// Where each path was added (after `sorted()`; empty before, when it is the position).
+    private var positions: [Int32] = []
+
+    /// The position path `path` was added at.
+    func given(_ path: Int) -> Int { positions.isEmpty ? path : Int(positions[path]) }
 
     var count: Int { values.count }
 
@@ -246,9 +253,50 @@ private struct Paths: Sendable {
         return position
     }
 
-    /// Paths in memcmp order (stable: equal paths keep their order).
+    /// The same paths in memcmp order (stable: equal paths keep their order), stored in that
+    /// order.
+    func sorted() -> Paths {
+        let order = sortedOrder()
+        var result = Paths()
+        result.bytes.reserveCapacity(bytes.count)
+        result.starts.reserveCapacity(starts.count)
+        result.values.reserveCapacity(values.count)
+        result.positions.reserveCapacity(values.count)
+        for path in order {
+            result.bytes.append(contentsOf: bytes[starts[path]..<starts[path + 1]])
+            result.starts.append(result.bytes.count)
+            result.values.append(values[path])
+            result.positions.append(Int32(given(path)))
+        }
+        return result
+    }
+
+    /// Paths in memcmp order (stable: equal paths keep their order): each half sorted at
+    /// once, on two cores, then the two merged.
     func sortedOrder() -> [Int] {
-        var order = Array(0..<count)
+        let half = count / 2
+        let (first, second) = Concurrently.both({ sortedOrder(0..<half) }, { [self] in sortedOrder(half..<count) })
+        var order: [Int] = []
+        order.reserveCapacity(count)
+        bytes.withUnsafeBytes { bytes in
+            var a = 0, b = 0
+            while a < first.count || b < second.count {
+                // Of two equal paths, the one of the first half (it was added first).
+                if b == second.count || (a < first.count && Self.compare(bytes, starts[first[a]], starts[first[a] + 1],
+                                                                         bytes, starts[second[b]], starts[second[b] + 1]) <= 0) {
+                    order.append(first[a])
+                    a += 1
+                } else {
+                    order.append(second[b])
+                    b += 1
+                }
+            }
+        }
+        return order
+    }
+
+    private func sortedOrder(_ paths: Range<Int>) -> [Int] {
+        var order = Array(paths)
         bytes.withUnsafeBytes { bytes in
             order.sort { a, b in Self.compare(bytes, starts[a], starts[a + 1], bytes, starts[b], starts[b + 1]) < 0 }
         }

@@ -27,7 +27,7 @@ public struct FlameOptions: Sendable {
 /// comparison, with the frames of findings highlighted when findings are given.
 public enum FlameReport {
     public static func svg(_ prepared: PreparedProfile, _ options: FlameOptions, highlighting findings: [Finding]? = nil) -> [UInt8] {
-        let stacks = prepared.foldedStacks()
+        let stacks = prepared.foldedStacks(merging: false)
         var svg = svgOptions(options, findings: findings)
         svg.title = options.title ?? (options.reverse ? "Reverse Flame Graph" : options.inverted ? "Icicle Graph" : "Flame Graph")
         svg.subtitle = "\(prepared.name) · \(prepared.kind.title) · \(prepared.sampleType.type) · total \(Measurement.label(stacks.total, unit: prepared.sampleType.unit))"
@@ -48,7 +48,8 @@ public enum FlameReport {
         var layout = layoutOptions(options)
         layout.widthBy = options.widthBy
         // Each side's stacks are folded at once.
-        let (new, base) = Concurrently.both({ comparison.new.foldedStacks() }, { [comparison] in comparison.base.foldedStacks() })
+        let (new, base) = Concurrently.both({ comparison.new.foldedStacks(merging: false) },
+                                            { [comparison] in comparison.base.foldedStacks(merging: false) })
         return FlameGraph.svg(new, base: base, layout: layout, svg: svg)
     }
 

@@ -24,9 +24,10 @@ extension PreparedProfile {
         try TracesReport.write(profile: profile, sampleIndex: sampleIndex, total: total, compatibility: compatibility, frames: frames, to: write)
     }
 
-    /// The folded stacks of the chosen sample type.
-    public func foldedStacks() -> FoldedStacks {
-        StackFolder.fold(profile, sampleIndex: sampleIndex, frames: frames)
+    /// The folded stacks of the chosen sample type (for a flame graph, not `merging` those
+    /// with the same frames where that changes nothing: its tree merges them).
+    public func foldedStacks(merging: Bool = true) -> FoldedStacks {
+        StackFolder.fold(profile, sampleIndex: sampleIndex, frames: frames, merging: merging)
     }
 
     /// What the rules read: the same samples the reports show, shares of the whole profile.

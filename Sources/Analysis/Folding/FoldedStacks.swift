@@ -5,9 +5,10 @@ import Darwin
 #endif
 import Pprof
 
-/// Stacks with their values, root first, identical stacks merged: the contract between folding
-/// and rendering (the "folded" format of flamegraph.pl and inferno, `a;b;c 12`). Renderers
-/// see only this, never pprof types.
+/// Stacks with their values, root first, identical stacks merged (those folded for a flame
+/// graph may repeat: its tree merges them): the contract between folding and rendering (the
+/// "folded" format of flamegraph.pl and inferno, `a;b;c 12`). Renderers see only this, never
+/// pprof types.
 public struct FoldedStacks: Sendable {
     /// Frame names; stacks refer to them by index.
     public var names: [String]
