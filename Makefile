@@ -3,6 +3,7 @@ SWIFT ?= swift
 SAMPLE ?= samples/profiles/ap1-range-mutate/cpu.pb.gz samples/profiles/ap1-range-mutate/heap.pb.gz
 RUN_FLAGS ?= --nodecount 15
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
 
 .PHONY: all build release run test samples bench fuzz deps clean
 
@@ -37,9 +38,10 @@ bench: deps
 	$(SWIFT) build -c release --product ProfileGenerator
 	bash scripts/bench.sh
 
-# Runs the libFuzzer harness on the decoder for FUZZ_SECONDS seconds.
+# Runs the libFuzzer harness (decoder, reports, rules, flame graphs, diff) for FUZZ_SECONDS
+# seconds on FUZZ_JOBS cores (make fuzz FUZZ_JOBS=2 uses both of a 2-core machine).
 fuzz: deps
-	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+	FUZZ_JOBS=$(FUZZ_JOBS) bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build .build-fuzz bench-data
