@@ -50,8 +50,10 @@ public enum Pipeline {
         }
         // pprof's total for a diff is the base's, unless the base is empty.
         let combinedTotals = zip(diff.baseTotals, diff.combined.samples.absoluteSums()).map { $0 > 0 ? $0 : $1 }
-        return PreparedComparison(base: side(baseName, diff.base), new: side(newName, diff.new),
-                                  combined: side("\(baseName) → \(newName)", diff.combined, totals: combinedTotals))
+        let comparison = PreparedComparison(base: side(baseName, diff.base), new: side(newName, diff.new),
+                                            combined: side("\(baseName) → \(newName)", diff.combined, totals: combinedTotals))
+        try checkTimeLimit(filters)
+        return comparison
     }
 
     // MARK: - Steps
@@ -112,9 +114,18 @@ public enum Pipeline {
         let sampleIndex = try chooseSampleIndex(request.sampleIndex, loaded, name: name)
         let pruned = loaded.applyingDropFrames()
         let filters = try request.filters.compiled()
-        return PreparedProfile(name: name, loaded: loaded, profile: pruned.filtered(by: filters), sampleIndex: sampleIndex,
+        let filtered = pruned.filtered(by: filters)
+        try checkTimeLimit(filters)
+        return PreparedProfile(name: name, loaded: loaded, profile: filtered, sampleIndex: sampleIndex,
                                totals: pruned.samples.absoluteSums(), granularity: request.granularity,
                                filterLegend: request.filters.legend, compatibility: request.compatibility)
+    }
+
+    /// A filter whose pattern ran out of time on a name filtered wrongly: a usage error.
+    static func checkTimeLimit(_ filters: SampleFilters) throws(PipelineError) {
+        guard let (option, pattern) = filters.exceededTimeLimit else { return }
+        throw .usage("--\(option): regular expression too slow to match (over \(GoRegex.matchTimeLimit) s on one name; "
+                     + "simplify nested repetitions): \(pattern)")
     }
 
     static func chooseSampleIndex(_ requested: String?, _ profile: Profile, name: String) throws(PipelineError) -> Int {

@@ -149,7 +149,9 @@ public struct SampleTable: Sendable {
     /// Sample i's labels are `labels[labelStarts[i]..<labelStarts[i+1]]`.
     public var labelStarts: [Int] = [0]
     public var labels: [LabelReference] = []
-    private var interner: StackInterner<UInt32>? = StackInterner()
+    /// Made by the first `append` (the decoder's tables never need one). Not a default value
+    /// that the decoder's init sets to nil: Swift 6.3 -O leaked that interner, 8 KB a profile.
+    private var interner: StackInterner<UInt32>?
 
     public init() {}
 
@@ -158,7 +160,6 @@ public struct SampleTable: Sendable {
         self.stackLocations = stackLocations
         self.stackStarts = stackStarts
         self.sampleStacks = sampleStacks
-        interner = nil
     }
 
     public var count: Int { sampleStacks.count }

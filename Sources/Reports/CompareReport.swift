@@ -50,7 +50,8 @@ public struct CompareReport: Sendable {
             guard let r else { return "new" }
             return (r > 0 ? "+" : "") + String((r * 1000).rounded() / 10) + "%"
         }
-        func pad(_ text: String, _ width: Int) -> String { text.leftPadded(to: width) }
+        // Every column starts with a space, so a wide value never runs into its neighbour.
+        func pad(_ text: String, _ width: Int) -> String { " " + text.leftPadded(to: width - 1) }
         func names(_ list: [String]) -> String { TerminalText.clean(list.joined(separator: " + ")) }
         var out = "Base: \(names(baseNames)): \(value(comparison.baseTotal)) \(TerminalText.clean(comparison.sampleType.type))\n"
         let change = comparison.newTotal - comparison.baseTotal
