@@ -38,8 +38,7 @@ import Testing
         var request = ProfileRequest(sources: [Self.source("ap1-range-mutate-fixed", "cpu")])
         request.baseSources = [Self.source("ap1-range-mutate", "cpu")]
         let comparison = try Pipeline.prepareComparison(request)
-        let findings = FindingsDiff(base: Classifier.findings([comparison.base.classifierInput]),
-                                    new: Classifier.findings([comparison.new.classifierInput], evidence: [comparison.base.classifierInput]))
+        let findings = comparison.findingsDiff(rules: .builtin)
         var report = CompareReport(comparison, findings: findings, baseNames: [comparison.base.name], newNames: [comparison.new.name])
         report.nodeCount = 10
         GoldenFile.check(Self.relative(report.render(.text)), against: Self.goldens.appendingPathComponent("compare.txt"))

@@ -54,8 +54,7 @@ struct Compare: ParsableCommand {
         request.normalize = normalize
         selection.apply(to: &request)
         let comparison = try Pipeline.prepareComparison(request)
-        let findings = FindingsDiff(base: Classifier.findings([comparison.base.classifierInput], rules: rules),
-                                    new: Classifier.findings([comparison.new.classifierInput], evidence: [comparison.base.classifierInput], rules: rules))
+        let findings = comparison.findingsDiff(rules: rules)
         var options = FlameOptions()
         differential.apply(to: &options)
         if let svg { try OutputFile.write(FlameReport.differentialSVG(comparison, options), to: svg) }
