@@ -10,6 +10,7 @@ STRIP ?= strip
 # The release binary with the Swift runtime and Foundation linked in (no Swift library needed
 # where it runs; libcurl, libz and the C/C++ runtimes stay the system's).
 STATIC_BUILD = $(SWIFT) build -c release --static-swift-stdlib --product proflens
+FUZZ_JOBS ?= 1
 
 .PHONY: all build release static install uninstall install-check run test samples bench fuzz deps clean findings-report
 
@@ -96,9 +97,10 @@ bench: deps
 	$(SWIFT) build -c release --product ProfileGenerator
 	bash scripts/bench.sh
 
-# Runs the libFuzzer harness on the decoder for FUZZ_SECONDS seconds.
+# Runs the libFuzzer harness (decoder, reports, rules, flame graphs, diff) for FUZZ_SECONDS
+# seconds on FUZZ_JOBS cores (make fuzz FUZZ_JOBS=2 uses both of a 2-core machine).
 fuzz: deps
-	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+	FUZZ_JOBS=$(FUZZ_JOBS) bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build .build-fuzz bench-data

@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "FindingsTests", dependencies: ["Findings", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof", "TestSupport"], exclude: ["Goldens"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"], exclude: ["Goldens"]),
         // The HTML reports: escaping, self-containment, and their scripts in headless Chromium.
         .testTarget(name: "HTMLReportTests", dependencies: ["Reports", "Pipeline", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"]),

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Fuzzes the profile decoder with libFuzzer for SECONDS seconds (default 60).
-#   bash scripts/fuzz.sh [SECONDS]          (make fuzz FUZZ_SECONDS=...)
-# Builds Fuzz/DecoderFuzzer.swift together with Sources/Pprof/*.swift, with swiftc directly
-# (-sanitize=fuzzer,address), into .build-fuzz/, seeds .build-fuzz/corpus from
-# ../shared/corpus/profiles (when present) plus a few crafted inputs, and runs the fuzzer.
+# Fuzzes the whole pipeline with libFuzzer for SECONDS seconds (default 60): each input is
+# decoded, then top, traces, fold, the flame layout and SVG, the built-in rules and a
+# comparison of the profile with itself are made of it (Fuzz/ProfileFuzzer.swift).
+#   bash scripts/fuzz.sh [SECONDS]                     (make fuzz FUZZ_SECONDS=...)
+#   FUZZ_JOBS=2 bash scripts/fuzz.sh 300               both cores: two fuzzers, one corpus
+#                                                      (make fuzz FUZZ_JOBS=2 FUZZ_SECONDS=300)
+# Builds Sources/Pprof, Sources/Analysis, Sources/Findings and Sources/FlameGraph as modules
+# with swiftc directly (-sanitize=fuzzer,address), links Fuzz/ProfileFuzzer.swift with them into
+# .build-fuzz/profile-fuzzer, seeds .build-fuzz/corpus from ../shared/corpus/profiles (when
+# present), samples/profiles and a few crafted inputs, runs the fuzzer and ends with a
+# one-line summary: executions, execs/s, corpus size, artifacts.
 # Crashes are written to .build-fuzz/artifacts/; re-run one with
-#   .build-fuzz/decoder-fuzzer .build-fuzz/artifacts/crash-<hash>
+#   .build-fuzz/profile-fuzzer .build-fuzz/artifacts/crash-<hash>
 # Environment: SWIFTC (default swiftc), FUZZ_MAX_LEN (default 32768), FUZZ_JOBS (default 1),
 # FUZZ_CORPUS (a directory of seed profiles, default ../shared/corpus/profiles).
 set -euo pipefail
@@ -17,22 +23,37 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.build-fuzz"
 corpus="$out/corpus"
 artifacts="$out/artifacts"
-binary="$out/decoder-fuzzer"
+binary="$out/profile-fuzzer"
 seeds=${FUZZ_CORPUS:-$root/../shared/corpus/profiles}
 swiftc=${SWIFTC:-swiftc}
 mkdir -p "$out" "$corpus" "$artifacts"
 
-# 1. Build: the library's sources and the harness form one module named Pprof, so that
-#    `import CZlib` resolves through Sources/CZlib/module.modulemap.
-sources=("$root"/Sources/Pprof/*.swift "$root/Fuzz/DecoderFuzzer.swift")
+# 1. Build: one module per library target, in dependency order (Pprof ◀ Analysis ◀ Findings,
+#    FlameGraph), each compiled whole-module into one object; `import CZlib` resolves through
+#    Sources/CZlib/module.modulemap. Then the harness, linked with the four objects and zlib.
+modules="$out/modules"
+mkdir -p "$modules"
 # lld (shipped with the Swift toolchain) links quietly; gold warns about every ASan symbol.
 linker=()
 if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v "$swiftc")")/ld.lld" ]; then linker=(-use-ld=lld); fi
-if [ ! -x "$binary" ] || [ -n "$(find "${sources[@]}" "$0" -newer "$binary" 2>/dev/null)" ]; then
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name proflens -I "$root/Sources/CZlib" -I "$modules")
+targets=(Pprof Analysis Findings FlameGraph)
+sources_of() { find "$root/Sources/$1" -name '*.swift' | LC_ALL=C sort; }
+all_sources=("$root/Fuzz/ProfileFuzzer.swift")
+for target in "${targets[@]}"; do mapfile -t -O "${#all_sources[@]}" all_sources < <(sources_of "$target"); done
+if [ ! -x "$binary" ] || [ -n "$(find "${all_sources[@]}" "$0" -newer "$binary" 2>/dev/null)" ]; then
+  for target in "${targets[@]}"; do
+    echo "fuzz: building module $target"
+    mapfile -t target_sources < <(sources_of "$target")
+    "$swiftc" "${flags[@]}" -module-name "$target" -wmo -c "${target_sources[@]}" \
+      -emit-module -emit-module-path "$modules/$target.swiftmodule" -o "$modules/$target.o"
+  done
   echo "fuzz: building $binary"
-  "$swiftc" -sanitize=fuzzer,address -parse-as-library -module-name Pprof \
-    -O -g "${linker[@]}" -I "$root/Sources/CZlib" -lz \
-    "${sources[@]}" -o "$binary"
+  objects=()
+  for target in "${targets[@]}"; do objects+=("$modules/$target.o"); done
+  "$swiftc" "${flags[@]}" "${linker[@]}" -module-name ProfileFuzzer "$root/Fuzz/ProfileFuzzer.swift" \
+    "${objects[@]}" -lz -o "$binary.tmp"
+  mv "$binary.tmp" "$binary"
 fi
 
 # 2. Seeds: the real corpus as it is, and gunzipped (libFuzzer's mutations of raw protobuf
@@ -49,6 +70,12 @@ if [ -d "$seeds" ]; then
 else
   echo "fuzz: corpus not found at $seeds, using crafted seeds only"
 fi
+# The samples' Go profiles (runtime map frames that the rules look for), gunzipped; found
+# wherever they are under samples/profiles.
+while IFS= read -r file; do
+  name=$(printf '%s' "${file#"$root/samples/profiles/"}" | tr '/' '-')
+  gzip -dc "$file" > "$corpus/sample-$name.pb"
+done < <(find "$root/samples/profiles" -name '*.pb.gz' 2>/dev/null | LC_ALL=C sort)
 # A minimal profile: sample_type {1, 2}, function {1, name 3, file 4}, location {1, line {fn 1,
 # line 10}}, sample {loc 1, value 5}, string table "", samples, count, main, main.go.
 printf '\x0a\x04\x08\x01\x10\x02\x2a\x06\x08\x01\x10\x03\x20\x04\x22\x08\x08\x01\x22\x04\x08\x01\x10\x0a\x12\x04\x08\x01\x10\x05\x32\x00\x32\x07samples\x32\x05count\x32\x04main\x32\x07main.go' > "$corpus/crafted-minimal.pb"
@@ -60,11 +87,34 @@ printf '\x0a\x04\x08\x01\x10\x02\x0a\x04\x08\x05\x10\x06\x1a\x06\x08\x01\x28\x04
 printf '\x32\x00' > "$corpus/crafted-empty-profile.pb"
 printf '\x48\x01\x48\x02\x32\x00' > "$corpus/crafted-concatenated.pb"
 
-# 3. Run.
+# 3. Run, then one line of libFuzzer's final stats (summed over the jobs).
 echo "fuzz: running for ${seconds}s on $(ls "$corpus" | wc -l) seeds"
 cd "$out"
 args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len="${FUZZ_MAX_LEN:-32768}"
       -artifact_prefix="$artifacts/" -print_final_stats=1)
-# libFuzzer's -jobs sends each job's output to fuzz-N.log; only use it when asked for.
-if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then args+=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS"); fi
-exec "$binary" "$corpus" "${args[@]}"
+jobs=${FUZZ_JOBS:-1}
+rm -f "$out"/fuzz-*.log "$out/fuzz.log"
+# Swift's own crash backtracer would get in the way of libFuzzer's (and of ASan's reports).
+export SWIFT_BACKTRACE=enable=no
+set +e
+if [ "$jobs" -gt 1 ]; then
+  # libFuzzer's -jobs runs the fuzzers in parallel on the one corpus, each writing fuzz-N.log.
+  "$binary" "$corpus" "${args[@]}" -jobs="$jobs" -workers="$jobs"
+  status=$?
+  logs=("$out"/fuzz-*.log)
+else
+  "$binary" "$corpus" "${args[@]}" 2>&1 | tee "$out/fuzz.log"
+  status=${PIPESTATUS[0]}
+  logs=("$out/fuzz.log")
+fi
+set -e
+awk -v jobs="$jobs" -v seconds="$seconds" -v status="$status" -v corpus="$(ls "$corpus" | wc -l)" \
+    -v artifacts="$(ls "$artifacts" | wc -l)" '
+  /^stat::number_of_executed_units:/ { units += $2 }
+  /^stat::average_exec_per_sec:/ { rate += $2 }
+  /^stat::peak_rss_mb:/ { if ($2 > rss) rss = $2 }
+  END {
+    printf "fuzz: %d executions in %ss on %d job(s): %d execs/s, peak RSS %d MB, corpus %d inputs, %d artifacts, exit status %d\n",
+           units, seconds, jobs, rate, rss, corpus, artifacts, status
+  }' "${logs[@]}"
+exit "$status"

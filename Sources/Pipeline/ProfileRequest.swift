@@ -51,11 +51,12 @@ public struct FilterSpec: Sendable, Equatable {
 
     public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && tagFocus.isEmpty }
 
-    /// The filters, compiled; a bad pattern is a usage error naming the option.
+    /// The filters, compiled; a bad pattern is a usage error naming the option. An empty
+    /// pattern is no filter, as in pprof (`-focus=` filters nothing).
     public func compiled() throws(PipelineError) -> SampleFilters {
         var filters = SampleFilters()
         func compile(_ name: String, _ pattern: String?) throws(PipelineError) -> GoRegex? {
-            guard let pattern else { return nil }
+            guard let pattern, !pattern.isEmpty else { return nil }
             do { return try GoRegex(pattern) } catch {
                 throw .usage("--\(name): not a valid regular expression: \(pattern)")
             }
@@ -63,7 +64,7 @@ public struct FilterSpec: Sendable, Equatable {
         filters.focus = try compile("focus", focus)
         filters.ignore = try compile("ignore", ignore)
         filters.hide = try compile("hide", hide)
-        for text in tagFocus {
+        for text in tagFocus where !text.isEmpty {
             do { filters.tagFocus.append(try SampleFilters.parseTagFocus(text)) } catch {
                 throw .usage("--tagfocus: \(error)")
             }
@@ -74,10 +75,10 @@ public struct FilterSpec: Sendable, Equatable {
     /// The filters as pprof lists them under "Active filters:".
     public var legend: [String] {
         var lines: [String] = []
-        if let focus { lines.append("focus=\(focus)") }
-        if let ignore { lines.append("ignore=\(ignore)") }
-        if let hide { lines.append("hide=\(hide)") }
-        for text in tagFocus { lines.append("tagfocus=\(text)") }
+        if let focus, !focus.isEmpty { lines.append("focus=\(focus)") }
+        if let ignore, !ignore.isEmpty { lines.append("ignore=\(ignore)") }
+        if let hide, !hide.isEmpty { lines.append("hide=\(hide)") }
+        for text in tagFocus where !text.isEmpty { lines.append("tagfocus=\(text)") }
         return lines
     }
 }

@@ -151,7 +151,9 @@ public struct SampleTable: Sendable {
     /// The label sets samples carry (not necessarily distinct), and each sample's set.
     public private(set) var labelSets = LabelSets()
     public private(set) var sampleLabelSets: [UInt32] = []
-    private var interner: StackInterner<UInt32>? = StackInterner()
+    /// Made by the first `append` (the decoder's tables never need one). Not a default value
+    /// that the decoder's init sets to nil: Swift 6.3 -O leaked that interner, 8 KB a profile.
+    private var interner: StackInterner<UInt32>?
 
     public init() {}
 
@@ -163,7 +165,6 @@ public struct SampleTable: Sendable {
         self.sampleStacks = sampleStacks
         self.labelSets = labelSets
         self.sampleLabelSets = sampleLabelSets
-        interner = nil
     }
 
     public var count: Int { sampleStacks.count }

@@ -50,7 +50,8 @@ public struct CompareReport: Sendable {
             guard let r else { return "new" }
             return (r > 0 ? "+" : "") + String((r * 1000).rounded() / 10) + "%"
         }
-        func pad(_ text: String, _ width: Int) -> String { text.leftPadded(to: width) }
+        // Every column starts with a space, so a wide value never runs into its neighbour.
+        func pad(_ text: String, _ width: Int) -> String { " " + text.leftPadded(to: width - 1) }
         func names(_ list: [String]) -> String { TerminalText.clean(list.joined(separator: " + ")) }
         var out = "Base: \(names(baseNames)): \(value(comparison.baseTotal)) \(TerminalText.clean(comparison.sampleType.type))\n"
         let change = comparison.newTotal - comparison.baseTotal
@@ -122,5 +123,20 @@ public struct CompareReport: Sendable {
             json.field("new", values.new)
             json.field("delta", values.delta)
         }
+    }
+}
+
+extension CompareReport {
+    /// The comparison with its findings and, when `flame` is given, its differential flame
+    /// graph, drawn on the other core while the findings and changed functions are worked out.
+    public static func withDifferentialGraph(_ prepared: PreparedComparison, rules: RuleSet, baseNames: [String],
+                                             newNames: [String], flame: FlameOptions?) -> (report: CompareReport, svg: [UInt8]?) {
+        Concurrently.both({
+            var report = CompareReport(prepared, findings: prepared.findingsDiff(rules: rules), baseNames: baseNames, newNames: newNames)
+            report.rules = rules
+            return report
+        }, {
+            flame.map { FlameReport.differentialSVG(prepared, $0) }
+        })
     }
 }

@@ -9,7 +9,9 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 
 /// Writes a command's output: to standard output for "-", else to a file that appears only
 /// when complete (written under a temporary name, then renamed), so that a failure never
-/// leaves a partial file.
+/// leaves a partial file. A destination that is not a regular file (/dev/null, /dev/stdout
+/// on a pipe, a FIFO) is written in place, and a symbolic link is followed: renaming over
+/// either would replace it.
 public enum OutputFile {
     /// Whether standard output is a terminal (colour and the flame graph's default file name
     /// depend on it).
@@ -40,16 +42,58 @@ public enum OutputFile {
     /// Writes what `produce` hands to its writer, a piece at a time, with `write`'s rules (a
     /// file appears only when complete).
     public static func stream(to path: String, _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-        if path == "-" {
+        switch try destination(of: path) {
+        case .standardOutput:
             try produce { piece in
                 if !writeAll(piece, to: 1) { throw OutputError(description: "cannot write to standard output") }
             }
-            return
+        case .inPlace(let path):
+            try writeInPlace(to: path, produce)
+        case .replacing(let target, let name):
+            try replace(target, naming: name, produce)
         }
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String) throws(OutputError) {
+        do {
+            try stream(to: path) { write in try bytes.withUnsafeBytes { try write($0) } }
+        } catch let error as OutputError {
+            throw error
+        } catch {
+            throw OutputError(description: "\(path): cannot write: \(error)")
+        }
+    }
+
+    private enum Destination {
+        case standardOutput
+        /// Not a regular file (a FIFO, a device): opened and written.
+        case inPlace(String)
+        /// A regular file (or none yet), `target` after following a symbolic link.
+        case replacing(target: String, name: String)
+    }
+
+    private static func destination(of path: String) throws(OutputError) -> Destination {
+        if path == "-" { return .standardOutput }
         if path.isEmpty { throw OutputError(description: "empty output file name") }
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG && (status.st_mode & S_IFMT) != S_IFDIR {
+            return .inPlace(path)
+        }
+        if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK {
+            // The file the link names is replaced (created, when the link dangles).
+            guard let resolved = realpath(path, nil) else { return .inPlace(path) }
+            defer { free(resolved) }
+            return .replacing(target: String(cString: resolved), name: path)
+        }
+        return .replacing(target: path, name: path)
+    }
+
+    /// Writes to a temporary file beside `path`, then renames it over `path`.
+    private static func replace(_ path: String, naming name: String,
+                                _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let temporary = path + ".proflens-tmp-\(getpid())"
         guard let handle = fopen(temporary, "wb") else {
-            throw OutputError(description: "\(path): cannot write: \(String(cString: strerror(errno)))")
+            throw OutputError(description: "\(name): cannot write: \(String(cString: strerror(errno)))")
         }
         var failure: Int32 = 0
         do {
@@ -65,26 +109,28 @@ public enum OutputFile {
         if failure != 0 || closed != 0 || rename(temporary, path) != 0 {
             let reason = String(cString: strerror(failure != 0 ? failure : errno))
             unlink(temporary)
-            throw OutputError(description: "\(path): cannot write: \(reason)")
+            throw OutputError(description: "\(name): cannot write: \(reason)")
         }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws(OutputError) {
-        if path == "-" {
-            if !writeAll(bytes, to: 1) { throw OutputError(description: "cannot write to standard output") }
-            return
-        }
-        if path.isEmpty { throw OutputError(description: "empty output file name") }
-        let temporary = path + ".proflens-tmp-\(getpid())"
-        guard let handle = fopen(temporary, "wb") else {
+    /// Opens `path` for writing (no temporary file: it is a FIFO or a device) and writes to it.
+    private static func writeInPlace(to path: String, _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
             throw OutputError(description: "\(path): cannot write: \(String(cString: strerror(errno)))")
         }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, handle) }
-        let closed = fclose(handle)
-        if written != bytes.count || closed != 0 || rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw OutputError(description: "\(path): cannot write: \(reason)")
+        var failure: Int32 = 0
+        do {
+            try produce { piece in
+                if failure == 0 && !writeAll(piece, to: descriptor) { failure = errno }
+            }
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        if close(descriptor) != 0 && failure == 0 { failure = errno }
+        if failure != 0 {
+            throw OutputError(description: "\(path): cannot write: \(String(cString: strerror(failure)))")
         }
     }
 }

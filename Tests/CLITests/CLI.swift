@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `proflens` binary, as a user would.
 struct CLI {
@@ -6,6 +9,10 @@ struct CLI {
         var status: Int32
         var stdout: Data
         var stderr: String
+        /// Ended by a signal (a crash, or killed after `timeout`): `status` is the signal.
+        var signalled = false
+        /// Still running after the timeout given to `run`, and killed.
+        var timedOut = false
         var text: String { String(decoding: stdout, as: UTF8.self) }
     }
 
@@ -27,11 +34,13 @@ struct CLI {
         return packageRoot.appendingPathComponent(".build/debug/proflens")
     }()
 
-    static func run(_ arguments: [String], in directory: URL? = nil, stdin: URL? = nil) throws -> Result {
+    /// Runs proflens with `arguments`; standard input is `stdin` (default: empty, as
+    /// /dev/null). A run that lasts longer than `timeout` seconds is killed (`timedOut`).
+    static func run(_ arguments: [String], in directory: URL? = nil, stdin: URL? = nil,
+                    timeout: TimeInterval = 300) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
         if let directory { process.currentDirectoryURL = directory }
         // Output goes to files, so that a large output can never block the process.
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-out-\(UUID().uuidString)")
@@ -44,10 +53,63 @@ struct CLI {
         }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
         try process.run()
+        var timedOut = false
+        if ended.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+            ended.wait()
+        }
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+                      signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut)
+    }
+
+    /// `run`, without blocking a thread of the concurrency pool while proflens runs (other
+    /// suites keep running), and at most `ProcessSlots.shared` runs at a time.
+    static func runAsync(_ arguments: [String], in directory: URL? = nil, stdin: URL? = nil,
+                         timeout: TimeInterval = 300) async throws -> Result {
+        await ProcessSlots.shared.acquire()
+        defer { ProcessSlots.shared.release() }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-out-\(UUID().uuidString)")
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        let timedOut = Flag()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+                return
+            }
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning {
+                    timedOut.set()
+                    kill(pid, SIGKILL)
+                }
+            }
+        }
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+                      signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut.isSet)
     }
 
     /// gzip(1)'s compression of `bytes`.
@@ -75,4 +137,50 @@ struct CLI {
         print("notice: corpus not found at \(corpus.path); skipping corpus checks")
         return nil
     }
+}
+
+/// How many proflens processes the async runs start at once: a few more than the cores, since
+/// some runs only wait (on a network timeout).
+final class ProcessSlots: @unchecked Sendable {
+    static let shared = ProcessSlots(max(3, ProcessInfo.processInfo.activeProcessorCount + 1))
+
+    private let lock = NSLock()
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if free > 0 {
+                free -= 1
+                lock.unlock()
+                continuation.resume()
+            } else {
+                waiting.append(continuation)
+                lock.unlock()
+            }
+        }
+    }
+
+    func release() {
+        lock.lock()
+        if waiting.isEmpty {
+            free += 1
+            lock.unlock()
+        } else {
+            let next = waiting.removeFirst()
+            lock.unlock()
+            next.resume()
+        }
+    }
+}
+
+/// A flag set from another thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

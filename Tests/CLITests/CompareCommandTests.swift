@@ -75,9 +75,9 @@ import Testing
     }
 
     @Test func filtersApplyToBothSides() throws {
-        let result = try CLI.run(["compare", "--nodecount", "0", "--focus", "appendFrame", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed")])
+        let result = try CLI.run(["compare", "--nodecount", "0", "--focus", "AppendFrame", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed")])
         #expect(result.status == 0)
-        #expect(result.text.contains("main.appendFrame") && !result.text.contains("(*Iter).Next"))
+        #expect(result.text.contains("gateway.AppendFrame") && !result.text.contains("(*Iter).Next"))
     }
 
     @Test func differentSampleTypesAre65() throws {

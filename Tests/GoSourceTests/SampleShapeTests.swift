@@ -3,7 +3,8 @@ import Testing
 @testable import GoSource
 
 /// The shape checks on the sample programs of samples/: each anti-pattern program holds the
-/// broken code and, behind `-fixed`, the fixed code in the same culprit function. Given the
+/// broken code and, behind `-fixed`, the fixed code in the same culprit function (AP4's fixed
+/// registry is a program of its own). Given the
 /// broken branch's hot lines the check confirms the pattern's statement; given the fixed
 /// branch's lines it does not. Hot lines are found in the source by their statements (the lines
 /// the committed profiles name for these functions), so they follow edits of the samples.
@@ -124,58 +125,28 @@ import Testing
 
     // MARK: AP4
 
-    /// The committed sample keeps the fix in Prune behind `r.fixed && len(r.conns) < r.peak/4`:
-    /// from the source, the re-make may run, so the broken run's lines cannot be confirmed.
-    @Test func ap4CommittedSampleIsUnknownBecauseTheFixIsInTheSameFunction() throws {
+    /// AP4's broken program: the registry's map is pruned key by key and never re-made (its fix
+    /// is another program, samples/ap4-never-shrink-fixed, so the source says only this).
+    @Test func ap4BrokenRegistryIsConfirmed() throws {
         let prune = try Self.check("ap4-never-shrink", .ap4, "main.(*Registry).Prune",
                                    ["for id, c := range r.conns {", "if now-c.LastSeen > maxIdle {", "delete(r.conns, id)"])
-        #expect(prune.status == .unknown, "\(prune)")
-        let rebuild = try Paths.sample("ap4-never-shrink").lineOf("r.conns = compact")
-        #expect(prune.reason.contains("line \(rebuild)"), "\(prune)")
-        let broadcast = try Self.check("ap4-never-shrink", .ap4, "main.(*Registry).Broadcast", ["for _, c := range r.conns {", "c.Outbox = appendFrame("])
-        #expect(broadcast.status == .unknown, "\(broadcast)")
-    }
-
-    /// The sample as the broken run executes it: the `if r.fixed && ...` block taken out.
-    static func ap4Variant(keepFix: Bool) throws -> GoFile {
-        var lines = try Paths.sampleText("ap4-never-shrink").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let start = try #require(lines.firstIndex { $0.contains("if r.fixed && len(r.conns) < r.peak/4 {") })
-        if keepFix {
-            // The fix without the switch: what a fixed program would hold.
-            lines[start] = lines[start].replacingOccurrences(of: "r.fixed && ", with: "")
-        } else {
-            let end = try #require(lines[start...].firstIndex { $0 == "\t}" })
-            lines.removeSubrange(start...end)
-        }
-        return GoFile(path: "samples/ap4-never-shrink/main.go", text: lines.joined(separator: "\n"))
-    }
-
-    @Test func ap4BrokenRegistryIsConfirmed() throws {
-        let file = try Self.ap4Variant(keepFix: false)
-        let checker = ShapeChecker(file: file)
-        let pruneStart = file.start(of: "main.(*Registry).Prune")
-        let prune = checker.check(.ap4, function: "main.(*Registry).Prune",
-                                  hotLines: file.hotLines(["for id, c := range r.conns {", "delete(r.conns, id)"], from: pruneStart))
         #expect(prune.status == .confirmed && prune.statement == "delete(r.conns, id)" && prune.shape == .prunedNeverShrunk, "\(prune)")
-        let broadcast = checker.check(.ap4, function: "main.(*Registry).Broadcast",
-                                      hotLines: file.hotLines(["for _, c := range r.conns {", "c.Outbox = appendFrame("], from: file.start(of: "main.(*Registry).Broadcast")))
+        let broadcast = try Self.check("ap4-never-shrink", .ap4, "main.(*Registry).Broadcast",
+                                       ["for _, c := range r.conns {", "c.Outbox = gateway.AppendFrame("])
         #expect(broadcast.status == .confirmed && broadcast.statement == "for _, c := range r.conns {", "\(broadcast)")
-        let register = checker.check(.ap4, function: "main.(*Registry).Register",
-                                     hotLines: file.hotLines(["r.conns[c.ID] = c"], from: file.start(of: "main.(*Registry).Register")))
+        let register = try Self.check("ap4-never-shrink", .ap4, "main.(*Registry).Register", ["r.conns[c.ID] = c"])
         #expect(register.status == .confirmed && register.statement == "r.conns[c.ID] = c", "\(register)")
     }
 
+    /// The fixed program's Prune re-makes the map once it has shrunk: nothing is confirmed,
+    /// whichever of its lines are hot.
     @Test func ap4FixedRegistryIsNotConfirmed() throws {
-        let file = try Self.ap4Variant(keepFix: true)
-        let checker = ShapeChecker(file: file)
-        let start = file.start(of: "main.(*Registry).Prune")
-        for hot in [["for id, c := range r.conns {", "delete(r.conns, id)"], ["compact[id] = c", "r.conns = compact"]] {
-            let result = checker.check(.ap4, function: "main.(*Registry).Prune", hotLines: file.hotLines(hot, from: start))
+        for (function, hot) in [("main.(*Registry).Prune", ["for id, c := range r.conns {", "delete(r.conns, id)"]),
+                                ("main.(*Registry).Prune", ["compact[id] = c", "r.conns = compact"]),
+                                ("main.(*Registry).Broadcast", ["for _, c := range r.conns {"])] {
+            let result = try Self.check("ap4-never-shrink-fixed", .ap4, function, hot)
             #expect(result.status != .confirmed, "\(result)")
         }
-        // And in the committed sample, the fixed branch's own lines.
-        let committed = try Self.check("ap4-never-shrink", .ap4, "main.(*Registry).Prune", ["compact[id] = c", "r.conns = compact"])
-        #expect(committed.status != .confirmed, "\(committed)")
     }
 
     // MARK: Healthy

@@ -29,8 +29,7 @@ enum Pages {
         var request = ProfileRequest(sources: [try ProfileSource(argument: new.path)])
         request.baseSources = [try ProfileSource(argument: base.path)]
         let prepared = try Pipeline.prepareComparison(request)
-        let findings = FindingsDiff(base: Classifier.findings([prepared.base.classifierInput]),
-                                    new: Classifier.findings([prepared.new.classifierInput], evidence: [prepared.base.classifierInput]))
+        let findings = prepared.findingsDiff(rules: .builtin)
         let report = CompareReport(prepared, findings: findings, baseNames: [base.path], newNames: [new.path])
         return HTMLReport.compare(report, prepared)
     }

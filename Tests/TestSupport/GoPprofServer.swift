@@ -61,7 +61,7 @@ public final class PprofServer: @unchecked Sendable {
     public init(binary: URL, tls: Bool = false, caPath: String? = nil) throws {
         process = Process()
         process.executableURL = binary
-        var arguments = ["-lifetime", "120s"]
+        var arguments = ["-lifetime", "900s"]
         if tls { arguments += ["-tls", "-ca", caPath ?? ""] }
         process.arguments = arguments
         input = Pipe()

@@ -16,7 +16,8 @@ enum GoTime {
         return "\(yearText)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60)) UTC"
     }
 
-    /// Calendar date and second of the day, in UTC.
+    /// Calendar date and second of the day, in UTC (floor division: times before 1970 land on
+    /// the right day).
     private static func split(_ unixNanos: Int64) -> (Int64, Int, Int, Int) {
         var seconds = unixNanos / 1_000_000_000
         if unixNanos % 1_000_000_000 < 0 { seconds -= 1 }
@@ -32,19 +33,11 @@ enum GoTime {
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    /// "Feb 10, 2021 at 9:43am (UTC)".
     static func format(unixNanos: Int64) -> String {
-        // Floor division, so times before 1970 land on the right day.
-        var seconds = unixNanos / 1_000_000_000
-        if unixNanos % 1_000_000_000 < 0 { seconds -= 1 }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        let hour = Int(secondOfDay / 3600)
-        let minute = Int(secondOfDay % 3600 / 60)
+        let (year, month, day, secondOfDay) = split(unixNanos)
+        let hour = secondOfDay / 3600
+        let minute = secondOfDay % 3600 / 60
         let hour12 = hour % 12 == 0 ? 12 : hour % 12
         let meridiem = hour < 12 ? "am" : "pm"
         let minuteText = minute < 10 ? "0\(minute)" : "\(minute)"

@@ -57,27 +57,17 @@ struct Compare: ParsableCommand {
         let comparison = try Pipeline.prepareComparison(request)
         var options = FlameOptions()
         differential.apply(to: &options)
-        let flameOptions = options, drawsFlameGraph = svg != nil
-        // The differential flame graph is drawn on the other core while the findings and the
-        // changed functions are worked out.
-        let ((findings, compared), flameGraph) = Concurrently.both({
-            let baseInput = comparison.base.classifierInput
-            let findings = FindingsDiff(base: Classifier.findings([baseInput], rules: rules),
-                                        new: Classifier.findings([comparison.new.classifierInput], evidence: [baseInput], rules: rules))
-            return (findings, CompareReport(comparison, findings: findings, baseNames: baseFiles, newNames: newFiles))
-        }, {
-            drawsFlameGraph ? FlameReport.differentialSVG(comparison, flameOptions) : nil
-        })
-        if let svg, let flameGraph { try OutputFile.write(flameGraph, to: svg) }
-        var report = compared
+        let compared = CompareReport.withDifferentialGraph(comparison, rules: rules, baseNames: baseFiles,
+                                                           newNames: newFiles, flame: svg == nil ? nil : options)
+        if let svg, let flameGraph = compared.svg { try OutputFile.write(flameGraph, to: svg) }
+        var report = compared.report
         report.nodeCount = rows.nodeCount ?? 20
         report.color = color.enabled
-        report.rules = rules
         report.locator = source.locator
         if let html { try OutputFile.write(HTMLReport.compare(report, comparison, flame: options), to: html) }
         try OutputFile.write(report.render(format), to: "-")
         if let threshold = classifier.failOn,
-           findings.entries.contains(where: { $0.worsened && ($0.new?.level ?? .info) >= threshold }) {
+           report.findings.entries.contains(where: { $0.worsened && ($0.new?.level ?? .info) >= threshold }) {
             throw ExitCode(ExitStatus.findings)
         }
     }

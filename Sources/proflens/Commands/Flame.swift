@@ -56,16 +56,13 @@ struct Flame: ParsableCommand {
         let svg: [UInt8]
         if bases.isEmpty {
             let prepared = try Pipeline.prepare(request)
-            let findings = ruleSet.map { Classifier.findings([prepared.classifierInput], rules: $0) }
+            let findings = ruleSet.map { prepared.findings(rules: $0) }
             svg = FlameReport.svg(prepared, options, highlighting: findings)
         } else {
             request.normalize = normalize
             differential.apply(to: &options)
             let comparison = try Pipeline.prepareComparison(request)
-            // The findings of both sides: a differential graph shows what was fixed too.
-            let findings = ruleSet.map { rules in
-                Classifier.findings([comparison.new.classifierInput], rules: rules) + Classifier.findings([comparison.base.classifierInput], rules: rules)
-            }
+            let findings = ruleSet.map { comparison.findingsOfBothSides(rules: $0) }
             svg = FlameReport.differentialSVG(comparison, options, highlighting: findings)
         }
         let destination = output ?? defaultDestination()

@@ -68,8 +68,9 @@ struct SelectionOptions: ParsableArguments {
     var tagFocus: [String] = []
 
     func validate() throws {
-        // Checked here so that a bad pattern is refused before any profile is read.
-        _ = try filters.compiled()
+        // Checked here so that a bad pattern is refused before any profile is read. The
+        // argument parser exits 64 for a ValidationError only (1 for any other error).
+        do { _ = try filters.compiled() } catch { throw ValidationError(error.description) }
     }
 
     var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, tagFocus: tagFocus) }

@@ -1,0 +1,889 @@
+import Foundation
+import Testing
+
+/// Every option of every command takes effect: each case runs the built binary with the option
+/// and checks, specifically, what the option is for — against the same command without it
+/// (`baseline`) — or that the combination is refused with exit status 64 and a message naming
+/// it. The options are those of each command's --help (the groups in Sources/proflens/Options/
+/// and the commands' own), including pprof's single-dash spellings.
+@Suite struct OptionMatrixTests {
+    @Test(arguments: OptionCase.all)
+    func optionTakesEffect(_ option: OptionCase) async throws {
+        let result = try await Runs.run(option.arguments, cached: false)
+        #expect(!result.signalled && !result.timedOut, "\(option.arguments): crashed or hung: \(result.stderr)")
+        var baseline: CLI.Result? = nil
+        if let arguments = option.baseline { baseline = try await Runs.run(arguments) }
+        try await option.check(result, baseline)
+    }
+
+    /// The matrix covers every option each command's --help lists.
+    @Test func everyDeclaredOptionHasACase() throws {
+        for command in ["analyze", "top", "traces", "fold", "flame", "compare"] {
+            let help = try CLI.run([command, "--help"]).text
+            // Option lines: "  --focus, -focus <focus> Keep only ...", "  -o, --output <output> ...".
+            let declared = Set(help.split(separator: "\n").filter { $0.hasPrefix("  -") }.flatMap { line in
+                line.split(separator: " ").prefix { $0.hasPrefix("-") }.map { String($0.hasSuffix(",") ? $0.dropLast() : $0) }
+            }).subtracting(["--help", "--version", "-h"])
+            #expect(declared.count >= 10, "\(command): \(declared)")
+            let covered = Set(OptionCase.all.filter { $0.arguments.first == command }.flatMap(\.arguments))
+            let missing = declared.filter { option in
+                !covered.contains(option) && !covered.contains { $0.hasPrefix(option + "=") }
+            }
+            #expect(missing.isEmpty, "\(command): no case for \(missing.sorted())")
+        }
+    }
+}
+
+/// One option (or combination) of one command, and what it must do.
+struct OptionCase: Sendable, CustomTestStringConvertible {
+    let testDescription: String
+    let arguments: [String]
+    /// The same command without the option, to compare with; nil when there is nothing to
+    /// compare with (a refusal, or a URL that would take the default 60 s).
+    let baseline: [String]?
+    let check: @Sendable (_ result: CLI.Result, _ baseline: CLI.Result?) async throws -> Void
+
+    /// The option changes the output as `check` says (which also checks the status).
+    static func effect(_ name: String, _ arguments: [String], without baseline: [String]?,
+                       _ check: @escaping @Sendable (CLI.Result, CLI.Result?) async throws -> Void) -> OptionCase {
+        OptionCase(testDescription: name, arguments: arguments, baseline: baseline, check: check)
+    }
+
+    /// The combination is a usage error: status 64, nothing on stdout, and a message naming
+    /// `mentions` (the argument parser's "Error: ..." line, or one "proflens: ..." line).
+    static func refused(_ name: String, _ arguments: [String], mentions: [String]) -> OptionCase {
+        OptionCase(testDescription: name + " (refused)", arguments: arguments, baseline: nil) { result, _ in
+            #expect(result.status == 64, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+            let first = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(first.hasPrefix("Error: ") || (first.hasPrefix("proflens: ") && result.stderr == first + "\n"),
+                    "\(arguments): \(result.stderr)")
+            for text in mentions { #expect(first.contains(text), "\(arguments): \(first) should mention \(text)") }
+        }
+    }
+
+    /// The spelling gives exactly what `long` gives (stdout and status), which is not what
+    /// `baseline` gives.
+    static func same(_ name: String, _ arguments: [String], as long: [String], without baseline: [String]) -> OptionCase {
+        OptionCase(testDescription: name, arguments: arguments, baseline: baseline) { result, baseline in
+            let expected = try await Runs.run(long)
+            #expect(result.status == expected.status && result.stdout == expected.stdout, "\(arguments) vs \(long): \(result.stderr)")
+            #expect(result.stdout != baseline?.stdout || result.status != baseline?.status, "\(arguments) had no effect")
+        }
+    }
+
+    static let all: [OptionCase] = selection + input + compatibility + sourceCases + nodeCount + classifier + color + format
+        + topCases + foldCases + flameCases + differentialFlameCases + compareCases + singleDash
+}
+
+// MARK: - The profiles and files the cases use
+
+private let A = Samples.cpu            // AP1 (has a crypto/sha256 side line)
+private let AF = Samples.cpuFixed
+private let H = Samples.heap
+private let HF = Samples.heapFixed
+private let L = Samples.labelled       // string labels user=alice / user=bob
+private let LO = Samples.labelledOther
+private let server = try! SilentServer()
+
+/// A rules file with one rule, TEAM1, on crypto/sha256 (which the AP1 sample spends ~5% in).
+private let teamRules: String = {
+    let json = #"{"rules": [{"id": "TEAM1", "title": "Hashing everywhere", "kinds": ["cpu"], "sampleTypes": ["cpu"], "frames": ["^crypto/sha256\\."], "thresholds": {"info": 0.001, "warning": 0.5, "critical": 0.9}, "explanation": "e", "fix": "f"}]}"#
+    return try! CLI.temporaryFile(Array(json.utf8), name: "team-rules-\(UUID().uuidString).json").path
+}()
+
+private func temporaryPath(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("proflens-matrix-\(UUID().uuidString)-\(name)").path
+}
+
+/// Results of runs that several cases compare with, each run once.
+enum Runs {
+    private nonisolated(unsafe) static var results: [[String]: CLI.Result] = [:]
+    private static let lock = NSLock()
+
+    static func run(_ arguments: [String], cached: Bool = true) async throws -> CLI.Result {
+        if cached, let result = lock.withLock({ results[arguments] }) { return result }
+        let result = try await CLI.runAsync(arguments, timeout: 60)
+        if cached { lock.withLock { results[arguments] = result } }
+        return result
+    }
+}
+
+// MARK: - Reading the outputs
+
+enum Output {
+    static func ok(_ result: CLI.Result, _ context: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status == 0, "\(context) status \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
+    }
+
+    /// The names in pprof's top table (also the tables inside `analyze`), marks removed.
+    static func topRows(_ text: String) -> [String] {
+        var rows: [String] = []
+        var inTable = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("      flat  flat%   sum%        cum   cum%") { inTable = true; continue }
+            guard inTable else { continue }
+            let fields = line.split(separator: " ")
+            guard fields.count >= 6 else { inTable = false; continue }
+            var name = fields[5...].joined(separator: " ")
+            for mark in [" (inline)", " (partial-inline)"] where name.hasSuffix(mark) { name.removeLast(mark.count) }
+            rows.append(name)
+        }
+        return rows
+    }
+
+    /// The names in `compare`'s table.
+    static func compareRows(_ text: String) -> [String] {
+        var rows: [String] = []
+        var inTable = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.contains("flat base") { inTable = true; continue }
+            guard inTable else { continue }
+            let fields = line.split(separator: " ")
+            guard fields.count >= 9, !line.hasPrefix("(") else { break }
+            rows.append(fields[8...].joined(separator: " "))
+        }
+        return rows
+    }
+
+    /// The stacks of `fold` (root first) and their values.
+    static func folded(_ text: String) -> [(frames: [String], value: Int64)] {
+        text.split(separator: "\n").map { line in
+            let space = line.lastIndex(of: " ")!
+            return (line[..<space].split(separator: ";").map(String.init), Int64(line[line.index(after: space)...])!)
+        }
+    }
+
+    /// The stacks of `traces` (leaf first), labels left out.
+    static func traces(_ text: String) -> [[String]] {
+        var stacks: [[String]] = []
+        var current: [String]? = nil
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("-----------+") {
+                if let current, !current.isEmpty { stacks.append(current) }
+                current = []
+                continue
+            }
+            guard current != nil else { continue }   // the header
+            let characters = Array(line)
+            if characters.count > 10 && characters[10] == ":" { continue }   // a label
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if current!.isEmpty, let space = trimmed.firstIndex(of: " ") {
+                current!.append(trimmed[space...].trimmingCharacters(in: .whitespaces))
+            } else {
+                current!.append(trimmed)
+            }
+        }
+        if let current, !current.isEmpty { stacks.append(current) }
+        return stacks.map { $0.map { $0.hasSuffix(" (inline)") ? String($0.dropLast(" (inline)".count)) : $0 } }
+    }
+
+    struct Frame {
+        var name: String
+        var start: Int64, widthValue: Int64, depth: Int
+        var base: Int64?, new: Int64?
+        var x: Double, y: Double, width: Double
+        var fill: String
+        var highlighted: Bool
+    }
+
+    /// The frames of a flame graph, in document order ("all" included).
+    static func frames(_ svg: String) -> [Frame] {
+        let pattern = /<g( class="hl")? data-s="(-?\d+)" data-v="(-?\d+)" data-d="(\d+)"(?: data-b="(-?\d+)" data-n="(-?\d+)")?><title>([^\n]*)\n[^<]*<\/title><rect x="([-\d.]+)" y="([-\d.]+)" width="([-\d.]+)" height="\d+" fill="([^"]+)"/
+        return svg.matches(of: pattern).map { match in
+            let o = match.output
+            let name = String(o.7).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&amp;", with: "&")
+            return Frame(name: name, start: Int64(o.2)!, widthValue: Int64(o.3)!, depth: Int(o.4)!,
+                         base: o.5.map { Int64($0)! }, new: o.6.map { Int64($0)! },
+                         x: Double(o.8)!, y: Double(o.9)!, width: Double(o.10)!, fill: String(o.11), highlighted: o.1 != nil)
+        }
+    }
+
+    static func frameNames(_ svg: String) -> Set<String> { Set(frames(svg).map(\.name)).subtracting(["all"]) }
+
+    /// The attribute of the root <svg> element.
+    static func svgAttribute(_ svg: String, _ name: String) -> String? {
+        guard let element = svg.firstMatch(of: /<svg [^>]*>/) else { return nil }
+        return element.output.firstMatch(of: try! Regex(" \(name)=\"([^\"]*)\""))?.output[1].substring.map(String.init)
+    }
+
+    /// The background rectangle's fill.
+    static func background(_ svg: String) -> String? {
+        svg.firstMatch(of: /<rect x="0" y="0" width="\d+" height="\d+" fill="([^"]+)"\/>/).map { String($0.output.1) }
+    }
+
+    static func rgb(_ fill: String) -> (Int, Int, Int)? {
+        guard let match = fill.wholeMatch(of: /rgb\((\d+),(\d+),(\d+)\)/) else { return nil }
+        return (Int(match.output.1)!, Int(match.output.2)!, Int(match.output.3)!)
+    }
+
+    static func json(_ result: CLI.Result) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: result.stdout)) as? [String: Any]
+    }
+
+    static func number(_ object: Any?, _ path: String...) -> Int64? {
+        var current = object
+        for key in path { current = (current as? [String: Any])?[key] }
+        return (current as? NSNumber)?.int64Value
+    }
+
+    /// The frame names a command's output shows: table rows, stacks' frames or the graph's.
+    static func names(_ command: String, _ result: CLI.Result) -> Set<String> {
+        switch command {
+        case "analyze", "top": return Set(topRows(result.text))
+        case "traces": return Set(traces(result.text).flatMap { $0 })
+        case "fold": return Set(folded(result.text).flatMap(\.frames))
+        case "flame": return frameNames(result.text)
+        case "compare": return Set(compareRows(result.text))
+        default: fatalError(command)
+        }
+    }
+
+    /// The stacks of `fold` and `traces` (nil for the commands that print no stacks).
+    static func stacks(_ command: String, _ result: CLI.Result) -> [[String]]? {
+        switch command {
+        case "traces": return traces(result.text)
+        case "fold": return folded(result.text).map(\.frames)
+        default: return nil
+        }
+    }
+
+    /// Every frame of the stacks `fold` keeps with these options, of every profile given.
+    static func foldedNames(_ options: [String], _ profiles: [String]) async throws -> Set<String> {
+        var names = Set<String>()
+        for profile in profiles {
+            let result = try await Runs.run(["fold"] + options + [profile])
+            ok(result)
+            names.formUnion(folded(result.text).flatMap(\.frames))
+        }
+        return names
+    }
+
+    /// The leaves of `fold`'s stacks.
+    static func foldedLeaves(_ profiles: [String]) async throws -> Set<String> {
+        var leaves = Set<String>()
+        for profile in profiles { leaves.formUnion(folded(try await Runs.run(["fold", profile]).text).compactMap(\.frames.last)) }
+        return leaves
+    }
+
+    static func oneLineError(_ result: CLI.Result, status: Int32, mentions: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status == status, "status \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
+        let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("Fetching profile over HTTP from ") }
+        #expect(lines.count == 1 && lines[0].hasPrefix("proflens: "), "\(result.stderr)", sourceLocation: sourceLocation)
+        for text in mentions { #expect(result.stderr.contains(text), "\(result.stderr) should mention \(text)", sourceLocation: sourceLocation) }
+    }
+}
+
+// MARK: - The cases
+
+extension OptionCase {
+    /// Each command that reads profiles, with profiles to read: the flame graph goes to stdout;
+    /// `compare` gets a base and a new profile.
+    static func invocations(_ profile: String, base: String) -> [(command: String, prefix: [String], profiles: [String])] {
+        [("analyze", ["analyze"], [profile]), ("top", ["top"], [profile]), ("traces", ["traces"], [profile]),
+         ("fold", ["fold"], [profile]), ("flame", ["flame", "-o", "-"], [profile]), ("compare", ["compare"], [base, profile])]
+    }
+
+    /// --sample-index, --focus, --ignore, --hide, --tagfocus (SelectionOptions).
+    static var selection: [OptionCase] {
+        var cases: [OptionCase] = []
+        for (command, prefix, profiles) in invocations(A, base: AF) {
+            let without = prefix + profiles
+            cases.append(.effect("\(command) --focus sha256", prefix + ["--focus", "sha256"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                // Only frames of the stacks through a sha256 function remain.
+                let universe = try await Output.foldedNames(["--focus", "sha256"], profiles)
+                let names = Output.names(command, result)
+                #expect(!names.isEmpty && names.isSubset(of: universe), "\(names.subtracting(universe))")
+                #expect(!Output.names(command, baseline!).isSubset(of: universe))
+                if let stacks = Output.stacks(command, result) {
+                    #expect(!stacks.isEmpty && stacks.allSatisfy { $0.contains { $0.contains("sha256") } })
+                }
+            })
+            cases.append(.effect("\(command) --ignore sha256", prefix + ["--ignore", "sha256"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                let names = Output.names(command, result)
+                #expect(!names.isEmpty && !names.contains { $0.contains("sha256") })
+                #expect(Output.names(command, baseline!).contains { $0.contains("sha256") })
+            })
+            cases.append(.effect("\(command) --hide runtime", prefix + ["--hide", #"^runtime\."#] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                let names = Output.names(command, result)
+                #expect(!names.isEmpty && !names.contains { $0.hasPrefix("runtime.") })
+                #expect(Output.names(command, baseline!).contains { $0.hasPrefix("runtime.") })
+            })
+            let labelled = command == "compare" ? [LO, L] : [L]
+            cases.append(.effect("\(command) --tagfocus user=alice", prefix + ["--tagfocus", "user=alice"] + labelled, without: prefix + labelled) { result, baseline in
+                Output.ok(result)
+                let names = Output.names(command, result)
+                #expect(names.contains("main.alice") && !names.contains("main.bob") && !names.contains("main.carol"), "\(names)")
+                #expect(Output.names(command, baseline!).contains("main.bob"))
+            })
+        }
+        // --sample-index: each command shows alloc_space instead of the heap's default, inuse_space.
+        let heap = invocations(H, base: HF)
+        func sampleIndex(_ command: String, _ check: @escaping @Sendable (CLI.Result, CLI.Result) async throws -> Void) -> OptionCase {
+            let (_, prefix, profiles) = heap.first { $0.command == command }!
+            return .effect("\(command) --sample-index alloc_space", prefix + ["--sample-index", "alloc_space"] + profiles,
+                           without: prefix + profiles) { result, baseline in
+                Output.ok(result)
+                try await check(result, baseline!)
+            }
+        }
+        cases.append(sampleIndex("analyze") { result, baseline in
+            #expect(result.text.contains("[alloc_space/bytes]") && result.text.contains("\nType: alloc_space\n"))
+            #expect(baseline.text.contains("[inuse_space/bytes]"))
+        })
+        for command in ["top", "traces"] {
+            cases.append(sampleIndex(command) { result, baseline in
+                #expect(result.text.contains("\nType: alloc_space\n") && baseline.text.contains("\nType: inuse_space\n"))
+            })
+        }
+        cases.append(sampleIndex("fold") { result, baseline in
+            // The values are alloc_space's: their sum is the total analyze reports for it.
+            let json = Output.json(try await Runs.run(["analyze", "--format", "json", "--sample-index", "alloc_space", H]))
+            let total = try #require(Output.number((json?["profiles"] as? [Any])?.first, "total"))
+            #expect(Output.folded(result.text).reduce(0) { $0 + $1.value } == total)
+            #expect(Output.folded(baseline.text).reduce(0) { $0 + $1.value } != total)
+        })
+        cases.append(sampleIndex("flame") { result, baseline in
+            #expect(result.text.contains(" · alloc_space · total ") && baseline.text.contains(" · inuse_space · total "))
+        })
+        cases.append(sampleIndex("compare") { result, baseline in
+            #expect(result.text.hasPrefix("Base: \(HF): ") && result.text.split(separator: "\n")[0].hasSuffix(" alloc_space"))
+            #expect(baseline.text.split(separator: "\n")[0].hasSuffix(" inuse_space"))
+        })
+        for (command, prefix, profiles) in invocations(A, base: AF) {
+            // An empty pattern is no filter, as pprof's -focus= (it was refused, with status 1).
+            cases.append(.effect("\(command) --ignore ''", prefix + ["--ignore", ""] + profiles, without: prefix + profiles) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout == baseline!.stdout)
+            })
+            // A pattern ICU would backtrack on for minutes is refused after the time limit.
+            cases.append(.refused("\(command) --focus pathological", prefix + ["--focus", "(.*)*(.*)*(.*)*(.*)*(.*)*Q"] + profiles,
+                                  mentions: ["--focus", "too slow", "(.*)*(.*)*(.*)*(.*)*(.*)*Q"]))
+        }
+        for (command, prefix, profiles) in heap {
+            cases.append(.refused("\(command) --sample-index unknown", prefix + ["--sample-index", "no_such_type"] + profiles, mentions: ["no_such_type"]))
+            cases.append(.refused("\(command) --focus (", prefix + ["--focus", "("] + profiles, mentions: ["--focus", "("]))
+        }
+        return cases
+    }
+
+    /// --max-inflated-size, --seconds, --timeout (InputOptions).
+    static var input: [OptionCase] {
+        var cases: [OptionCase] = []
+        for (command, prefix, profiles) in invocations(A, base: AF) {
+            cases.append(.effect("\(command) --max-inflated-size 1k", prefix + ["--max-inflated-size", "1k"] + profiles, without: prefix + profiles) { result, baseline in
+                Output.oneLineError(result, status: 65, mentions: ["exceeds the limit of 1024 bytes"])
+                Output.ok(baseline!)
+            })
+            let urls = command == "compare" ? [server.url, server.url] : [server.url]
+            // Without --seconds or --timeout the fetch would wait 60 s: both are checked by
+            // what they do to the request (the URL's seconds, the time waited).
+            cases.append(.effect("\(command) --seconds 1 (URL)", prefix + ["--seconds", "1"] + urls, without: nil) { result, _ in
+                Output.oneLineError(result, status: 66, mentions: ["?seconds=1", "timed out after 1.5 s"])
+            })
+            cases.append(.effect("\(command) --timeout 1 (URL)", prefix + ["--timeout", "1"] + urls, without: nil) { result, _ in
+                Output.oneLineError(result, status: 66, mentions: ["timed out after 1 s"])
+                #expect(!result.stderr.contains("seconds="))
+            })
+            cases.append(.refused("\(command) --seconds with files", prefix + ["--seconds", "5"] + profiles, mentions: ["--seconds", "URL"]))
+            cases.append(.refused("\(command) --timeout with files", prefix + ["--timeout", "5"] + profiles, mentions: ["--timeout", "URL"]))
+        }
+        return cases
+    }
+
+    /// --pprof-compat (analyze, top, traces): Go 1.19's pprof, byte for byte (the corpus keeps
+    /// its outputs; the samples' are Go 1.27's).
+    static let corpusCPU = CLI.corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path
+    static var compatibility: [OptionCase] {
+        [
+            .effect("top --pprof-compat 1.19", ["top", "--pprof-compat", "1.19", "--nodecount", "25", "--sample-index", "cpu", corpusCPU],
+                    without: ["top", "--nodecount", "25", "--sample-index", "cpu", corpusCPU]) { result, baseline in
+                guard let (_, reference) = try Samples.go119Reference("pprof-go-sample-cpu.pb.gz", "pprof-go-sample-cpu.pb.gz.cpu.top.txt") else { return }
+                Output.ok(result)
+                #expect(result.stdout == reference)
+                #expect(baseline!.stdout != reference)
+            },
+            .effect("traces --pprof-compat 1.19", ["traces", "--pprof-compat", "1.19", corpusCPU], without: ["traces", corpusCPU]) { result, baseline in
+                guard let (_, reference) = try Samples.go119Reference("pprof-go-sample-cpu.pb.gz", "pprof-go-sample-cpu.pb.gz.traces.txt") else { return }
+                Output.ok(result)
+                #expect(result.stdout == reference)
+                #expect(baseline!.stdout != reference)
+            },
+            .effect("analyze --pprof-compat 1.19", ["analyze", "--pprof-compat", "1.19", "--nodecount", "25", "--sample-index", "cpu", corpusCPU],
+                    without: ["analyze", "--nodecount", "25", "--sample-index", "cpu", corpusCPU]) { result, baseline in
+                guard let (_, reference) = try Samples.go119Reference("pprof-go-sample-cpu.pb.gz", "pprof-go-sample-cpu.pb.gz.cpu.top.txt") else { return }
+                Output.ok(result)
+                let text = String(decoding: reference, as: UTF8.self)
+                #expect(result.text.contains(text) && !baseline!.text.contains(text))
+            },
+            .refused("top --pprof-compat 1.18", ["top", "--pprof-compat", "1.18", A], mentions: ["1.18"]),
+        ]
+    }
+
+    /// --source-path and --trim-path (analyze, compare, and pprof's spellings): where the
+    /// culprit's source is found, and so whether a finding shows its lines.
+    static var sourceCases: [OptionCase] {
+        let samples = Samples.root.path
+        let elsewhere = FileManager.default.temporaryDirectory.path
+        return [
+            .effect("analyze --source-path", ["analyze", "--source-path", samples, A], without: ["analyze", "--source-path", elsewhere, A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains("lines:") && result.text.contains("source:    confirmed"))
+                #expect(!baseline!.text.contains("lines:") && baseline!.text.contains("Source not found"))
+            },
+            .same("analyze -source_path", ["analyze", "-source_path", samples, A], as: ["analyze", "--source-path", samples, A],
+                  without: ["analyze", "--source-path", elsewhere, A]),
+            .effect("analyze --trim-path", ["analyze", "--format", "json", "--source-path", samples, "--trim-path", "proflens", A],
+                    without: ["analyze", "--format", "json", "--source-path", samples, A]) { result, baseline in
+                Output.ok(result)
+                // The file as pprof prints it: without the prefix given; without one, pprof trims
+                // the path up to the search directory's name (samples/).
+                #expect(result.text.contains("\"file\": \"samples/ap1-range-mutate/main.go\"") && !baseline!.text.contains("\"file\": \"samples/ap1-range-mutate/main.go\""))
+                #expect(baseline!.text.contains("\"file\": \"ap1-range-mutate/main.go\""))
+            },
+            .same("analyze -trim_path", ["analyze", "--format", "json", "--source-path", samples, "-trim_path", "proflens", A],
+                  as: ["analyze", "--format", "json", "--source-path", samples, "--trim-path", "proflens", A],
+                  without: ["analyze", "--format", "json", "--source-path", samples, A]),
+            .effect("compare --source-path (sarif)", ["compare", "--format", "sarif", "--source-path", samples, AF, A],
+                    without: ["compare", "--format", "sarif", "--source-path", elsewhere, AF, A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout != baseline!.stdout && result.text.contains("ap1-range-mutate/main.go"))
+            },
+            .same("compare -source_path", ["compare", "--format", "sarif", "-source_path", samples, AF, A],
+                  as: ["compare", "--format", "sarif", "--source-path", samples, AF, A],
+                  without: ["compare", "--format", "sarif", "--source-path", elsewhere, AF, A]),
+            .effect("compare --trim-path (sarif)", ["compare", "--format", "sarif", "--source-path", elsewhere, "--trim-path", "proflens", AF, A],
+                    without: ["compare", "--format", "sarif", "--source-path", elsewhere, AF, A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains("\"samples/ap1-range-mutate/main.go\"") && !baseline!.text.contains("\"samples/ap1-range-mutate/main.go\""))
+            },
+            .same("compare -trim_path", ["compare", "--format", "sarif", "--source-path", elsewhere, "-trim_path", "proflens", AF, A],
+                  as: ["compare", "--format", "sarif", "--source-path", elsewhere, "--trim-path", "proflens", AF, A],
+                  without: ["compare", "--format", "sarif", "--source-path", elsewhere, AF, A]),
+            {
+                let page = temporaryPath("compare.html")
+                return .effect("compare --html", ["compare", A, AF, "--html", page], without: ["compare", A, AF]) { result, baseline in
+                    Output.ok(result)
+                    #expect(result.stdout == baseline!.stdout)
+                    let html = try String(contentsOfFile: page, encoding: .utf8)
+                    #expect(html.contains("<!DOCTYPE html>") && html.contains("Differential"))
+                }
+            }(),
+        ]
+    }
+
+    static var nodeCount: [OptionCase] {
+        [
+            .effect("analyze --nodecount 3", ["analyze", "--nodecount", "3", A], without: ["analyze", A]) { result, baseline in
+                Output.ok(result)
+                #expect(Output.topRows(result.text).count == 3 && Output.topRows(baseline!.text).count > 3)
+            },
+            .effect("top --nodecount 3", ["top", "--nodecount", "3", A], without: ["top", A]) { result, baseline in
+                Output.ok(result)
+                #expect(Output.topRows(result.text).count == 3 && result.text.contains("Showing top 3 nodes out of "))
+                #expect(Output.topRows(baseline!.text).count > 3)
+            },
+            .effect("compare --nodecount 3", ["compare", "--nodecount", "3", AF, A], without: ["compare", AF, A]) { result, baseline in
+                Output.ok(result)
+                #expect(Output.compareRows(result.text).count == 3 && result.text.contains(" more changed functions; --nodecount 0 shows all)"))
+                #expect(Output.compareRows(baseline!.text).count == 20)
+            },
+            .effect("compare --nodecount 0", ["compare", "--nodecount", "0", AF, A], without: ["compare", AF, A]) { result, _ in
+                Output.ok(result)
+                #expect(Output.compareRows(result.text).count > 20 && !result.text.contains("more changed functions"))
+            },
+            .refused("top --nodecount=-1", ["top", "--nodecount=-1", A], mentions: ["--nodecount"]),
+            .refused("compare --nodecount x", ["compare", "--nodecount", "x", AF, A], mentions: ["--nodecount"]),
+        ]
+    }
+
+    /// --rules and --fail-on (analyze, compare).
+    static var classifier: [OptionCase] {
+        [
+            .effect("analyze --rules", ["analyze", "--rules", teamRules, A], without: ["analyze", A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains(" TEAM1 Hashing everywhere") && !result.text.contains(" AP1 "))
+                #expect(baseline!.text.contains(" AP1 ") && !baseline!.text.contains("TEAM1"))
+            },
+            .effect("compare --rules", ["compare", "--rules", teamRules, AF, A], without: ["compare", AF, A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains("PERSISTING TEAM1 Hashing everywhere") && !result.text.contains(" AP1 "))
+                #expect(baseline!.text.contains("NEW AP1 ") && !baseline!.text.contains("TEAM1"))
+            },
+            .refused("analyze --rules (not a rules file)", ["analyze", "--rules", A, A], mentions: ["not a rules file"]),
+            .effect("analyze --fail-on info", ["analyze", "--fail-on", "info", A], without: ["analyze", A]) { result, baseline in
+                #expect(result.status == 1 && result.stdout == baseline!.stdout && result.stderr.isEmpty)
+                Output.ok(baseline!)
+            },
+            .effect("compare --fail-on info (new finding)", ["compare", "--fail-on", "info", AF, A], without: ["compare", AF, A]) { result, baseline in
+                #expect(result.status == 1 && result.stdout == baseline!.stdout)
+                Output.ok(baseline!)
+            },
+            .effect("compare --fail-on info (fixed finding)", ["compare", "--fail-on", "info", A, AF], without: ["compare", A, AF]) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout == baseline!.stdout && result.text.contains("FIXED AP1 "))
+            },
+            .refused("analyze --fail-on severe", ["analyze", "--fail-on", "severe", A], mentions: ["severe"]),
+        ]
+    }
+
+    /// --color, --no-color (analyze, compare).
+    static var color: [OptionCase] {
+        var cases: [OptionCase] = []
+        for (command, profiles) in [("analyze", [A]), ("compare", [AF, A])] {
+            let always = [command, "--color", "always"] + profiles
+            cases.append(.effect("\(command) --color always", always, without: [command] + profiles) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains("\u{1B}[") && !baseline!.text.contains("\u{1B}["))
+            })
+            cases.append(.effect("\(command) --color never", [command, "--color", "never"] + profiles, without: always) { result, baseline in
+                Output.ok(result)
+                #expect(!result.text.contains("\u{1B}[") && baseline!.text.contains("\u{1B}["))
+            })
+            cases.append(.effect("\(command) --no-color", [command, "--color", "always", "--no-color"] + profiles, without: always) { result, baseline in
+                Output.ok(result)
+                #expect(!result.text.contains("\u{1B}[") && baseline!.text.contains("\u{1B}["))
+            })
+            cases.append(.refused("\(command) --color with --format json", [command, "--color", "always", "--format", "json"] + profiles, mentions: ["--color"]))
+            cases.append(.refused("\(command) --no-color with --format json", [command, "--no-color", "--format", "json"] + profiles, mentions: ["--no-color"]))
+            cases.append(.refused("\(command) --color sometimes", [command, "--color", "sometimes"] + profiles, mentions: ["sometimes"]))
+        }
+        return cases
+    }
+
+    /// --format (analyze, compare).
+    static var format: [OptionCase] {
+        [
+            .effect("analyze --format json", ["analyze", "--format", "json", A], without: ["analyze", A]) { result, baseline in
+                Output.ok(result)
+                let json = try #require(Output.json(result))
+                #expect((json["profiles"] as? [Any])?.count == 1 && json["findings"] is [Any])
+                #expect(Output.json(baseline!) == nil)
+            },
+            .effect("compare --format json", ["compare", "--format", "json", AF, A], without: ["compare", AF, A]) { result, baseline in
+                Output.ok(result)
+                let json = try #require(Output.json(result))
+                #expect((json["rows"] as? [Any])?.count == 20 && Output.number(json, "total", "base") != nil)
+                #expect(Output.json(baseline!) == nil)
+            },
+            .refused("analyze --format xml", ["analyze", "--format", "xml", A], mentions: ["xml"]),
+        ]
+    }
+
+    /// top's --diff-base and --normalize: go tool pprof -diff_base's output, byte for byte.
+    static var topCases: [OptionCase] {
+        [
+            .effect("top --diff-base", ["top", "--diff-base", A, AF], without: ["top", AF]) { result, baseline in
+                Output.ok(result)
+                let reference = try Samples.reference("diff/ap1-range-mutate.cpu.top.txt")
+                #expect(result.stdout == reference && baseline!.stdout != reference)
+            },
+            .effect("top --diff-base --normalize", ["top", "--diff-base", A, "--normalize", AF],
+                    without: ["top", "--diff-base", A, AF]) { result, baseline in
+                Output.ok(result)
+                let reference = try Samples.reference("diff/ap1-range-mutate.cpu.normalize.top.txt")
+                #expect(result.stdout == reference && baseline!.stdout != reference)
+            },
+            .effect("top --diff-base twice", ["top", "--diff-base", A, "--diff-base", A, AF], without: ["top", "--diff-base", A, AF]) { result, baseline in
+                Output.ok(result)
+                // Both bases are merged: the base counts twice, so more is subtracted.
+                #expect(result.stdout != baseline!.stdout && result.text.contains("Showing nodes accounting for -"))
+            },
+            .refused("top --normalize without --diff-base", ["top", "--normalize", A], mentions: ["--normalize", "--diff-base"]),
+        ]
+    }
+
+    /// fold's --lines and -o.
+    static var foldCases: [OptionCase] {
+        let output = temporaryPath("out.folded"), longOutput = temporaryPath("long.folded")
+        return [
+            .effect("fold --lines", ["fold", "--lines", A], without: ["fold", A]) { result, baseline in
+                Output.ok(result)
+                let frames = Output.folded(result.text).flatMap(\.frames)
+                #expect(!frames.isEmpty && frames.allSatisfy { $0.contains(/:\d+$/) })
+                #expect(!Output.folded(baseline!.text).flatMap(\.frames).contains { $0.contains(/:\d+$/) })
+            },
+            .effect("fold -o FILE", ["fold", "-o", output, A], without: ["fold", A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: output))) == baseline!.stdout)
+            },
+            .effect("fold --output FILE", ["fold", "--output", longOutput, A], without: ["fold", A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: longOutput))) == baseline!.stdout)
+            },
+            .effect("fold -o directory", ["fold", "-o", FileManager.default.temporaryDirectory.path, A], without: nil) { result, _ in
+                Output.oneLineError(result, status: 73, mentions: ["cannot write"])
+            },
+        ]
+    }
+
+    /// The options of a flame graph; `prefix` is `flame -o -` or a differential graph's.
+    /// `sides`: every profile the graph shows (a differential graph's base too).
+    static func graphCases(_ label: String, _ prefix: [String], profiles: [String], sides: [String]) -> [OptionCase] {
+        let without = prefix + profiles
+        let lowMinWidth = prefix + ["--min-width", "0"] + profiles
+        return [
+            .effect("\(label) --title", prefix + ["--title", "Hot <maps>"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains(">Hot &lt;maps&gt;</text>") && !baseline!.text.contains("Hot &lt;maps"))
+            },
+            .effect("\(label) --width 600", prefix + ["--width", "600"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                #expect(Output.svgAttribute(result.text, "width") == "600" && Output.svgAttribute(baseline!.text, "width") == "1200")
+                let frames = Output.frames(result.text)
+                #expect(!frames.isEmpty && frames.allSatisfy { $0.x + $0.width <= 600 })
+            },
+            .effect("\(label) --min-width 20", prefix + ["--min-width", "20"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                let frames = Output.frames(result.text)
+                #expect(!frames.isEmpty && frames.allSatisfy { $0.width >= 19.99 })
+                #expect(frames.count < Output.frames(baseline!.text).count && result.text.contains("narrower than 20 px left out"))
+            },
+            .effect("\(label) --inverted", prefix + ["--inverted"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                // The root is the topmost frame of an icicle graph, the lowest of a flame graph.
+                let frames = Output.frames(result.text), plain = Output.frames(baseline!.text)
+                #expect(frames.first?.name == "all" && frames.first!.y == frames.map(\.y).min())
+                #expect(plain.first?.name == "all" && plain.first!.y == plain.map(\.y).max())
+            },
+            .effect("\(label) --reverse", prefix + ["--reverse", "--min-width", "0"] + profiles, without: lowMinWidth) { result, baseline in
+                Output.ok(result)
+                // Merged from the leaves: the frames above the root are the stacks' leaves.
+                let leaves = try await Output.foldedLeaves(sides)
+                let top = Set(Output.frames(result.text).filter { $0.depth == 1 }.map(\.name))
+                #expect(top == leaves)
+                #expect(Set(Output.frames(baseline!.text).filter { $0.depth == 1 }.map(\.name)) != leaves)
+            },
+            .effect("\(label) --sort size", prefix + ["--sort", "size", "--min-width", "0"] + profiles, without: lowMinWidth) { result, baseline in
+                Output.ok(result)
+                let sized = Output.frames(result.text).filter { $0.depth == 1 }
+                let named = Output.frames(baseline!.text).filter { $0.depth == 1 }
+                #expect(sized.count >= 3 && sized.map(\.widthValue) == sized.map(\.widthValue).sorted(by: >))
+                #expect(sized.map(\.name) != sized.map(\.name).sorted())
+                #expect(named.map(\.name) == named.map(\.name).sorted() && named.map(\.widthValue) != named.map(\.widthValue).sorted(by: >))
+            },
+            .effect("\(label) --dark", prefix + ["--dark"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                #expect(Output.background(result.text) == "#1d1f21" && Output.background(baseline!.text) == "#ffffff")
+            },
+            .effect("\(label) --lines", prefix + ["--lines"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                let names = Output.frameNames(result.text)
+                #expect(!names.isEmpty && names.allSatisfy { $0.contains(/:\d+$/) })
+                #expect(!Output.frameNames(baseline!.text).contains { $0.contains(/:\d+$/) })
+            },
+            .effect("\(label) --highlight", prefix + ["--highlight"] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains("<g class=\"legend\">") && result.text.contains("AP1 "))
+                #expect(Output.frames(result.text).contains { $0.highlighted })
+                #expect(!baseline!.text.contains("class=\"legend\"") && !Output.frames(baseline!.text).contains { $0.highlighted })
+            },
+            .effect("\(label) --highlight --rules", prefix + ["--highlight", "--rules", teamRules] + profiles, without: prefix + ["--highlight"] + profiles) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains(">TEAM1 Hashing everywhere</text>") && !result.text.contains(">AP1 "))
+                #expect(Output.frames(result.text).filter(\.highlighted).allSatisfy { $0.name.hasPrefix("crypto/sha256.") || $0.name.hasPrefix("main.") })
+                #expect(baseline!.text.contains(">AP1 "))
+            },
+        ] + ["focus", "ignore", "hide"].map { filter in
+            let pattern = filter == "hide" ? #"^runtime\."# : "sha256"
+            return .effect("\(label) --\(filter)", prefix + ["--\(filter)", pattern] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                let names = Output.frameNames(result.text), plain = Output.frameNames(baseline!.text)
+                switch filter {
+                case "focus":
+                    let universe = try await Output.foldedNames(["--focus", "sha256"], sides)
+                    #expect(!names.isEmpty && names.isSubset(of: universe) && !plain.isSubset(of: universe))
+                case "ignore":
+                    #expect(!names.isEmpty && !names.contains { $0.contains("sha256") } && plain.contains { $0.contains("sha256") })
+                default:
+                    #expect(!names.isEmpty && !names.contains { $0.hasPrefix("runtime.") } && plain.contains { $0.hasPrefix("runtime.") })
+                }
+            }
+        }
+    }
+
+    /// flame's own options, plain graphs.
+    static var flameCases: [OptionCase] {
+        let output = temporaryPath("out.svg"), longOutput = temporaryPath("long.svg"), differentialOutput = temporaryPath("diff.svg")
+        let plain = ["flame", "-o", "-", A]
+        return graphCases("flame", ["flame", "-o", "-"], profiles: [A], sides: [A]) + [
+            .effect("flame --palette colorblind", ["flame", "-o", "-", "--palette", "colorblind", A], without: plain) { result, baseline in
+                Output.ok(result)
+                // Okabe–Ito: runtime frames orange (230, g, b).
+                let runtime = Output.frames(result.text).filter { $0.name.hasPrefix("runtime.") }
+                #expect(!runtime.isEmpty && runtime.allSatisfy { Output.rgb($0.fill)?.0 == 230 })
+                #expect(Set(Output.frames(result.text).map(\.fill)) != Set(Output.frames(baseline!.text).map(\.fill)))
+            },
+            .effect("flame --palette package", ["flame", "-o", "-", "--palette", "package", A], without: plain) { result, baseline in
+                Output.ok(result)
+                // The user's own code green.
+                let user = Output.frames(result.text).filter { $0.name.hasPrefix("main.") }
+                #expect(!user.isEmpty && user.allSatisfy { Output.rgb($0.fill).map { $0.1 >= 195 && $0.0 <= 100 } ?? false })
+                #expect(!Output.frames(baseline!.text).filter { $0.name.hasPrefix("main.") }.allSatisfy { Output.rgb($0.fill).map { $0.1 >= 195 && $0.0 <= 100 } ?? false })
+            },
+            .effect("flame --palette hot (the default)", ["flame", "-o", "-", "--palette", "hot", A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout == baseline!.stdout)
+                #expect(Output.frames(result.text).dropFirst().allSatisfy { Output.rgb($0.fill).map { $0.0 >= 205 && $0.2 <= 55 } ?? false })
+            },
+            .effect("flame -o FILE", ["flame", "-o", output, A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: output))) == baseline!.stdout)
+            },
+            .effect("flame --output FILE", ["flame", "--output", longOutput, A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: longOutput))) == baseline!.stdout)
+            },
+            .effect("flame --base -o FILE", ["flame", "--base", AF, "-o", differentialOutput, A], without: ["flame", "--base", AF, "-o", "-", A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: differentialOutput))) == baseline!.stdout)
+            },
+            .effect("flame --sample-index (differential)", ["flame", "-o", "-", "--base", HF, "--sample-index", "alloc_space", H],
+                    without: ["flame", "-o", "-", "--base", HF, H]) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains(" · alloc_space · red grew") && baseline!.text.contains(" · inuse_space · red grew"))
+            },
+            .effect("flame --tagfocus (differential)", ["flame", "-o", "-", "--base", LO, "--tagfocus", "user=alice", L],
+                    without: ["flame", "-o", "-", "--base", LO, L]) { result, baseline in
+                Output.ok(result)
+                let names = Output.frameNames(result.text)
+                #expect(names.contains("main.alice") && !names.contains("main.bob") && Output.frameNames(baseline!.text).contains("main.bob"))
+            },
+            .refused("flame --rules without --highlight", ["flame", "-o", "-", "--rules", teamRules, A], mentions: ["--rules", "--highlight"]),
+            .refused("flame --width-by without --base", ["flame", "-o", "-", "--width-by", "max", A], mentions: ["--width-by", "--base"]),
+            .refused("flame --colorblind-diff without --base", ["flame", "-o", "-", "--colorblind-diff", A], mentions: ["--colorblind-diff", "--base"]),
+            .refused("flame --normalize without --base", ["flame", "-o", "-", "--normalize", A], mentions: ["--normalize", "--base"]),
+            .refused("flame --palette with --base", ["flame", "-o", "-", "--palette", "package", "--base", AF, A], mentions: ["--palette"]),
+            .refused("flame --width 50", ["flame", "-o", "-", "--width", "50", A], mentions: ["--width"]),
+            .refused("flame --min-width beyond the width", ["flame", "-o", "-", "--width", "600", "--min-width", "601", A], mentions: ["--min-width"]),
+            .refused("flame --sort age", ["flame", "-o", "-", "--sort", "age", A], mentions: ["age"]),
+        ]
+    }
+
+    /// flame --base: a differential graph, with every option of a plain one but the palette.
+    static var differentialFlameCases: [OptionCase] {
+        let prefix = ["flame", "-o", "-", "--base", AF]
+        let differential = prefix + [A]
+        @Sendable func grown(_ frames: [Output.Frame]) -> [Output.Frame] { frames.filter { ($0.new ?? 0) > ($0.base ?? 0) } }
+        return graphCases("flame --base", prefix, profiles: [A], sides: [A, AF]) + [
+            .effect("flame --base", differential, without: ["flame", "-o", "-", A]) { result, baseline in
+                Output.ok(result)
+                let frames = Output.frames(result.text)
+                #expect(result.text.contains(">Differential Flame Graph</text>") && frames.allSatisfy { $0.base != nil && $0.new != nil })
+                #expect(frames.contains { $0.base! > $0.new! } && frames.contains { $0.base! < $0.new! })
+                #expect(Output.frames(baseline!.text).allSatisfy { $0.base == nil })
+            },
+            .effect("flame --base --normalize", prefix + ["--normalize", A], without: differential) { result, baseline in
+                Output.ok(result)
+                // The new profile is scaled to the base's total.
+                let root = try #require(Output.frames(result.text).first), plain = try #require(Output.frames(baseline!.text).first)
+                #expect(abs(root.new! - root.base!) <= root.base! / 1000 && plain.new! != plain.base!)
+            },
+            .effect("flame --base --width-by new", prefix + ["--width-by", "new", A], without: differential) { result, baseline in
+                Output.ok(result)
+                #expect(Output.frames(result.text).allSatisfy { $0.widthValue == $0.new! })
+                // max: at least the larger side, with room for the children of both.
+                let maxed = Output.frames(baseline!.text)
+                #expect(maxed.allSatisfy { $0.widthValue >= max($0.new!, $0.base!) } && maxed.contains { $0.widthValue != $0.new! })
+                #expect(result.text.contains("width: new") && baseline!.text.contains("width: max"))
+            },
+            .effect("flame --base --width-by base", prefix + ["--width-by", "base", A], without: differential) { result, baseline in
+                Output.ok(result)
+                #expect(Output.frames(result.text).allSatisfy { $0.widthValue == $0.base! })
+                #expect(!Output.frames(baseline!.text).allSatisfy { $0.widthValue == $0.base! })
+            },
+            .effect("flame --base --colorblind-diff", prefix + ["--colorblind-diff", A], without: differential) { result, baseline in
+                Output.ok(result)
+                // Growth in orange (green above blue) instead of red (green equal to blue).
+                let orange = grown(Output.frames(result.text)).compactMap { Output.rgb($0.fill) }
+                let red = grown(Output.frames(baseline!.text)).compactMap { Output.rgb($0.fill) }
+                #expect(!orange.isEmpty && orange.allSatisfy { $0.0 == 255 && $0.1 > $0.2 })
+                #expect(!red.isEmpty && red.allSatisfy { $0.0 == 255 && $0.1 == $0.2 })
+            },
+        ]
+    }
+
+    /// compare's own options: --base, --normalize, --svg and the differential graph's options.
+    static var compareCases: [OptionCase] {
+        let svg = temporaryPath("diff.svg"), svgNew = temporaryPath("diff-new.svg"), svgColorblind = temporaryPath("diff-cb.svg")
+        let plain = ["compare", AF, A]
+        @Sendable func graph(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return [
+            .same("compare --base", ["compare", "--base", AF, A], as: plain, without: ["compare", A, AF]),
+            .effect("compare --base twice", ["compare", "--format", "json", "--base", AF, "--base", AF, A], without: ["compare", "--format", "json", AF, A]) { result, baseline in
+                Output.ok(result)
+                let once = try #require(Output.number(Output.json(baseline!), "total", "base"))
+                #expect(Output.number(Output.json(result), "total", "base") == 2 * once)
+            },
+            .effect("compare --normalize", ["compare", "--format", "json", "--normalize", AF, A], without: ["compare", "--format", "json", AF, A]) { result, baseline in
+                Output.ok(result)
+                let json = Output.json(result), plain = Output.json(baseline!)
+                let base = try #require(Output.number(json, "total", "base")), new = try #require(Output.number(json, "total", "new"))
+                #expect(abs(new - base) <= base / 1000 && Output.number(plain, "total", "new") != Output.number(plain, "total", "base"))
+            },
+            .effect("compare --svg", ["compare", "--svg", svg, AF, A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout == baseline!.stdout)
+                #expect(graph(svg).contains(">Differential Flame Graph</text>") && Output.frames(graph(svg)).allSatisfy { $0.base != nil })
+            },
+            .effect("compare --svg --width-by new", ["compare", "--svg", svgNew, "--width-by", "new", AF, A], without: plain) { result, _ in
+                Output.ok(result)
+                let frames = Output.frames(graph(svgNew))
+                #expect(!frames.isEmpty && frames.allSatisfy { $0.widthValue == $0.new! } && graph(svgNew).contains("width: new"))
+            },
+            .effect("compare --svg --colorblind-diff", ["compare", "--svg", svgColorblind, "--colorblind-diff", AF, A], without: plain) { result, _ in
+                Output.ok(result)
+                let orange = Output.frames(graph(svgColorblind)).filter { $0.new! > $0.base! }.compactMap { Output.rgb($0.fill) }
+                #expect(!orange.isEmpty && orange.allSatisfy { $0.0 == 255 && $0.1 > $0.2 })
+            },
+            .effect("compare --svg directory", ["compare", "--svg", FileManager.default.temporaryDirectory.path, AF, A], without: nil) { result, _ in
+                Output.oneLineError(result, status: 73, mentions: ["cannot write"])
+            },
+            .refused("compare --width-by without --svg", ["compare", "--width-by", "new", AF, A], mentions: ["--width-by", "--svg"]),
+            .refused("compare --colorblind-diff without --svg", ["compare", "--colorblind-diff", AF, A], mentions: ["--colorblind-diff", "--svg"]),
+            .refused("compare one profile", ["compare", A], mentions: ["BASE"]),
+        ]
+    }
+
+    /// pprof's spellings: -name=value and -name value are the long options, for every command.
+    static var singleDash: [OptionCase] {
+        var cases: [OptionCase] = []
+        let aliases: [(dash: String, long: String, value: String, profile: String, base: String)] = [
+            ("-sample_index", "--sample-index", "alloc_space", H, HF), ("-focus", "--focus", "sha256", A, AF),
+            ("-ignore", "--ignore", "sha256", A, AF), ("-hide", "--hide", "runtime", A, AF), ("-tagfocus", "--tagfocus", "user=alice", L, LO),
+        ]
+        for (position, alias) in aliases.enumerated() {
+            for (index, (command, prefix, profiles)) in invocations(alias.profile, base: alias.base).enumerated() {
+                // Both spellings of the value: -name=value and -name value.
+                let spelled = (position + index) % 2 == 0 ? ["\(alias.dash)=\(alias.value)"] : [alias.dash, alias.value]
+                cases.append(.same("\(command) \(spelled.joined(separator: " "))", prefix + spelled + profiles,
+                                   as: prefix + [alias.long, alias.value] + profiles, without: prefix + profiles))
+            }
+        }
+        for (command, prefix, profiles) in invocations(A, base: AF) {
+            cases.append(.refused("\(command) -seconds=5 with files", prefix + ["-seconds=5"] + profiles, mentions: ["--seconds", "URL"]))
+            cases.append(.refused("\(command) -timeout 5 with files", prefix + ["-timeout", "5"] + profiles, mentions: ["--timeout", "URL"]))
+        }
+        for command in ["analyze", "top", "compare"] {
+            let profiles = command == "compare" ? [AF, A] : [A]
+            cases.append(.same("\(command) -nodecount=3", [command, "-nodecount=3"] + profiles, as: [command, "--nodecount", "3"] + profiles, without: [command] + profiles))
+        }
+        return cases + [
+            .same("top -diff_base=", ["top", "-diff_base=\(A)", AF], as: ["top", "--diff-base", A, AF], without: ["top", AF]),
+            .same("top -diff_base= -normalize", ["top", "-diff_base=\(A)", "-normalize", AF], as: ["top", "--diff-base", A, "--normalize", AF], without: ["top", "--diff-base", A, AF]),
+            .same("compare -normalize", ["compare", "-normalize", AF, A], as: ["compare", "--normalize", AF, A], without: ["compare", AF, A]),
+            .same("flame -normalize", ["flame", "-o", "-", "-normalize", "--base", AF, A], as: ["flame", "-o", "-", "--normalize", "--base", AF, A], without: ["flame", "-o", "-", "--base", AF, A]),
+            .effect("top -seconds=1 (URL)", ["top", "-seconds=1", server.url], without: nil) { result, _ in
+                Output.oneLineError(result, status: 66, mentions: ["?seconds=1", "timed out after 1.5 s"])
+            },
+            .effect("traces -timeout=1 (URL)", ["traces", "-timeout=1", server.url], without: nil) { result, _ in
+                Output.oneLineError(result, status: 66, mentions: ["timed out after 1 s"])
+            },
+        ]
+    }
+}
