@@ -42,19 +42,49 @@ struct RuleScan {
     /// Per sample type a rule reads: the value of each stack.
     private(set) var stackValues: [Int: [Int64]] = [:]
 
-    /// Compiled patterns of one rule, as per-frame flags.
+    /// Compiled patterns of one rule, as per-frame flags, and what the scan of a stack needs
+    /// of the rule (read once here, not per stack).
     private struct CompiledRule {
         var matched: [Bool]
         var also: [Bool]?
         var caller: [Bool]?
         var signalFrames: [[Bool]?]
         var signalWithin: [[Bool]?]
+        var culprit: Rule.CulpritRule
+        var userCulpritsOnly: Bool
+        /// The rule's signals of each kind that have frames: (position, frames, within).
+        var culpritFrameSignals: [CompiledSignal] = []
+        var frameShareSignals: [CompiledSignal] = []
+
+        init(_ rule: Rule, compile: ([String]?) -> [Bool]?) {
+            let signals = rule.signals ?? []
+            matched = compile(rule.frames)!
+            also = compile(rule.alsoFrames)
+            caller = compile(rule.calledFrom)
+            signalFrames = signals.map { compile($0.frames) }
+            signalWithin = signals.map { compile($0.within) }
+            culprit = rule.culprit ?? .caller
+            userCulpritsOnly = rule.userCulpritsOnly == true
+            for (position, spec) in signals.enumerated() {
+                guard let frames = signalFrames[position] else { continue }
+                let signal = CompiledSignal(position: position, frames: frames, within: signalWithin[position])
+                if spec.kind == .culpritFrames { culpritFrameSignals.append(signal) }
+                // A hit records its frameShare populations in 32 bits.
+                if spec.kind == .frameShare && position < 32 { frameShareSignals.append(signal) }
+            }
+        }
 
         /// Whether the rule has anything to do with a stack that holds `frame`: a matched
         /// frame, one its culprits must also lead into, or one a signal counts.
         func cares(about frame: Int) -> Bool {
             matched[frame] || also?[frame] == true || signalFrames.contains { $0?[frame] == true }
         }
+    }
+
+    private struct CompiledSignal {
+        var position: Int
+        var frames: [Bool]
+        var within: [Bool]?
     }
 
     init(input: Classifier.Input, rules: [Rule]) {
@@ -73,11 +103,9 @@ struct RuleScan {
         }
         var compiled: [CompiledRule] = []
         for rule in rules {
-            let signals = rule.signals ?? []
-            compiled.append(CompiledRule(matched: compile(rule.frames)!, also: compile(rule.alsoFrames), caller: compile(rule.calledFrom),
-                                         signalFrames: signals.map { compile($0.frames) }, signalWithin: signals.map { compile($0.within) }))
+            compiled.append(CompiledRule(rule, compile: compile))
             results.append(RuleResult(typeIndex: input.sampleTypeIndex(rule.sampleTypes) ?? -1,
-                                      signalByCulprit: Array(repeating: [:], count: signals.count)))
+                                      signalByCulprit: Array(repeating: [:], count: rule.signals?.count ?? 0)))
         }
         for typeIndex in Set(results.map(\.typeIndex)) where typeIndex >= 0 {
             stackValues[typeIndex] = input.stackSums(typeIndex).sums
@@ -120,6 +148,7 @@ struct RuleScan {
         let typeValues = results.map { $0.typeIndex >= 0 ? stackValues[$0.typeIndex]! : [] }
         var stackRules = [UInt64](repeating: 0, count: words)
         var stack: [Classifier.StackFrame] = []
+        let isUser = input.isUser
         for id in 0..<samples.stackCount {
             for word in 0..<words { stackRules[word] = 0 }
             var any: UInt64 = 0
@@ -138,7 +167,7 @@ struct RuleScan {
                     input.rootFirstFrames(ofStack: id, into: &stack)
                     built = true
                 }
-                Self.scan(rule: rules[index], compiled[index], into: &results[index], stack: stack, stackID: id, value: value, isUser: input.isUser)
+                Self.scan(compiled[index], into: &results[index], stack: stack, stackID: id, value: value, isUser: isUser)
             }
         }
         self.results = results
@@ -153,27 +182,27 @@ struct RuleScan {
         return nil
     }
 
-    private static func scan(rule: Rule, _ compiled: CompiledRule, into result: inout RuleResult,
+    private static func scan(_ compiled: CompiledRule, into result: inout RuleResult,
                              stack: [Classifier.StackFrame], stackID: Int, value: Int64, isUser: [Bool]) {
         if let also = compiled.also, let position = stack.firstIndex(where: { also[$0.frame] }),
            let user = nearestUser(above: position, stack, isUser) {
             result.alsoCulprits.insert(user.frame)
         }
         // Signals that count frames below a culprit, whatever the rule matched.
-        for (signal, spec) in (rule.signals ?? []).enumerated() where spec.kind == .culpritFrames {
-            guard let frames = compiled.signalFrames[signal] else { continue }
-            let within = compiled.signalWithin[signal]
-            var withinSeen = within == nil
+        for signal in compiled.culpritFrameSignals {
+            var withinSeen = signal.within == nil
             for (position, entry) in stack.enumerated() {
-                if let within, within[entry.frame] { withinSeen = true }
-                if withinSeen && frames[entry.frame] {
-                    if let user = nearestUser(above: position, stack, isUser) { result.signalByCulprit[signal][user.frame, default: 0] &+= value }
+                if let within = signal.within, within[entry.frame] { withinSeen = true }
+                if withinSeen && signal.frames[entry.frame] {
+                    if let user = nearestUser(above: position, stack, isUser) {
+                        result.signalByCulprit[signal.position][user.frame, default: 0] &+= value
+                    }
                     break
                 }
             }
         }
         let matched = compiled.matched
-        let listsFrames = (rule.culprit ?? .caller) != .allocator
+        let listsFrames = compiled.culprit != .allocator
         let matchedStart = result.matchedFrames.count
         var rootmost = -1
         for (position, entry) in stack.enumerated() where matched[entry.frame] {
@@ -186,21 +215,20 @@ struct RuleScan {
         }
         guard rootmost >= 0 else { return }
         let culprit: Classifier.StackFrame?
-        switch rule.culprit ?? .caller {
+        switch compiled.culprit {
         case .caller: culprit = nearestUser(above: rootmost, stack, isUser)
         case .allocator: culprit = nearestUser(above: stack.count, stack, isUser)
         }
-        if rule.userCulpritsOnly == true && culprit == nil {
+        if compiled.userCulpritsOnly && culprit == nil {
             result.matchedFrames.removeSubrange(matchedStart...)
             return
         }
         var hit = Hit(stack: stackID, value: value, culprit: culprit?.frame ?? -1, culpritLineSlot: culprit?.lineSlot ?? -1,
                       matched: matchedStart..<result.matchedFrames.count)
-        for (signal, spec) in (rule.signals ?? []).enumerated().prefix(32) where spec.kind == .frameShare {
-            guard let frames = compiled.signalFrames[signal] else { continue }
-            if let within = compiled.signalWithin[signal], !stack.contains(where: { within[$0.frame] }) { continue }
-            hit.inPopulation |= 1 << signal
-            if stack.contains(where: { frames[$0.frame] }) { hit.counted |= 1 << signal }
+        for signal in compiled.frameShareSignals {
+            if let within = signal.within, !stack.contains(where: { within[$0.frame] }) { continue }
+            hit.inPopulation |= 1 << signal.position
+            if stack.contains(where: { signal.frames[$0.frame] }) { hit.counted |= 1 << signal.position }
         }
         result.hits.append(hit)
     }

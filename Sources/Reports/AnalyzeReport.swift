@@ -19,6 +19,8 @@ public struct AnalyzeReport: Sendable {
     public var rules: RuleSet = .builtin
     /// Where the culprits' source is (SARIF names files relative to its root).
     public var locator: SourceLocator?
+    /// Each profile's table, when built beside the rules, and the row count it was built for.
+    var tables: (nodeCount: Int, reports: [TopReport])?
 
     public init(profiles: [PreparedProfile], findings: [Finding]) {
         self.profiles = profiles
@@ -27,10 +29,17 @@ public struct AnalyzeReport: Sendable {
 
     /// Runs the rules over the profiles (evidence combined across them) and, when a locator is
     /// given, shows and checks the culprits' source.
-    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?) {
-        let inputs = profiles.map(\.classifierInput)
-        let findings = Classifier.findings(inputs, rules: rules)
+    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?, nodeCount: Int = 0) {
+        // The tables are built on the other core while the rules run.
+        let ((inputs, findings), tables) = Concurrently.both({
+            let inputs = profiles.map(\.classifierInput)
+            return (inputs, Classifier.findings(inputs, rules: rules))
+        }, {
+            profiles.map { $0.topReport(nodeCount: nodeCount) }
+        })
         self.init(profiles: profiles, findings: findings)
+        self.nodeCount = nodeCount
+        self.tables = (nodeCount, tables)
         self.rules = rules
         self.locator = locator
         if let locator {
@@ -55,7 +64,7 @@ public struct AnalyzeReport: Sendable {
             for line in summary(prepared).textLines() { out.append(contentsOf: (TerminalText.clean(line) + "\n").utf8) }
             out.append(contentsOf: "\n".utf8)
             // The table is pprof's, byte for byte (names as the profile has them).
-            out.append(contentsOf: prepared.topReport(nodeCount: nodeCount).text())
+            out.append(contentsOf: topReport(position).text())
         }
         if let growth = HeapGrowthReport(among: profiles) {
             out.append(contentsOf: "\n".utf8)
@@ -73,15 +82,20 @@ public struct AnalyzeReport: Sendable {
     func json() -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
-        json.objects("profiles", profiles) { json, prepared in
-            summary(prepared).writeJSON(&json)
-            prepared.topReport(nodeCount: nodeCount).writeJSON(&json)
+        json.objects("profiles", Array(profiles.indices)) { json, position in
+            summary(profiles[position]).writeJSON(&json)
+            topReport(position).writeJSON(&json)
         }
         HeapGrowthReport(among: profiles)?.writeJSON(&json)
         json.strings("sourceNotFound", missingSourceFiles)
         FindingsReport.writeJSON(findings, &json)
         json.endObject()
         return json.bytes
+    }
+
+    func topReport(_ position: Int) -> TopReport {
+        if let tables, tables.nodeCount == nodeCount { return tables.reports[position] }
+        return profiles[position].topReport(nodeCount: nodeCount)
     }
 
     func summary(_ prepared: PreparedProfile) -> ProfileSummary {

@@ -32,9 +32,9 @@ struct Analyze: ParsableCommand {
         var request = try input.request(files)
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
-        var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator)
+        var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator,
+                                   nodeCount: rows.nodeCount ?? 0)
         let findings = report.findings
-        report.nodeCount = rows.nodeCount ?? 0
         report.color = color.enabled
         try OutputFile.write(report.render(format), to: "-")
         if let threshold = classifier.failOn, findings.contains(where: { $0.level >= threshold }) {
