@@ -137,6 +137,24 @@ import Testing
         #expect(text == "main.main;a.outer;a\u{FF1B}weird 5\nmain.main;b 5\n")
     }
 
+    /// `fold` writes stacks folded without merging: the text merges them (hand-computed).
+    @Test func theTextMergesStacksThatWereNotMerged() {
+        let type = ValueType(type: "samples", unit: "count")
+        let stacks = FoldedStacks(names: ["a", "b", "c"], frames: [0, 1, 0, 0, 1, 1, 1, 0, 2], starts: [0, 2, 3, 5, 6, 7, 9],
+                                  values: [1, 2, 3, 5, -5, 4], sampleType: type)
+        // a;b 1+3; a 2; b 5-5, left out; a;c 4.
+        #expect(String(decoding: stacks.text(), as: UTF8.self) == "a 2\na;b 4\na;c 4\n")
+    }
+
+    /// Two names that read the same once escaped ("x;y" and "x；y"): their stacks stay apart,
+    /// each merged with its own kind, in the order each first appears (hand-computed).
+    @Test func namesThatReadTheSameAreMergedByFrame() {
+        let type = ValueType(type: "samples", unit: "count")
+        let stacks = FoldedStacks(names: ["m", "x;y", "x\u{FF1B}y"], frames: [0, 1, 0, 2, 0, 1], starts: [0, 2, 4, 6],
+                                  values: [1, 2, 3], sampleType: type)
+        #expect(String(decoding: stacks.text(), as: UTF8.self) == "m;x\u{FF1B}y 4\nm;x\u{FF1B}y 2\n")
+    }
+
     @Test func linesGranularityNamesFunctionAndLine() {
         var builder = ProfileBuilder(sampleTypes: [("samples", "count")])
         let location = builder.location(["main.work"])

@@ -45,12 +45,27 @@ public struct FoldedStacks: Sendable {
     }
 
     /// The folded text, handed to `write` a piece at a time (a wide profile's runs to hundreds
-    /// of megabytes, which need not be held at once).
+    /// of megabytes, which need not be held at once). Stacks with the same frames make one
+    /// line with their summed value (none when it is zero), so the stacks need not be merged
+    /// first: sorted, identical stacks are next to each other.
     public func writeText(to write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         let escaped = EscapedNames(names.map(Self.escape))
-        let order = lineOrder(escaped)
+        let ranks = escaped.tokenRanks()
+        // Two names that read the same once escaped give lines that read the same from
+        // different frames, which sorting need not put side by side: merged by frames first.
+        if !ranks.distinct && !isMerged { return try merged().writeText(to: write) }
+        let order = lineOrder(ranks)
         var piece = TextPiece(size: 1 << 20)
-        for stack in order {
+        var next = 0
+        while next < order.count {
+            let stack = order[next]
+            var value = values[stack]
+            next += 1
+            while next < order.count && frames(of: order[next]) == frames(of: stack) {
+                value &+= values[order[next]]
+                next += 1
+            }
+            if value == 0 { continue }
             // The longest a line can be: its names, separators, a value of at most 20 digits
             // and a sign, a space and a newline.
             var longest = 23
@@ -62,19 +77,45 @@ public struct FoldedStacks: Sendable {
                 escaped.withBytes(Int(frame)) { piece.append($0) }
             }
             piece.append(UInt8(ascii: " "))
-            piece.appendDecimal(values[stack])
+            piece.appendDecimal(value)
             piece.append(UInt8(ascii: "\n"))
         }
         try piece.flush(write)
+    }
+
+    /// Set for stacks known to hold no two with the same frames.
+    public var isMerged = false
+
+    /// The same stacks with those of the same frames merged (in the order each first appears)
+    /// and their values summed; those that sum to zero left out.
+    public func merged() -> FoldedStacks {
+        var interner = StackInterner<UInt32>()
+        var sums: [Int64] = []
+        frames.withUnsafeBufferPointer { frames in
+            for stack in 0..<count {
+                let id = interner.intern(buffer: UnsafeBufferPointer(rebasing: frames[starts[stack]..<starts[stack + 1]]))
+                if id == sums.count { sums.append(0) }
+                sums[id] &+= values[stack]
+            }
+        }
+        var result = FoldedStacks(names: names, frames: [], starts: [0], values: [], sampleType: sampleType)
+        for id in 0..<sums.count where sums[id] != 0 {
+            result.frames.append(contentsOf: interner.sequence(id))
+            result.starts.append(result.frames.count)
+            result.values.append(sums[id])
+        }
+        result.isMerged = true
+        return result
     }
 
     /// The stacks in the byte order of their lines, without building the lines. A frame name
     /// with what follows it in a line (";", or the end of the line's stack) is a token; no
     /// token is the prefix of another, so lines compare as their sequences of tokens, and
     /// tokens as their ranks. Each stack becomes its ranks as big-endian bytes, which memcmp
-    /// compares in that order. The sort is stable, as the sort of whole lines was.
-    func lineOrder(_ escaped: EscapedNames) -> [Int] {
-        let (midRank, lastRank) = escaped.tokenRanks()
+    /// compares in that order. The sort is stable, as the sort of whole lines was: each half
+    /// sorted at once, on two cores, then the two merged.
+    func lineOrder(_ ranks: EscapedNames.TokenRanks) -> [Int] {
+        let (midRank, lastRank) = (ranks.mid, ranks.last)
         var keys = [UInt8](repeating: 0, count: frames.count * 4)
         keys.withUnsafeMutableBytes { keys in
             for stack in 0..<count {
@@ -86,18 +127,38 @@ public struct FoldedStacks: Sendable {
                 }
             }
         }
-        var order = Array(0..<count)
-        keys.withUnsafeBytes { keys in
-            let base = keys.baseAddress
-            order.sort { a, b in
-                let aStart = starts[a] * 4, aLength = starts[a + 1] * 4 - aStart
-                let bStart = starts[b] * 4, bLength = starts[b + 1] * 4 - bStart
-                let common = min(aLength, bLength)
-                if common > 0 {
-                    let result = memcmp(base! + aStart, base! + bStart, common)
-                    if result != 0 { return result < 0 }
+        let starts = self.starts
+        let sortedKeys = keys
+        @Sendable func precedes(_ keys: UnsafeRawBufferPointer, _ a: Int, _ b: Int) -> Bool {
+            let aStart = starts[a] * 4, aLength = starts[a + 1] * 4 - aStart
+            let bStart = starts[b] * 4, bLength = starts[b + 1] * 4 - bStart
+            let common = min(aLength, bLength)
+            if common > 0 {
+                let result = memcmp(keys.baseAddress! + aStart, keys.baseAddress! + bStart, common)
+                if result != 0 { return result < 0 }
+            }
+            return aLength < bLength
+        }
+        @Sendable func sortedOrder(_ stacks: Range<Int>) -> [Int] {
+            var order = Array(stacks)
+            sortedKeys.withUnsafeBytes { keys in order.sort { precedes(keys, $0, $1) } }
+            return order
+        }
+        let half = count / 2
+        let (first, second) = Concurrently.both({ sortedOrder(0..<half) }, { sortedOrder(half..<count) })
+        var order: [Int] = []
+        order.reserveCapacity(count)
+        sortedKeys.withUnsafeBytes { keys in
+            var a = 0, b = 0
+            while a < first.count || b < second.count {
+                // Of two equal lines, the one of the first half (it came first).
+                if b == second.count || (a < first.count && !precedes(keys, second[b], first[a])) {
+                    order.append(first[a])
+                    a += 1
+                } else {
+                    order.append(second[b])
+                    b += 1
                 }
-                return aLength < bLength
             }
         }
         return order
@@ -143,10 +204,17 @@ struct EscapedNames {
         try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[starts[name]..<starts[name + 1]])) }
     }
 
+    struct TokenRanks {
+        var mid: [UInt32]
+        var last: [UInt32]
+        /// No two names are the same bytes.
+        var distinct: Bool
+    }
+
     /// Dense ranks of each name followed by ";" (a frame with a caller below it) and followed
     /// by the end of the stack (the leaf), in byte order, the end coming before any byte; equal
     /// tokens have equal ranks.
-    func tokenRanks() -> (mid: [UInt32], last: [UInt32]) {
+    func tokenRanks() -> TokenRanks {
         // Token t: name t / 2, followed by ";" when t is even, by the end when odd.
         let semicolon = Int(UInt8(ascii: ";")), end = -1
         func follower(_ token: Int) -> Int { token % 2 == 0 ? semicolon : end }
@@ -171,11 +239,14 @@ struct EscapedNames {
         tokens.sort { compare($0, $1) < 0 }
         var mid = [UInt32](repeating: 0, count: count), last = [UInt32](repeating: 0, count: count)
         var rank: UInt32 = 0
+        var distinct = true
         for (position, token) in tokens.enumerated() {
-            if position > 0 && compare(tokens[position - 1], token) != 0 { rank += 1 }
+            if position > 0 {
+                if compare(tokens[position - 1], token) != 0 { rank += 1 } else { distinct = false }
+            }
             if token % 2 == 0 { mid[token / 2] = rank } else { last[token / 2] = rank }
         }
-        return (mid, last)
+        return TokenRanks(mid: mid, last: last, distinct: distinct)
     }
 }
 

@@ -28,8 +28,9 @@ struct Fold: ParsableCommand {
         var request = try input.request(files)
         selection.apply(to: &request)
         request.granularity = lines ? .lines : .functions
-        // The profile goes once its stacks are folded; the text is written as it is made.
-        let stacks = try Pipeline.prepare(request).foldedStacks()
+        // The profile goes once its stacks are folded; the text is written as it is made, and
+        // merges stacks with the same frames as it goes.
+        let stacks = try Pipeline.prepare(request).foldedStacks(merging: false)
         try OutputFile.stream(to: output) { try stacks.writeText(to: $0) }
     }
 }
