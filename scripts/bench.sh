@@ -354,7 +354,9 @@ shape() {
 pprof_row() {
   local name=$1 f=$2
   RUN_STDOUT=$WORK/pprof.txt
-  measure "$name.pprof" "$(raw "$f")" 1 "${PPROF_TOP[@]}" "$PWD/$f" || true
+  local path=$f
+  [[ $path == /* ]] || path=$PWD/$f
+  measure "$name.pprof" "$(raw "$f")" 1 "${PPROF_TOP[@]}" "$path" || true
   RUN_STDOUT=/dev/null
   table_row "go tool pprof -top ($GO_VERSION)" "$name.pprof"
   if [[ -n ${S_MED[$name.pprof]:-} ]]; then
