@@ -127,7 +127,7 @@ public struct ProfileReader: Sendable {
     private func inflateAndDecode(_ input: CompressedReader, expectedSize: Int) throws -> RawProfile {
         let ring = PieceRing(pieces: 4, pieceSize: Self.pieceSize)
         let maxInflatedSize = maxInflatedSize
-        let inflater = JoinableThread {
+        let inflater = JoinableThread(willExit: { ProfileReader.inflaterWillExit?() }) {
             do {
                 try Gzip.inflate(read: input.read, maxInflatedSize: maxInflatedSize,
                                  nextBuffer: { try ring.acquireEmpty() },
@@ -259,40 +259,6 @@ private final class InputFile {
 /// thread does not touch until the inflater is joined, which is before they go.
 private struct CompressedReader: @unchecked Sendable {
     let read: (UnsafeMutableRawBufferPointer) throws -> Int
-}
-
-/// A plain thread (the inflater blocks on semaphores, which Dispatch's pool is not for) that
-/// its owner must join. Without a thread (pthread_create failed) the body runs at once, here.
-private final class JoinableThread {
-    private var thread: pthread_t?
-
-    init(_ body: @escaping @Sendable () -> Void) {
-        final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { argument in
-            do {
-                let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-                box.body()
-            }
-            ProfileReader.inflaterWillExit?()
-            return nil
-        }, box)
-        if result == 0 {
-            thread = handle
-        } else {
-            Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
-        }
-    }
-
-    /// Waits for the body to end; the thread's resources go with it.
-    func join() {
-        guard let handle = thread else { return }
-        thread = nil
-        pthread_join(handle, nil)
-    }
-
-    deinit { join() }
 }
 
 /// A fixed ring of output pieces between one producer (the inflater) and one consumer (the

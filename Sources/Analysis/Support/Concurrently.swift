@@ -1,24 +1,24 @@
-import Dispatch
+import Pprof
 
-/// Two independent pieces of work run at once: `first` on this thread, `second` on another
-/// (once a profile is read, the second core is otherwise idle).
+/// Two independent pieces of work run at once: `first` on this thread, `second` on a thread
+/// of its own (once a profile is read, the second core is otherwise idle). A plain thread, not
+/// Dispatch's pool: work that runs `both` itself would wait there for a free worker.
 public enum Concurrently {
     public static func both<A, B: Sendable>(_ first: () -> A, _ second: @Sendable () -> B) -> (A, B) {
         let other = ResultBox<B>()
-        let group = DispatchGroup()
         var result: A?
-        // `second` escapes only until the group is waited for, below.
+        // `second` escapes only until the thread is joined, below.
         withoutActuallyEscaping(second) { second in
-            DispatchQueue.global().async(group: group) { other.value = second() }
+            let thread = JoinableThread { other.value = second() }
             result = first()
-            group.wait()
+            thread.join()
         }
         return (result!, other.value!)
     }
 }
 
 /// Where the other thread leaves its result: written there once, read here only after the
-/// group is waited for (which orders the write before the read), so never by both at once.
+/// thread is joined (which orders the write before the read), so never by both at once.
 private final class ResultBox<Value>: @unchecked Sendable {
     var value: Value?
 }
