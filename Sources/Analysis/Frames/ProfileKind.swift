@@ -34,7 +34,8 @@ public enum ProfileKind: String, Sendable, CaseIterable {
     }
 
     /// Go's mutex profile charges the delay to the Unlock that ended the wait; the block
-    /// profile to the operation that waited.
+    /// profile to the operation that waited. The leaf is the innermost line of the leaf
+    /// location: Unlock is usually inlined into its caller.
     private static func endsInMutexUnlock(_ profile: Profile) -> Bool {
         let samples = profile.samples
         var unlockLeaves = 0
@@ -43,15 +44,17 @@ public enum ProfileKind: String, Sendable, CaseIterable {
             guard let leaf = samples.locations(of: sample).first else { continue }
             let location = profile.locations[Int(leaf)]
             guard location.lineCount > 0 else { continue }
-            // Outermost line of the leaf location: the function that was not inlined.
-            let line = profile.lines[Int(location.lineStart + location.lineCount - 1)]
-            let name = profile.functions[Int(line.functionIndex)].name
+            let name = profile.functions[Int(profile.lines[Int(location.lineStart)].functionIndex)].name
             counted += 1
-            if name.hasPrefix("sync.(*Mutex).Unlock") || name.hasPrefix("sync.(*RWMutex).Unlock")
-                || name.hasPrefix("sync.(*RWMutex).RUnlock") || name == "runtime.unlock" {
-                unlockLeaves += 1
-            }
+            if unlockFunctions.contains(where: { name.hasPrefix($0) }) { unlockLeaves += 1 }
         }
         return counted > 0 && unlockLeaves * 2 >= counted
     }
+
+    /// Where Go's mutex profile ends a stack: sync's Unlock (internal/sync's since Go 1.24)
+    /// and, since Go 1.22, the runtime's own locks.
+    private static let unlockFunctions = [
+        "sync.(*Mutex).Unlock", "sync.(*RWMutex).Unlock", "sync.(*RWMutex).RUnlock",
+        "internal/sync.(*Mutex).Unlock", "runtime.unlock",
+    ]
 }

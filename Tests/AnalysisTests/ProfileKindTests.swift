@@ -1,0 +1,24 @@
+import Analysis
+import Pprof
+import TestSupport
+import Testing
+
+/// Go's mutex and block profiles have the same sample types (contentions/count, delay/
+/// nanoseconds); the mutex profile's stacks end in the Unlock that ended a wait, which Go
+/// inlines into its caller, the block profile's in the Lock (or channel operation) that waited.
+@Suite struct ProfileKindTests {
+    static let programs = ["ap2-lock-contention", "ap2-lock-contention-moderate", "ap2-lock-contention-fixed", "lock-uncontended"]
+
+    static func cases() -> [String] {
+        SampleProfiles.versions.flatMap { version in programs.map { "\(version)/\($0)" } }
+    }
+
+    @Test(arguments: cases())
+    func mutexAndBlockProfilesAreToldApart(_ run: String) throws {
+        let parts = run.split(separator: "/").map(String.init)
+        let mutex = try ProfileReader().read(path: SampleProfiles.path(parts[1], "mutex", version: parts[0]))
+        let block = try ProfileReader().read(path: SampleProfiles.path(parts[1], "block", version: parts[0]))
+        #expect(ProfileKind.of(mutex) == .mutex)
+        #expect(ProfileKind.of(block) == .block)
+    }
+}
