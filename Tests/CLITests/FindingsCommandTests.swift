@@ -51,6 +51,8 @@ import Testing
         let rejected = try CLI.run(["analyze", "--rules", bad.path, profiles("healthy")[0]])
         #expect(rejected.status == 64 && rejected.stderr.contains("missing"))
         #expect(try CLI.run(["analyze", "--rules", "/nonexistent.json", profiles("healthy")[0]]).status == 66)
+        let folder = try CLI.run(["analyze", "--rules", FileManager.default.temporaryDirectory.path, profiles("healthy")[0]])
+        #expect(folder.status == 66 && folder.stderr.hasSuffix(": cannot read the rules file: is a directory\n"), "\(folder.stderr)")
     }
 
     @Test func rulesCommandPrintsTheBuiltInRulesInTheRulesFormat() throws {

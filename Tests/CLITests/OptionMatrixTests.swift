@@ -368,6 +368,8 @@ extension OptionCase {
         for (command, prefix, profiles) in heap {
             cases.append(.refused("\(command) --sample-index unknown", prefix + ["--sample-index", "no_such_type"] + profiles, mentions: ["no_such_type"]))
             cases.append(.refused("\(command) --focus (", prefix + ["--focus", "("] + profiles, mentions: ["--focus", "("]))
+            cases.append(.refused("\(command) --tagfocus user=[", prefix + ["--tagfocus", "user=["] + profiles,
+                                  mentions: ["--tagfocus: not a valid regular expression: ["]))
         }
         return cases
     }
@@ -516,6 +518,8 @@ extension OptionCase {
                 #expect(baseline!.text.contains("NEW AP1 ") && !baseline!.text.contains("TEAM1"))
             },
             .refused("analyze --rules (not a rules file)", ["analyze", "--rules", A, A], mentions: ["not a rules file"]),
+            .refused("analyze --rules (bad JSON)", ["analyze", "--rules", CLI.packageRoot.appendingPathComponent("Package.swift").path, A],
+                     mentions: ["not a rules file: not valid JSON"]),
             .effect("analyze --fail-on info", ["analyze", "--fail-on", "info", A], without: ["analyze", A]) { result, baseline in
                 #expect(result.status == 1 && result.stdout == baseline!.stdout && result.stderr.isEmpty)
                 Output.ok(baseline!)

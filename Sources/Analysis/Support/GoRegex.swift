@@ -29,10 +29,42 @@ public struct GoRegex: @unchecked Sendable {
     public init(_ pattern: String, anchored: Bool = false) throws {
         self.pattern = pattern
         // Go's empty expression matches everywhere; ICU refuses an empty pattern.
-        let body = pattern.isEmpty ? "(?:)" : pattern
+        let body = pattern.isEmpty ? "(?:)" : Self.unnamingGroups(pattern)
         regex = try NSRegularExpression(pattern: anchored ? "^(?:" + body + ")$" : body)
         requiredPrefix = anchored ? "" : Self.literalPrefix(of: pattern)
         isTimed = pattern.contains { "*+?{".contains($0) }
+    }
+
+    /// Go's named groups, `(?P<name>re)` and `(?<name>re)`, as plain groups: names mean
+    /// nothing to a match, and ICU knows only the second spelling, without `_` in names.
+    static func unnamingGroups(_ pattern: String) -> String {
+        var out = ""
+        var characters = pattern[...]
+        var inClass = false
+        while let character = characters.popFirst() {
+            if character == "\\" {
+                out.append(character)
+                if let escaped = characters.popFirst() { out.append(escaped) }
+                continue
+            }
+            if inClass {
+                if character == "]" { inClass = false }
+            } else if character == "[" {
+                inClass = true
+                out.append(character)
+                // A "]" right after "[" or "[^" is a member, not the end.
+                if characters.first == "^" { out.append(characters.removeFirst()) }
+                if characters.first == "]" { out.append(characters.removeFirst()) }
+                continue
+            } else if character == "(", characters.hasPrefix("?P<") || (characters.hasPrefix("?<") && !characters.hasPrefix("?<=") && !characters.hasPrefix("?<!")),
+                      let close = characters.firstIndex(of: ">") {
+                out.append("(")
+                characters = characters[characters.index(after: close)...]
+                continue
+            }
+            out.append(character)
+        }
+        return out
     }
 
     /// Whether a match was abandoned for running longer than `matchTimeLimit`.

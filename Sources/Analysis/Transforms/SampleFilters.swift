@@ -34,8 +34,10 @@ public struct SampleFilters: Sendable {
             throw FilterError("tag filter \"\(text)\" must be KEY=VALUE")
         }
         let key = String(text[..<equals])
-        let values = try text[text.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false).map {
-            try GoRegex(String($0))
+        let values = try text[text.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false).map { value in
+            do { return try GoRegex(String(value)) } catch {
+                throw FilterError("not a valid regular expression: \(value)")
+            }
         }
         return (key, values)
     }

@@ -153,7 +153,15 @@ public struct RuleSet: Codable, Sendable {
     /// Reads and checks a rules file.
     public static func load(path: String) throws(LoadError) -> RuleSet {
         let data: Data
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+            throw .unreadable(path: path, reason: "is a directory")
+        }
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            // The system's reason ("No such file or directory", "Permission denied").
+            if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+                throw .unreadable(path: path, reason: String(cString: strerror(Int32(posix.code))))
+            }
             throw .unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)")
         }
         return try load(json: data, source: path)
@@ -167,6 +175,8 @@ public struct RuleSet: Codable, Sendable {
             throw LoadError.invalid("\(source): rule is missing \"\(key.stringValue)\" at \(path(context))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw LoadError.invalid("\(source): wrong type at \(path(context))")
+        } catch DecodingError.dataCorrupted {
+            throw LoadError.invalid("\(source): not a rules file: not valid JSON")
         } catch {
             throw LoadError.invalid("\(source): not a rules file: \(error.localizedDescription)")
         }
