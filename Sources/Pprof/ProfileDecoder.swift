@@ -111,17 +111,23 @@ struct ProfileDecoder {
     }
 
     /// Sizes the per-sample arrays for the samples `expectedBytes` should hold at the rate of
-    /// those in the first `decodedBytes` (an estimate: memory reserved and not written to is
-    /// not used).
+    /// those in the first `decodedBytes`, twice over: the rate of the first bytes is only an
+    /// estimate, and memory reserved but never written to costs nothing, while an array that
+    /// outgrows its room is copied (both copies held for a moment). The stacks, likewise.
     mutating func reserveSamples(decodedBytes: Int, expectedBytes: Int) {
         guard raw.sampleCount > 0, decodedBytes > 0, expectedBytes > decodedBytes else { return }
         let (product, overflow) = raw.sampleCount.multipliedReportingOverflow(by: expectedBytes)
         guard !overflow else { return }
-        // A sample takes at least two bytes; a little over the rate, for the remainder.
-        let expected = min(product / decodedBytes + product / decodedBytes / 16, expectedBytes / 2)
+        // A sample takes at least two bytes.
+        let expected = min(product / decodedBytes * 2, expectedBytes / 2)
         raw.sampleStacks.reserveCapacity(expected)
         raw.sampleLabelSets.reserveCapacity(expected)
         raw.values.reserveCapacity(expected * max(firstValueCount ?? 1, 1))
+        // Distinct stacks grow more slowly than samples: at the same rate is an upper bound.
+        let scale = Double(expected) / Double(raw.sampleCount)
+        let stacks = Int(Double(raw.stacks.count) * scale), stackBytes = Int(Double(raw.stacks.elements.count) * scale)
+        raw.stacks.reserveCapacity(sequences: stacks, elements: stackBytes)
+        raw.stackFirstOffsets.reserveCapacity(stacks)
     }
 
     /// The record of the whole message, once every field has been read.

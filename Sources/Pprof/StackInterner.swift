@@ -46,6 +46,13 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
         return id
     }
 
+    /// Room for this many sequences and elements in all, so that the storage is not copied as
+    /// it grows.
+    public mutating func reserveCapacity(sequences: Int, elements: Int) {
+        storedStarts.reserveCapacity(sequences + 1)
+        storedElements.reserveCapacity(elements)
+    }
+
     /// The id of `sequence`, if it was added.
     @inlinable
     public func find(buffer sequence: UnsafeBufferPointer<Element>) -> Int? {
