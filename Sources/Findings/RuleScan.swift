@@ -7,18 +7,35 @@ import Pprof
 /// rules that care about it, so a stack that no rule cares about costs one look at each of
 /// its locations, and a rule looks only at the stacks that hold one of its frames.
 struct RuleScan {
-    /// A matched stack.
+    /// A matched stack. Held for every stack a rule matches (a heap rule matches them all), so
+    /// its fields are as narrow as their ranges allow.
     struct Hit {
-        var stack: Int
         var value: Int64
-        var culprit: Int  // frame, or -1
-        var culpritLineSlot: Int
-        /// The distinct matched frames, in `RuleResult.matchedFrames` (none for allocator
-        /// rules, whose findings list no frames).
-        var matched: Range<Int>
+        private var storedStack: UInt32
+        private var storedCulprit: Int32
+        private var storedCulpritLineSlot: Int32
+        private var matchedStart: UInt32
+        private var matchedCount: UInt32
         /// Bit i: the stack is in frameShare signal i's population; counted by it.
         var inPopulation: UInt32 = 0
         var counted: UInt32 = 0
+
+        init(stack: Int, value: Int64, culprit: Int, culpritLineSlot: Int, matched: Range<Int>) {
+            self.value = value
+            storedStack = UInt32(stack)
+            storedCulprit = Int32(culprit)
+            storedCulpritLineSlot = Int32(culpritLineSlot)
+            matchedStart = UInt32(matched.lowerBound)
+            matchedCount = UInt32(matched.count)
+        }
+
+        var stack: Int { Int(storedStack) }
+        /// A frame, or -1.
+        var culprit: Int { Int(storedCulprit) }
+        var culpritLineSlot: Int { Int(storedCulpritLineSlot) }
+        /// The distinct matched frames, in `RuleResult.matchedFrames` (none for allocator
+        /// rules, whose findings list no frames).
+        var matched: Range<Int> { Int(matchedStart)..<Int(matchedStart) + Int(matchedCount) }
     }
 
     /// What one rule collected.
