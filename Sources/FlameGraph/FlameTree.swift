@@ -276,23 +276,10 @@ private struct Paths: Sendable {
     func sortedOrder() -> [Int] {
         let half = count / 2
         let (first, second) = Concurrently.both({ sortedOrder(0..<half) }, { [self] in sortedOrder(half..<count) })
-        var order: [Int] = []
-        order.reserveCapacity(count)
-        bytes.withUnsafeBytes { bytes in
-            var a = 0, b = 0
-            while a < first.count || b < second.count {
-                // Of two equal paths, the one of the first half (it was added first).
-                if b == second.count || (a < first.count && Self.compare(bytes, starts[first[a]], starts[first[a] + 1],
-                                                                         bytes, starts[second[b]], starts[second[b] + 1]) <= 0) {
-                    order.append(first[a])
-                    a += 1
-                } else {
-                    order.append(second[b])
-                    b += 1
-                }
-            }
+        // Of two equal paths, the one of the first half (it was added first).
+        return bytes.withUnsafeBytes { bytes in
+            mergedInOrder(first, second) { a, b in Self.compare(bytes, starts[a], starts[a + 1], bytes, starts[b], starts[b + 1]) < 0 }
         }
-        return order
     }
 
     private func sortedOrder(_ paths: Range<Int>) -> [Int] {

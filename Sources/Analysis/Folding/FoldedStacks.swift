@@ -146,22 +146,8 @@ public struct FoldedStacks: Sendable {
         }
         let half = count / 2
         let (first, second) = Concurrently.both({ sortedOrder(0..<half) }, { sortedOrder(half..<count) })
-        var order: [Int] = []
-        order.reserveCapacity(count)
-        sortedKeys.withUnsafeBytes { keys in
-            var a = 0, b = 0
-            while a < first.count || b < second.count {
-                // Of two equal lines, the one of the first half (it came first).
-                if b == second.count || (a < first.count && !precedes(keys, second[b], first[a])) {
-                    order.append(first[a])
-                    a += 1
-                } else {
-                    order.append(second[b])
-                    b += 1
-                }
-            }
-        }
-        return order
+        // Of two equal lines, the one of the first half (it came first).
+        return sortedKeys.withUnsafeBytes { keys in mergedInOrder(first, second) { precedes(keys, $0, $1) } }
     }
 
     static func escape(_ name: String) -> [UInt8] {
