@@ -79,31 +79,21 @@ public struct ProfileMerger {
         return result
     }
 
+    /// The index of `key`'s record in `records`, the record appended when the key is new.
+    private static func index<Key: Hashable, Record>(of key: Key, _ record: Record, in table: inout [Key: Int32],
+                                                     _ records: inout [Record]) -> Int32 {
+        if let index = table[key] { return index }
+        let index = Int32(records.count)
+        records.append(record)
+        table[key] = index
+        return index
+    }
+
     private mutating func mergeSamples(of profile: Profile, into result: inout Profile) {
         // Strings, mappings, functions and locations: each to its merged record.
-        let strings = profile.stringTable.map { string -> Int32 in
-            if let index = stringIndex[string] { return index }
-            let index = Int32(result.stringTable.count)
-            result.stringTable.append(string)
-            stringIndex[string] = index
-            return index
-        }
-        let mappings = profile.mappings.map { mapping -> Int32 in
-            let key = MergedSamples.mappingKey(mapping)
-            if let index = mappingIndex[key] { return index }
-            let index = Int32(result.mappings.count)
-            result.mappings.append(mapping)
-            mappingIndex[key] = index
-            return index
-        }
-        let functions = profile.functions.map { function -> Int32 in
-            let key = MergedSamples.functionKey(function)
-            if let index = functionIndex[key] { return index }
-            let index = Int32(result.functions.count)
-            result.functions.append(function)
-            functionIndex[key] = index
-            return index
-        }
+        let strings = profile.stringTable.map { Self.index(of: $0, $0, in: &stringIndex, &result.stringTable) }
+        let mappings = profile.mappings.map { Self.index(of: MergedSamples.mappingKey($0), $0, in: &mappingIndex, &result.mappings) }
+        let functions = profile.functions.map { Self.index(of: MergedSamples.functionKey($0), $0, in: &functionIndex, &result.functions) }
         var locations: [UInt32] = []
         locations.reserveCapacity(profile.locations.count)
         for location in profile.locations {
