@@ -5,7 +5,7 @@
 #   bash scripts/fuzz.sh [SECONDS]                     (make fuzz FUZZ_SECONDS=...)
 #   FUZZ_JOBS=2 bash scripts/fuzz.sh 300               both cores: two fuzzers, one corpus
 #                                                      (make fuzz FUZZ_JOBS=2 FUZZ_SECONDS=300)
-# Builds Sources/Pprof, Sources/Analysis, Sources/Findings and Sources/FlameGraph as modules
+# Builds Sources/Pprof, Sources/Analysis, Sources/GoSource, Sources/Findings and Sources/FlameGraph as modules
 # with swiftc directly (-sanitize=fuzzer,address), links Fuzz/ProfileFuzzer.swift with them into
 # .build-fuzz/profile-fuzzer, seeds .build-fuzz/corpus from ../shared/corpus/profiles (when
 # present), samples/profiles and a few crafted inputs, runs the fuzzer and ends with a
@@ -28,16 +28,16 @@ seeds=${FUZZ_CORPUS:-$root/../shared/corpus/profiles}
 swiftc=${SWIFTC:-swiftc}
 mkdir -p "$out" "$corpus" "$artifacts"
 
-# 1. Build: one module per library target, in dependency order (Pprof ◀ Analysis ◀ Findings,
+# 1. Build: one module per library target, in dependency order (Pprof ◀ Analysis, GoSource ◀ Findings,
 #    FlameGraph), each compiled whole-module into one object; `import CZlib` resolves through
-#    Sources/CZlib/module.modulemap. Then the harness, linked with the four objects and zlib.
+#    Sources/CZlib/module.modulemap. Then the harness, linked with the five objects and zlib.
 modules="$out/modules"
 mkdir -p "$modules"
 # lld (shipped with the Swift toolchain) links quietly; gold warns about every ASan symbol.
 linker=()
 if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v "$swiftc")")/ld.lld" ]; then linker=(-use-ld=lld); fi
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name proflens -I "$root/Sources/CZlib" -I "$modules")
-targets=(Pprof Analysis Findings FlameGraph)
+targets=(Pprof Analysis GoSource Findings FlameGraph)
 sources_of() { find "$root/Sources/$1" -name '*.swift' | LC_ALL=C sort; }
 all_sources=("$root/Fuzz/ProfileFuzzer.swift")
 for target in "${targets[@]}"; do mapfile -t -O "${#all_sources[@]}" all_sources < <(sources_of "$target"); done
