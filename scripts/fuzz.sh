@@ -5,7 +5,7 @@
 #   bash scripts/fuzz.sh [SECONDS]                     (make fuzz FUZZ_SECONDS=...)
 #   FUZZ_JOBS=2 bash scripts/fuzz.sh 300               both cores: two fuzzers, one corpus
 #                                                      (make fuzz FUZZ_JOBS=2 FUZZ_SECONDS=300)
-# Builds Sources/Pprof, Sources/Analysis, Sources/GoSource, Sources/Findings and Sources/FlameGraph as modules
+# Builds the library targets the harness imports (Findings, FlameGraph and what they depend on) as modules
 # with swiftc directly (-sanitize=fuzzer,address), links Fuzz/ProfileFuzzer.swift with them into
 # .build-fuzz/profile-fuzzer, seeds .build-fuzz/corpus from ../shared/corpus/profiles (when
 # present), samples/profiles and a few crafted inputs, runs the fuzzer and ends with a
@@ -28,16 +28,33 @@ seeds=${FUZZ_CORPUS:-$root/../shared/corpus/profiles}
 swiftc=${SWIFTC:-swiftc}
 mkdir -p "$out" "$corpus" "$artifacts"
 
-# 1. Build: one module per library target, in dependency order (Pprof ◀ Analysis, GoSource ◀ Findings,
-#    FlameGraph), each compiled whole-module into one object; `import CZlib` resolves through
-#    Sources/CZlib/module.modulemap. Then the harness, linked with the five objects and zlib.
+# 1. Build: one module per library target, in dependency order (read from Package.swift),
+#    each compiled whole-module into one object; `import CZlib` resolves through
+#    Sources/CZlib/module.modulemap. Then the harness, linked with the objects and zlib.
 modules="$out/modules"
 mkdir -p "$modules"
 # lld (shipped with the Swift toolchain) links quietly; gold warns about every ASan symbol.
 linker=()
 if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v "$swiftc")")/ld.lld" ]; then linker=(-use-ld=lld); fi
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name proflens -I "$root/Sources/CZlib" -I "$modules")
-targets=(Pprof Analysis GoSource Findings FlameGraph)
+# The modules the harness imports (Findings, FlameGraph) and theirs, dependencies first, as
+# Package.swift declares them (system library targets are found through -I instead).
+mapfile -t targets < <(cd "$root" && "${SWIFT:-swift}" package describe --type json | python3 -c '
+import json, sys
+described = {t["name"]: t for t in json.load(sys.stdin)["targets"]}
+order = []
+def visit(name):
+    target = described[name]
+    if name in order or target["type"] == "system-target":
+        return
+    for dependency in target.get("target_dependencies") or []:
+        visit(dependency)
+    order.append(name)
+for name in ("Findings", "FlameGraph"):
+    visit(name)
+print("\n".join(order))
+')
+[ "${#targets[@]}" -gt 0 ] || { echo "fuzz: swift package describe named no modules" >&2; exit 1; }
 sources_of() { find "$root/Sources/$1" -name '*.swift' | LC_ALL=C sort; }
 all_sources=("$root/Fuzz/ProfileFuzzer.swift")
 for target in "${targets[@]}"; do mapfile -t -O "${#all_sources[@]}" all_sources < <(sources_of "$target"); done
