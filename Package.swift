@@ -63,6 +63,6 @@ let package = Package(
         // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
         .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch", "TestSupport"], exclude: ["Fixtures"]),
         // Reading Go source: the lexer on both standard libraries, the shape checks on look-alikes.
-        .testTarget(name: "GoSourceTests", dependencies: ["GoSource"]),
+        .testTarget(name: "GoSourceTests", dependencies: ["GoSource", "TestSupport"]),
     ]
 )

@@ -38,22 +38,8 @@ struct CLI {
     /// /dev/null). A run that lasts longer than `timeout` seconds is killed (`timedOut`).
     static func run(_ arguments: [String], in directory: URL? = nil, stdin: URL? = nil,
                     timeout: TimeInterval = 300) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        // Output goes to files, so that a large output can never block the process.
-        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-out-\(UUID().uuidString)")
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        let launch = try Launch(arguments, in: directory, stdin: stdin)
+        let process = launch.process
         let ended = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in ended.signal() }
         try process.run()
@@ -63,10 +49,7 @@ struct CLI {
             kill(process.processIdentifier, SIGKILL)
             ended.wait()
         }
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-                      signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut)
+        return try launch.result(timedOut: timedOut)
     }
 
     /// `run`, without blocking a thread of the concurrency pool while proflens runs (other
@@ -75,21 +58,8 @@ struct CLI {
                          timeout: TimeInterval = 300) async throws -> Result {
         await ProcessSlots.shared.acquire()
         defer { ProcessSlots.shared.release() }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-out-\(UUID().uuidString)")
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        let launch = try Launch(arguments, in: directory, stdin: stdin)
+        let process = launch.process
         let timedOut = Flag()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             process.terminationHandler = { _ in continuation.resume() }
@@ -106,10 +76,39 @@ struct CLI {
                 }
             }
         }
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-                      signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut.isSet)
+        return try launch.result(timedOut: timedOut.isSet)
+    }
+
+    /// A proflens process ready to run, its output going to files, so that a large output can
+    /// never block it; the files go with it.
+    private final class Launch {
+        let process = Process()
+        private let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-out-\(UUID().uuidString)")
+        private let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-err-\(UUID().uuidString)")
+
+        init(_ arguments: [String], in directory: URL?, stdin: URL?) throws {
+            process.executableURL = binary
+            process.arguments = arguments
+            if let directory { process.currentDirectoryURL = directory }
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: outURL)
+            process.standardError = try FileHandle(forWritingTo: errURL)
+            process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        }
+
+        deinit {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+
+        /// Once the process has ended.
+        func result(timedOut: Bool) throws -> Result {
+            process.waitUntilExit()
+            return Result(status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
+                          stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+                          signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut)
+        }
     }
 
     /// gzip(1)'s compression of `bytes`.

@@ -21,7 +21,7 @@ import Testing
         #expect(mkfifo(fifo, 0o600) == 0)
         // A reader on the FIFO, as `proflens fold -o >(gzip > out.gz)` has.
         let received = folder.appendingPathComponent("received")
-        FileManager.default.createFile(atPath: received.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: received.path, contents: nil)
         let reader = Process()
         reader.executableURL = URL(fileURLWithPath: "/bin/cat")
         reader.arguments = [fifo]

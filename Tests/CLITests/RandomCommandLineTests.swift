@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Random command lines never crash: a seeded generator builds a few hundred command lines
 /// (every subcommand, the real option names, hostile values: huge and negative numbers, nan,
@@ -276,18 +277,5 @@ struct CommandLineGenerator {
         case .choice(let choices): return pick(choices)
         case .text: return pick(["Title", "<script>alert(1)</script>", "&amp;", "\"'"])
         }
-    }
-}
-
-/// A small, fast, seeded generator (Vigna's SplitMix64): the same seed gives the same lines.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

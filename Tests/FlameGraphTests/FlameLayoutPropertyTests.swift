@@ -1,6 +1,7 @@
 import Analysis
 import FlameGraph
 import Foundation
+import TestSupport
 import Testing
 
 /// Random pairs of stack sets, laid out plain and differentially, merged from the root and
@@ -8,21 +9,9 @@ import Testing
 /// never exceeded, widths follow the chosen measure, and (width by max) no frame of either
 /// profile disappears. Each case is reproducible from its seed.
 @Suite struct FlameLayoutPropertyTests {
-    /// A small deterministic generator (splitmix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     /// A stack set over a small alphabet, so that base and new share and differ in frames.
-    static func stackSet(_ random: inout Random) -> FoldedStacks {
+    static func stackSet(_ random: inout SplitMix64) -> FoldedStacks {
         let alphabet = ["main", "a", "b", "c", "d", "e", "runtime.mallocgc", "x"]
         var lines: [(String, Int64)] = []
         for _ in 0..<(1 + random.below(12)) {
@@ -73,7 +62,7 @@ import Testing
 
     @Test(arguments: 0..<200)
     func layoutsFitTheirParents(_ seed: Int) {
-        var random = Random(state: UInt64(seed))
+        var random = SplitMix64(seed: UInt64(seed))
         let new = Self.stackSet(&random)
         let base = Self.stackSet(&random)
         for reverse in [false, true] {
@@ -101,7 +90,7 @@ import Testing
     /// canvas and inside the rectangle of its parent frame.
     @Test(arguments: 0..<40)
     func drawnRectanglesStayOnTheCanvas(_ seed: Int) throws {
-        var random = Random(state: UInt64(seed) &+ 1000)
+        var random = SplitMix64(seed: UInt64(seed) &+ 1000)
         let new = Self.stackSet(&random)
         let base = Self.stackSet(&random)
         for inverted in [false, true] {

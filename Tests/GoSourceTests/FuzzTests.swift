@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import GoSource
 
@@ -33,7 +34,7 @@ import Testing
                                         "func ", "func() {", "for range m {", "go ", "if x {", "} else {", "case ", "delete(m, k)",
                                         "m[k] = nil", ".Lock()", "\\", "\u{FF}"].map { Array($0.utf8) }
 
-    static func mutate(_ base: [UInt8], _ random: inout SeededRandom) -> [UInt8] {
+    static func mutate(_ base: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
         var bytes = base
         for _ in 0..<(1 + random.below(4)) {
             guard !bytes.isEmpty else { break }
@@ -86,7 +87,7 @@ import Testing
 
     @Test func mutatedSourcesNeitherCrashNorHang() throws {
         let bases = try Self.bases()
-        var random = SeededRandom(state: Self.seed)
+        var random = SplitMix64(seed: Self.seed)
         var slowest = 0.0
         var slow: [String] = []
         for iteration in 0..<Self.iterations {

@@ -37,18 +37,3 @@ extension GoFile {
         needles.enumerated().map { HotLine(line: lineOf($0.element, from: from), cost: Int64(100 - $0.offset)) }
     }
 }
-
-/// A tiny deterministic generator (SplitMix64), so that fuzzed inputs are the same on every run.
-struct SeededRandom {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
-}

@@ -107,24 +107,3 @@ func containsEscapeRangeScalar(_ bytes: [UInt8]) -> Bool {
     }
     return false
 }
-
-/// splitmix64: a small, fast, deterministic generator for seeded tests.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform enough below `bound` (> 0) for tests.
-    mutating func next(below bound: UInt64) -> UInt64 { next() % bound }
-
-    mutating func next(in range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next(below: UInt64(range.count)))
-    }
-}
