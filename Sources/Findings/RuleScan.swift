@@ -65,8 +65,8 @@ struct RuleScan {
         var matched: [Bool]
         var also: [Bool]?
         var caller: [Bool]?
-        var signalFrames: [[Bool]?]
-        var signalWithin: [[Bool]?]
+        /// The frames of every signal that names frames.
+        var signalFrames: [[Bool]] = []
         var culprit: Rule.CulpritRule
         var userCulpritsOnly: Bool
         /// The rule's signals of each kind that have frames: (position, frames, within).
@@ -78,13 +78,12 @@ struct RuleScan {
             matched = compile(rule.frames)!
             also = compile(rule.alsoFrames)
             caller = compile(rule.calledFrom)
-            signalFrames = signals.map { compile($0.frames) }
-            signalWithin = signals.map { compile($0.within) }
             culprit = rule.culprit ?? .caller
             userCulpritsOnly = rule.userCulpritsOnly == true
             for (position, spec) in signals.enumerated() {
-                guard let frames = signalFrames[position] else { continue }
-                let signal = CompiledSignal(position: position, frames: frames, within: signalWithin[position])
+                guard let frames = compile(spec.frames) else { continue }
+                signalFrames.append(frames)
+                let signal = CompiledSignal(position: position, frames: frames, within: compile(spec.within))
                 if spec.kind == .culpritFrames { culpritFrameSignals.append(signal) }
                 // A hit records its frameShare populations in 32 bits.
                 if spec.kind == .frameShare && position < 32 { frameShareSignals.append(signal) }
@@ -94,7 +93,7 @@ struct RuleScan {
         /// Whether the rule has anything to do with a stack that holds `frame`: a matched
         /// frame, one its culprits must also lead into, or one a signal counts.
         func cares(about frame: Int) -> Bool {
-            matched[frame] || also?[frame] == true || signalFrames.contains { $0?[frame] == true }
+            matched[frame] || also?[frame] == true || signalFrames.contains { $0[frame] }
         }
     }
 

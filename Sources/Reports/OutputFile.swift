@@ -17,6 +17,16 @@ public enum OutputFile {
     /// depend on it).
     public static var standardOutputIsTerminal: Bool { isatty(1) == 1 }
 
+    /// Writes markup (SVG, HTML) to `output`; with none named, to standard output, unless that
+    /// is a terminal, where markup does not belong: then to `terminalFile`, saying so on
+    /// standard error.
+    public static func writeMarkup(_ bytes: [UInt8], to output: String?, terminalFile: @autoclosure () -> String) throws(OutputError) {
+        guard output == nil && standardOutputIsTerminal else { return try write(bytes, to: output ?? "-") }
+        let file = terminalFile()
+        try write(bytes, to: file)
+        writeAll(Array("proflens: wrote \(file)\n".utf8), to: 2)
+    }
+
     /// write(2) until everything is written; false on an error (a closed pipe, a full disk).
     @discardableResult
     public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {

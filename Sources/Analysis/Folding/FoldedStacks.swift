@@ -53,7 +53,12 @@ public struct FoldedStacks: Sendable {
         let ranks = escaped.tokenRanks()
         // Two names that read the same once escaped give lines that read the same from
         // different frames, which sorting need not put side by side: merged by frames first.
-        if !ranks.distinct && !isMerged { return try merged().writeText(to: write) }
+        let stacks = ranks.distinct ? self : merged()
+        try stacks.writeLines(escaped, ranks, to: write)
+    }
+
+    private func writeLines(_ escaped: EscapedNames, _ ranks: EscapedNames.TokenRanks,
+                            to write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         let order = lineOrder(ranks)
         var piece = TextPiece(size: 1 << 20)
         var next = 0
@@ -83,12 +88,9 @@ public struct FoldedStacks: Sendable {
         try piece.flush(write)
     }
 
-    /// Set for stacks known to hold no two with the same frames.
-    public var isMerged = false
-
     /// The same stacks with those of the same frames merged (in the order each first appears)
     /// and their values summed; those that sum to zero left out.
-    public func merged() -> FoldedStacks {
+    func merged() -> FoldedStacks {
         var interner = StackInterner<UInt32>()
         var sums: [Int64] = []
         frames.withUnsafeBufferPointer { frames in
@@ -104,7 +106,6 @@ public struct FoldedStacks: Sendable {
             result.starts.append(result.frames.count)
             result.values.append(sums[id])
         }
-        result.isMerged = true
         return result
     }
 

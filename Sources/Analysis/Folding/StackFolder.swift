@@ -64,12 +64,9 @@ public enum StackFolder {
         let sampleType = profile.sampleTypes[sampleIndex]
         if !values.contains(0) {
             let (frames, starts) = interner.take()
-            var folded = FoldedStacks(names: table.names, frames: frames, starts: starts, values: values, sampleType: sampleType)
-            folded.isMerged = true
-            return folded
+            return FoldedStacks(names: table.names, frames: frames, starts: starts, values: values, sampleType: sampleType)
         }
         var folded = FoldedStacks(names: table.names, frames: [], starts: [0], values: [], sampleType: sampleType)
-        folded.isMerged = true
         for stack in 0..<values.count where values[stack] != 0 {
             folded.frames.append(contentsOf: interner.sequence(stack))
             folded.starts.append(folded.frames.count)

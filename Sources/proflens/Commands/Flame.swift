@@ -65,17 +65,7 @@ struct Flame: ParsableCommand {
             let findings = ruleSet.map { comparison.findingsOfBothSides(rules: $0) }
             svg = FlameReport.differentialSVG(comparison, options, highlighting: findings)
         }
-        let destination = output ?? defaultDestination()
-        try OutputFile.write(svg, to: destination)
-        if output == nil && destination != "-" {
-            _ = OutputFile.writeAll(Array("proflens: wrote \(destination)\n".utf8), to: 2)
-        }
-    }
-
-    /// Markup does not belong on a terminal: there, the graph goes to NAME.svg.
-    func defaultDestination() -> String {
-        guard OutputFile.standardOutputIsTerminal else { return "-" }
-        return SVGFileName.forProfile(files[0])
+        try OutputFile.writeMarkup(svg, to: output, terminalFile: SVGFileName.forProfile(files[0]))
     }
 }
 

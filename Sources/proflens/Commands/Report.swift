@@ -31,14 +31,9 @@ struct Report: ParsableCommand {
         var request = try input.request(files)
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
-        var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator)
-        report.nodeCount = rows.nodeCount ?? 0
-        // Markup does not belong on a terminal: there, the page goes to report.html.
-        let destination = output ?? (OutputFile.standardOutputIsTerminal ? "report.html" : "-")
-        try OutputFile.write(HTMLReport.analyze(report), to: destination)
-        if output == nil && destination != "-" {
-            _ = OutputFile.writeAll(Array("proflens: wrote \(destination)\n".utf8), to: 2)
-        }
+        let report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator,
+                                   nodeCount: rows.nodeCount ?? 0)
+        try OutputFile.writeMarkup(HTMLReport.analyze(report), to: output, terminalFile: "report.html")
         if let threshold = classifier.failOn, report.findings.contains(where: { $0.level >= threshold }) {
             throw ExitCode(ExitStatus.findings)
         }
