@@ -9,8 +9,8 @@ import Testing
     }
 
     @Test func reportWritesOnePageWithFindingsAndGraphs() throws {
-        guard let cpu = SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz"),
-              let heap = SampleProfiles.url("ap1-range-mutate", "heap.pb.gz") else { return }
+        let cpu = try SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz")
+        let heap = try SampleProfiles.url("ap1-range-mutate", "heap.pb.gz")
         let output = temporary("report.html")
         defer { try? FileManager.default.removeItem(at: output) }
         let result = try CLI.run(["report", cpu.path, heap.path, "--source-path", CLI.packageRoot.appendingPathComponent("samples").path,
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func reportTakesAnalyzesOptionsAndItsGate() throws {
-        guard let cpu = SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz") else { return }
+        let cpu = try SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz")
         let output = temporary("gate.html")
         defer { try? FileManager.default.removeItem(at: output) }
         // --fail-on: the page is written, then the exit status says a finding reached the level.
@@ -45,13 +45,13 @@ import Testing
         let output = temporary("bad.html")
         #expect(try CLI.run(["report", bad.path, "-o", output.path]).status == 65)
         #expect(!FileManager.default.fileExists(atPath: output.path))
-        guard let cpu = SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz") else { return }
+        let cpu = try SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz")
         #expect(try CLI.run(["report", cpu.path, "-o", "/nonexistent-\(UUID().uuidString)/report.html"]).status == 73)
     }
 
     @Test func compareWritesTheHTMLBesideItsText() throws {
-        guard let base = SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz"),
-              let new = SampleProfiles.url("ap1-range-mutate-fixed", "cpu.pb.gz") else { return }
+        let base = try SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz")
+        let new = try SampleProfiles.url("ap1-range-mutate-fixed", "cpu.pb.gz")
         let output = temporary("compare.html")
         defer { try? FileManager.default.removeItem(at: output) }
         let result = try CLI.run(["compare", base.path, new.path, "--html", output.path, "--width-by", "new"])

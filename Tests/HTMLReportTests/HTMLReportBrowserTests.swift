@@ -21,13 +21,13 @@ import Testing
     }
 
     @Test func pagesLoadWithoutConsoleMessages() throws {
-        if let page = try HTMLReportTests.samplePage() { try expectCleanLoad(page, graphs: 2) }
-        if let page = try HTMLReportTests.comparePage() { try expectCleanLoad(page, graphs: 1) }
+        try expectCleanLoad(try HTMLReportTests.samplePage(), graphs: 2)
+        try expectCleanLoad(try HTMLReportTests.comparePage(), graphs: 1)
         try expectCleanLoad(try Pages.report([try Pages.hostileProfile()]), graphs: 1)
     }
 
     @Test func headersSortAndTheBoxFilters() throws {
-        guard let page = try HTMLReportTests.samplePage() else { return }
+        let page = try HTMLReportTests.samplePage()
         let (out, console) = try Harness.run(page, actions: #"""
             var table = document.getElementById("g0-top"), heads = table.tHead.rows[0].cells;
             out.headers = Array.prototype.map.call(heads, function (h) { return h.textContent; });
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func clickingACulpritOrARowZoomsItsGraph() throws {
-        guard let page = try HTMLReportTests.samplePage() else { return }
+        let page = try HTMLReportTests.samplePage()
         let (out, console) = try Harness.run(page, actions: #"""
             var culprit = document.querySelector("#finding-0 table.culprits button.zoom");
             out.culprit = culprit.getAttribute("data-fn"); out.graph = culprit.getAttribute("data-graph");
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func searchAndZoomOfTheGraphWorkInThePage() throws {
-        guard let page = try HTMLReportTests.samplePage() else { return }
+        let page = try HTMLReportTests.samplePage()
         let (out, console) = try Harness.run(page, actions: #"""
             var box = document.querySelector("#g0-figure input.flame-search");
             t.type(box, "mapassign");

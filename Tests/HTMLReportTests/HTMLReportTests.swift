@@ -12,16 +12,16 @@ import Testing
 /// The HTML pages as text: every profile string is text, the page needs nothing from outside,
 /// its markup is balanced, and the same input gives the same bytes.
 @Suite struct HTMLReportTests {
-    static func samplePage() throws -> [UInt8]? {
-        guard let cpu = SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz"),
-              let heap = SampleProfiles.url("ap1-range-mutate", "heap.pb.gz") else { return nil }
+    static func samplePage() throws -> [UInt8] {
+        let cpu = try SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz")
+        let heap = try SampleProfiles.url("ap1-range-mutate", "heap.pb.gz")
         return try Pages.report([cpu, heap], locator: SourceLocator(sourcePath: Paths.samples.path, trimPath: nil))
     }
 
     /// What the sample page must show, read from the same profile: the CPU table's rows in
     /// pprof's order and the AP1 culprit's call site.
-    static func sampleFacts() throws -> (rows: [String], culpritSite: String)? {
-        guard let cpu = SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz") else { return nil }
+    static func sampleFacts() throws -> (rows: [String], culpritSite: String) {
+        let cpu = try SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz")
         let prepared = try Pipeline.prepare(ProfileRequest(sources: [.file(cpu.path)]))
         let rows = prepared.topReport().rows.map(\.name)
         let finding = Classifier.findings([prepared.classifierInput]).first { $0.id == "AP1" }
@@ -29,9 +29,9 @@ import Testing
         return (rows, String(site.split(separator: "/").last ?? ""))
     }
 
-    static func comparePage() throws -> [UInt8]? {
-        guard let base = SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz"),
-              let new = SampleProfiles.url("ap1-range-mutate-fixed", "cpu.pb.gz") else { return nil }
+    static func comparePage() throws -> [UInt8] {
+        let base = try SampleProfiles.url("ap1-range-mutate", "cpu.pb.gz")
+        let new = try SampleProfiles.url("ap1-range-mutate-fixed", "cpu.pb.gz")
         return try Pages.comparison(base: base, new: new)
     }
 
@@ -80,7 +80,7 @@ import Testing
     static func missing(_ html: String, _ parts: [String]) -> [String] { parts.filter { !html.contains($0) } }
 
     @Test func theSamplePageShowsWhatAnalyzeShows() throws {
-        guard let page = try Self.samplePage(), let facts = try Self.sampleFacts() else { return }
+        let page = try Self.samplePage(), facts = try Self.sampleFacts()
         let html = String(decoding: page, as: UTF8.self)
         #expect(facts.culpritSite.hasPrefix("main.go:"))
         #expect(Self.missing(html, [
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func theComparePageHasTheChangesFindingsAndDifferentialGraph() throws {
-        guard let page = try Self.comparePage() else { return }
+        let page = try Self.comparePage()
         let html = String(decoding: page, as: UTF8.self)
         #expect(Self.missing(html, [
             "Differential Flame Graph", "data-b=\"", "id=\"g0-changes\"",
@@ -110,8 +110,8 @@ import Testing
     }
 
     @Test func twoHeapProfilesShowTheirGrowth() throws {
-        guard let before = SampleProfiles.url("ap3-delete-keep-ref", "heap.pb.gz"),
-              let after = SampleProfiles.url("ap3-delete-keep-ref-fixed", "heap.pb.gz") else { return }
+        let before = try SampleProfiles.url("ap3-delete-keep-ref", "heap.pb.gz")
+        let after = try SampleProfiles.url("ap3-delete-keep-ref-fixed", "heap.pb.gz")
         let html = String(decoding: try Pages.report([before, after]), as: UTF8.self)
         // An owner that shrank zooms the earlier profile's graph.
         #expect(Self.missing(html, ["<section id=\"heap-growth\">", "<tr data-fn=\"main.(*Upload).AddPart\" data-graph=\"g0-\"",

@@ -24,17 +24,16 @@ import Testing
     }
 
     @Test func analyzeTextAndJSON() throws {
-        guard SampleProfiles.versions.contains(Self.version) else { return }
+        try #require(SampleProfiles.versions.contains(Self.version), "samples/profiles/\(Self.version) is committed")
         let request = ProfileRequest(sources: [Self.source("ap1-range-mutate", "cpu"), Self.source("ap1-range-mutate", "heap")])
         let locator = SourceLocator(searchPaths: [Paths.samples.path], trimPaths: ["proflens/samples"])
-        var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: .builtin, locator: locator)
-        report.nodeCount = 10
+        let report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: .builtin, locator: locator, nodeCount: 10)
         GoldenFile.check(Self.relative(report.render(.text)), against: Self.goldens.appendingPathComponent("analyze.txt"))
         GoldenFile.check(Self.relative(report.render(.json)), against: Self.goldens.appendingPathComponent("analyze.json"))
     }
 
     @Test func compareTextAndJSON() throws {
-        guard SampleProfiles.versions.contains(Self.version) else { return }
+        try #require(SampleProfiles.versions.contains(Self.version), "samples/profiles/\(Self.version) is committed")
         var request = ProfileRequest(sources: [Self.source("ap1-range-mutate-fixed", "cpu")])
         request.baseSources = [Self.source("ap1-range-mutate", "cpu")]
         let comparison = try Pipeline.prepareComparison(request)

@@ -24,12 +24,16 @@ public enum SampleProfiles {
         folder(program, version: version).appendingPathComponent("\(kind).pb.gz").path
     }
 
-    /// The profile as a URL, or nil with a printed notice when the layout has none.
-    public static func url(_ program: String, _ file: String, version: String? = nil) -> URL? {
+    /// The profile as a URL; the samples are committed, so a missing one is an error.
+    public static func url(_ program: String, _ file: String, version: String? = nil) throws -> URL {
         let url = folder(program, version: version).appendingPathComponent(file)
-        if FileManager.default.fileExists(atPath: url.path) { return url }
-        print("notice: sample profile \(program)/\(file) not found under \(root.path)")
-        return nil
+        guard FileManager.default.fileExists(atPath: url.path) else { throw MissingSample(path: url.path) }
+        return url
+    }
+
+    public struct MissingSample: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "sample profile not found: \(path) (samples/profiles is committed)" }
     }
 
     /// The CPU and heap profiles of a program.
