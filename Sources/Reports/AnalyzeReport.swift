@@ -10,8 +10,8 @@ public struct AnalyzeReport: Sendable {
 
     public var profiles: [PreparedProfile]
     public var findings: [Finding]
-    /// Rows of each table (0: all).
-    public var nodeCount = 0
+    /// Each profile's top table (built beside the rules, for the row count asked for).
+    public let tables: [TopReport]
     public var color = false
     /// Source files the findings' culprits are in that were not found.
     public var missingSourceFiles: [String] = []
@@ -19,16 +19,8 @@ public struct AnalyzeReport: Sendable {
     public var rules: RuleSet = .builtin
     /// Where the culprits' source is (SARIF names files relative to its root).
     public var locator: SourceLocator?
-    /// Each profile's table, when built beside the rules, and the row count it was built for.
-    var tables: (nodeCount: Int, reports: [TopReport])?
-
-    public init(profiles: [PreparedProfile], findings: [Finding]) {
-        self.profiles = profiles
-        self.findings = findings
-    }
-
     /// Runs the rules over the profiles (evidence combined across them) and, when a locator is
-    /// given, shows and checks the culprits' source.
+    /// given, shows and checks the culprits' source; `nodeCount`: rows of each table (0: all).
     public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?, nodeCount: Int = 0) {
         // The tables are built on the other core while the rules run.
         let ((inputs, findings), tables) = Concurrently.both({
@@ -37,9 +29,9 @@ public struct AnalyzeReport: Sendable {
         }, {
             profiles.map { $0.topReport(nodeCount: nodeCount) }
         })
-        self.init(profiles: profiles, findings: findings)
-        self.nodeCount = nodeCount
-        self.tables = (nodeCount, tables)
+        self.profiles = profiles
+        self.findings = findings
+        self.tables = tables
         self.rules = rules
         self.locator = locator
         if let locator {
@@ -64,7 +56,7 @@ public struct AnalyzeReport: Sendable {
             for line in summary(prepared).textLines() { out.append(contentsOf: (TerminalText.clean(line) + "\n").utf8) }
             out.append(contentsOf: "\n".utf8)
             // The table is pprof's, byte for byte (names as the profile has them).
-            out.append(contentsOf: topReport(position).text())
+            out.append(contentsOf: tables[position].text())
         }
         if let growth = HeapGrowthReport(among: profiles) {
             out.append(contentsOf: "\n".utf8)
@@ -84,18 +76,13 @@ public struct AnalyzeReport: Sendable {
         json.beginObject()
         json.objects("profiles", Array(profiles.indices)) { json, position in
             summary(profiles[position]).writeJSON(&json)
-            topReport(position).writeJSON(&json)
+            tables[position].writeJSON(&json)
         }
         HeapGrowthReport(among: profiles)?.writeJSON(&json)
         json.strings("sourceNotFound", missingSourceFiles)
         FindingsReport.writeJSON(findings, &json)
         json.endObject()
         return json.bytes
-    }
-
-    func topReport(_ position: Int) -> TopReport {
-        if let tables, tables.nodeCount == nodeCount { return tables.reports[position] }
-        return profiles[position].topReport(nodeCount: nodeCount)
     }
 
     func summary(_ prepared: PreparedProfile) -> ProfileSummary {

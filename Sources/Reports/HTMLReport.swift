@@ -47,7 +47,7 @@ public enum HTMLReport {
             for (index, prepared) in report.profiles.enumerated() {
                 let findings = report.findings.filter { $0.file == prepared.name }
                 profileSection(prepared, anchor: "profile-\(index)", prefix: prefixes[index], summary: report.summary(prepared),
-                               findings: findings, nodeCount: report.nodeCount, flame: options, &html)
+                               findings: findings, table: report.tables[index], flame: options, &html)
             }
         }
     }
@@ -56,7 +56,7 @@ public enum HTMLReport {
     static func graphPrefix(_ index: Int) -> String { "g\(index)-" }
 
     static func profileSection(_ prepared: PreparedProfile, anchor: String, prefix: String, summary: ProfileSummary,
-                               findings: [Finding], nodeCount: Int, flame options: FlameOptions, _ html: inout HTMLWriter) {
+                               findings: [Finding], table: TopReport, flame options: FlameOptions, _ html: inout HTMLWriter) {
         html.element("section", [("id", anchor), ("class", "profile")]) { html in
             html.element("h2", text: "Profile: " + prepared.name)
             html.element("dl", [("class", "summary")]) { html in
@@ -74,7 +74,7 @@ public enum HTMLReport {
                         caption: "Flame graph of \(prepared.name): click a frame to zoom, click it again or an ancestor to go back. "
                             + (findings.isEmpty ? "" : "In blue, outlined: the frames the findings matched and their culprits (legend at the top)."),
                         &html)
-            topTable(prepared.topReport(nodeCount: nodeCount), prefix: prefix, &html)
+            topTable(table, prefix: prefix, &html)
         }
         html.raw("\n")
     }
