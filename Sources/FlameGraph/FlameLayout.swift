@@ -62,19 +62,34 @@ public struct FlameLayout: Sendable {
     }
 
     /// A differential layout: frames sized by `options.widthBy`, carrying both values.
-    public init(stacks: FoldedStacks, base: FoldedStacks?, options: Options = Options()) {
-        self.init(tree: FlameTree(stacks: stacks, base: base, reverse: options.reverse), options: options)
+    public init(stacks: consuming FoldedStacks, base: consuming FoldedStacks?, options: Options = Options()) {
+        let tree = FlameTree(stacks: consume stacks, base: consume base, reverse: options.reverse)
+        self.init(tree: tree, widths: tree.widths(options.widthBy), options: options)
     }
 
-    /// The layout of a tree built before (a graph laid out again at another minimum width
-    /// merges its stacks once). `options.reverse` is the tree's.
-    init(tree: FlameTree, options: Options) {
+    /// The layout of a tree built before, with its nodes' widths for `options.widthBy`.
+    /// `options.reverse` is the tree's.
+    init(tree: FlameTree, widths: [Int64], options: Options) {
         names = tree.names
         widthBy = options.widthBy
         negativeStacks = tree.negativeStacks
         total = tree.value[0]
         baseTotal = tree.baseValue(0)
-        layOut(tree, widths: tree.widths(options.widthBy), options)
+        layOut(tree, widths: widths, options)
+    }
+
+    /// The widths of the frames a layout with `minValue` would have, in no particular order,
+    /// without laying them out: the root, and every node at least that wide whose parent is in.
+    static func frameWidths(_ tree: FlameTree, widths: [Int64], minValue: Int64) -> [Int64] {
+        var included = [Bool](repeating: false, count: tree.count)
+        included[0] = true
+        var result = [widths[0]]
+        // Parents come before their children.
+        for node in 1..<tree.count where included[Int(tree.parent[node])] && widths[node] >= max(minValue, 1) {
+            included[node] = true
+            result.append(widths[node])
+        }
+        return result
     }
 
     private mutating func layOut(_ tree: FlameTree, widths: [Int64], _ options: Options) {

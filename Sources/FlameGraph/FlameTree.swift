@@ -27,7 +27,7 @@ struct FlameTree {
     private let nameRanks: [Int32]
     private(set) var negativeStacks = 0
 
-    init(stacks: FoldedStacks, base: FoldedStacks?, reverse: Bool) {
+    init(stacks: consuming FoldedStacks, base: consuming FoldedStacks?, reverse: Bool) {
         var names = stacks.names
         var baseMap: [UInt32] = []
         if let base {
@@ -42,60 +42,51 @@ struct FlameTree {
         }
         self.names = names
         nameRanks = Self.ranks(names)
-        baseValues = base == nil ? [] : [0]
+        let hasBase = base != nil
+        baseValues = hasBase ? [0] : []
         let sharedNames = Set(names).count < names.count
         if sharedNames { firstStack = [0] }
 
-        // Every path (new stacks, then base ones) as big-endian frame ids, root end first; each
-        // side sorted (the two at once), then the two merged.
-        var newPaths = Paths(), basePaths = Paths()
-        for (side, map) in [(stacks, nil as [UInt32]?), (base, baseMap)] {
-            guard let side else { continue }
-            for stack in 0..<side.count {
-                let amount = side.values[stack]
-                if amount < 0 {
-                    negativeStacks += 1
-                    continue
-                }
-                if map == nil {
-                    newPaths.add(side.frames(of: stack), reversed: reverse, map: nil, value: amount)
-                } else {
-                    basePaths.add(side.frames(of: stack), reversed: reverse, map: map, value: amount)
-                }
-            }
-        }
-        // Sorted, and laid out in that order: the walk below then reads them one after the other.
-        (newPaths, basePaths) = Concurrently.both({ newPaths.sorted() }, { [basePaths] in basePaths.sorted() })
-        let newOrder = Array(0..<newPaths.count), baseOrder = Array(0..<basePaths.count)
+        // Every path (new stacks, then base ones), each side sorted (the two at once), then
+        // the two merged.
+        let newCount = stacks.count
+        let sides = Self.sortedPaths(consume stacks, consume base, baseMap: baseMap, reverse: reverse)
+        negativeStacks = sides.negativeStacks
+        var new = PathCursor(sides.new), old = PathCursor(sides.base ?? SortedPaths())
+        // At most one node per frame a path does not share with the path before on its side.
+        let most = 1 + sides.new.frameCount + (sides.base?.frameCount ?? 0)
+        frame.reserveCapacity(most)
+        parent.reserveCapacity(most)
+        value.reserveCapacity(most)
+        if hasBase { baseValues.reserveCapacity(most) }
+        if sharedNames { firstStack.reserveCapacity(most) }
 
         // Each path shares the nodes of the one before as far as they agree. A path's value goes
         // to the node it ends at; a backward pass then sums each subtree into its root.
-        var path: [Int32] = [0]  // Nodes from the root to the previous path's end.
-        var previous: (paths: Paths, index: Int)?
-        var nextNew = 0, nextBase = 0
-        while nextNew < newOrder.count || nextBase < baseOrder.count {
+        var path: [Int32] = [0]  // Nodes from the root to the previous path's end,
+        var pathFrames: [UInt32] = []  // and their frames.
+        while !new.isDone || !old.isDone {
             // The next path in order; of two equal ones, the new one (a stable sort of both).
-            let takeNew = nextBase == baseOrder.count
-                || (nextNew < newOrder.count && Paths.compare(newPaths, newOrder[nextNew], basePaths, baseOrder[nextBase]) <= 0)
-            let (paths, item) = takeNew ? (newPaths, newOrder[nextNew]) : (basePaths, baseOrder[nextBase])
-            // Stacks in the order given: new ones, then base ones.
-            let given = takeNew ? paths.given(item) : newPaths.count + paths.given(item)
-            if takeNew { nextNew += 1 } else { nextBase += 1 }
-            let length = paths.length(item)
-            let common = previous.map { Paths.commonPrefix(paths, item, $0.paths, $0.index) } ?? 0
+            let takeNew = old.isDone || (!new.isDone && PathCursor.compare(new.frames, old.frames) <= 0)
+            let frames = takeNew ? new.frames : old.frames
+            let common = PathCursor.commonPrefix(pathFrames, frames)
             path.removeLast(path.count - 1 - common)
-            for position in common..<length {
-                frame.append(paths.frame(item, position))
+            pathFrames.removeLast(pathFrames.count - common)
+            for position in common..<frames.count {
+                frame.append(UInt32(bigEndian: frames[position]))
                 parent.append(path[path.count - 1])
                 value.append(0)
-                if base != nil { baseValues.append(0) }
+                if hasBase { baseValues.append(0) }
                 if sharedNames { firstStack.append(Int32.max) }
                 path.append(Int32(frame.count - 1))
+                pathFrames.append(frames[position])
             }
             let end = Int(path[path.count - 1])
-            if takeNew { value[end] &+= paths.value(item) } else { baseValues[end] &+= paths.value(item) }
+            // Stacks in the order given: new ones, then base ones.
+            let given = takeNew ? new.given : newCount + old.given
+            if takeNew { value[end] &+= new.value } else { baseValues[end] &+= old.value }
             if sharedNames { firstStack[end] = min(firstStack[end], Int32(given)) }
-            previous = (paths, item)
+            if takeNew { new.advance() } else { old.advance() }
         }
         // Children come after their parent: one backward pass sums values and subtree sizes,
         // and finds each subtree's first stack.
@@ -104,9 +95,20 @@ struct FlameTree {
             let up = Int(parent[node])
             subtreeSize[up] += subtreeSize[node]
             value[up] &+= value[node]
-            if base != nil { baseValues[up] &+= baseValues[node] }
+            if hasBase { baseValues[up] &+= baseValues[node] }
             if sharedNames { firstStack[up] = min(firstStack[up], firstStack[node]) }
         }
+    }
+
+    /// Each side's paths, sorted (the two sides at once). The unsorted paths, as large as the
+    /// stacks, are gone when this returns.
+    private static func sortedPaths(_ stacks: consuming FoldedStacks, _ base: consuming FoldedStacks?, baseMap: [UInt32],
+                                    reverse: Bool) -> (new: SortedPaths, base: SortedPaths?, negativeStacks: Int) {
+        let newPaths = FlamePaths(consume stacks, map: nil, reversed: reverse)
+        var basePaths: FlamePaths?
+        if let base = consume base { basePaths = FlamePaths(consume base, map: baseMap, reversed: reverse) }
+        let (new, old) = Concurrently.both({ newPaths.sorted() }, { [basePaths] in basePaths?.sorted() })
+        return (new, old, newPaths.negativeStacks + (basePaths?.negativeStacks ?? 0))
     }
 
     var count: Int { frame.count }
@@ -137,21 +139,17 @@ struct FlameTree {
         case .new: return value
         case .base: return baseValues.isEmpty ? [Int64](repeating: 0, count: count) : baseValues
         case .max:
-            var childValue = [Int64](repeating: 0, count: count)
-            var childBase = [Int64](repeating: 0, count: count)
-            var childWidth = [Int64](repeating: 0, count: count)
-            var width = [Int64](repeating: 0, count: count)
-            for node in stride(from: count - 1, through: 0, by: -1) {
-                let selfValue = max(value[node] - childValue[node], 0)
-                let selfBase = max(baseValue(node) - childBase[node], 0)
-                width[node] = max(selfValue, selfBase) + childWidth[node]
-                if node > 0 {
-                    let up = Int(parent[node])
-                    childValue[up] += value[node]
-                    childBase[up] += baseValue(node)
-                    childWidth[up] += width[node]
+            // Each node's own new and base value (what its children leave), the larger of the
+            // two; then summed into each parent, children first (they come after it).
+            var width = (0..<count).map { node in
+                var childValue: Int64 = 0, childBase: Int64 = 0
+                forEachChild(of: node) { child in
+                    childValue += value[child]
+                    childBase += baseValue(child)
                 }
+                return max(max(value[node] - childValue, 0), max(baseValue(node) - childBase, 0))
             }
+            for node in stride(from: count - 1, to: 0, by: -1) { width[Int(parent[node])] += width[node] }
             return width
         }
     }
@@ -172,121 +170,5 @@ struct FlameTree {
             ranks[name] = rank
         }
         return ranks
-    }
-}
-
-/// Frame sequences stored back to back as big-endian bytes, so that memcmp orders them as
-/// sequences of ids (any order that keeps equal prefixes together does), with their values.
-private struct Paths: Sendable {
-    private var bytes: [UInt8] = []
-    private var starts: [Int] = [0]
-    private var values: [Int64] = []
-    /// Where each path was added (after `sorted()`; empty before, when it is the position).
-    private var positions: [Int32] = []
-
-    /// The position path `path` was added at.
-    func given(_ path: Int) -> Int { positions.isEmpty ? path : Int(positions[path]) }
-
-    var count: Int { values.count }
-
-    mutating func add(_ frames: ArraySlice<UInt32>, reversed: Bool, map: [UInt32]?, value: Int64) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: frames.count * 4))
-        bytes.withUnsafeMutableBytes { bytes in
-            for (position, frame) in frames.enumerated() {
-                let id = map.map { $0[Int(frame)] } ?? frame
-                let slot = reversed ? frames.count - 1 - position : position
-                bytes.storeBytes(of: id.bigEndian, toByteOffset: start + slot * 4, as: UInt32.self)
-            }
-        }
-        starts.append(bytes.count)
-        values.append(value)
-    }
-
-    func length(_ path: Int) -> Int { (starts[path + 1] - starts[path]) / 4 }
-
-    func value(_ path: Int) -> Int64 { values[path] }
-
-    func frame(_ path: Int, _ position: Int) -> UInt32 {
-        bytes.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: starts[path] + position * 4, as: UInt32.self)) }
-    }
-
-    /// memcmp order of path `a` of `first` and path `b` of `second` (negative: a first).
-    static func compare(_ first: Paths, _ a: Int, _ second: Paths, _ b: Int) -> Int {
-        first.bytes.withUnsafeBytes { aBytes in
-            second.bytes.withUnsafeBytes { bBytes in
-                compare(aBytes, first.starts[a], first.starts[a + 1], bBytes, second.starts[b], second.starts[b + 1])
-            }
-        }
-    }
-
-    private static func compare(_ aBytes: UnsafeRawBufferPointer, _ aStart: Int, _ aEnd: Int,
-                                _ bBytes: UnsafeRawBufferPointer, _ bStart: Int, _ bEnd: Int) -> Int {
-        let common = min(aEnd - aStart, bEnd - bStart)
-        if common > 0 {
-            let result = memcmp(aBytes.baseAddress! + aStart, bBytes.baseAddress! + bStart, common)
-            if result != 0 { return Int(result) }
-        }
-        return (aEnd - aStart) - (bEnd - bStart)
-    }
-
-    /// How many frames two paths share from their start.
-    static func commonPrefix(_ first: Paths, _ a: Int, _ second: Paths, _ b: Int) -> Int {
-        let limit = min(first.length(a), second.length(b))
-        var position = 0
-        first.bytes.withUnsafeBytes { aBytes in
-            second.bytes.withUnsafeBytes { bBytes in
-                let aStart = first.starts[a], bStart = second.starts[b]
-                // Eight bytes (two frames) at a time, then the last one.
-                while position + 2 <= limit
-                    && aBytes.loadUnaligned(fromByteOffset: aStart + position * 4, as: UInt64.self)
-                        == bBytes.loadUnaligned(fromByteOffset: bStart + position * 4, as: UInt64.self) {
-                    position += 2
-                }
-                while position < limit
-                    && aBytes.loadUnaligned(fromByteOffset: aStart + position * 4, as: UInt32.self)
-                        == bBytes.loadUnaligned(fromByteOffset: bStart + position * 4, as: UInt32.self) {
-                    position += 1
-                }
-            }
-        }
-        return position
-    }
-
-    /// The same paths in memcmp order (stable: equal paths keep their order), stored in that
-    /// order.
-    func sorted() -> Paths {
-        let order = sortedOrder()
-        var result = Paths()
-        result.bytes.reserveCapacity(bytes.count)
-        result.starts.reserveCapacity(starts.count)
-        result.values.reserveCapacity(values.count)
-        result.positions.reserveCapacity(values.count)
-        for path in order {
-            result.bytes.append(contentsOf: bytes[starts[path]..<starts[path + 1]])
-            result.starts.append(result.bytes.count)
-            result.values.append(values[path])
-            result.positions.append(Int32(given(path)))
-        }
-        return result
-    }
-
-    /// Paths in memcmp order (stable: equal paths keep their order): each half sorted at
-    /// once, on two cores, then the two merged.
-    func sortedOrder() -> [Int] {
-        let half = count / 2
-        let (first, second) = Concurrently.both({ sortedOrder(0..<half) }, { [self] in sortedOrder(half..<count) })
-        // Of two equal paths, the one of the first half (it was added first).
-        return bytes.withUnsafeBytes { bytes in
-            mergedInOrder(first, second) { a, b in Self.compare(bytes, starts[a], starts[a + 1], bytes, starts[b], starts[b + 1]) < 0 }
-        }
-    }
-
-    private func sortedOrder(_ paths: Range<Int>) -> [Int] {
-        var order = Array(paths)
-        bytes.withUnsafeBytes { bytes in
-            order.sort { a, b in Self.compare(bytes, starts[a], starts[a + 1], bytes, starts[b], starts[b + 1]) < 0 }
-        }
-        return order
     }
 }

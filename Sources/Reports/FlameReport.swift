@@ -32,7 +32,7 @@ public enum FlameReport {
         svg.title = options.title ?? (options.reverse ? "Reverse Flame Graph" : options.inverted ? "Icicle Graph" : "Flame Graph")
         svg.subtitle = "\(prepared.name) · \(prepared.kind.title) · \(prepared.sampleType.type) · total \(Measurement.label(stacks.total, unit: prepared.sampleType.unit))"
         svg.unit = prepared.sampleType.unit
-        return FlameGraph.svg(stacks, layout: layoutOptions(options), svg: svg)
+        return FlameGraph.svg(consume stacks, layout: layoutOptions(options), svg: svg)
     }
 
     /// Red where a frame grew, blue where it shrank; sized by `options.widthBy`.
@@ -50,7 +50,7 @@ public enum FlameReport {
         // Each side's stacks are folded at once.
         let (new, base) = Concurrently.both({ comparison.new.foldedStacks(merging: false) },
                                             { [comparison] in comparison.base.foldedStacks(merging: false) })
-        return FlameGraph.svg(new, base: base, layout: layout, svg: svg)
+        return FlameGraph.svg(consume new, base: consume base, layout: layout, svg: svg)
     }
 
     static func layoutOptions(_ options: FlameOptions) -> FlameLayout.Options {

@@ -1,0 +1,168 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Analysis
+
+/// One side's stacks as the paths of a flame tree: each stack's frame ids in the order the
+/// tree is built (root first, or leaf first for a reverse graph), stored big-endian so that
+/// memcmp orders paths as sequences of ids (any order that keeps equal prefixes together
+/// does). The stacks' own frame array becomes the paths' storage: a wide profile's runs to
+/// tens of megabytes, not copied.
+struct FlamePaths: Sendable {
+    private var keys: [UInt32] = []
+    private let starts: [Int]
+    private let values: [Int64]
+    /// The paths to build the tree of: stacks with a negative value (delta profiles) are left
+    /// out.
+    private var kept: [Int] = []
+    private(set) var negativeStacks = 0
+
+    /// `map` renames frame ids (a base profile's onto the new profile's names).
+    init(_ stacks: consuming FoldedStacks, map: [UInt32]?, reversed: Bool) {
+        swap(&keys, &stacks.frames)
+        starts = stacks.starts
+        values = stacks.values
+        let starts = self.starts
+        keys.withUnsafeMutableBufferPointer { keys in
+            if let map {
+                for index in keys.indices { keys[index] = map[Int(keys[index])].bigEndian }
+            } else {
+                for index in keys.indices { keys[index] = keys[index].bigEndian }
+            }
+            if reversed {
+                for path in 0..<starts.count - 1 {
+                    var frames = UnsafeMutableBufferPointer(rebasing: keys[starts[path]..<starts[path + 1]])
+                    frames.reverse()
+                }
+            }
+        }
+        kept.reserveCapacity(values.count)
+        for path in values.indices {
+            if values[path] < 0 { negativeStacks += 1 } else { kept.append(path) }
+        }
+    }
+
+    /// The kept paths in memcmp order (stable: equal paths keep their order), each stored as
+    /// what it does not share with the path before: read in that order, one after the other,
+    /// a tree walk finds them in the cache, and they take a fraction of the room. Each half is
+    /// sorted at once, on two cores; the paths are stored as the two are merged, each just
+    /// after the merge compared it (in the cache: paths are scattered over tens of megabytes).
+    func sorted() -> SortedPaths {
+        let half = kept.count / 2
+        let (first, second) = Concurrently.both({ sortedOrder(kept[..<half]) }, { [self] in sortedOrder(kept[half...]) })
+        var result = SortedPaths()
+        result.shared.reserveCapacity(kept.count)
+        result.suffixStarts.reserveCapacity(kept.count + 1)
+        result.values.reserveCapacity(kept.count)
+        result.given.reserveCapacity(kept.count)
+        keys.withUnsafeBufferPointer { keys in
+            let bytes = UnsafeRawBufferPointer(keys)
+            var previous: Int?
+            // Of two equal paths, the one of the first half (it came first).
+            forEachInMergedOrder(first, second, precedes: { a, b in Self.compare(bytes, starts[a], starts[a + 1], starts[b], starts[b + 1]) < 0 }) { path in
+                let start = starts[path], end = starts[path + 1]
+                let shared = previous.map { Self.commonPrefix(keys, start, end, starts[$0], starts[$0 + 1]) } ?? 0
+                result.shared.append(shared)
+                result.suffixes.append(contentsOf: UnsafeBufferPointer(rebasing: keys[start + shared..<end]))
+                result.suffixStarts.append(result.suffixes.count)
+                result.values.append(values[path])
+                result.given.append(path)
+                previous = path
+            }
+        }
+        return result
+    }
+
+    private func sortedOrder(_ paths: ArraySlice<Int>) -> [Int] {
+        var sorted = Array(paths)
+        keys.withUnsafeBytes { keys in
+            sorted.sort { a, b in Self.compare(keys, starts[a], starts[a + 1], starts[b], starts[b + 1]) < 0 }
+        }
+        return sorted
+    }
+
+    /// memcmp order of the keys `aStart..<aEnd` and `bStart..<bEnd`.
+    private static func compare(_ keys: UnsafeRawBufferPointer, _ aStart: Int, _ aEnd: Int, _ bStart: Int, _ bEnd: Int) -> Int {
+        let common = min(aEnd - aStart, bEnd - bStart) * 4
+        if common > 0 {
+            let result = memcmp(keys.baseAddress! + aStart * 4, keys.baseAddress! + bStart * 4, common)
+            if result != 0 { return Int(result) }
+        }
+        return (aEnd - aStart) - (bEnd - bStart)
+    }
+
+    /// How many keys `aStart..<aEnd` and `bStart..<bEnd` share from their start.
+    private static func commonPrefix(_ keys: UnsafeBufferPointer<UInt32>, _ aStart: Int, _ aEnd: Int, _ bStart: Int, _ bEnd: Int) -> Int {
+        let limit = min(aEnd - aStart, bEnd - bStart)
+        var position = 0
+        let raw = UnsafeRawBufferPointer(keys)
+        // Two frames at a time, then the last one.
+        while position + 2 <= limit
+            && raw.loadUnaligned(fromByteOffset: (aStart + position) * 4, as: UInt64.self)
+                == raw.loadUnaligned(fromByteOffset: (bStart + position) * 4, as: UInt64.self) {
+            position += 2
+        }
+        while position < limit && keys[aStart + position] == keys[bStart + position] { position += 1 }
+        return position
+    }
+}
+
+/// A side's paths in order, each stored as the number of frames it shares with the path
+/// before and the frames that follow (front coding), big-endian as they were sorted.
+struct SortedPaths: Sendable {
+    fileprivate(set) var shared: [Int] = []
+    fileprivate(set) var suffixStarts: [Int] = [0]
+    fileprivate(set) var suffixes: [UInt32] = []
+    fileprivate(set) var values: [Int64] = []
+    /// Where each path's stack was among the side's stacks.
+    fileprivate(set) var given: [Int] = []
+
+    var count: Int { values.count }
+    /// Frames stored: what no path shares with the one before.
+    var frameCount: Int { suffixes.count }
+}
+
+/// Reads sorted paths one after the other, each rebuilt whole from the one before.
+struct PathCursor {
+    private let paths: SortedPaths
+    private(set) var index = 0
+    /// The current path's frames, root end first, big-endian.
+    private(set) var frames: [UInt32] = []
+
+    init(_ paths: SortedPaths) {
+        self.paths = paths
+        read()
+    }
+
+    var isDone: Bool { index == paths.count }
+    var value: Int64 { paths.values[index] }
+    var given: Int { paths.given[index] }
+
+    mutating func advance() {
+        index += 1
+        read()
+    }
+
+    private mutating func read() {
+        guard index < paths.count else { return }
+        frames.removeLast(frames.count - paths.shared[index])
+        frames.append(contentsOf: paths.suffixes[paths.suffixStarts[index]..<paths.suffixStarts[index + 1]])
+    }
+
+    /// The order the paths were sorted in, of two frame sequences (negative: `a` first).
+    static func compare(_ a: [UInt32], _ b: [UInt32]) -> Int {
+        let shared = commonPrefix(a, b)
+        if shared < a.count && shared < b.count { return UInt32(bigEndian: a[shared]) < UInt32(bigEndian: b[shared]) ? -1 : 1 }
+        return a.count - b.count
+    }
+
+    /// How many frames two sequences share from their start.
+    static func commonPrefix(_ a: [UInt32], _ b: [UInt32]) -> Int {
+        let limit = min(a.count, b.count)
+        var position = 0
+        while position < limit && a[position] == b[position] { position += 1 }
+        return position
+    }
+}
