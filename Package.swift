@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The C library's allocator settings (glibc's mallopt), for the command-line tool.
         .systemLibrary(name: "CMalloc"),
+        // A prefetch hint (Swift has none), for loops that read scattered memory in a known order.
+        .systemLibrary(name: "CPrefetch"),
         // Reading profiles: gzip, protobuf wire format, profile.proto model and validation.
         .target(name: "Pprof", dependencies: ["CZlib"]),
         // What go tool pprof computes: load-time transforms, frames, top/traces, folding, diffs.
@@ -33,7 +35,7 @@ let package = Package(
         // The map anti-pattern rules: signals, classifier, findings, what the source says.
         .target(name: "Findings", dependencies: ["Analysis", "Pprof", "GoSource"]),
         // Flame graphs: layout, palettes, SVG with its embedded script.
-        .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof"]),
+        .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof", "CPrefetch"]),
         // Fetching profiles from a live Go service over HTTP(S) (URLSession), or from stdin.
         .target(name: "ProfileFetch"),
         // Which samples, of which profiles, seen how: every command's first step.

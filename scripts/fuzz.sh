@@ -29,14 +29,16 @@ swiftc=${SWIFTC:-swiftc}
 mkdir -p "$out" "$corpus" "$artifacts"
 
 # 1. Build: one module per library target, in dependency order (read from Package.swift),
-#    each compiled whole-module into one object; `import CZlib` resolves through
-#    Sources/CZlib/module.modulemap. Then the harness, linked with the objects and zlib.
+#    each compiled whole-module into one object; system library modules (`import CZlib`)
+#    resolve through their Sources/*/module.modulemap. Then the harness, linked with the
+#    objects and zlib.
 modules="$out/modules"
 mkdir -p "$modules"
 # lld (shipped with the Swift toolchain) links quietly; gold warns about every ASan symbol.
 linker=()
 if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v "$swiftc")")/ld.lld" ]; then linker=(-use-ld=lld); fi
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name proflens -I "$root/Sources/CZlib" -I "$modules")
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name proflens -I "$modules")
+for map in "$root"/Sources/*/module.modulemap; do flags+=(-I "$(dirname "$map")"); done
 # The modules the harness imports (Findings, FlameGraph) and theirs, dependencies first, as
 # Package.swift declares them (system library targets are found through -I instead).
 mapfile -t targets < <(cd "$root" && "${SWIFT:-swift}" package describe --type json | python3 -c '

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Analysis
+import CPrefetch
 
 /// One side's stacks as the paths of a flame tree: each stack's frame ids in the order the
 /// tree is built (root first, or leaf first for a reverse graph), stored big-endian so that
@@ -48,7 +49,7 @@ struct FlamePaths: Sendable {
     /// what it does not share with the path before: read in that order, one after the other,
     /// a tree walk finds them in the cache, and they take a fraction of the room. Each half is
     /// sorted at once, on two cores; the paths are stored as the two are merged, each just
-    /// after the merge compared it (in the cache: paths are scattered over tens of megabytes).
+    /// after the merge compared it (while it is in the cache).
     func sorted() -> SortedPaths {
         let half = kept.count / 2
         let (first, second) = Concurrently.both({ sortedOrder(kept[..<half]) }, { [self] in sortedOrder(kept[half...]) })
@@ -58,18 +59,38 @@ struct FlamePaths: Sendable {
         result.values.reserveCapacity(kept.count)
         result.given.reserveCapacity(kept.count)
         keys.withUnsafeBufferPointer { keys in
-            let bytes = UnsafeRawBufferPointer(keys)
-            var previous: Int?
-            // Of two equal paths, the one of the first half (it came first).
-            forEachInMergedOrder(first, second, precedes: { a, b in Self.compare(bytes, starts[a], starts[a + 1], starts[b], starts[b + 1]) < 0 }) { path in
-                let start = starts[path], end = starts[path + 1]
-                let shared = previous.map { Self.commonPrefix(keys, start, end, starts[$0], starts[$0 + 1]) } ?? 0
-                result.shared.append(shared)
-                result.suffixes.append(contentsOf: UnsafeBufferPointer(rebasing: keys[start + shared..<end]))
-                result.suffixStarts.append(result.suffixes.count)
-                result.values.append(values[path])
-                result.given.append(path)
-                previous = path
+            starts.withUnsafeBufferPointer { starts in
+                // Paths lie scattered over tens of megabytes: the next few of a half are asked for
+                // ahead of their turn, so that their cache misses overlap.
+                func prefetch(_ run: [Int], from next: Int) {
+                    if next + 8 < run.count { proflens_prefetch(keys.baseAddress! + starts[run[next + 8]]) }
+                    if next + 16 < run.count { proflens_prefetch(starts.baseAddress! + run[next + 16]) }
+                }
+                let bytes = UnsafeRawBufferPointer(keys)
+                var a = 0, b = 0
+                var previous: Int?
+                while a < first.count || b < second.count {
+                    // Of two equal paths, the one of the first half (it came first).
+                    let path: Int
+                    if b == second.count || (a < first.count
+                        && Self.compare(bytes, starts[second[b]], starts[second[b] + 1], starts[first[a]], starts[first[a] + 1]) >= 0) {
+                        path = first[a]
+                        a += 1
+                        prefetch(first, from: a)
+                    } else {
+                        path = second[b]
+                        b += 1
+                        prefetch(second, from: b)
+                    }
+                    let start = starts[path], end = starts[path + 1]
+                    let shared = previous.map { Self.commonPrefix(keys, start, end, starts[$0], starts[$0 + 1]) } ?? 0
+                    result.shared.append(shared)
+                    result.suffixes.append(contentsOf: UnsafeBufferPointer(rebasing: keys[start + shared..<end]))
+                    result.suffixStarts.append(result.suffixes.count)
+                    result.values.append(values[path])
+                    result.given.append(path)
+                    previous = path
+                }
             }
         }
         return result

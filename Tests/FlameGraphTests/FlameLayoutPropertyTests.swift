@@ -11,10 +11,10 @@ import Testing
 @Suite struct FlameLayoutPropertyTests {
 
     /// A stack set over a small alphabet, so that base and new share and differ in frames.
-    static func stackSet(_ random: inout SplitMix64) -> FoldedStacks {
+    static func stackSet(_ random: inout SplitMix64, most: Int = 12) -> FoldedStacks {
         let alphabet = ["main", "a", "b", "c", "d", "e", "runtime.mallocgc", "x"]
         var lines: [(String, Int64)] = []
-        for _ in 0..<(1 + random.below(12)) {
+        for _ in 0..<(1 + random.below(most)) {
             let depth = 1 + random.below(6)
             let frames = (0..<depth).map { _ in alphabet[random.below(alphabet.count)] }
             lines.append((frames.joined(separator: ";"), Int64(1 + random.below(1000))))
@@ -82,6 +82,50 @@ import Testing
                 options.minValue = Int64(1 + random.below(300))
                 Self.check(FlameLayout(stacks: new, base: base, options: options), widthBy: widthBy, seed: UInt64(seed), pruned: true)
                 options.minValue = 0
+            }
+        }
+    }
+
+    /// Against stacks read one by one: each frame stands for one path from the root (no two
+    /// frames for the same path), its value and base value are what the stacks starting with
+    /// that path sum to (a negative stack is left out), and every prefix of every stack is a
+    /// frame. Stacks repeat, and come in any order.
+    @Test(arguments: 0..<200)
+    func framesSumTheStacksThroughThem(_ seed: Int) {
+        var random = SplitMix64(seed: UInt64(seed) &+ 5000)
+        // Up to 80 stacks: enough that sorting reads ahead (sixteen places) in each half.
+        var new = Self.stackSet(&random, most: 80)
+        let base = Self.stackSet(&random, most: 80)
+        if random.below(3) == 0 { new.values[random.below(new.count)] = -Int64(1 + random.below(50)) }
+        for reverse in [false, true] {
+            var options = FlameLayout.Options()
+            options.reverse = reverse
+            options.widthBy = .max
+            let layout = FlameLayout(stacks: new, base: base, options: options)
+            func names(_ stacks: FoldedStacks, _ stack: Int) -> [String] {
+                let names = stacks.frames(of: stack).map { stacks.names[Int($0)] }
+                return reverse ? names.reversed() : names
+            }
+            func sum(_ stacks: FoldedStacks, startingWith path: [String]) -> Int64 {
+                (0..<stacks.count).filter { stacks.values[$0] >= 0 && names(stacks, $0).starts(with: path) }.reduce(0) { $0 + stacks.values[$1] }
+            }
+            var paths: [[String]] = []
+            for frame in layout.frames {
+                paths.append(frame.parent < 0 ? [] : paths[Int(frame.parent)] + [layout.names[Int(frame.name)]])
+            }
+            #expect(Set(paths).count == paths.count, "seed \(seed): a path drawn twice")
+            for (frame, path) in zip(layout.frames, paths) {
+                #expect(frame.value == sum(new, startingWith: path), "seed \(seed) \(path): new value")
+                #expect(frame.baseValue == sum(base, startingWith: path), "seed \(seed) \(path): base value")
+            }
+            let drawn = Set(paths)
+            for stacks in [new, base] {
+                for stack in 0..<stacks.count where stacks.values[stack] >= 0 {
+                    let stackNames = names(stacks, stack)
+                    for length in 1...stackNames.count {
+                        #expect(drawn.contains(Array(stackNames.prefix(length))), "seed \(seed): \(stackNames.prefix(length)) not drawn")
+                    }
+                }
             }
         }
     }
