@@ -111,15 +111,19 @@ struct ProfileDecoder {
     }
 
     /// Sizes the per-sample arrays for the samples `expectedBytes` should hold at the rate of
-    /// those in the first `decodedBytes`, twice over: the rate of the first bytes is only an
-    /// estimate, and memory reserved but never written to costs nothing, while an array that
-    /// outgrows its room is copied (both copies held for a moment). The stacks, likewise.
+    /// those in the first `decodedBytes`, twice over, when that rate says they would outgrow
+    /// their room: memory reserved but never written to costs nothing, while an array that
+    /// outgrows its room is copied (both copies held for a moment). Called again as more is
+    /// read: the first bytes' rate is only an estimate (a file whose first samples are larger
+    /// than the rest is caught early, when a copy is small). The stacks, likewise.
     mutating func reserveSamples(decodedBytes: Int, expectedBytes: Int) {
         guard raw.sampleCount > 0, decodedBytes > 0, expectedBytes > decodedBytes else { return }
         let (product, overflow) = raw.sampleCount.multipliedReportingOverflow(by: expectedBytes)
         guard !overflow else { return }
+        let projected = product / decodedBytes
+        guard projected > raw.sampleStacks.capacity else { return }
         // A sample takes at least two bytes.
-        let expected = min(product / decodedBytes * 2, expectedBytes / 2)
+        let expected = min(projected * 2, expectedBytes / 2)
         raw.sampleStacks.reserveCapacity(expected)
         raw.sampleLabelSets.reserveCapacity(expected)
         raw.values.reserveCapacity(expected * max(firstValueCount ?? 1, 1))

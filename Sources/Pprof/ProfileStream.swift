@@ -6,9 +6,10 @@ struct ProfileStream {
     private var decoder = ProfileDecoder()
     /// How many bytes the message is expected to have (a file's size, a gzip trailer's claim),
     /// 0 when unknown: the sample arrays are sized from it once the first samples are read,
-    /// so that they are not copied each time they grow.
+    /// and again each time the bytes read double, so that they are not copied each time they
+    /// grow.
     private var expectedSize: Int
-    private var sized = false
+    private var nextSizing = 1 << 18
     /// Bytes of an incomplete field, carried over to the next piece.
     private var pending: [UInt8] = []
     /// Offset in the whole message of the first byte not decoded yet.
@@ -22,8 +23,8 @@ struct ProfileStream {
     mutating func feed(_ piece: UnsafeRawBufferPointer) throws {
         guard piece.count > 0 else { return }
         defer {
-            if !sized && expectedSize > 0 && offset >= 1 << 18 {
-                sized = true
+            if expectedSize > 0 && offset >= nextSizing {
+                nextSizing = offset * 2
                 decoder.reserveSamples(decodedBytes: offset, expectedBytes: expectedSize)
             }
         }
