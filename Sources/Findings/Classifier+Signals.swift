@@ -3,7 +3,8 @@ import Pprof
 
 extension Classifier {
     /// Measures one signal of a rule's finding.
-    static func signal(_ spec: SignalSpec, index: Int, rule: Rule, hits: [RuleScan.Hit], result: RuleScan.RuleResult,
+    /// `groups`: the indices of the rule's groups of matched stacks that count.
+    static func signal(_ spec: SignalSpec, index: Int, rule: Rule, groups: [Int], result: RuleScan.RuleResult,
                        scan: RuleScan, topCulprit: Int?, matchedValue: Int64, inputIndex: Int, context: EvidenceContext) -> Signal {
         let input = scan.input
         let unit = input.profile.sampleTypes[result.typeIndex].unit
@@ -15,9 +16,9 @@ extension Classifier {
         switch spec.kind {
         case .frameShare:
             var population: Int64 = 0, counted: Int64 = 0
-            for hit in hits where index < 32 && hit.inPopulation & (1 << index) != 0 {
-                population &+= hit.value
-                if hit.counted & (1 << index) != 0 { counted &+= hit.value }
+            for group in groups.map({ result.groups[$0] }) where index < 32 && group.inPopulation & (1 << index) != 0 {
+                population &+= group.value
+                if group.counted & (1 << index) != 0 { counted &+= group.value }
             }
             guard population > 0 else { return make(false, "\(spec.description): nothing to measure") }
             let share = Double(counted) / Double(population)
@@ -33,7 +34,7 @@ extension Classifier {
             guard let topCulprit, case let cum = scan.userCum(typeIndex: result.typeIndex, frame: topCulprit), cum > 0 else {
                 return make(false, "\(spec.description): no culprit in user code")
             }
-            let under = hits.filter { $0.culprit == topCulprit }.reduce(Int64(0)) { $0 &+ $1.value }
+            let under = groups.filter { result.groups[$0].culprit == topCulprit }.reduce(Int64(0)) { $0 &+ result.groups[$1].value }
             let share = Double(under) / Double(cum)
             return make(share >= (spec.minShare ?? 0.5),
                         "\(spec.description): \(percent(share)) of \(culpritName!)'s \(amount(cum)) (needs \(percent(spec.minShare ?? 0.5)))")
@@ -79,8 +80,7 @@ extension Classifier {
             }
             // The matched stacks, counted in the signal's sample type.
             let typeIndex = spec.sampleType.flatMap { name in input.profile.sampleTypes.firstIndex { $0.type == name } } ?? result.typeIndex
-            let values = scan.values(ofType: typeIndex)
-            let counted = hits.reduce(Int64(0)) { $0 &+ values[$1.stack] }
+            let counted = groups.reduce(Int64(0)) { $0 &+ result.value(of: $1, inType: typeIndex) }
             let countedUnit = input.profile.sampleTypes[typeIndex].unit
             let (amount, scaledUnit) = Measurement.scale(counted, from: countedUnit, to: "seconds")
             let isTime = scaledUnit == "s"

@@ -41,31 +41,32 @@ public enum Classifier {
         guard typeIndex >= 0 else { return nil }
         let total = input.totals[typeIndex]
         guard total > 0 else { return nil }
-        var hits = result.hits
+        // Indices of the groups of matched stacks that count.
+        var groups = Array(result.groups.indices)
         if rule.alsoFrames != nil {
             // The culprit must also lead into the other frames (or there is no pattern).
-            hits.removeAll { $0.culprit < 0 || !result.alsoCulprits.contains($0.culprit) }
+            groups.removeAll { result.groups[$0].culprit < 0 || !result.alsoCulprits.contains(result.groups[$0].culprit) }
         }
         let names = input.frames.names
         var culpritValues: [Int: Int64] = [:]
-        var culpritSite: [Int: (String, Int64)] = [:]
+        // The call site of each culprit's heaviest stack that has one.
+        var culpritSite: [Int: RuleScan.HitGroup.Heaviest] = [:]
         var frameValues: [Int: Int64] = [:]
         var value: Int64 = 0
-        for hit in hits {
-            value &+= hit.value
-            for frame in result.matchedFrames(of: hit) { frameValues[frame, default: 0] &+= hit.value }
-            guard hit.culprit >= 0 else { continue }
-            culpritValues[hit.culprit, default: 0] &+= hit.value
-            // The heaviest call site of each culprit.
-            if let site = input.site(ofLineSlot: hit.culpritLineSlot), culpritSite[hit.culprit].map({ $0.1 < hit.value }) ?? true {
-                culpritSite[hit.culprit] = (site, hit.value)
+        for group in groups.map({ result.groups[$0] }) {
+            value &+= group.value
+            for frame in result.matchedFrames(of: group) { frameValues[frame, default: 0] &+= group.value }
+            guard group.culprit >= 0 else { continue }
+            culpritValues[group.culprit, default: 0] &+= group.value
+            if group.heaviestSited.stack >= 0, culpritSite[group.culprit].map({ group.heaviestSited.isHeavier(than: $0) }) ?? true {
+                culpritSite[group.culprit] = group.heaviestSited
             }
         }
         guard value > 0 else { return nil }
         let ranked = culpritValues.sorted { $0.value != $1.value ? $0.value > $1.value : names[$0.key] < names[$1.key] }
         // Culprits that carry at least 1% of the matched value (the heaviest always).
         let culprits = ranked.enumerated().filter { $0.offset == 0 || $0.element.value * 100 >= value }.map(\.element)
-            .map { Finding.Culprit(name: names[$0.key], location: culpritSite[$0.key]?.0, value: $0.value, share: Double($0.value) / Double(total)) }
+            .map { Finding.Culprit(name: names[$0.key], location: culpritSite[$0.key].flatMap { input.site(ofLineSlot: $0.lineSlot) }, value: $0.value, share: Double($0.value) / Double(total)) }
         let measured = (rule.shareOf ?? .matched) == .topCulprit ? (ranked.first?.value ?? 0) : value
         if let minimum = rule.minValue, Double(measured) < minimum { return nil }
         let share = Double(measured) / Double(total)
@@ -73,12 +74,12 @@ public enum Classifier {
 
         let topCulprit = ranked.first?.key
         let signals = (rule.signals ?? []).enumerated().map { signal, spec in
-            Self.signal(spec, index: signal, rule: rule, hits: hits, result: result, scan: scan, topCulprit: topCulprit,
+            Self.signal(spec, index: signal, rule: rule, groups: groups, result: result, scan: scan, topCulprit: topCulprit,
                         matchedValue: value, inputIndex: inputIndex, context: context)
         }
         if signals.contains(where: { $0.role == .requires && !$0.seen }) { return nil }
         let level = Self.level(share: shareLevel, signals: signals, hasCulprit: !culprits.isEmpty)
-        let heaviest = hits.max { $0.value < $1.value }!
+        let heaviest = groups.map { result.groups[$0].heaviest }.max { $1.isHeavier(than: $0) }!
         let example = input.profile.samples.stack(heaviest.stack).reversed().flatMap { location in
             input.frames.frames(ofLocation: Int(location)).reversed().map { names[Int($0)] }
         }

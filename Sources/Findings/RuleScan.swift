@@ -2,55 +2,134 @@ import Analysis
 import Pprof
 
 /// One pass over a profile's distinct stacks for every rule that reads it: for each rule, the
-/// matched stacks with their culprits; for each of its frame signals, the values it counts.
+/// matched stacks with their culprits (summed into groups); for each of its frame signals, the
+/// values it counts.
 /// Frame patterns are matched once per frame name, and folded into a mask per location of the
 /// rules that care about it, so a stack that no rule cares about costs one look at each of
 /// its locations, and a rule looks only at the stacks that hold one of its frames.
 struct RuleScan {
-    /// A matched stack. Held for every stack a rule matches (a heap rule matches them all), so
-    /// its fields are as narrow as their ranges allow.
-    struct Hit {
-        var value: Int64
-        private var storedStack: UInt32
+    /// The matched stacks that a finding reads alike: the same culprit, the same matched
+    /// frames, in the same signal populations. A heap rule matches every stack, so stacks are
+    /// summed into their group as they are scanned rather than held one by one.
+    struct HitGroup {
+        /// The group's stacks, summed.
+        var value: Int64 = 0
+        /// The group's heaviest stack (the first, of equals), and the heaviest of those whose
+        /// culprit line names a source file, with that line: where a finding shows the
+        /// culprit called.
+        private(set) var heaviest = Heaviest()
+        private(set) var heaviestSited = Heaviest()
         private var storedCulprit: Int32
-        private var storedCulpritLineSlot: Int32
-        private var matchedStart: UInt32
-        private var matchedCount: UInt32
-        /// Bit i: the stack is in frameShare signal i's population; counted by it.
-        var inPopulation: UInt32 = 0
-        var counted: UInt32 = 0
+        /// Which list of matched frames, in `RuleResult.matchedLists`.
+        fileprivate var matchedList: Int32
+        /// Bit i: the stacks are in frameShare signal i's population; counted by it.
+        var inPopulation: UInt32
+        var counted: UInt32
 
-        init(stack: Int, value: Int64, culprit: Int, culpritLineSlot: Int, matched: Range<Int>) {
-            self.value = value
-            storedStack = UInt32(stack)
-            storedCulprit = Int32(culprit)
-            storedCulpritLineSlot = Int32(culpritLineSlot)
-            matchedStart = UInt32(matched.lowerBound)
-            matchedCount = UInt32(matched.count)
+        struct Heaviest {
+            var value: Int64 = 0
+            private var storedStack: Int32 = -1
+            private var storedLineSlot: Int32 = -1
+
+            /// -1 while there is none.
+            var stack: Int { Int(storedStack) }
+            var lineSlot: Int { Int(storedLineSlot) }
+
+            /// Whether this stack is heavier than `other` (of equal ones, the first scanned).
+            func isHeavier(than other: Heaviest) -> Bool {
+                other.stack < 0 || (stack >= 0 && (value != other.value ? value > other.value : stack < other.stack))
+            }
+
+            fileprivate mutating func offer(stack: Int, value: Int64, lineSlot: Int) {
+                if self.stack < 0 || value > self.value {
+                    self.value = value
+                    storedStack = Int32(stack)
+                    storedLineSlot = Int32(lineSlot)
+                }
+            }
         }
 
-        var stack: Int { Int(storedStack) }
+        fileprivate init(_ key: Key) {
+            storedCulprit = key.culprit
+            matchedList = key.matchedList
+            inPopulation = key.inPopulation
+            counted = key.counted
+        }
+
         /// A frame, or -1.
         var culprit: Int { Int(storedCulprit) }
-        var culpritLineSlot: Int { Int(storedCulpritLineSlot) }
-        /// The distinct matched frames, in `RuleResult.matchedFrames` (none for allocator
-        /// rules, whose findings list no frames).
-        var matched: Range<Int> { Int(matchedStart)..<Int(matchedStart) + Int(matchedCount) }
+
+        fileprivate var key: Key {
+            Key(culprit: storedCulprit, matchedList: matchedList, inPopulation: inPopulation, counted: counted)
+        }
+
+        fileprivate mutating func add(stack: Int, value: Int64, lineSlot: Int, sited: Bool) {
+            self.value &+= value
+            heaviest.offer(stack: stack, value: value, lineSlot: lineSlot)
+            if sited { heaviestSited.offer(stack: stack, value: value, lineSlot: lineSlot) }
+        }
+
+        /// What stacks must share to be summed into one group.
+        fileprivate struct Key: Equatable {
+            var culprit: Int32
+            var matchedList: Int32
+            var inPopulation: UInt32
+            var counted: UInt32
+        }
     }
 
     /// What one rule collected.
     struct RuleResult {
         var typeIndex: Int
-        var hits: [Hit] = []
-        /// The matched frames of every hit, back to back.
-        var matchedFrames: [Int] = []
+        var groups: [HitGroup] = []
+        private var groupIndex = OpenAddressingIndex()
+        /// The distinct lists of matched frames (none for allocator rules, whose findings list
+        /// no frames).
+        private var matchedLists = StackInterner<UInt32>()
+        /// The sample types a perSecond signal counts in, other than the rule's, and each
+        /// group's value in each (`extraValues[group * extraTypes.count + k]`).
+        var extraTypes: [Int] = []
+        private var extraValues: [Int64] = []
         /// Culprits that also lead into the rule's `alsoFrames`.
         var alsoCulprits = Set<Int>()
         /// Per signal (by position in the rule's signals): per culprit frame, the value of a
         /// culpritFrames signal.
         var signalByCulprit: [[Int: Int64]]
 
-        func matchedFrames(of hit: Hit) -> ArraySlice<Int> { matchedFrames[hit.matched] }
+        init(typeIndex: Int, extraTypes: [Int], signalCount: Int) {
+            self.typeIndex = typeIndex
+            self.extraTypes = extraTypes
+            signalByCulprit = Array(repeating: [:], count: signalCount)
+        }
+
+        func matchedFrames(of group: HitGroup) -> [Int] {
+            matchedLists.sequence(Int(group.matchedList)).map { Int($0) }
+        }
+
+        /// The group's value in sample type `typeIndex` (the rule's own or an extra type).
+        func value(of group: Int, inType typeIndex: Int) -> Int64 {
+            if typeIndex == self.typeIndex { return groups[group].value }
+            guard let k = extraTypes.firstIndex(of: typeIndex) else { return 0 }
+            return extraValues[group * extraTypes.count + k]
+        }
+
+        /// Adds a matched stack to its group. `sited`: the culprit's line names a source file.
+        fileprivate mutating func add(stack: Int, value: Int64, culprit: Int, culpritLineSlot: Int, sited: Bool, matched: UnsafeBufferPointer<UInt32>,
+                                      inPopulation: UInt32, counted: UInt32, extraStackValues: [[Int64]]) {
+            let key = HitGroup.Key(culprit: Int32(culprit), matchedList: Int32(matchedLists.intern(buffer: matched)),
+                                   inPopulation: inPopulation, counted: counted)
+            let hash = withUnsafeBytes(of: key) { OpenAddressingIndex.hash($0) }
+            var index = OpenAddressingIndex.placeholder
+            swap(&index, &groupIndex)
+            let (group, inserted) = index.findOrInsert(hash: hash) { groups[$0].key == key }
+            swap(&index, &groupIndex)
+            if inserted {
+                groups.append(HitGroup(key))
+                extraValues.append(contentsOf: repeatElement(0, count: extraTypes.count))
+            }
+            groups[group].add(stack: stack, value: value, lineSlot: culpritLineSlot, sited: sited)
+            for (k, values) in extraStackValues.enumerated() { extraValues[group * extraTypes.count + k] &+= values[stack] }
+        }
     }
 
     let input: Classifier.Input
@@ -120,10 +199,17 @@ struct RuleScan {
         var compiled: [CompiledRule] = []
         for rule in rules {
             compiled.append(CompiledRule(rule, compile: compile))
-            results.append(RuleResult(typeIndex: input.sampleTypeIndex(rule.sampleTypes) ?? -1,
-                                      signalByCulprit: Array(repeating: [:], count: rule.signals?.count ?? 0)))
+            let typeIndex = input.sampleTypeIndex(rule.sampleTypes) ?? -1
+            // The types perSecond signals count in, summed per group as the stacks are scanned.
+            var extraTypes: [Int] = []
+            for spec in rule.signals ?? [] where spec.kind == .perSecond {
+                guard let name = spec.sampleType, let extra = input.profile.sampleTypes.firstIndex(where: { $0.type == name }),
+                      extra != typeIndex, !extraTypes.contains(extra) else { continue }
+                extraTypes.append(extra)
+            }
+            results.append(RuleResult(typeIndex: typeIndex, extraTypes: extraTypes, signalCount: rule.signals?.count ?? 0))
         }
-        for typeIndex in Set(results.map(\.typeIndex)) where typeIndex >= 0 {
+        for typeIndex in Set(results.flatMap { [$0.typeIndex] + $0.extraTypes }) where typeIndex >= 0 {
             stackValues[typeIndex] = input.stackSums(typeIndex).sums
         }
         scan(compiled)
@@ -162,6 +248,10 @@ struct RuleScan {
         }
         var results = self.results
         let typeValues = results.map { $0.typeIndex >= 0 ? stackValues[$0.typeIndex]! : [] }
+        let extraValues = results.map { $0.typeIndex >= 0 ? $0.extraTypes.map { stackValues[$0]! } : [] }
+        var matched: [UInt32] = []
+        // Per profile line: its function names a source file (a finding can show it).
+        let sitedLines = input.profile.lines.map { !input.profile.functions[Int($0.functionIndex)].filename.isEmpty }
         var stackRules = [UInt64](repeating: 0, count: words)
         var stack: [Classifier.StackFrame] = []
         let isUser = input.isUser
@@ -183,7 +273,8 @@ struct RuleScan {
                     input.rootFirstFrames(ofStack: id, into: &stack)
                     built = true
                 }
-                Self.scan(compiled[index], into: &results[index], stack: stack, stackID: id, value: value, isUser: isUser)
+                Self.scan(compiled[index], into: &results[index], stack: stack, stackID: id, value: value, isUser: isUser,
+                          sitedLines: sitedLines, extraValues: extraValues[index], matched: &matched)
             }
         }
         self.results = results
@@ -198,8 +289,8 @@ struct RuleScan {
         return nil
     }
 
-    private static func scan(_ compiled: CompiledRule, into result: inout RuleResult,
-                             stack: [Classifier.StackFrame], stackID: Int, value: Int64, isUser: [Bool]) {
+    private static func scan(_ compiled: CompiledRule, into result: inout RuleResult, stack: [Classifier.StackFrame], stackID: Int,
+                             value: Int64, isUser: [Bool], sitedLines: [Bool], extraValues: [[Int64]], matched matchedList: inout [UInt32]) {
         if let also = compiled.also, let position = stack.firstIndex(where: { also[$0.frame] }),
            let user = nearestUser(above: position, stack, isUser) {
             result.alsoCulprits.insert(user.frame)
@@ -219,7 +310,7 @@ struct RuleScan {
         }
         let matched = compiled.matched
         let listsFrames = compiled.culprit != .allocator
-        let matchedStart = result.matchedFrames.count
+        matchedList.removeAll(keepingCapacity: true)
         var rootmost = -1
         for (position, entry) in stack.enumerated() where matched[entry.frame] {
             if let caller = compiled.caller, !(position > 0 && caller[stack[position - 1].frame]) { continue }
@@ -227,7 +318,7 @@ struct RuleScan {
                 rootmost = position
                 if !listsFrames { break }
             }
-            if !result.matchedFrames[matchedStart...].contains(entry.frame) { result.matchedFrames.append(entry.frame) }
+            if !matchedList.contains(UInt32(entry.frame)) { matchedList.append(UInt32(entry.frame)) }
         }
         guard rootmost >= 0 else { return }
         let culprit: Classifier.StackFrame?
@@ -235,17 +326,17 @@ struct RuleScan {
         case .caller: culprit = nearestUser(above: rootmost, stack, isUser)
         case .allocator: culprit = nearestUser(above: stack.count, stack, isUser)
         }
-        if compiled.userCulpritsOnly && culprit == nil {
-            result.matchedFrames.removeSubrange(matchedStart...)
-            return
-        }
-        var hit = Hit(stack: stackID, value: value, culprit: culprit?.frame ?? -1, culpritLineSlot: culprit?.lineSlot ?? -1,
-                      matched: matchedStart..<result.matchedFrames.count)
+        if compiled.userCulpritsOnly && culprit == nil { return }
+        var inPopulation: UInt32 = 0, counted: UInt32 = 0
         for signal in compiled.frameShareSignals {
             if let within = signal.within, !stack.contains(where: { within[$0.frame] }) { continue }
-            hit.inPopulation |= 1 << signal.position
-            if stack.contains(where: { signal.frames[$0.frame] }) { hit.counted |= 1 << signal.position }
+            inPopulation |= 1 << signal.position
+            if stack.contains(where: { signal.frames[$0.frame] }) { counted |= 1 << signal.position }
         }
-        result.hits.append(hit)
+        let lineSlot = culprit?.lineSlot ?? -1
+        matchedList.withUnsafeBufferPointer { matchedList in
+            result.add(stack: stackID, value: value, culprit: culprit?.frame ?? -1, culpritLineSlot: lineSlot,
+                       sited: lineSlot >= 0 && sitedLines[lineSlot], matched: matchedList, inPopulation: inPopulation, counted: counted, extraStackValues: extraValues)
+        }
     }
 }

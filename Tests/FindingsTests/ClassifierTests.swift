@@ -57,6 +57,37 @@ import Testing
         #expect(Classifier.findings([Classifier.Input(file: "t", profile: builder.profile)]).isEmpty)
     }
 
+    /// Matched stacks are summed as they are scanned, yet a finding reads them as one by one:
+    /// a culprit's location is the call site of its heaviest stack that has one (the first of
+    /// equal ones, whatever frames each matched), and the example is the heaviest stack.
+    @Test func culpritSiteAndExampleAreThoseOfTheHeaviestStack() throws {
+        func finding(_ values: [Int64]) throws -> Finding {
+            var builder = ProfileBuilder(sampleTypes: [("cpu", "nanoseconds")])
+            let main = builder.location(["main.main"])
+            // main.work at lines 10, 20, 30, over map iteration (lines 20 and 30 match other frames).
+            let sites = [10, 20, 30].map { line -> UInt32 in
+                let location = builder.location(["main.work"])
+                builder.profile.lines[Int(builder.profile.locations[Int(location)].lineStart)].line = Int64(line)
+                return location
+            }
+            let leaves = ["runtime.mapiternext", "runtime.mapiternext", "runtime.mapiterinit"].map { builder.location([$0]) }
+            for (index, value) in values.enumerated() { builder.sample([leaves[index], sites[index], main], [value]) }
+            builder.sample([builder.location(["main.idle"]), main], [10])
+            for index in builder.profile.functions.indices { builder.profile.functions[index].filename = "main.go" }
+            let rules = #"{"rules": [{"id": "T", "title": "t", "kinds": ["cpu"], "sampleTypes": ["cpu"], "frames": ["^runtime\\.mapiter"], "thresholds": {"info": 0.01, "warning": 0.5, "critical": 0.9}, "explanation": "e", "fix": "f"}]}"#
+            let rule = try RuleSet.load(json: Data(rules.utf8), source: "t.json").rules[0]
+            return try #require(Classifier.evaluate(rule, on: Classifier.Input(file: "t", profile: builder.profile)))
+        }
+        let tie = try finding([5, 7, 7])
+        #expect(tie.culprits.map(\.location) == ["main.go:20"])
+        #expect(tie.exampleStack == ["main.main", "main.work", "runtime.mapiternext"])
+        #expect(tie.value == 19)
+        let later = try finding([5, 7, 8])
+        #expect(later.culprits.map(\.location) == ["main.go:30"])
+        #expect(later.exampleStack == ["main.main", "main.work", "runtime.mapiterinit"])
+        #expect(Set(later.frames.map(\.name)) == ["runtime.mapiternext", "runtime.mapiterinit"])
+    }
+
     @Test func builtinRulesParseAndCustomRulesLoad() throws {
         #expect(Set(RuleSet.builtin.rules.map(\.id)) == ["AP1", "AP2", "AP3", "AP4"])
         let custom = #"{"rules": [{"id": "TEAM1", "title": "busy loop", "kinds": ["cpu"], "sampleTypes": ["cpu"], "frames": ["^main\\.busyLoop$"], "thresholds": {"info": 0.1, "warning": 0.5, "critical": 0.9}, "explanation": "e", "fix": "f"}]}"#
