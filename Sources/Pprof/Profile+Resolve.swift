@@ -59,28 +59,38 @@ extension RawProfile {
             profile.functions.append(function)
         }
 
-        // Locations and their lines. A mapping id that names no mapping is no mapping, as in
-        // pprof; a line whose function does not exist is an error, as in pprof.
+        // Lines, in the order read: each location's follow one another, so that they keep their
+        // positions. They go before the locations are resolved (both sets of records are held
+        // at once otherwise). A line whose function does not exist is an error, as in pprof,
+        // reported at its location, below, in the order of the file.
+        var firstUnknownFunction: (line: Int, id: UInt64)?
+        profile.lines.reserveCapacity(lines.count)
+        for rawLine in lines {
+            guard rawLine.functionID != 0, let index = functionIndex[rawLine.functionID] else {
+                firstUnknownFunction = (profile.lines.count, rawLine.functionID)
+                break
+            }
+            var line = Line()
+            line.functionIndex = Int32(index)
+            line.line = rawLine.line
+            line.column = rawLine.column
+            profile.lines.append(line)
+        }
+        lines = []
+
+        // Locations. A mapping id that names no mapping is no mapping, as in pprof.
         var locationIndex = IDIndex(capacity: locations.count)
         profile.locations.reserveCapacity(locations.count)
-        profile.lines.reserveCapacity(lines.count)
         for raw in locations {
+            if let unknown = firstUnknownFunction, (raw.lineStart..<raw.lineEnd).contains(unknown.line) {
+                throw DecodeError.unknownFunction(offset: raw.offset, locationID: raw.id, functionID: unknown.id)
+            }
             var location = Location()
             location.id = raw.id
             location.address = raw.address
             location.isFolded = raw.isFolded
             if let index = mappingIndex[raw.mappingID] { location.mappingIndex = Int32(index) }
-            location.lineStart = Int32(profile.lines.count)
-            for rawLine in lines[raw.lineStart..<raw.lineEnd] {
-                guard rawLine.functionID != 0, let index = functionIndex[rawLine.functionID] else {
-                    throw DecodeError.unknownFunction(offset: raw.offset, locationID: raw.id, functionID: rawLine.functionID)
-                }
-                var line = Line()
-                line.functionIndex = Int32(index)
-                line.line = rawLine.line
-                line.column = rawLine.column
-                profile.lines.append(line)
-            }
+            location.lineStart = Int32(raw.lineStart)
             location.lineCount = Int32(raw.lineEnd - raw.lineStart)
             try locationIndex.insert(raw.id, index: profile.locations.count, message: "location", offset: raw.offset)
             profile.locations.append(location)
@@ -89,7 +99,6 @@ extension RawProfile {
         mappings = []
         functions = []
         locations = []
-        lines = []
 
         // Samples.
         let typeCount = sampleTypes.count
@@ -105,23 +114,12 @@ extension RawProfile {
         }
         // Stacks: location ids (varint bytes, checked on decode) to indices, once per stack.
         let (stackBytes, byteStarts) = stacks.take()
-        var stackLocations: [UInt32] = []
-        stackLocations.reserveCapacity(stackBytes.count)
-        var stackStarts = [0]
-        stackStarts.reserveCapacity(byteStarts.count)
-        try stackBytes.withUnsafeBufferPointer { bytes in
-            for stack in 0..<(byteStarts.count - 1) {
-                var reader = WireReader(base: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, start: byteStarts[stack], end: byteStarts[stack + 1])
-                while !reader.isAtEnd {
-                    let id = try reader.readVarint()
-                    guard let index = locationIndex[id] else {
-                        let sample = sampleStacks.firstIndex(of: UInt32(stack)) ?? 0
-                        throw DecodeError.unknownLocation(offset: stackFirstOffsets[stack], sample: sample, locationID: id)
-                    }
-                    stackLocations.append(UInt32(index))
-                }
-                stackStarts.append(stackLocations.count)
+        let (stackLocations, stackStarts) = try Self.locationIndices(consume stackBytes, starts: consume byteStarts) { stack, id in
+            guard let index = locationIndex[id] else {
+                let sample = sampleStacks.firstIndex(of: UInt32(stack)) ?? 0
+                throw DecodeError.unknownLocation(offset: stackFirstOffsets[stack], sample: sample, locationID: id)
             }
+            return UInt32(index)
         }
         stackFirstOffsets = []
         // Labels stay as indices, checked once per distinct set: the first set with a bad

@@ -156,6 +156,25 @@ import Testing
         #expect(invariantViolations(profile).isEmpty)
     }
 
+    @Test func idsOfOneToFourBytesResolveInPlace() throws {
+        // Stacks are resolved in the array of their indices while their bytes are read from its
+        // end: ids of 1, 2, 3 and 4 varint bytes, shuffled, in stacks long and short, repeated
+        // and empty; every index lands where its id was.
+        let locationIDs: [UInt64] = [1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, (1 << 28) - 1, 5]
+        var random = SplitMix64(seed: 11)
+        var stacks: [[UInt64]] = [locationIDs, locationIDs.reversed(), [], [(1 << 28) - 1], [1, 1, 1]]
+        for _ in 0..<40 { stacks.append((0..<(1 + random.below(30))).map { _ in locationIDs[random.below(locationIDs.count)] }) }
+        let fields: [PB] = [P.sampleType(S.samples, S.count), P.function(id: 1, name: S.main)]
+            + locationIDs.map { P.location(id: $0, lines: [P.line(function: 1)]) }
+            + stacks.enumerated().map { P.sample($1, [Int64($0)]) }
+            + P.strings(baseStrings)
+        let profile = try decode(fields)
+        for (sample, stack) in stacks.enumerated() {
+            #expect(profile.samples.locations(of: sample).map { profile.locations[Int($0)].id } == stack, "sample \(sample)")
+        }
+        #expect(invariantViolations(profile).isEmpty)
+    }
+
     @Test func locationWithSeveralLinesKeepsInnermostFirst() throws {
         // An inlined call: the first Line is the innermost frame (the inlined callee).
         let strings = ["", "samples", "count", "runtime.memmove", "bytes.(*Buffer).grow", "main.main", "x.go"]

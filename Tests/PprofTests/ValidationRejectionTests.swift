@@ -159,6 +159,21 @@ private let twoStrings = P.strings(["", "a"])
                           Self.location(id: 7, lines: [P.line(function: (1 << 40) + 1)], functions: [P.function(id: 1 << 40)]))
     }
 
+    @Test func locationErrorsComeInTheOrderOfTheFile() {
+        // Lines are resolved before the locations that hold them, yet an unknown function is
+        // reported at its location, after the errors of the locations before it.
+        let unknownFirst = twoStrings + [P.function(id: 1), P.location(id: 3, lines: [P.line(function: 2)]),
+                                         P.location(id: 3, lines: [P.line(function: 1)])]
+        expectDecodeError(.unknownFunction(offset: offset(of: 3, in: unknownFirst), locationID: 3, functionID: 2), unknownFirst)
+        let duplicateFirst = twoStrings + [P.function(id: 1), P.location(id: 3, lines: [P.line(function: 1)]),
+                                           P.location(id: 3, lines: [P.line(function: 1)]), P.location(id: 4, lines: [P.line(function: 2)])]
+        expectDecodeError(.duplicateID(offset: offset(of: 4, in: duplicateFirst), message: "location", id: 3), duplicateFirst)
+        // The second line of the second location.
+        let laterLine = twoStrings + [P.function(id: 1), P.location(id: 3, lines: [P.line(function: 1)]),
+                                      P.location(id: 4, lines: [P.line(function: 1), P.line(function: 9)])]
+        expectDecodeError(.unknownFunction(offset: offset(of: 4, in: laterLine), locationID: 4, functionID: 9), laterLine)
+    }
+
     @Test func lineWithFunctionIDZero() {
         // No function_id at all, and function_id: 0 written out: pprof calls both a line with a
         // nil function.
