@@ -30,7 +30,7 @@ public struct HeapOwners: Sendable {
         timeNanos = profile.timeNanos
         totalInuseSpace = input.totals[spaceIndex]
         let samples = profile.samples
-        let ownerOfStack = (0..<samples.stackCount).map { input.leafmostUserFrame(ofStack: $0) }
+        let ownerOfStack = (0..<samples.stackCount).map { Int32(input.leafmostUserFrame(ofStack: $0)) }
         let bytesKey = profile.stringTable.firstIndex(of: "bytes").map(Int32.init)
         // The largest `bytes` label of each label set (sets repeat: read each once).
         let setLargest: [Int64?] = (0..<samples.labelSets.count).map { set in
@@ -42,7 +42,7 @@ public struct HeapOwners: Sendable {
         var space = [Int64](repeating: 0, count: frameCount), objectCount = [Int64](repeating: 0, count: frameCount)
         var largest = [Int64](repeating: 0, count: frameCount), isOwner = [Bool](repeating: false, count: frameCount)
         for sample in 0..<samples.count {
-            let owner = ownerOfStack[Int(samples.sampleStacks[sample])]
+            let owner = Int(ownerOfStack[Int(samples.sampleStacks[sample])])
             guard owner >= 0 else { continue }
             let held = samples.value(of: sample, index: spaceIndex)
             guard held > 0 else { continue }

@@ -34,12 +34,9 @@ public struct ProfileComparison: Sendable {
     public init(base baseProfile: Profile, baseFrames: FrameTable, new newProfile: Profile, newFrames: FrameTable, sampleIndex: Int,
                 baseTotal: Int64? = nil, newTotal: Int64? = nil) {
         sampleType = newProfile.sampleTypes[sampleIndex]
-        let base = CallGraph(profile: baseProfile, frames: baseFrames, sampleIndex: sampleIndex, totalOverride: baseTotal)
-        let new = CallGraph(profile: newProfile, frames: newFrames, sampleIndex: sampleIndex, totalOverride: newTotal)
-        self.baseTotal = base.total
-        self.newTotal = new.total
         var byName: [String: Row] = [:]
-        for (graph, isBase) in [(base, true), (new, false)] {
+        // One side's graph at a time (each holds a value per stack while it lives).
+        func add(_ graph: CallGraph, isBase: Bool) {
             for frame in 0..<graph.frames.count where graph.flat[frame] != 0 || graph.cum[frame] != 0 {
                 let name = graph.frames.names[frame]
                 var row = byName[name] ?? Row(name: name, flat: Values(base: 0, new: 0), cum: Values(base: 0, new: 0))
@@ -52,6 +49,16 @@ public struct ProfileComparison: Sendable {
                 }
                 byName[name] = row
             }
+        }
+        do {
+            let base = CallGraph(profile: baseProfile, frames: baseFrames, sampleIndex: sampleIndex, totalOverride: baseTotal)
+            add(base, isBase: true)
+            self.baseTotal = base.total
+        }
+        do {
+            let new = CallGraph(profile: newProfile, frames: newFrames, sampleIndex: sampleIndex, totalOverride: newTotal)
+            add(new, isBase: false)
+            self.newTotal = new.total
         }
         rows = byName.values.filter { $0.flat.delta != 0 || $0.cum.delta != 0 }.sorted { a, b in
             if abs(a.flat.delta) != abs(b.flat.delta) { return abs(a.flat.delta) > abs(b.flat.delta) }
