@@ -102,19 +102,43 @@ public struct CallGraph: Sendable {
             }
             keptStarts[location + 1] = Int32(keptFrames.count)
         }
+        // The stacks in two halves, one on each core, each half's edges merged after.
+        let stackCount = profile.samples.stackCount, half = stackCount / 2
+        let walk = EdgeWalk(keptStarts: keptStarts, keptFrames: keptFrames, keptInline: keptInline, everInlined: everInlined,
+                            samples: profile.samples, stackSums: stackSums, locationCount: profile.locations.count)
+        var (edges, second) = Concurrently.both({ walk.edges(ofStacks: 0..<half) }, { walk.edges(ofStacks: half..<stackCount) })
+        edges.add(second)
+        return edges
+    }
+}
+
+/// The walk of stacks that finds call edges: what it reads of a profile's locations, read-only
+/// (so that two ranges of stacks can be walked at once).
+private struct EdgeWalk: Sendable {
+    /// Per location, its kept frames from the outermost line in (`keptStarts`), each with
+    /// whether it sits inside the location.
+    let keptStarts: [Int32]
+    let keptFrames: [UInt32]
+    let keptInline: [Bool]
+    /// Frames ever inlined: only edges into them are kept.
+    let everInlined: [Bool]
+    let samples: SampleTable
+    let stackSums: SampleTable.StackSums
+    let locationCount: Int
+
+    func edges(ofStacks stacks: Range<Int>) -> EdgeTable {
         // An edge between two kept frames of one location is the same in every sample: its id
         // is looked up once per location (-1: not an edge that counts). An edge into a
         // location's first kept frame depends on the caller: the last two met are kept.
         let unknown = -2
         var slotEdge = [Int](repeating: unknown, count: keptFrames.count)
-        var entryCallers = [Int32](repeating: -1, count: profile.locations.count * 2)
-        var entryEdges = [Int32](repeating: -1, count: profile.locations.count * 2)
+        var entryCallers = [Int32](repeating: -1, count: locationCount * 2)
+        var entryEdges = [Int32](repeating: -1, count: locationCount * 2)
         var edges = EdgeTable()
-        let samples = profile.samples
         // Edge weights are sums over samples: one walk per distinct stack. A stack counts when
         // one of its samples has a non-zero value (pprof skips zero samples, not zero sums).
         let stackValues = stackSums.sums, stackUsed = stackSums.nonZero
-        for sample in 0..<samples.stackCount {
+        for sample in stacks {
             guard stackUsed[sample] else { continue }
             let weight = stackValues[sample]
             var caller = -1
@@ -187,6 +211,16 @@ private struct EdgeTable {
         lastSample[id] = stamp
         weights[id] &+= weight
         if !inline { alwaysInline[id] = false }
+    }
+
+    /// Adds another table's edges (of other samples): weights summed, inline only if inline
+    /// in both.
+    mutating func add(_ other: EdgeTable) {
+        for (position, key) in other.keys.enumerated() {
+            let edge = id(key)
+            weights[edge] &+= other.weights[position]
+            if !other.alwaysInline[position] { alwaysInline[edge] = false }
+        }
     }
 
     func forEach(_ body: (Int, Int, Bool, Int64) -> Void) {
