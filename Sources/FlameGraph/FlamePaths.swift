@@ -53,11 +53,7 @@ struct FlamePaths: Sendable {
     func sorted() -> SortedPaths {
         let half = kept.count / 2
         let (first, second) = Concurrently.both({ sortedOrder(kept[..<half]) }, { [self] in sortedOrder(kept[half...]) })
-        var result = SortedPaths()
-        result.shared.reserveCapacity(kept.count)
-        result.suffixStarts.reserveCapacity(kept.count + 1)
-        result.values.reserveCapacity(kept.count)
-        result.given.reserveCapacity(kept.count)
+        var result = SortedPaths(capacity: kept.count)
         keys.withUnsafeBufferPointer { keys in
             starts.withUnsafeBufferPointer { starts in
                 // Paths lie scattered over tens of megabytes: the next few of a half are asked for
@@ -84,11 +80,7 @@ struct FlamePaths: Sendable {
                     }
                     let start = starts[path], end = starts[path + 1]
                     let shared = previous.map { Self.commonPrefix(keys, start, end, starts[$0], starts[$0 + 1]) } ?? 0
-                    result.shared.append(shared)
-                    result.suffixes.append(contentsOf: UnsafeBufferPointer(rebasing: keys[start + shared..<end]))
-                    result.suffixStarts.append(result.suffixes.count)
-                    result.values.append(values[path])
-                    result.given.append(path)
+                    result.append(shared: shared, suffix: UnsafeBufferPointer(rebasing: keys[start + shared..<end]), value: values[path], given: path)
                     previous = path
                 }
             }
@@ -126,64 +118,6 @@ struct FlamePaths: Sendable {
             position += 2
         }
         while position < limit && keys[aStart + position] == keys[bStart + position] { position += 1 }
-        return position
-    }
-}
-
-/// A side's paths in order, each stored as the number of frames it shares with the path
-/// before and the frames that follow (front coding), big-endian as they were sorted.
-struct SortedPaths: Sendable {
-    fileprivate(set) var shared: [Int] = []
-    fileprivate(set) var suffixStarts: [Int] = [0]
-    fileprivate(set) var suffixes: [UInt32] = []
-    fileprivate(set) var values: [Int64] = []
-    /// Where each path's stack was among the side's stacks.
-    fileprivate(set) var given: [Int] = []
-
-    var count: Int { values.count }
-    /// Frames stored: what no path shares with the one before.
-    var frameCount: Int { suffixes.count }
-}
-
-/// Reads sorted paths one after the other, each rebuilt whole from the one before.
-struct PathCursor {
-    private let paths: SortedPaths
-    private(set) var index = 0
-    /// The current path's frames, root end first, big-endian.
-    private(set) var frames: [UInt32] = []
-
-    init(_ paths: SortedPaths) {
-        self.paths = paths
-        read()
-    }
-
-    var isDone: Bool { index == paths.count }
-    var value: Int64 { paths.values[index] }
-    var given: Int { paths.given[index] }
-
-    mutating func advance() {
-        index += 1
-        read()
-    }
-
-    private mutating func read() {
-        guard index < paths.count else { return }
-        frames.removeLast(frames.count - paths.shared[index])
-        frames.append(contentsOf: paths.suffixes[paths.suffixStarts[index]..<paths.suffixStarts[index + 1]])
-    }
-
-    /// The order the paths were sorted in, of two frame sequences (negative: `a` first).
-    static func compare(_ a: [UInt32], _ b: [UInt32]) -> Int {
-        let shared = commonPrefix(a, b)
-        if shared < a.count && shared < b.count { return UInt32(bigEndian: a[shared]) < UInt32(bigEndian: b[shared]) ? -1 : 1 }
-        return a.count - b.count
-    }
-
-    /// How many frames two sequences share from their start.
-    static func commonPrefix(_ a: [UInt32], _ b: [UInt32]) -> Int {
-        let limit = min(a.count, b.count)
-        var position = 0
-        while position < limit && a[position] == b[position] { position += 1 }
         return position
     }
 }
