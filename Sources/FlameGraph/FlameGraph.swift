@@ -7,11 +7,18 @@ public enum FlameGraph {
     public static func svg(_ stacks: consuming FoldedStacks, base: consuming FoldedStacks? = nil,
                            layout layoutOptions: FlameLayout.Options = .init(),
                            svg svgOptions: FlameGraphSVG.Options = .init()) -> [UInt8] {
+        svg(SortedStacks(consume stacks, base: consume base, reverse: layoutOptions.reverse), layout: layoutOptions, svg: svgOptions)
+    }
+
+    /// The graph of stacks sorted before (`layoutOptions.reverse` is theirs).
+    public static func svg(_ stacks: SortedStacks, layout layoutOptions: FlameLayout.Options = .init(),
+                           svg svgOptions: FlameGraphSVG.Options = .init()) -> [UInt8] {
         var layoutOptions = layoutOptions
+        layoutOptions.reverse = stacks.reverse
         var svgOptions = svgOptions
         let graphWidth = Double(svgOptions.width) - 2 * FlameGraphSVG.xpad
         // The stacks merged into a tree, laid out once its minimum frame width is known.
-        let tree = FlameTree(stacks: consume stacks, base: consume base, reverse: layoutOptions.reverse)
+        let tree = FlameTree(stacks)
         let widths = tree.widths(layoutOptions.widthBy)
         let total = Double(max(widths[0], 1))
         // Clamped: a huge (or infinite) minimum width leaves only the root, and never traps.

@@ -28,33 +28,21 @@ struct FlameTree {
     private(set) var negativeStacks = 0
 
     init(stacks: consuming FoldedStacks, base: consuming FoldedStacks?, reverse: Bool) {
-        var names = stacks.names
-        var baseMap: [UInt32] = []
-        if let base {
-            // Base frame names are mapped onto the new profile's names.
-            var index = Dictionary(names.enumerated().map { ($0.element, UInt32($0.offset)) }, uniquingKeysWith: { first, _ in first })
-            baseMap = base.names.map { name in
-                if let existing = index[name] { return existing }
-                names.append(name)
-                index[name] = UInt32(names.count - 1)
-                return UInt32(names.count - 1)
-            }
-        }
-        self.names = names
+        self.init(SortedStacks(consume stacks, base: consume base, reverse: reverse))
+    }
+
+    init(_ sorted: SortedStacks) {
+        names = sorted.names
         nameRanks = Self.ranks(names)
-        let hasBase = base != nil
+        let hasBase = sorted.base != nil
         baseValues = hasBase ? [0] : []
         let sharedNames = Set(names).count < names.count
         if sharedNames { firstStack = [0] }
-
-        // Every path (new stacks, then base ones), each side sorted (the two at once), then
-        // the two merged.
-        let newCount = stacks.count
-        let sides = Self.sortedPaths(consume stacks, consume base, baseMap: baseMap, reverse: reverse)
-        negativeStacks = sides.negativeStacks
-        var new = PathCursor(sides.new), old = PathCursor(sides.base ?? SortedPaths())
+        negativeStacks = sorted.negativeStacks
+        let newCount = sorted.newCount
+        var new = PathCursor(sorted.new), old = PathCursor(sorted.base ?? SortedPaths())
         // At most one node per frame a path does not share with the path before on its side.
-        let most = 1 + sides.new.frameCount + (sides.base?.frameCount ?? 0)
+        let most = 1 + sorted.new.frameCount + (sorted.base?.frameCount ?? 0)
         frame.reserveCapacity(most)
         parent.reserveCapacity(most)
         value.reserveCapacity(most)
@@ -98,17 +86,6 @@ struct FlameTree {
             if hasBase { baseValues[up] &+= baseValues[node] }
             if sharedNames { firstStack[up] = min(firstStack[up], firstStack[node]) }
         }
-    }
-
-    /// Each side's paths, sorted (the two sides at once). The unsorted paths, as large as the
-    /// stacks, are gone when this returns.
-    private static func sortedPaths(_ stacks: consuming FoldedStacks, _ base: consuming FoldedStacks?, baseMap: [UInt32],
-                                    reverse: Bool) -> (new: SortedPaths, base: SortedPaths?, negativeStacks: Int) {
-        let newPaths = FlamePaths(consume stacks, map: nil, reversed: reverse)
-        var basePaths: FlamePaths?
-        if let base = consume base { basePaths = FlamePaths(consume base, map: baseMap, reversed: reverse) }
-        let (new, old) = Concurrently.both({ newPaths.sorted() }, { [basePaths] in basePaths?.sorted() })
-        return (new, old, newPaths.negativeStacks + (basePaths?.negativeStacks ?? 0))
     }
 
     var count: Int { frame.count }

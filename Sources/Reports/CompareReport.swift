@@ -128,15 +128,17 @@ public struct CompareReport: Sendable {
 
 extension CompareReport {
     /// The comparison with its findings and, when `flame` is given, its differential flame
-    /// graph, drawn on the other core while the findings and changed functions are worked out.
+    /// graph. The graph's stacks are sorted first, on both cores; the graph is then drawn on
+    /// one core while the findings and changed functions are worked out on the other.
     public static func withDifferentialGraph(_ prepared: PreparedComparison, rules: RuleSet, baseNames: [String],
                                              newNames: [String], flame: FlameOptions?) -> (report: CompareReport, svg: [UInt8]?) {
-        Concurrently.both({
+        let stacks = flame.map { FlameReport.differentialStacks(prepared, $0) }
+        return Concurrently.both({
             var report = CompareReport(prepared, findings: prepared.findingsDiff(rules: rules), baseNames: baseNames, newNames: newNames)
             report.rules = rules
             return report
         }, {
-            flame.map { FlameReport.differentialSVG(prepared, $0) }
+            flame.map { FlameReport.differentialSVG(prepared, stacks!, $0) }
         })
     }
 }

@@ -38,6 +38,21 @@ public enum FlameReport {
     /// Red where a frame grew, blue where it shrank; sized by `options.widthBy`.
     public static func differentialSVG(_ comparison: PreparedComparison, _ options: FlameOptions,
                                        highlighting findings: [Finding]? = nil) -> [UInt8] {
+        differentialSVG(comparison, differentialStacks(comparison, options), options, highlighting: findings)
+    }
+
+    /// Each side's stacks folded and sorted (on both cores): what the differential graph is
+    /// drawn from.
+    public static func differentialStacks(_ comparison: PreparedComparison, _ options: FlameOptions) -> SortedStacks {
+        // Each side's stacks are folded at once.
+        let (new, base) = Concurrently.both({ comparison.new.foldedStacks(merging: false) },
+                                            { [comparison] in comparison.base.foldedStacks(merging: false) })
+        return SortedStacks(consume new, base: consume base, reverse: options.reverse)
+    }
+
+    /// The differential graph of stacks sorted by `differentialStacks` (on one core).
+    public static func differentialSVG(_ comparison: PreparedComparison, _ stacks: SortedStacks, _ options: FlameOptions,
+                                       highlighting findings: [Finding]? = nil) -> [UInt8] {
         var svg = svgOptions(options, findings: findings)
         svg.title = options.title ?? "Differential Flame Graph"
         svg.subtitle = "\(comparison.base.name) → \(comparison.new.name) · \(comparison.sampleType.type)"
@@ -47,10 +62,7 @@ public enum FlameReport {
         svg.unit = comparison.sampleType.unit
         var layout = layoutOptions(options)
         layout.widthBy = options.widthBy
-        // Each side's stacks are folded at once.
-        let (new, base) = Concurrently.both({ comparison.new.foldedStacks(merging: false) },
-                                            { [comparison] in comparison.base.foldedStacks(merging: false) })
-        return FlameGraph.svg(consume new, base: consume base, layout: layout, svg: svg)
+        return FlameGraph.svg(stacks, layout: layout, svg: svg)
     }
 
     static func layoutOptions(_ options: FlameOptions) -> FlameLayout.Options {
