@@ -117,22 +117,29 @@ public struct FoldedStacks: Sendable {
     /// sorted at once, on two cores, then the two merged.
     func lineOrder(_ ranks: EscapedNames.TokenRanks) -> [Int] {
         let (midRank, lastRank) = (ranks.mid, ranks.last)
-        var keys = [UInt8](repeating: 0, count: frames.count * 4)
+        // Two bytes a rank when every rank fits (tens of thousands of names at most, as a rule):
+        // half the keys to sort through.
+        let width = max(midRank.max() ?? 0, lastRank.max() ?? 0) < 1 << 16 ? 2 : 4
+        var keys = [UInt8](repeating: 0, count: frames.count * width)
         keys.withUnsafeMutableBytes { keys in
             for stack in 0..<count {
                 let stackFrames = frames(of: stack)
                 for position in stackFrames.indices {
                     let frame = Int(stackFrames[position])
                     let rank = position == stackFrames.endIndex - 1 ? lastRank[frame] : midRank[frame]
-                    keys.storeBytes(of: rank.bigEndian, toByteOffset: position * 4, as: UInt32.self)
+                    if width == 2 {
+                        keys.storeBytes(of: UInt16(rank).bigEndian, toByteOffset: position * 2, as: UInt16.self)
+                    } else {
+                        keys.storeBytes(of: rank.bigEndian, toByteOffset: position * 4, as: UInt32.self)
+                    }
                 }
             }
         }
         let starts = self.starts
         let sortedKeys = keys
         @Sendable func precedes(_ keys: UnsafeRawBufferPointer, _ a: Int, _ b: Int) -> Bool {
-            let aStart = starts[a] * 4, aLength = starts[a + 1] * 4 - aStart
-            let bStart = starts[b] * 4, bLength = starts[b + 1] * 4 - bStart
+            let aStart = starts[a] * width, aLength = starts[a + 1] * width - aStart
+            let bStart = starts[b] * width, bLength = starts[b + 1] * width - bStart
             let common = min(aLength, bLength)
             if common > 0 {
                 let result = memcmp(keys.baseAddress! + aStart, keys.baseAddress! + bStart, common)
