@@ -148,6 +148,27 @@ import Testing
 
     /// Two names that read the same once escaped ("x;y" and "x；y"): their stacks stay apart,
     /// each merged with its own kind, in the order each first appears (hand-computed).
+    /// Lines are sorted on the ranks of their names, in two bytes each while every rank fits
+    /// and in four past 65,536 names: both give the byte order of the lines themselves.
+    @Test(arguments: [300, 70_000])
+    func linesComeInByteOrderWhateverTheNameCount(_ nameCount: Int) {
+        var random = SplitMix64(seed: UInt64(nameCount))
+        let names = (0..<nameCount).map { "pkg.f\(String($0, radix: 7))" }
+        var frames: [UInt32] = [], starts = [0], values: [Int64] = []
+        for _ in 0..<2000 {
+            for _ in 0..<(1 + random.below(6)) { frames.append(UInt32(random.below(nameCount))) }
+            starts.append(frames.count)
+            values.append(Int64(1 + random.below(9)))
+        }
+        let stacks = FoldedStacks(names: names, frames: frames, starts: starts, values: values, sampleType: ValueType(type: "cpu", unit: "nanoseconds"))
+        var sums: [String: Int64] = [:]
+        for stack in 0..<stacks.count {
+            sums[stacks.frames(of: stack).map { names[Int($0)] }.joined(separator: ";"), default: 0] += values[stack]
+        }
+        let expected = sums.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { "\($0) \(sums[$0]!)\n" }.joined()
+        #expect(String(decoding: stacks.text(), as: UTF8.self) == expected)
+    }
+
     @Test func namesThatReadTheSameAreMergedByFrame() {
         let type = ValueType(type: "samples", unit: "count")
         let stacks = FoldedStacks(names: ["m", "x;y", "x\u{FF1B}y"], frames: [0, 1, 0, 2, 0, 1], starts: [0, 2, 4, 6],
