@@ -29,7 +29,7 @@ let package = Package(
         // Reading profiles: gzip, protobuf wire format, profile.proto model and validation.
         .target(name: "Pprof", dependencies: ["CZlib"]),
         // What go tool pprof computes: load-time transforms, frames, top/traces, folding, diffs.
-        .target(name: "Analysis", dependencies: ["Pprof"]),
+        .target(name: "Analysis", dependencies: ["Pprof", "CPrefetch"]),
         // Reading Go source: a lexer, a block-structure reader, and the map anti-pattern shape checks.
         .target(name: "GoSource"),
         // The map anti-pattern rules: signals, classifier, findings, what the source says.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPrefetch
 import Pprof
 
 /// Stacks with their values, root first, identical stacks merged (those folded for a flame
@@ -62,28 +63,41 @@ public struct FoldedStacks: Sendable {
         let order = lineOrder(ranks)
         var piece = TextPiece(size: 1 << 20)
         var next = 0
-        while next < order.count {
-            let stack = order[next]
-            var value = values[stack]
-            next += 1
-            while next < order.count && frames(of: order[next]) == frames(of: stack) {
-                value &+= values[order[next]]
-                next += 1
+        try frames.withUnsafeBufferPointer { frameList in
+            try starts.withUnsafeBufferPointer { starts in
+                // The stacks are read in line order, scattered over tens of megabytes: those a
+                // few lines ahead are asked for before their turn, so that their cache misses
+                // overlap.
+                func prefetch(_ next: Int) {
+                    if next + 8 < order.count { proflens_prefetch(frameList.baseAddress! + starts[order[next + 8]]) }
+                    if next + 16 < order.count { proflens_prefetch(starts.baseAddress! + order[next + 16]) }
+                }
+                while next < order.count {
+                    let stack = order[next]
+                    var value = values[stack]
+                    next += 1
+                    prefetch(next)
+                    while next < order.count && frames(of: order[next]) == frames(of: stack) {
+                        value &+= values[order[next]]
+                        next += 1
+                        prefetch(next)
+                    }
+                    if value == 0 { continue }
+                    // The longest a line can be: its names, separators, a value of at most 20
+                    // digits and a sign, a space and a newline.
+                    var longest = 23
+                    for frame in frames(of: stack) { longest += escaped.length(Int(frame)) + 1 }
+                    if !piece.hasRoom(longest) { try piece.flush(write) }
+                    if !piece.hasRoom(longest) { piece = TextPiece(size: max(longest, 1 << 20)) }
+                    for (position, frame) in frames(of: stack).enumerated() {
+                        if position > 0 { piece.append(UInt8(ascii: ";")) }
+                        escaped.withBytes(Int(frame)) { piece.append($0) }
+                    }
+                    piece.append(UInt8(ascii: " "))
+                    piece.appendDecimal(value)
+                    piece.append(UInt8(ascii: "\n"))
+                }
             }
-            if value == 0 { continue }
-            // The longest a line can be: its names, separators, a value of at most 20 digits
-            // and a sign, a space and a newline.
-            var longest = 23
-            for frame in frames(of: stack) { longest += escaped.length(Int(frame)) + 1 }
-            if !piece.hasRoom(longest) { try piece.flush(write) }
-            if !piece.hasRoom(longest) { piece = TextPiece(size: max(longest, 1 << 20)) }
-            for (position, frame) in frames(of: stack).enumerated() {
-                if position > 0 { piece.append(UInt8(ascii: ";")) }
-                escaped.withBytes(Int(frame)) { piece.append($0) }
-            }
-            piece.append(UInt8(ascii: " "))
-            piece.appendDecimal(value)
-            piece.append(UInt8(ascii: "\n"))
         }
         try piece.flush(write)
     }
