@@ -3,8 +3,8 @@
 # just decompressing the input) and `go tool pprof -top`, and check the targets.
 #
 # Run from the repository root after building the release binaries (`make
-# bench` does both):
-#   swift build -c release --product proflens
+# bench` does both, proflens as `make install` builds it when it can):
+#   swift build -c release --static-swift-stdlib --product proflens
 #   swift build -c release --product ProfileGenerator
 #
 # Profiles (Sources/ProfileGenerator; deterministic: same shape, size, seed and
@@ -231,6 +231,13 @@ echo "proflens bench, $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc 2> /dev/null || 
   "($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2> /dev/null | head -n 1 || true))," \
   "$(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo 2> /dev/null || true) memory," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?')"
+# Peak RSS includes the shared libraries the binary maps: ~6 MB more when the Swift runtime
+# and Foundation are shared libraries rather than linked in.
+if ldd "$PROFLENS" 2> /dev/null | grep -q libswiftCore; then
+  echo "proflens: $PROFLENS, the Swift runtime as shared libraries (make install links it in)"
+else
+  echo "proflens: $PROFLENS, the Swift runtime linked in (as make install builds it)"
+fi
 ((HAVE_TIME)) || notice "GNU time is missing: peak RSS is polled from /proc (apt-get install time)"
 
 section "profiles ($DATA/, cached by shape, size, seed and generator version)"
