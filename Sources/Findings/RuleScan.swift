@@ -75,6 +75,11 @@ struct RuleScan {
             var matchedList: Int32
             var inPopulation: UInt32
             var counted: UInt32
+
+            var hash: UInt64 {
+                let ids = UInt64(UInt32(bitPattern: culprit)) << 32 | UInt64(UInt32(bitPattern: matchedList))
+                return OpenAddressingIndex.hash(ids ^ OpenAddressingIndex.hash(UInt64(inPopulation) << 32 | UInt64(counted)))
+            }
         }
     }
 
@@ -118,10 +123,9 @@ struct RuleScan {
                                       inPopulation: UInt32, counted: UInt32, extraStackValues: [[Int64]]) {
             let key = HitGroup.Key(culprit: Int32(culprit), matchedList: Int32(matchedLists.intern(buffer: matched)),
                                    inPopulation: inPopulation, counted: counted)
-            let hash = withUnsafeBytes(of: key) { OpenAddressingIndex.hash($0) }
             var index = OpenAddressingIndex.placeholder
             swap(&index, &groupIndex)
-            let (group, inserted) = index.findOrInsert(hash: hash) { groups[$0].key == key }
+            let (group, inserted) = index.findOrInsert(hash: key.hash) { groups[$0].key == key }
             swap(&index, &groupIndex)
             if inserted {
                 groups.append(HitGroup(key))
