@@ -22,6 +22,10 @@ extension RawProfile {
                 }
             }
         }
+        if count == 0 {
+            // No ids at all (no stacks, or only empty ones): every stack starts at 0.
+            return ([], [Int](repeating: 0, count: starts.count))
+        }
         if longest > 4 {
             var indices: [UInt32] = []
             indices.reserveCapacity(count)

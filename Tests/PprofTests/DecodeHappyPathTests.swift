@@ -173,6 +173,10 @@ import Testing
             #expect(profile.samples.locations(of: sample).map { profile.locations[Int($0)].id } == stack, "sample \(sample)")
         }
         #expect(invariantViolations(profile).isEmpty)
+        // Only empty stacks: no ids at all.
+        let empty = try decode([P.sampleType(S.samples, S.count), P.sample([], [1]), P.sample([], [2])] + P.strings(baseStrings))
+        #expect(empty.samples.count == 2 && empty.samples.locations(of: 0).isEmpty && empty.samples.locations(of: 1).isEmpty)
+        #expect(invariantViolations(empty).isEmpty)
     }
 
     @Test func locationWithSeveralLinesKeepsInnermostFirst() throws {
