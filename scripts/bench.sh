@@ -387,17 +387,29 @@ shape wide-heap "$HEAP_A" "$HEAP_B"
 # ---------------------------------------------------------------- growth
 
 section "growth: the wide shape at $(printf '%s ' "${GROWTH[@]}")samples (distinct stacks = samples / 5)"
-for f in "${GROWTH_FILES[@]}"; do
-  # The growth profile of the wide size is the wide profile: measured above.
-  key=growth.$(meta "$f" samples)
-  if [[ $f == "$WIDE_A" ]]; then
+# The sizes are run in turn, run after run (not each size's runs at once, nor the wide size's
+# taken from its section above), so that a change in the machine's load over the bench
+# weighs on every size alike rather than on the ratio between two.
+declare -A GROWTH_TIMES
+for ((run = 0; run < RUNS; run++)); do
+  for f in "${GROWTH_FILES[@]}"; do
+    key=growth.$(meta "$f" samples)
     for k in analyze fold; do
-      S_MED[$key.$k]=${S_MED[wide.$k]:-} S_BEST[$key.$k]=${S_BEST[wide.$k]:-} KB[$key.$k]=${KB[wide.$k]:-}
-      NRUNS[$key.$k]=${NRUNS[wide.$k]:-} BYTES[$key.$k]=${BYTES[wide.$k]:-}
+      [[ -n ${NRUNS[$key.$k]:-} && ${S_MED[$key.$k]:-} == "" ]] && continue  # failed before
+      if ! run_once "$PROFLENS" "$k" "$f"; then
+        echo "FAILED: $PROFLENS $k $f" >&2
+        head -n 20 "$WORK/stderr" >&2
+        S_MED[$key.$k]="" S_BEST[$key.$k]="" KB[$key.$k]="" NRUNS[$key.$k]=$run BYTES[$key.$k]=$(raw "$f")
+        FAILURES=$((FAILURES + 1))
+        continue
+      fi
+      GROWTH_TIMES[$key.$k]+="$RUN_S"$'\n'
+      if [[ -z ${S_BEST[$key.$k]:-} ]] || (($(calc '%d' "$RUN_S < ${S_BEST[$key.$k]}"))); then S_BEST[$key.$k]=$RUN_S; fi
+      ((RUN_KB > ${KB[$key.$k]:-0})) && KB[$key.$k]=$RUN_KB
+      NRUNS[$key.$k]=$((run + 1)) BYTES[$key.$k]=$(raw "$f")
+      S_MED[$key.$k]=$(printf '%s' "${GROWTH_TIMES[$key.$k]}" | median)
     done
-  fi
-  measure "$key.analyze" "$(raw "$f")" "$RUNS" "$PROFLENS" analyze "$f" || true
-  measure "$key.fold" "$(raw "$f")" "$RUNS" "$PROFLENS" fold "$f" || true
+  done
 done
 printf '%-9s %7s %8s | %9s %6s %8s %6s | %9s %6s %8s %6s\n' "samples" "stacks" "MB" "analyze s" "x" "RSS MB" "x" "fold s" "x" "RSS MB" "x"
 printf '%-9s %7s %8s | %9s %6s %8s %6s | %9s %6s %8s %6s\n' "-------" "------" "--" "---------" "-" "------" "-" "------" "-" "------" "-"
