@@ -137,10 +137,9 @@ struct RuleScan {
     }
 
     let input: Classifier.Input
-    let rules: [Rule]
     private(set) var results: [RuleResult] = []
     /// Per sample type a rule reads: the value of each stack.
-    private(set) var stackValues: [Int: [Int64]] = [:]
+    private var stackValues: [Int: [Int64]] = [:]
 
     /// Compiled patterns of one rule, as per-frame flags, and what the scan of a stack needs
     /// of the rule (read once here, not per stack).
@@ -188,7 +187,6 @@ struct RuleScan {
 
     init(input: Classifier.Input, rules: [Rule]) {
         self.input = input
-        self.rules = rules
         let frames = input.frames
         var cache: [String: [Bool]] = [:]
         func compile(_ patterns: [String]?) -> [Bool]? {
@@ -220,7 +218,7 @@ struct RuleScan {
     }
 
     /// The value of each stack in a sample type.
-    func values(ofType typeIndex: Int) -> [Int64] {
+    private func values(ofType typeIndex: Int) -> [Int64] {
         stackValues[typeIndex] ?? input.stackSums(typeIndex).sums
     }
 

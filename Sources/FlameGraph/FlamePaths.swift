@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Analysis
 import CPrefetch
 
@@ -62,26 +57,25 @@ struct FlamePaths: Sendable {
                     if next + 8 < run.count { proflens_prefetch(keys.baseAddress! + starts[run[next + 8]]) }
                     if next + 16 < run.count { proflens_prefetch(starts.baseAddress! + run[next + 16]) }
                 }
-                let bytes = UnsafeRawBufferPointer(keys)
+                func path(_ path: Int) -> UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(rebasing: keys[starts[path]..<starts[path + 1]]) }
                 var a = 0, b = 0
                 var previous: Int?
                 while a < first.count || b < second.count {
                     // Of two equal paths, the one of the first half (it came first).
-                    let path: Int
-                    if b == second.count || (a < first.count
-                        && Self.compare(bytes, starts[second[b]], starts[second[b] + 1], starts[first[a]], starts[first[a] + 1]) >= 0) {
-                        path = first[a]
+                    let next: Int
+                    if b == second.count || (a < first.count && PathOrder.compare(path(second[b]), path(first[a])) >= 0) {
+                        next = first[a]
                         a += 1
                         prefetch(first, from: a)
                     } else {
-                        path = second[b]
+                        next = second[b]
                         b += 1
                         prefetch(second, from: b)
                     }
-                    let start = starts[path], end = starts[path + 1]
-                    let shared = previous.map { Self.commonPrefix(keys, start, end, starts[$0], starts[$0 + 1]) } ?? 0
-                    result.append(shared: shared, suffix: UnsafeBufferPointer(rebasing: keys[start + shared..<end]), value: values[path], given: path)
-                    previous = path
+                    let frames = path(next)
+                    let shared = previous.map { PathOrder.sharedLength(frames, path($0)) } ?? 0
+                    result.append(shared: shared, suffix: UnsafeBufferPointer(rebasing: frames[shared...]), value: values[next], given: next)
+                    previous = next
                 }
             }
         }
@@ -90,34 +84,12 @@ struct FlamePaths: Sendable {
 
     private func sortedOrder(_ paths: ArraySlice<Int>) -> [Int] {
         var sorted = Array(paths)
-        keys.withUnsafeBytes { keys in
-            sorted.sort { a, b in Self.compare(keys, starts[a], starts[a + 1], starts[b], starts[b + 1]) < 0 }
+        keys.withUnsafeBufferPointer { keys in
+            sorted.sort { a, b in
+                PathOrder.compare(UnsafeBufferPointer(rebasing: keys[starts[a]..<starts[a + 1]]),
+                                  UnsafeBufferPointer(rebasing: keys[starts[b]..<starts[b + 1]])) < 0
+            }
         }
         return sorted
-    }
-
-    /// memcmp order of the keys `aStart..<aEnd` and `bStart..<bEnd`.
-    private static func compare(_ keys: UnsafeRawBufferPointer, _ aStart: Int, _ aEnd: Int, _ bStart: Int, _ bEnd: Int) -> Int {
-        let common = min(aEnd - aStart, bEnd - bStart) * 4
-        if common > 0 {
-            let result = memcmp(keys.baseAddress! + aStart * 4, keys.baseAddress! + bStart * 4, common)
-            if result != 0 { return Int(result) }
-        }
-        return (aEnd - aStart) - (bEnd - bStart)
-    }
-
-    /// How many keys `aStart..<aEnd` and `bStart..<bEnd` share from their start.
-    private static func commonPrefix(_ keys: UnsafeBufferPointer<UInt32>, _ aStart: Int, _ aEnd: Int, _ bStart: Int, _ bEnd: Int) -> Int {
-        let limit = min(aEnd - aStart, bEnd - bStart)
-        var position = 0
-        let raw = UnsafeRawBufferPointer(keys)
-        // Two frames at a time, then the last one.
-        while position + 2 <= limit
-            && raw.loadUnaligned(fromByteOffset: (aStart + position) * 4, as: UInt64.self)
-                == raw.loadUnaligned(fromByteOffset: (bStart + position) * 4, as: UInt64.self) {
-            position += 2
-        }
-        while position < limit && keys[aStart + position] == keys[bStart + position] { position += 1 }
-        return position
     }
 }

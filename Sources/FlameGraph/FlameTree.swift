@@ -55,9 +55,9 @@ struct FlameTree {
         var pathFrames: [UInt32] = []  // and their frames.
         while !new.isDone || !old.isDone {
             // The next path in order; of two equal ones, the new one (a stable sort of both).
-            let takeNew = old.isDone || (!new.isDone && PathCursor.compare(new.frames, old.frames) <= 0)
+            let takeNew = old.isDone || (!new.isDone && PathOrder.compare(new.frames, old.frames) <= 0)
             let frames = takeNew ? new.frames : old.frames
-            let common = PathCursor.commonPrefix(pathFrames, frames)
+            let common = PathOrder.sharedLength(pathFrames, frames)
             path.removeLast(path.count - 1 - common)
             pathFrames.removeLast(pathFrames.count - common)
             for position in common..<frames.count {

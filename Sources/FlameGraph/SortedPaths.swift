@@ -55,19 +55,4 @@ struct PathCursor {
         frames.removeLast(frames.count - paths.shared[index])
         frames.append(contentsOf: paths.suffixes[paths.suffixStarts[index]..<paths.suffixStarts[index + 1]])
     }
-
-    /// The order the paths were sorted in, of two frame sequences (negative: `a` first).
-    static func compare(_ a: [UInt32], _ b: [UInt32]) -> Int {
-        let shared = commonPrefix(a, b)
-        if shared < a.count && shared < b.count { return UInt32(bigEndian: a[shared]) < UInt32(bigEndian: b[shared]) ? -1 : 1 }
-        return a.count - b.count
-    }
-
-    /// How many frames two sequences share from their start.
-    static func commonPrefix(_ a: [UInt32], _ b: [UInt32]) -> Int {
-        let limit = min(a.count, b.count)
-        var position = 0
-        while position < limit && a[position] == b[position] { position += 1 }
-        return position
-    }
 }
