@@ -12,8 +12,9 @@ extension PreparedComparison {
     /// How each pattern fared: the rules on the base, and on the new side with the base as
     /// evidence (the earlier of two heap profiles, say), but not judged again.
     public func findingsDiff(rules: RuleSet) -> FindingsDiff {
-        FindingsDiff(base: base.findings(rules: rules),
-                     new: Classifier.findings([new.classifierInput], evidence: [base.classifierInput], rules: rules))
+        let baseInput = base.classifierInput
+        return FindingsDiff(base: Classifier.findings([baseInput], rules: rules),
+                            new: Classifier.findings([new.classifierInput], evidence: [baseInput], rules: rules))
     }
 
     /// The findings of both sides, the new side's first (a differential graph shows what was
