@@ -9,7 +9,8 @@
 // the profile with itself (ProfileDiff, top -diff_base, compare's rows, findings diff, the
 // differential flame graph). The last byte of the input picks the variant (pprof 1.19 or
 // current, filters, lines, flame options, normalize, sample type), so that the fuzzer reaches
-// every one. A DecodeError is the expected outcome for most inputs; a crash, a sanitizer
+// every one on raw protobuf inputs (a gzip input's last byte is part of its checked length,
+// so a gzip input that decodes runs one variant only). A DecodeError is the expected outcome for most inputs; a crash, a sanitizer
 // report, a timeout or a broken invariant (a precondition below) is a bug.
 
 import Analysis
@@ -73,13 +74,7 @@ private struct Variant {
 /// flame with --highlight; then compare of the profile with itself).
 private func report(_ decoded: Profile, variant: Variant) {
     // Go 1.19's pprof merges a single profile on load (Pipeline.loadSide).
-    let loaded: Profile
-    if variant.compatibility == .go119 {
-        guard let merged = try? ProfileMerge.merge([decoded]) else { preconditionFailure("a profile cannot be merged with nothing") }
-        loaded = merged
-    } else {
-        loaded = decoded
-    }
+    let loaded = variant.compatibility == .go119 ? decoded.mergingIdenticalSamples() : decoded
     guard let defaultIndex = try? SampleTypeSelection.index(nil, in: loaded) else { preconditionFailure("no default sample type") }
     let sampleIndex = variant.firstSampleType ? 0 : defaultIndex
     precondition(sampleIndex < loaded.sampleTypes.count, "sample index")
@@ -136,12 +131,12 @@ private func report(_ decoded: Profile, variant: Variant) {
     let graph = FlameGraph.svg(stacks, layout: layout, svg: svg)
     precondition(graph.suffix(7) == Array("</svg>\n".utf8), "SVG document")
 
-    compareWithItself(loaded, sampleIndex: sampleIndex, variant: variant, findings: findings, layout: layout, svg: svg)
+    compareWithItself(loaded, sampleIndex: sampleIndex, variant: variant, layout: layout, svg: svg)
 }
 
 /// compare / top --diff-base / flame --base of a profile against itself (Pipeline.prepareComparison):
 /// nothing changed, whatever the profile holds.
-private func compareWithItself(_ loaded: Profile, sampleIndex: Int, variant: Variant, findings: [Finding],
+private func compareWithItself(_ loaded: Profile, sampleIndex: Int, variant: Variant,
                                layout: FlameLayout.Options, svg: FlameGraphSVG.Options) {
     let diff: ProfileDiff
     do {
@@ -155,11 +150,12 @@ private func compareWithItself(_ loaded: Profile, sampleIndex: Int, variant: Var
         let filtered = variant.filtered ? pruned.filtered(by: filters) : pruned
         return (filtered, FrameTable(profile: filtered, granularity: variant.granularity), pruned.samples.absoluteSums())
     }
-    let base = side(diff.base), new = side(diff.new), combined = side(diff.combined)
-    precondition(diff.combined.samples.signedSums().allSatisfy { $0 == 0 } || variant.normalize, "self-diff sums to zero")
+    let combinedProfile = diff.combined
+    let base = side(diff.base), new = side(diff.new), combined = side(combinedProfile)
+    precondition(combinedProfile.samples.signedSums().allSatisfy { $0 == 0 } || variant.normalize, "self-diff sums to zero")
 
     // top --diff-base: percentages of the base's total.
-    let total = diff.baseTotals[sampleIndex] > 0 ? diff.baseTotals[sampleIndex] : combined.totals[sampleIndex]
+    let total = diff.total(sampleIndex: sampleIndex) ?? combined.totals[sampleIndex]
     var topOptions = TopReport.Options()
     topOptions.compatibility = variant.compatibility
     _ = TopReport(profile: combined.profile, sampleIndex: sampleIndex, options: topOptions, totalOverride: total,
@@ -169,8 +165,12 @@ private func compareWithItself(_ loaded: Profile, sampleIndex: Int, variant: Var
     let comparison = ProfileComparison(base: base.profile, baseFrames: base.frames, new: new.profile, newFrames: new.frames,
                                        sampleIndex: sampleIndex, baseTotal: base.totals[sampleIndex], newTotal: new.totals[sampleIndex])
     precondition(variant.normalize || comparison.rows.isEmpty, "a profile differs from itself")
-    let findingsDiff = FindingsDiff(base: findings, new: findings)
-    precondition(findingsDiff.entries.allSatisfy { $0.status == .persisting && !$0.worsened }, "findings changed")
+    // As compare classifies: the base alone, the new side with the base as evidence.
+    let baseInput = Classifier.Input(file: "fuzz", profile: base.profile, frames: base.frames, totals: base.totals)
+    let findingsDiff = FindingsDiff(base: Classifier.findings([baseInput]),
+                                    new: Classifier.findings([Classifier.Input(file: "fuzz", profile: new.profile, frames: new.frames,
+                                                                               totals: new.totals)], evidence: [baseInput]))
+    precondition(variant.normalize || findingsDiff.entries.allSatisfy { $0.status == .persisting && !$0.worsened }, "findings changed")
 
     // flame --base (FlameReport.differentialSVG).
     var differential = svg
