@@ -18,6 +18,8 @@ set -euo pipefail
 
 seconds=${1:-60}
 case "$seconds" in ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
+jobs=${FUZZ_JOBS:-1}
+case "$jobs" in ''|*[!0-9]*|0) echo "fuzz: FUZZ_JOBS must be a positive number, not \"$jobs\"" >&2; exit 2 ;; esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.build-fuzz"
@@ -41,7 +43,9 @@ flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name proflens -
 for map in "$root"/Sources/*/module.modulemap; do flags+=(-I "$(dirname "$map")"); done
 # The modules the harness imports (Findings, FlameGraph) and theirs, dependencies first, as
 # Package.swift declares them (system library targets are found through -I instead).
-mapfile -t targets < <(cd "$root" && "${SWIFT:-swift}" package describe --type json | python3 -c '
+# (Read into a variable first: a failure inside a process substitution would go unseen.)
+described=$(cd "$root" && "${SWIFT:-swift}" package describe --type json)
+target_list=$(printf '%s' "$described" | python3 -c '
 import json, sys
 described = {t["name"]: t for t in json.load(sys.stdin)["targets"]}
 order = []
@@ -56,11 +60,17 @@ for name in ("Findings", "FlameGraph"):
     visit(name)
 print("\n".join(order))
 ')
-[ "${#targets[@]}" -gt 0 ] || { echo "fuzz: swift package describe named no modules" >&2; exit 1; }
+[ -n "$target_list" ] || { echo "fuzz: swift package describe named no modules" >&2; exit 1; }
+mapfile -t targets <<< "$target_list"
 sources_of() { find "$root/Sources/$1" -name '*.swift' | LC_ALL=C sort; }
 all_sources=("$root/Fuzz/ProfileFuzzer.swift")
 for target in "${targets[@]}"; do mapfile -t -O "${#all_sources[@]}" all_sources < <(sources_of "$target"); done
-if [ ! -x "$binary" ] || [ -n "$(find "${all_sources[@]}" "$0" -newer "$binary" 2>/dev/null)" ]; then
+# Rebuilt when a source, a module map or its header, Package.swift or this script is newer, or
+# when the list of sources changed (a file added or removed).
+inputs=("${all_sources[@]}" "$0" "$root/Package.swift" "$root"/Sources/*/module.modulemap "$root"/Sources/*/*.h)
+source_list=$(printf '%s\n' "${all_sources[@]}")
+if [ ! -x "$binary" ] || [ -n "$(find "${inputs[@]}" -newer "$binary" 2>/dev/null)" ] \
+   || [ "$source_list" != "$(cat "$out/sources.txt" 2>/dev/null)" ]; then
   for target in "${targets[@]}"; do
     echo "fuzz: building module $target"
     mapfile -t target_sources < <(sources_of "$target")
@@ -73,6 +83,7 @@ if [ ! -x "$binary" ] || [ -n "$(find "${all_sources[@]}" "$0" -newer "$binary" 
   "$swiftc" "${flags[@]}" "${linker[@]}" -module-name ProfileFuzzer "$root/Fuzz/ProfileFuzzer.swift" \
     "${objects[@]}" -lz -o "$binary.tmp"
   mv "$binary.tmp" "$binary"
+  printf '%s\n' "$source_list" > "$out/sources.txt"
 fi
 
 # 2. Seeds: the real corpus as it is, and gunzipped (libFuzzer's mutations of raw protobuf
@@ -111,7 +122,6 @@ echo "fuzz: running for ${seconds}s on $(ls "$corpus" | wc -l) seeds"
 cd "$out"
 args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len="${FUZZ_MAX_LEN:-32768}"
       -artifact_prefix="$artifacts/" -print_final_stats=1)
-jobs=${FUZZ_JOBS:-1}
 rm -f "$out"/fuzz-*.log "$out/fuzz.log"
 # Swift's own crash backtracer would get in the way of libFuzzer's (and of ASan's reports).
 export SWIFT_BACKTRACE=enable=no
@@ -120,7 +130,11 @@ if [ "$jobs" -gt 1 ]; then
   # libFuzzer's -jobs runs the fuzzers in parallel on the one corpus, each writing fuzz-N.log.
   "$binary" "$corpus" "${args[@]}" -jobs="$jobs" -workers="$jobs"
   status=$?
+  shopt -s nullglob
   logs=("$out"/fuzz-*.log)
+  shopt -u nullglob
+  # No log at all (the fuzzer did not start): the summary reads nothing, the status stands.
+  [ "${#logs[@]}" -gt 0 ] || logs=(/dev/null)
 else
   "$binary" "$corpus" "${args[@]}" 2>&1 | tee "$out/fuzz.log"
   status=${PIPESTATUS[0]}
