@@ -10,6 +10,8 @@ STRIP ?= strip
 # The release binary with the Swift runtime and Foundation linked in (no Swift library needed
 # where it runs; libcurl, libz and the C/C++ runtimes stay the system's).
 STATIC_BUILD = $(SWIFT) build -c release --static-swift-stdlib --product proflens
+# libcurl's link library, when present (read when a recipe runs: `deps` may install it first).
+LIBCURL = $$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)
 FUZZ_JOBS ?= 1
 
 .PHONY: all build release static install uninstall install-check run test samples bench fuzz deps clean findings-report
@@ -22,7 +24,7 @@ all: build
 deps:
 	@missing=""; \
 	[ -f /usr/include/zlib.h ] || missing="zlib1g-dev pkg-config"; \
-	[ -n "$$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)" ] || missing="$$missing libcurl4-openssl-dev"; \
+	[ -n "$(LIBCURL)" ] || missing="$$missing libcurl4-openssl-dev"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 	  elif ! [ -f /usr/include/zlib.h ]; then echo "missing: sudo apt-get install -y $$missing" >&2; exit 1; \
@@ -37,7 +39,7 @@ release: deps
 
 # The release binary with the Swift standard library and Foundation linked statically.
 static: deps
-	@[ -n "$$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)" ] || \
+	@[ -n "$(LIBCURL)" ] || \
 	  { echo "libcurl4-openssl-dev is missing (the static link needs -lcurl): sudo apt-get install -y libcurl4-openssl-dev" >&2; exit 1; }
 	$(STATIC_BUILD)
 
@@ -95,12 +97,9 @@ findings-report: build
 # proflens is measured as `make install` builds it (the Swift runtime linked in); without
 # libcurl's link library, which that link needs, the dynamically linked build is measured.
 bench: deps
-	@if [ -n "$$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)" ]; then \
-	  echo "$(STATIC_BUILD)"; $(STATIC_BUILD); \
-	else \
+	@if [ -n "$(LIBCURL)" ]; then $(MAKE) --no-print-directory static; else \
 	  echo "bench: libcurl4-openssl-dev is missing: measuring the dynamically linked build" >&2; \
-	  $(SWIFT) build -c release --product proflens; \
-	fi
+	  $(MAKE) --no-print-directory release; fi
 	$(SWIFT) build -c release --product ProfileGenerator
 	bash scripts/bench.sh
 
