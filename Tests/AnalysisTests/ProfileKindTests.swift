@@ -13,6 +13,12 @@ import Testing
         SampleProfiles.versions.flatMap { version in programs.map { "\(version)/\($0)" } }
     }
 
+    /// The samples are committed: every program, in each Go version's folder (go1.19, go1.27).
+    @Test func everyVersionHasTheLockPrograms() {
+        #expect(SampleProfiles.versions.count >= 2, "\(SampleProfiles.versions)")
+        #expect(Self.cases().count >= 8, "\(Self.cases())")
+    }
+
     @Test(arguments: cases())
     func mutexAndBlockProfilesAreToldApart(_ run: String) throws {
         let parts = run.split(separator: "/").map(String.init)

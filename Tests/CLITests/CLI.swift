@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,9 +17,7 @@ struct CLI {
         var text: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    static let packageRoot = Paths.packageRoot
 
     /// The proflens binary built next to the test bundle.
     static let binary: URL = {
@@ -131,11 +130,8 @@ struct CLI {
         return url
     }
 
-    static func corpusIfPresent() -> URL? {
-        if FileManager.default.fileExists(atPath: corpus.appendingPathComponent("profiles").path) { return corpus }
-        print("notice: corpus not found at \(corpus.path); skipping corpus checks")
-        return nil
-    }
+    /// The corpus folder, or nil with a printed notice when this machine has none.
+    static func corpusIfPresent() -> URL? { Paths.corpusIfPresent() }
 }
 
 /// How many proflens processes the async runs start at once: a few more than the cores, since

@@ -194,9 +194,9 @@ struct CommandLineGenerator {
         self.fixtures = fixtures
     }
 
-    mutating func chance(_ percent: Int) -> Bool { Int(random.next() % 100) < percent }
-    mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
-    mutating func integer(in range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
+    mutating func chance(_ percent: Int) -> Bool { random.below(100) < percent }
+    mutating func pick<T>(_ items: [T]) -> T { items[random.below(items.count)] }
+    mutating func integer(in range: ClosedRange<Int>) -> Int { random.next(in: range) }
 
     mutating func next() -> GeneratedCommandLine {
         serial += 1
@@ -247,7 +247,7 @@ struct CommandLineGenerator {
     }
 
     mutating func file(usesStdin: inout Bool) -> String {
-        switch random.next() % 20 {
+        switch random.below(20) {
         case 0..<12: return pick(fixtures.profiles)
         case 12: usesStdin = true; return "-"
         case 13, 14: return pick(fixtures.broken)

@@ -223,13 +223,29 @@ enum Corpus {
     static let rejected = "pyroscope-dotnet-funcid0-notgzipped.pb.gz"
 }
 
+// MARK: This process's memory
+
+/// This process's memory in bytes, from /proc/self/statm: all it maps (statm's size) and its
+/// resident set. Throws when the file cannot be read or parsed.
+func processMemory() throws -> (mapped: Int, resident: Int) {
+    let text = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8)
+    let pages = text.split(whereSeparator: \.isWhitespace).prefix(2).compactMap { Int($0) }
+    guard pages.count == 2 else { throw UnreadableStatm(text: text) }
+    let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    return (pages[0] * pageSize, pages[1] * pageSize)
+}
+
+struct UnreadableStatm: Error, CustomStringConvertible {
+    let text: String
+    var description: String { "/proc/self/statm does not start with two page counts: \(text.debugDescription)" }
+}
+
 // MARK: Address-space limit (for exit tests)
 
 /// Caps this process's address space at what it maps now plus `headroom` bytes.
 func limitAddressSpace(headroom: Int) {
-    let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
-    let pages = Int(statm.split(separator: " ").first ?? "") ?? 0
-    let mapped = pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    let mapped: Int
+    do { mapped = try processMemory().mapped } catch { preconditionFailure("\(error)") }
     var limit = rlimit(rlim_cur: rlim_t(mapped + headroom), rlim_max: rlim_t(mapped + headroom))
     #if canImport(Glibc)
     precondition(setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, "setrlimit")
