@@ -129,32 +129,51 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 declare -A S_MED S_BEST KB NRUNS BYTES
 FAILURES=0
 
-# measure KEY BYTES RUNS CMD... : runs CMD up to RUNS times (fewer when the
-# first run takes over SLOW_SECONDS, once over VERY_SLOW_SECONDS); a key
-# measured before is not run again.
+# run_limit FIRST_S RUNS : how many runs a command gets whose first run took FIRST_S seconds
+# (fewer over SLOW_SECONDS, one over VERY_SLOW_SECONDS).
+run_limit() {
+  if (($(calc '%d' "$1 > $VERY_SLOW_SECONDS"))); then
+    echo 1
+  elif (($2 > SLOW_RUNS)) && (($(calc '%d' "$1 > $SLOW_SECONDS"))); then
+    echo "$SLOW_RUNS"
+  else
+    echo "$2"
+  fi
+}
+
+# measure_run KEY BYTES CMD... : one run of CMD, added to KEY's results (median and best of
+# its runs so far, peak RSS, runs); a failure marks KEY failed (no median) and returns 1.
+declare -A TIMES FAILED
+measure_run() {
+  local key=$1
+  BYTES[$key]=$2
+  shift 2
+  NRUNS[$key]=${NRUNS[$key]:-0}
+  if ! run_once "$@"; then
+    echo "FAILED: $*" >&2
+    head -n 20 "$WORK/stderr" >&2
+    S_MED[$key]="" S_BEST[$key]="" KB[$key]="" FAILED[$key]=1
+    FAILURES=$((FAILURES + 1))
+    return 1
+  fi
+  TIMES[$key]+="$RUN_S"$'\n'
+  if [[ -z ${S_BEST[$key]:-} ]] || (($(calc '%d' "$RUN_S < ${S_BEST[$key]}"))); then S_BEST[$key]=$RUN_S; fi
+  ((RUN_KB > ${KB[$key]:-0})) && KB[$key]=$RUN_KB
+  NRUNS[$key]=$((NRUNS[$key] + 1))
+  S_MED[$key]=$(printf '%s' "${TIMES[$key]}" | median)
+}
+
+# measure KEY BYTES RUNS CMD... : runs CMD up to RUNS times (see run_limit); a key measured
+# before is not run again.
 measure() {
-  local key=$1 bytes=$2 runs=$3 i times="" best="" peak=0
+  local key=$1 bytes=$2 runs=$3 i
   shift 3
   [[ -n ${NRUNS[$key]:-} ]] && return 0
   for ((i = 0; i < runs; i++)); do
-    if ! run_once "$@"; then
-      echo "FAILED: $*" >&2
-      head -n 20 "$WORK/stderr" >&2
-      S_MED[$key]="" S_BEST[$key]="" KB[$key]="" NRUNS[$key]=$i BYTES[$key]=$bytes
-      FAILURES=$((FAILURES + 1))
-      return 1
-    fi
-    times+="$RUN_S"$'\n'
-    if [[ -z $best ]] || (($(calc '%d' "$RUN_S < $best"))); then best=$RUN_S; fi
-    ((RUN_KB > peak)) && peak=$RUN_KB
-    if ((i == 0)) && (($(calc '%d' "$RUN_S > $VERY_SLOW_SECONDS"))); then
-      runs=1
-    elif ((i == 0 && runs > SLOW_RUNS)) && (($(calc '%d' "$RUN_S > $SLOW_SECONDS"))); then
-      runs=$SLOW_RUNS
-    fi
+    measure_run "$key" "$bytes" "$@" || return 1
+    ((i == 0)) && runs=$(run_limit "$RUN_S" "$runs")
   done
-  S_MED[$key]=$(printf '%s' "$times" | median)
-  S_BEST[$key]=$best KB[$key]=$peak NRUNS[$key]=$runs BYTES[$key]=$bytes
+  return 0
 }
 
 # Table rows: "label|key", printed by print_table.
@@ -233,7 +252,7 @@ echo "proflens bench, $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc 2> /dev/null || 
   "load average $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?')"
 # Peak RSS includes the shared libraries the binary maps: ~6 MB more when the Swift runtime
 # and Foundation are shared libraries rather than linked in.
-if ldd "$PROFLENS" 2> /dev/null | grep -q libswiftCore; then
+if [[ $(ldd "$PROFLENS" 2> /dev/null) == *libswiftCore* ]]; then
   echo "proflens: $PROFLENS, the Swift runtime as shared libraries (make install links it in)"
 else
   echo "proflens: $PROFLENS, the Swift runtime linked in (as make install builds it)"
@@ -361,9 +380,7 @@ shape() {
 pprof_row() {
   local name=$1 f=$2
   RUN_STDOUT=$WORK/pprof.txt
-  local path=$f
-  [[ $path == /* ]] || path=$PWD/$f
-  measure "$name.pprof" "$(raw "$f")" 1 "${PPROF_TOP[@]}" "$path" || true
+  measure "$name.pprof" "$(raw "$f")" 1 "${PPROF_TOP[@]}" "$f" || true
   RUN_STDOUT=/dev/null
   table_row "go tool pprof -top ($GO_VERSION)" "$name.pprof"
   if [[ -n ${S_MED[$name.pprof]:-} ]]; then
@@ -390,24 +407,14 @@ section "growth: the wide shape at $(printf '%s ' "${GROWTH[@]}")samples (distin
 # The sizes are run in turn, run after run (not each size's runs at once, nor the wide size's
 # taken from its section above), so that a change in the machine's load over the bench
 # weighs on every size alike rather than on the ratio between two.
-declare -A GROWTH_TIMES
+declare -A GROWTH_RUNS
 for ((run = 0; run < RUNS; run++)); do
   for f in "${GROWTH_FILES[@]}"; do
     key=growth.$(meta "$f" samples)
     for k in analyze fold; do
-      [[ -n ${NRUNS[$key.$k]:-} && ${S_MED[$key.$k]:-} == "" ]] && continue  # failed before
-      if ! run_once "$PROFLENS" "$k" "$f"; then
-        echo "FAILED: $PROFLENS $k $f" >&2
-        head -n 20 "$WORK/stderr" >&2
-        S_MED[$key.$k]="" S_BEST[$key.$k]="" KB[$key.$k]="" NRUNS[$key.$k]=$run BYTES[$key.$k]=$(raw "$f")
-        FAILURES=$((FAILURES + 1))
-        continue
-      fi
-      GROWTH_TIMES[$key.$k]+="$RUN_S"$'\n'
-      if [[ -z ${S_BEST[$key.$k]:-} ]] || (($(calc '%d' "$RUN_S < ${S_BEST[$key.$k]}"))); then S_BEST[$key.$k]=$RUN_S; fi
-      ((RUN_KB > ${KB[$key.$k]:-0})) && KB[$key.$k]=$RUN_KB
-      NRUNS[$key.$k]=$((run + 1)) BYTES[$key.$k]=$(raw "$f")
-      S_MED[$key.$k]=$(printf '%s' "${GROWTH_TIMES[$key.$k]}" | median)
+      [[ -n ${FAILED[$key.$k]:-} ]] || ((run >= ${GROWTH_RUNS[$key.$k]:-RUNS})) && continue
+      measure_run "$key.$k" "$(raw "$f")" "$PROFLENS" "$k" "$f" || continue
+      ((run == 0)) && GROWTH_RUNS[$key.$k]=$(run_limit "$RUN_S" "$RUNS")
     done
   done
 done
