@@ -27,14 +27,6 @@ import Testing
         #expect(result.status == 0 && result.stdout == expected, "\(golden): \(result.stderr)")
     }
 
-    /// A value as go tool pprof prints it ("-1.57s", "120ms", "0") in nanoseconds.
-    static func nanoseconds(_ text: Substring) -> Int64? {
-        for (suffix, factor) in [("ms", 1e6), ("us", 1e3), ("ns", 1.0), ("s", 1e9)] where text.hasSuffix(suffix) {
-            return Double(text.dropLast(suffix.count)).map { Int64(($0 * factor).rounded()) }
-        }
-        return text == "0" ? 0 : nil
-    }
-
     @Test func compareRowsCarryTheDiffValues() throws {
         let result = try CLI.run(["compare", "--format", "json", "--nodecount", "0", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed")])
         #expect(result.status == 0)
@@ -46,15 +38,11 @@ import Testing
         }
         // Every row of go tool pprof -top -diff_base's output carries the same flat and cum deltas.
         let golden = try String(contentsOf: Paths.samples.appendingPathComponent("expected/\(SampleProfiles.versions.first ?? "")/diff/ap4-never-shrink.cpu.top.txt"), encoding: .utf8)
-        var checked = 0
-        for line in golden.split(separator: "\n").drop(while: { !$0.hasPrefix("      flat") }).dropFirst() {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            let name = fields[5...].filter { $0 != "(inline)" && $0 != "(partial-inline)" }.joined(separator: " ")
-            guard let flat = Self.nanoseconds(fields[0]), let cum = Self.nanoseconds(fields[3]) else { continue }
-            #expect(delta(name, "flat") == flat && delta(name, "cum") == cum, "\(name): \(line)")
-            checked += 1
+        let reference = PprofTopText.cpuRows(golden)
+        for row in reference {
+            #expect(delta(row.name, "flat") == row.flat && delta(row.name, "cum") == row.cum, "\(row.name)")
         }
-        #expect(checked >= 10)
+        #expect(reference.count >= 10)
         // Sorted by |flat delta|.
         let deltas = rows.compactMap { (($0["flat"] as? [String: Any])?["delta"] as? NSNumber)?.int64Value }
         #expect(deltas.map(abs) == deltas.map(abs).sorted(by: >))
