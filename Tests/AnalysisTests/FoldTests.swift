@@ -169,6 +169,48 @@ import Testing
         #expect(String(decoding: stacks.text(), as: UTF8.self) == expected)
     }
 
+    /// The text is formatted in blocks, two at a time on two cores: many blocks of random
+    /// stacks (few names, so that many stacks repeat and some sum to zero) give the lines of
+    /// the stacks joined, summed and sorted one by one here.
+    @Test func linesFormattedInBlocksComeInOrder() {
+        var random = SplitMix64(seed: 11)
+        let names = (0..<5).map { "pkg.f\($0)" }
+        var frames: [UInt32] = [], starts = [0], values: [Int64] = []
+        while frames.count < FoldedLineWriter.blockFrames * 5 {
+            for _ in 0..<(1 + random.below(8)) { frames.append(UInt32(random.below(names.count))) }
+            starts.append(frames.count)
+            values.append(Int64(random.below(9)) - 2)
+        }
+        let stacks = FoldedStacks(names: names, frames: frames, starts: starts, values: values, sampleType: ValueType(type: "cpu", unit: "nanoseconds"))
+        var sums: [String: Int64] = [:]
+        for stack in 0..<stacks.count {
+            sums[stacks.frames(of: stack).map { names[Int($0)] }.joined(separator: ";"), default: 0] += values[stack]
+        }
+        let expected = sums.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .filter { sums[$0] != 0 }.map { "\($0) \(sums[$0]!)\n" }.joined()
+        #expect(String(decoding: stacks.text(), as: UTF8.self) == expected)
+    }
+
+    /// A block ends after about `blockFrames` frames, but never inside a run of stacks that
+    /// make one line: more equal one-frame stacks than that still make a single line.
+    @Test func equalStacksMakeOneLineAcrossABlockEnd() {
+        let copies = FoldedLineWriter.blockFrames + 4464
+        let stacks = FoldedStacks(names: ["main.main", "main.work"], frames: [0] + [UInt32](repeating: 1, count: copies),
+                                  starts: Array(0...(copies + 1)), values: [7] + [Int64](repeating: 1, count: copies),
+                                  sampleType: ValueType(type: "samples", unit: "count"))
+        #expect(String(decoding: stacks.text(), as: UTF8.self) == "main.main 7\nmain.work \(copies)\n")
+    }
+
+    /// A line longer than the pieces text is gathered in at first (they grow to hold it).
+    @Test func aLineLongerThanAPiece() {
+        let name = "github.com/example/service.(*Handler).serve"
+        let depth = 10_000
+        let stacks = FoldedStacks(names: [name, "x"], frames: [UInt32](repeating: 0, count: depth) + [1], starts: [0, depth, depth + 1],
+                                  values: [-3, 2], sampleType: ValueType(type: "samples", unit: "count"))
+        let line = [String](repeating: name, count: depth).joined(separator: ";")
+        #expect(String(decoding: stacks.text(), as: UTF8.self) == "\(line) -3\nx 2\n")
+    }
+
     @Test func namesThatReadTheSameAreMergedByFrame() {
         let type = ValueType(type: "samples", unit: "count")
         let stacks = FoldedStacks(names: ["m", "x;y", "x\u{FF1B}y"], frames: [0, 1, 0, 2, 0, 1], starts: [0, 2, 4, 6],

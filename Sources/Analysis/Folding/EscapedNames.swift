@@ -72,3 +72,23 @@ struct EscapedNames {
         return TokenRanks(mid: mid, last: last, distinct: distinct)
     }
 }
+
+extension EscapedNames {
+    /// Each token rank's text, the name without what follows it.
+    func texts(of ranks: TokenRanks) -> TokenTexts {
+        let rankCount = Int(max(ranks.mid.max() ?? 0, ranks.last.max() ?? 0)) + 1
+        var spans = [Range<Int>](repeating: 0..<0, count: count == 0 ? 0 : rankCount)
+        for name in 0..<count {
+            // Equal tokens have equal ranks and the same bytes: any of their names will do.
+            spans[Int(ranks.mid[name])] = starts[name]..<starts[name + 1]
+            spans[Int(ranks.last[name])] = starts[name]..<starts[name + 1]
+        }
+        return TokenTexts(bytes: bytes, spans: spans)
+    }
+}
+
+/// The text of each token rank: `bytes[spans[rank]]`.
+struct TokenTexts: Sendable {
+    let bytes: [UInt8]
+    let spans: [Range<Int>]
+}

@@ -1,18 +1,28 @@
-/// A fixed buffer that text is copied into until it is handed on: appends check nothing, the
-/// writer checks room for a whole line first.
-final class TextPiece {
-    private let storage: UnsafeMutableRawBufferPointer
+/// A buffer that text is copied into until it is handed on: appends check nothing, the writer
+/// reserves room first. Used by one thread at a time (`FoldedLineWriter` hands it to the other
+/// core for a block, and takes it back when that thread is joined), hence unchecked.
+final class TextPiece: @unchecked Sendable {
+    private var storage: UnsafeMutableRawBufferPointer
     private var used = 0
 
     init(size: Int) {
-        storage = .allocate(byteCount: size, alignment: 1)
+        storage = .allocate(byteCount: max(size, 1), alignment: 1)
     }
 
     deinit { storage.deallocate() }
 
-    func hasRoom(_ count: Int) -> Bool { storage.count - used >= count }
+    /// Room for `count` more bytes: the buffer doubles until they fit (kept for the next use).
+    func reserve(_ count: Int) {
+        guard storage.count - used < count else { return }
+        var size = storage.count * 2
+        while size - used < count { size *= 2 }
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 1)
+        larger.baseAddress!.copyMemory(from: storage.baseAddress!, byteCount: used)
+        storage.deallocate()
+        storage = larger
+    }
 
-    /// Callers check `hasRoom` first.
+    /// Callers reserve room first.
     func append(_ byte: UInt8) {
         storage[used] = byte
         used += 1

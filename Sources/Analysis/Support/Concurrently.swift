@@ -4,16 +4,16 @@ import Pprof
 /// of its own (once a profile is read, the second core is otherwise idle). A plain thread, not
 /// Dispatch's pool: work that runs `both` itself would wait there for a free worker.
 public enum Concurrently {
-    public static func both<A, B: Sendable>(_ first: () -> A, _ second: @Sendable () -> B) -> (A, B) {
+    public static func both<A, B: Sendable>(_ first: () throws -> A, _ second: @Sendable () -> B) rethrows -> (A, B) {
         let other = ResultBox<B>()
-        var result: A?
-        // `second` escapes only until the thread is joined, below.
-        withoutActuallyEscaping(second) { second in
+        // `second` escapes only until the thread is joined, below (before `first`'s error, if
+        // it throws, is passed on).
+        let result = try withoutActuallyEscaping(second) { second in
             let thread = JoinableThread { other.value = second() }
-            result = first()
-            thread.join()
+            defer { thread.join() }
+            return try first()
         }
-        return (result!, other.value!)
+        return (result, other.value!)
     }
 }
 
