@@ -192,30 +192,10 @@ enum Output {
         return stacks.map { $0.map { $0.hasSuffix(" (inline)") ? String($0.dropLast(" (inline)".count)) : $0 } }
     }
 
-    struct Frame {
-        var name: String
-        var start: Int64, widthValue: Int64, depth: Int
-        var base: Int64?, new: Int64?
-        var x: Double, y: Double, width: Double
-        var fill: String
-        var highlighted: Bool
+    /// The names of a flame graph's frames, "all" left out.
+    static func frameNames(_ svg: String, sourceLocation: SourceLocation = #_sourceLocation) -> Set<String> {
+        Set(DrawnFrame.frames(in: svg, sourceLocation: sourceLocation).map(\.name)).subtracting(["all"])
     }
-
-    /// The frames of a flame graph, in document order ("all" included).
-    static func frames(_ svg: String) -> [Frame] {
-        let pattern = /<g( class="hl")? data-s="(-?\d+)" data-v="(-?\d+)" data-d="(\d+)"(?: data-b="(-?\d+)" data-n="(-?\d+)")?><title>([^\n]*)\n[^<]*<\/title><rect x="([-\d.]+)" y="([-\d.]+)" width="([-\d.]+)" height="\d+" fill="([^"]+)"/
-        return svg.matches(of: pattern).map { match in
-            let o = match.output
-            let name = String(o.7).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-                .replacingOccurrences(of: "&amp;", with: "&")
-            return Frame(name: name, start: Int64(o.2)!, widthValue: Int64(o.3)!, depth: Int(o.4)!,
-                         base: o.5.map { Int64($0)! }, new: o.6.map { Int64($0)! },
-                         x: Double(o.8)!, y: Double(o.9)!, width: Double(o.10)!, fill: String(o.11), highlighted: o.1 != nil)
-        }
-    }
-
-    static func frameNames(_ svg: String) -> Set<String> { Set(frames(svg).map(\.name)).subtracting(["all"]) }
 
     /// The attribute of the root <svg> element.
     static func svgAttribute(_ svg: String, _ name: String) -> String? {
@@ -657,19 +637,19 @@ extension OptionCase {
             .effect("\(label) --width 600", prefix + ["--width", "600"] + profiles, without: without) { result, baseline in
                 Output.ok(result)
                 #expect(Output.svgAttribute(result.text, "width") == "600" && Output.svgAttribute(baseline!.text, "width") == "1200")
-                let frames = Output.frames(result.text)
+                let frames = DrawnFrame.frames(in: result.text)
                 #expect(!frames.isEmpty && frames.allSatisfy { $0.x + $0.width <= 600 })
             },
             .effect("\(label) --min-width 20", prefix + ["--min-width", "20"] + profiles, without: without) { result, baseline in
                 Output.ok(result)
-                let frames = Output.frames(result.text)
+                let frames = DrawnFrame.frames(in: result.text)
                 #expect(!frames.isEmpty && frames.allSatisfy { $0.width >= 19.99 })
-                #expect(frames.count < Output.frames(baseline!.text).count && result.text.contains("narrower than 20 px left out"))
+                #expect(frames.count < DrawnFrame.frames(in: baseline!.text).count && result.text.contains("narrower than 20 px left out"))
             },
             .effect("\(label) --inverted", prefix + ["--inverted"] + profiles, without: without) { result, baseline in
                 Output.ok(result)
                 // The root is the topmost frame of an icicle graph, the lowest of a flame graph.
-                let frames = Output.frames(result.text), plain = Output.frames(baseline!.text)
+                let frames = DrawnFrame.frames(in: result.text), plain = DrawnFrame.frames(in: baseline!.text)
                 #expect(frames.first?.name == "all" && frames.first!.y == frames.map(\.y).min())
                 #expect(plain.first?.name == "all" && plain.first!.y == plain.map(\.y).max())
             },
@@ -677,14 +657,14 @@ extension OptionCase {
                 Output.ok(result)
                 // Merged from the leaves: the frames above the root are the stacks' leaves.
                 let leaves = try await Output.foldedLeaves(sides)
-                let top = Set(Output.frames(result.text).filter { $0.depth == 1 }.map(\.name))
+                let top = Set(DrawnFrame.frames(in: result.text).filter { $0.depth == 1 }.map(\.name))
                 #expect(top == leaves)
-                #expect(Set(Output.frames(baseline!.text).filter { $0.depth == 1 }.map(\.name)) != leaves)
+                #expect(Set(DrawnFrame.frames(in: baseline!.text).filter { $0.depth == 1 }.map(\.name)) != leaves)
             },
             .effect("\(label) --sort size", prefix + ["--sort", "size", "--min-width", "0"] + profiles, without: lowMinWidth) { result, baseline in
                 Output.ok(result)
-                let sized = Output.frames(result.text).filter { $0.depth == 1 }
-                let named = Output.frames(baseline!.text).filter { $0.depth == 1 }
+                let sized = DrawnFrame.frames(in: result.text).filter { $0.depth == 1 }
+                let named = DrawnFrame.frames(in: baseline!.text).filter { $0.depth == 1 }
                 #expect(sized.count >= 3 && sized.map(\.widthValue) == sized.map(\.widthValue).sorted(by: >))
                 #expect(sized.map(\.name) != sized.map(\.name).sorted())
                 #expect(named.map(\.name) == named.map(\.name).sorted() && named.map(\.widthValue) != named.map(\.widthValue).sorted(by: >))
@@ -702,13 +682,13 @@ extension OptionCase {
             .effect("\(label) --highlight", prefix + ["--highlight"] + profiles, without: without) { result, baseline in
                 Output.ok(result)
                 #expect(result.text.contains("<g class=\"legend\">") && result.text.contains("AP1 "))
-                #expect(Output.frames(result.text).contains { $0.highlighted })
-                #expect(!baseline!.text.contains("class=\"legend\"") && !Output.frames(baseline!.text).contains { $0.highlighted })
+                #expect(DrawnFrame.frames(in: result.text).contains { $0.highlighted })
+                #expect(!baseline!.text.contains("class=\"legend\"") && !DrawnFrame.frames(in: baseline!.text).contains { $0.highlighted })
             },
             .effect("\(label) --highlight --rules", prefix + ["--highlight", "--rules", teamRules] + profiles, without: prefix + ["--highlight"] + profiles) { result, baseline in
                 Output.ok(result)
                 #expect(result.text.contains(">TEAM1 Hashing everywhere</text>") && !result.text.contains(">AP1 "))
-                let highlighted = Output.frames(result.text).filter(\.highlighted)
+                let highlighted = DrawnFrame.frames(in: result.text).filter(\.highlighted)
                 #expect(!highlighted.isEmpty && highlighted.allSatisfy { $0.name.hasPrefix("crypto/sha256.") || $0.name.hasPrefix("main.") })
                 #expect(baseline!.text.contains(">AP1 "))
             },
@@ -738,21 +718,21 @@ extension OptionCase {
             .effect("flame --palette colorblind", ["flame", "-o", "-", "--palette", "colorblind", A], without: plain) { result, baseline in
                 Output.ok(result)
                 // Okabe–Ito: runtime frames orange (230, g, b).
-                let runtime = Output.frames(result.text).filter { $0.name.hasPrefix("runtime.") }
+                let runtime = DrawnFrame.frames(in: result.text).filter { $0.name.hasPrefix("runtime.") }
                 #expect(!runtime.isEmpty && runtime.allSatisfy { Output.rgb($0.fill)?.0 == 230 })
-                #expect(Set(Output.frames(result.text).map(\.fill)) != Set(Output.frames(baseline!.text).map(\.fill)))
+                #expect(Set(DrawnFrame.frames(in: result.text).map(\.fill)) != Set(DrawnFrame.frames(in: baseline!.text).map(\.fill)))
             },
             .effect("flame --palette package", ["flame", "-o", "-", "--palette", "package", A], without: plain) { result, baseline in
                 Output.ok(result)
                 // The user's own code green.
-                let user = Output.frames(result.text).filter { $0.name.hasPrefix("main.") }
+                let user = DrawnFrame.frames(in: result.text).filter { $0.name.hasPrefix("main.") }
                 #expect(!user.isEmpty && user.allSatisfy { Output.rgb($0.fill).map { $0.1 >= 195 && $0.0 <= 100 } ?? false })
-                #expect(!Output.frames(baseline!.text).filter { $0.name.hasPrefix("main.") }.allSatisfy { Output.rgb($0.fill).map { $0.1 >= 195 && $0.0 <= 100 } ?? false })
+                #expect(!DrawnFrame.frames(in: baseline!.text).filter { $0.name.hasPrefix("main.") }.allSatisfy { Output.rgb($0.fill).map { $0.1 >= 195 && $0.0 <= 100 } ?? false })
             },
             .effect("flame --palette hot (the default)", ["flame", "-o", "-", "--palette", "hot", A], without: plain) { result, baseline in
                 Output.ok(result)
                 #expect(result.stdout == baseline!.stdout)
-                #expect(Output.frames(result.text).dropFirst().allSatisfy { Output.rgb($0.fill).map { $0.0 >= 205 && $0.2 <= 55 } ?? false })
+                #expect(DrawnFrame.frames(in: result.text).dropFirst().allSatisfy { Output.rgb($0.fill).map { $0.0 >= 205 && $0.2 <= 55 } ?? false })
             },
             .effect("flame -o FILE", ["flame", "-o", output, A], without: plain) { result, baseline in
                 Output.ok(result)
@@ -792,39 +772,39 @@ extension OptionCase {
     static var differentialFlameCases: [OptionCase] {
         let prefix = ["flame", "-o", "-", "--base", AF]
         let differential = prefix + [A]
-        @Sendable func grown(_ frames: [Output.Frame]) -> [Output.Frame] { frames.filter { ($0.new ?? 0) > ($0.base ?? 0) } }
+        @Sendable func grown(_ frames: [DrawnFrame]) -> [DrawnFrame] { frames.filter { ($0.new ?? 0) > ($0.base ?? 0) } }
         return graphCases("flame --base", prefix, profiles: [A], sides: [A, AF]) + [
             .effect("flame --base", differential, without: ["flame", "-o", "-", A]) { result, baseline in
                 Output.ok(result)
-                let frames = Output.frames(result.text)
+                let frames = DrawnFrame.frames(in: result.text)
                 #expect(result.text.contains(">Differential Flame Graph</text>") && frames.allSatisfy { $0.base != nil && $0.new != nil })
                 #expect(frames.contains { $0.base! > $0.new! } && frames.contains { $0.base! < $0.new! })
-                #expect(Output.frames(baseline!.text).allSatisfy { $0.base == nil })
+                #expect(DrawnFrame.frames(in: baseline!.text).allSatisfy { $0.base == nil })
             },
             .effect("flame --base --normalize", prefix + ["--normalize", A], without: differential) { result, baseline in
                 Output.ok(result)
                 // The new profile is scaled to the base's total.
-                let root = try #require(Output.frames(result.text).first), plain = try #require(Output.frames(baseline!.text).first)
+                let root = try #require(DrawnFrame.frames(in: result.text).first), plain = try #require(DrawnFrame.frames(in: baseline!.text).first)
                 #expect(abs(root.new! - root.base!) <= root.base! / 1000 && plain.new! != plain.base!)
             },
             .effect("flame --base --width-by new", prefix + ["--width-by", "new", A], without: differential) { result, baseline in
                 Output.ok(result)
-                #expect(Output.frames(result.text).allSatisfy { $0.widthValue == $0.new! })
+                #expect(DrawnFrame.frames(in: result.text).allSatisfy { $0.widthValue == $0.new! })
                 // max: at least the larger side, with room for the children of both.
-                let maxed = Output.frames(baseline!.text)
+                let maxed = DrawnFrame.frames(in: baseline!.text)
                 #expect(maxed.allSatisfy { $0.widthValue >= max($0.new!, $0.base!) } && maxed.contains { $0.widthValue != $0.new! })
                 #expect(result.text.contains("width: new") && baseline!.text.contains("width: max"))
             },
             .effect("flame --base --width-by base", prefix + ["--width-by", "base", A], without: differential) { result, baseline in
                 Output.ok(result)
-                #expect(Output.frames(result.text).allSatisfy { $0.widthValue == $0.base! })
-                #expect(!Output.frames(baseline!.text).allSatisfy { $0.widthValue == $0.base! })
+                #expect(DrawnFrame.frames(in: result.text).allSatisfy { $0.widthValue == $0.base! })
+                #expect(!DrawnFrame.frames(in: baseline!.text).allSatisfy { $0.widthValue == $0.base! })
             },
             .effect("flame --base --colorblind-diff", prefix + ["--colorblind-diff", A], without: differential) { result, baseline in
                 Output.ok(result)
                 // Growth in orange (green above blue) instead of red (green equal to blue).
-                let orange = grown(Output.frames(result.text)).compactMap { Output.rgb($0.fill) }
-                let red = grown(Output.frames(baseline!.text)).compactMap { Output.rgb($0.fill) }
+                let orange = grown(DrawnFrame.frames(in: result.text)).compactMap { Output.rgb($0.fill) }
+                let red = grown(DrawnFrame.frames(in: baseline!.text)).compactMap { Output.rgb($0.fill) }
                 #expect(!orange.isEmpty && orange.allSatisfy { $0.0 == 255 && $0.1 > $0.2 })
                 #expect(!red.isEmpty && red.allSatisfy { $0.0 == 255 && $0.1 == $0.2 })
             },
@@ -852,16 +832,16 @@ extension OptionCase {
             .effect("compare --svg", ["compare", "--svg", svg, AF, A], without: plain) { result, baseline in
                 Output.ok(result)
                 #expect(result.stdout == baseline!.stdout)
-                #expect(graph(svg).contains(">Differential Flame Graph</text>") && Output.frames(graph(svg)).allSatisfy { $0.base != nil })
+                #expect(graph(svg).contains(">Differential Flame Graph</text>") && DrawnFrame.frames(in: graph(svg)).allSatisfy { $0.base != nil })
             },
             .effect("compare --svg --width-by new", ["compare", "--svg", svgNew, "--width-by", "new", AF, A], without: plain) { result, _ in
                 Output.ok(result)
-                let frames = Output.frames(graph(svgNew))
+                let frames = DrawnFrame.frames(in: graph(svgNew))
                 #expect(!frames.isEmpty && frames.allSatisfy { $0.widthValue == $0.new! } && graph(svgNew).contains("width: new"))
             },
             .effect("compare --svg --colorblind-diff", ["compare", "--svg", svgColorblind, "--colorblind-diff", AF, A], without: plain) { result, _ in
                 Output.ok(result)
-                let orange = Output.frames(graph(svgColorblind)).filter { $0.new! > $0.base! }.compactMap { Output.rgb($0.fill) }
+                let orange = DrawnFrame.frames(in: graph(svgColorblind)).filter { $0.new! > $0.base! }.compactMap { Output.rgb($0.fill) }
                 #expect(!orange.isEmpty && orange.allSatisfy { $0.0 == 255 && $0.1 > $0.2 })
             },
             .effect("compare --svg directory", ["compare", "--svg", FileManager.default.temporaryDirectory.path, AF, A], without: nil) { result, _ in

@@ -1,6 +1,7 @@
 import Analysis
 import FlameGraph
 import Foundation
+import TestSupport
 import Testing
 
 /// The embedded script, run by headless Chromium (Debian package `chromium`): search through
@@ -35,16 +36,16 @@ import Testing
         let nested = try #require(try renderedDOM(FlameGraph.svg(stacks), query: "s=work%7Chash"))
         #expect(nested.contains("Matched: 80.00%"))
         // Matching frames are marked.
-        #expect(Support.drawnFrames(nested).filter { $0.classes.contains("match") }.count == 3)
+        #expect(DrawnFrame.frames(in: nested).filter { $0.classes.contains("match") }.count == 3)
     }
 
     @Test func zoomURLChangesTheGeometry() throws {
         let svg = FlameGraph.svg(stacks)
-        let before = Support.drawnFrames(String(decoding: svg, as: UTF8.self))
+        let before = DrawnFrame.frames(in: String(decoding: svg, as: UTF8.self))
         let work = try #require(before.first { $0.name == "work" })
         let query = "x=\(String(format: "%.2f", work.x))&y=\(String(format: "%.2f", work.y))".replacingOccurrences(of: ".00", with: "")
         guard let dom = try renderedDOM(svg, query: query) else { return }
-        let after = Support.drawnFrames(dom)
+        let after = DrawnFrame.frames(in: dom)
         // work now spans the graph; its children scale with it; idle (outside) is hidden;
         // main (an ancestor) is dimmed.
         let zoomedWork = try #require(after.first { $0.name == "work" })
@@ -65,9 +66,9 @@ import Testing
         // Widths follow max(base, new): main is 100 wide, gone 50 (0 now), hash 70 (50 before).
         guard let dom = try renderedDOM(svg, query: "s=gone") else { return }
         #expect(dom.contains(#"data-ready="true""#))
-        let total = Support.drawnFrames(dom).first { $0.name == "all" }.map { Double($0.value) } ?? 0
-        let gone = try #require(Support.drawnFrames(dom).first { $0.name == "gone" })
-        #expect(dom.contains(String(format: "Matched: %.2f%%", Double(gone.value) / total * 100)))
+        let total = DrawnFrame.frames(in: dom).first { $0.name == "all" }.map { Double($0.widthValue) } ?? 0
+        let gone = try #require(DrawnFrame.frames(in: dom).first { $0.name == "gone" })
+        #expect(dom.contains(String(format: "Matched: %.2f%%", Double(gone.widthValue) / total * 100)))
         #expect(gone.classes.contains("match"))
     }
 }

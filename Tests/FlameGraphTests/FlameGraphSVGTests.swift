@@ -41,7 +41,7 @@ import Testing
         #expect(text.components(separatedBy: "<script").count == 2)
         #expect(text.contains("&lt;/text&gt;&lt;script&gt;"))
         // "gone" is drawn though its new value is 0; the grown frame is red.
-        let gone = try #require(Support.drawnFrames(text).first { $0.name == "gone" })
+        let gone = try #require(DrawnFrame.frames(in: text).first { $0.name == "gone" })
         #expect(gone.width > 0)
         #expect(text.contains("fill=\"rgb(255,"))
         let file = try Support.write(Array(text.utf8))
@@ -50,13 +50,13 @@ import Testing
 
     @Test func widthsFollowValuesAndChildrenLieWithinParents() {
         let stacks = Support.stacks([("main;work;hash", 30), ("main;work", 10), ("main;idle", 20), ("main;work;alloc", 40)])
-        let frames = Support.drawnFrames(svg(stacks))
+        let frames = DrawnFrame.frames(in: svg(stacks))
         let graphWidth = 1200.0 - 20
         #expect(frames.count == 6)
         let root = frames[0]
         #expect(root.name == "all" && abs(root.width - graphWidth) < 0.01 && abs(root.x - 10) < 0.01)
         for frame in frames {
-            #expect(abs(frame.width - Double(frame.value) / 100 * graphWidth) <= 0.01)
+            #expect(abs(frame.width - Double(frame.widthValue) / 100 * graphWidth) <= 0.01)
             #expect(abs(frame.x - (10 + Double(frame.start) / 100 * graphWidth)) <= 0.01)
             // Flame: deeper frames are drawn higher.
             #expect(abs(frame.y - (root.y - Double(frame.depth) * 16)) < 0.01)
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func invertedDrawsTheRootAtTheTop() {
-        let frames = Support.drawnFrames(svg(Support.stacks([("a;b;c", 1)])) { $0.inverted = true })
+        let frames = DrawnFrame.frames(in: svg(Support.stacks([("a;b;c", 1)])) { $0.inverted = true })
         #expect(frames.map(\.depth) == [0, 1, 2, 3])
         #expect(zip(frames, frames.dropFirst()).allSatisfy { $0.y < $1.y })
     }
@@ -99,7 +99,7 @@ import Testing
         // 3000 distinct leaves under one root, each of equal weight.
         let stacks = Support.stacks((0..<3000).map { ("main;f\($0)", 1) })
         let text = svg(stacks) { $0.maxFrames = 500; $0.minWidth = 0 }
-        let frames = Support.drawnFrames(text)
+        let frames = DrawnFrame.frames(in: text)
         #expect(frames.count <= 501)
         #expect(text.contains("frames narrower than"))
     }

@@ -146,14 +146,14 @@ import Testing
             layout.widthBy = FlameLayout.WidthBy.allCases[random.below(3)]
             layout.reverse = random.below(2) == 0
             let text = String(decoding: FlameGraph.svg(new, base: base, layout: layout, svg: svg), as: UTF8.self)
-            let drawn = Support.drawnFrames(text)
+            let drawn = DrawnFrame.frames(in: text)
             #expect(!drawn.isEmpty)
             for frame in drawn {
                 #expect(frame.x >= 9.99 && frame.x + frame.width <= Double(svg.width) - 9.99,
                         "seed \(seed): rectangle x \(frame.x) width \(frame.width) off a \(svg.width) px canvas")
                 // Each frame sits inside a frame one level up that spans it (its parent).
                 if frame.depth > 0 {
-                    #expect(drawn.contains { $0.depth == frame.depth - 1 && $0.start <= frame.start && $0.start + $0.value >= frame.start + frame.value },
+                    #expect(drawn.contains { $0.depth == frame.depth - 1 && $0.start <= frame.start && $0.start + $0.widthValue >= frame.start + frame.widthValue },
                             "seed \(seed): \(frame.name) has no enclosing parent")
                 }
             }

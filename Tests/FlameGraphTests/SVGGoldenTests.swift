@@ -27,8 +27,8 @@ import Testing
         return options
     }
 
-    static func frame(_ svg: String, _ name: String) -> Support.DrawnFrame? {
-        Support.drawnFrames(svg).first { $0.name == name }
+    static func frame(_ svg: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) -> DrawnFrame? {
+        DrawnFrame.frames(in: svg, sourceLocation: sourceLocation).first { $0.name == name }
     }
 
     @Test func flameGraph() throws {
@@ -59,10 +59,10 @@ import Testing
         let svg = String(decoding: bytes, as: UTF8.self)
         // By hand (width by max): gone 40 (base only) and idle 20 (new only) beside work,
         // whose own max is 10, hash max(30, 60) = 60, alloc 40: work = 110, all = 170.
-        let frames = Support.drawnFrames(svg)
-        #expect(frames.first { $0.name == "all" }?.value == 170)
-        #expect(frames.first { $0.name == "work" }?.value == 110)
-        #expect(frames.first { $0.name == "gone" }?.value == 40)
+        let frames = DrawnFrame.frames(in: svg)
+        #expect(frames.first { $0.name == "all" }?.widthValue == 170)
+        #expect(frames.first { $0.name == "work" }?.widthValue == 110)
+        #expect(frames.first { $0.name == "gone" }?.widthValue == 40)
         GoldenFile.check(bytes, against: Self.goldens.appendingPathComponent("differential.svg"))
     }
 }

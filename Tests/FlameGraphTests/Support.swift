@@ -59,34 +59,4 @@ enum Support {
     static func xmllint(_ files: [URL]) throws -> (status: Int32, output: String)? {
         try run("xmllint", ["--noout"] + files.map(\.path))
     }
-
-    /// The frames drawn in an SVG: each frame's <g> attributes and its rect.
-    struct DrawnFrame {
-        var name: String
-        var start: Int64, value: Int64, depth: Int
-        var x: Double, y: Double, width: Double
-        var classes: String
-    }
-
-    static func drawnFrames(_ svg: String) -> [DrawnFrame] {
-        var frames: [DrawnFrame] = []
-        // Attributes in any order: a browser appends those the script adds.
-        let pattern = try! NSRegularExpression(pattern: #"<g ([^>]*data-s="[^>]*)><title>([^\n]*)\n[^<]*</title><rect ([^>]*)/?>"#)
-        func attribute(_ name: String, in text: String) -> String? {
-            let regex = try! NSRegularExpression(pattern: "(?:^|\\s)\(name)=\"([^\"]*)\"")
-            guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-                  let range = Range(match.range(at: 1), in: text) else { return nil }
-            return String(text[range])
-        }
-        for match in pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)) {
-            func group(_ i: Int) -> String { String(svg[Range(match.range(at: i), in: svg)!]) }
-            let g = group(1), rect = group(3)
-            frames.append(DrawnFrame(
-                name: group(2),
-                start: Int64(attribute("data-s", in: g)!)!, value: Int64(attribute("data-v", in: g)!)!, depth: Int(attribute("data-d", in: g)!)!,
-                x: Double(attribute("x", in: rect)!)!, y: Double(attribute("y", in: rect)!)!, width: Double(attribute("width", in: rect)!)!,
-                classes: attribute("class", in: g) ?? ""))
-        }
-        return frames
-    }
 }
