@@ -227,21 +227,9 @@ struct LiveServerTests {
 
 /// A port on 127.0.0.1 that nothing listens on (it was free a moment ago).
 func unusedPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw FixtureError("socket failed") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-            bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-        }
-    }
-    guard bound else { throw FixtureError("bind failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    let (descriptor, port) = try bindLoopbackSocket()
+    close(descriptor)
+    return Int(port)
 }
 
 func threadCount() -> Int {
