@@ -55,7 +55,7 @@ let package = Package(
         // What several test targets share: where the corpus and samples are, profiles built in code.
         .target(name: "TestSupport", dependencies: ["Pprof"], path: "Tests/TestSupport"),
         .testTarget(name: "PprofTests", dependencies: ["Pprof", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pprof", "TestSupport"], exclude: ["Goldens"]),
         .testTarget(name: "FindingsTests", dependencies: ["Findings", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "FlameGraphTests", dependencies: ["FlameGraph", "Analysis", "Pprof", "TestSupport"], exclude: ["Goldens"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"], exclude: ["Goldens"]),
