@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 
 /// A regular expression with Go's (RE2) matching semantics for the patterns profiles and
-/// users write: unanchored search by default, `^(...)$` when anchored.
+/// users write: unanchored search by default, `^(...)$` when anchored. The pattern is read in
+/// Go's syntax (GoRegexSyntax): what Go's regexp refuses is refused, with Go's message.
 ///
 /// ICU, which runs it, backtracks: a pattern with repetitions can take exponential time on
 /// some names (`(.*)*(.*)*Q`, `(a|aa)*$`) or quadratic time on very long ones (`.*Q` on a
@@ -26,45 +27,19 @@ public struct GoRegex: @unchecked Sendable {
     /// The longest a single match may run, in seconds.
     public static let matchTimeLimit = 0.5
 
+    /// Throws a `SyntaxError` for a pattern Go's regexp refuses.
     public init(_ pattern: String, anchored: Bool = false) throws {
         self.pattern = pattern
-        // Go's empty expression matches everywhere; ICU refuses an empty pattern.
-        let body = pattern.isEmpty ? "(?:)" : Self.unnamingGroups(pattern)
-        regex = try NSRegularExpression(pattern: anchored ? "^(?:" + body + ")$" : body)
+        // pprof anchors a pattern as `^(pattern)$`, in Go's syntax.
+        let icu = try GoRegexSyntax.icuPattern(anchored ? "^(?:" + pattern + ")$" : pattern)
+        do {
+            // Go's empty expression matches everywhere; ICU refuses an empty pattern.
+            regex = try NSRegularExpression(pattern: icu.isEmpty ? "(?:)" : icu)
+        } catch {
+            throw SyntaxError.icu(icu)
+        }
         requiredPrefix = anchored ? "" : Self.literalPrefix(of: pattern)
         isTimed = pattern.contains { "*+?{".contains($0) }
-    }
-
-    /// Go's named groups, `(?P<name>re)` and `(?<name>re)`, as plain groups: names mean
-    /// nothing to a match, and ICU knows only the second spelling, without `_` in names.
-    static func unnamingGroups(_ pattern: String) -> String {
-        var out = ""
-        var characters = pattern[...]
-        var inClass = false
-        while let character = characters.popFirst() {
-            if character == "\\" {
-                out.append(character)
-                if let escaped = characters.popFirst() { out.append(escaped) }
-                continue
-            }
-            if inClass {
-                if character == "]" { inClass = false }
-            } else if character == "[" {
-                inClass = true
-                out.append(character)
-                // A "]" right after "[" or "[^" is a member, not the end.
-                if characters.first == "^" { out.append(characters.removeFirst()) }
-                if characters.first == "]" { out.append(characters.removeFirst()) }
-                continue
-            } else if character == "(", characters.hasPrefix("?P<") || (characters.hasPrefix("?<") && !characters.hasPrefix("?<=") && !characters.hasPrefix("?<!")),
-                      let close = characters.firstIndex(of: ">") {
-                out.append("(")
-                characters = characters[characters.index(after: close)...]
-                continue
-            }
-            out.append(character)
-        }
-        return out
     }
 
     /// Whether a match was abandoned for running longer than `matchTimeLimit`.
