@@ -58,7 +58,7 @@ public struct FilterSpec: Sendable, Equatable {
         func compile(_ name: String, _ pattern: String?) throws(PipelineError) -> GoRegex? {
             guard let pattern, !pattern.isEmpty else { return nil }
             do { return try GoRegex(pattern) } catch {
-                throw .usage("--\(name): not a valid regular expression: \(pattern)")
+                throw .usage("--\(name): not a valid regular expression: \(pattern) (\(error))")
             }
         }
         filters.focus = try compile("focus", focus)

@@ -364,7 +364,11 @@ extension OptionCase {
             cases.append(.refused("\(command) --focus (", prefix + ["--focus", "("] + profiles, mentions: ["--focus", "("]))
             cases.append(.refused("\(command) --tagfocus user=[", prefix + ["--tagfocus", "user=["] + profiles,
                                   mentions: ["--tagfocus: not a valid regular expression: ["]))
+            // Go's syntax, not ICU's: a lookbehind ICU would run is refused, as go tool pprof refuses it.
+            cases.append(.refused("\(command) --focus (?<=a)b", prefix + ["--focus", "(?<=a)b"] + profiles,
+                                  mentions: ["--focus: not a valid regular expression: (?<=a)b", "no lookbehind"]))
         }
+        cases.append(.refused("list a++", ["list", "a++", H], mentions: ["not a valid regular expression: a++", "no possessive quantifiers"]))
         return cases
     }
 

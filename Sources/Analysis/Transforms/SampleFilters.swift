@@ -36,7 +36,7 @@ public struct SampleFilters: Sendable {
         let key = String(text[..<equals])
         let values = try text[text.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false).map { value in
             do { return try GoRegex(String(value)) } catch {
-                throw FilterError("not a valid regular expression: \(value)")
+                throw FilterError("not a valid regular expression: \(value) (\(error))")
             }
         }
         return (key, values)

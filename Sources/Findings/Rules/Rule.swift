@@ -183,8 +183,8 @@ public struct RuleSet: Codable, Sendable {
         for rule in set.rules {
             let signalPatterns = (rule.signals ?? []).flatMap { ($0.frames ?? []) + ($0.within ?? []) }
             for pattern in rule.frames + (rule.alsoFrames ?? []) + (rule.calledFrom ?? []) + signalPatterns {
-                guard (try? GoRegex(pattern)) != nil else {
-                    throw LoadError.invalid("\(source): rule \(rule.id): not a valid regular expression: \(pattern)")
+                do { _ = try GoRegex(pattern) } catch {
+                    throw LoadError.invalid("\(source): rule \(rule.id): not a valid regular expression: \(pattern) (\(error))")
                 }
             }
             let t = rule.thresholds

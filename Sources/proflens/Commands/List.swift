@@ -20,7 +20,7 @@ struct List: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one profile") }
-        if (try? GoRegex(regex)) == nil { throw ValidationError("not a valid regular expression: \(regex)") }
+        do { _ = try GoRegex(regex) } catch { throw ValidationError("not a valid regular expression: \(regex) (\(error))") }
     }
 
     func run() throws {
