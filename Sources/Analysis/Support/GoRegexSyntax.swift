@@ -7,8 +7,9 @@
 /// accepts is written so that ICU accepts it too (`\pL`, `(?U)`, `(?P<name>re)`, a `{` that
 /// starts no repetition, octal `\101`) and reads it as Go does (`\d`, `\s`, `\w` and
 /// `[[:alpha:]]` are ASCII; `[a&&b]` and `[a[b]]` are no set operations; `$` is the end of the
-/// text). A port of Go 1.27's parser (regexp/syntax/parse.go) without its size and depth
-/// limits ("expression too large", "nests too deeply"), which take thousands of characters.
+/// text). It reads patterns by the rules of Go 1.27's parser (regexp/syntax), as the fixture
+/// of Go's own answers checks, but not its size and depth limits ("expression too large",
+/// "nests too deeply"), which take thousands of characters.
 struct GoRegexSyntax {
     /// The ICU pattern for a Go pattern, or Go's error.
     static func icuPattern(_ pattern: String) throws(GoRegex.SyntaxError) -> String {
