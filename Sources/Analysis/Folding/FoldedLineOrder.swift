@@ -26,10 +26,11 @@ struct LineOrder: Sendable {
         a.length == b.length && (a.length == 0 || memcmp(keys.baseAddress! + a.start, keys.baseAddress! + b.start, Int(a.length)) == 0)
     }
 
-    static func precedes(_ keys: UnsafeRawBufferPointer, _ a: LineKey, _ b: LineKey) -> Bool {
+    /// Whether line `a` comes before line `b` (their keys in `keys`).
+    static func precedes(_ keys: UnsafeMutableRawPointer, _ a: LineKey, _ b: LineKey) -> Bool {
         let common = Int(min(a.length, b.length))
         if common > 0 {
-            let result = memcmp(keys.baseAddress! + a.start, keys.baseAddress! + b.start, common)
+            let result = memcmp(keys + a.start, keys + b.start, common)
             if result != 0 { return result < 0 }
         }
         return a.length < b.length
@@ -41,8 +42,7 @@ extension FoldedStacks {
     /// with what follows it in a line (";", or the end of the line's stack) is a token; no
     /// token is the prefix of another, so lines compare as their sequences of tokens, and
     /// tokens as their ranks. Each stack becomes its ranks as big-endian bytes, which memcmp
-    /// compares in that order. The sort is stable, as the sort of whole lines was: each half
-    /// sorted at once, on two cores, then the two merged.
+    /// compares in that order. The sort (`LineSort`) is stable, as the sort of whole lines was.
     func lineOrder(_ ranks: EscapedNames.TokenRanks) -> LineOrder {
         let (midRank, lastRank) = (ranks.mid, ranks.last)
         // Two bytes a rank when every rank fits (tens of thousands of names at most, as a rule):
@@ -66,42 +66,7 @@ extension FoldedStacks {
         let lines = (0..<count).map { stack in
             LineKey(start: starts[stack] * width, length: UInt32((starts[stack + 1] - starts[stack]) * width), stack: UInt32(stack))
         }
-        let sortedKeys = keys
-        @Sendable func sorted(_ part: ArraySlice<LineKey>) -> [LineKey] {
-            var part = Array(part)
-            sortedKeys.withUnsafeBytes { keys in part.sort { LineOrder.precedes(keys, $0, $1) } }
-            return part
-        }
-        let half = count / 2
-        let (first, second) = Concurrently.both({ sorted(lines[..<half]) }, { sorted(lines[half...]) })
-        // The two halves merged, and the keys copied in line order as they are taken (each has
-        // just been compared, so it is in the cache): the lines are then written from keys read
-        // one after the other, rather than from all over tens of megabytes.
-        var order: [LineKey] = []
-        order.reserveCapacity(count)
-        let inLineOrder = [UInt8](unsafeUninitializedCapacity: sortedKeys.count) { copy, copied in
-            sortedKeys.withUnsafeBytes { keys in
-                var a = 0, b = 0
-                copied = 0
-                while a < first.count || b < second.count {
-                    // Of two equal lines, the one of the first half (it came first).
-                    let line: LineKey
-                    if b == second.count || (a < first.count && !LineOrder.precedes(keys, second[b], first[a])) {
-                        line = first[a]
-                        a += 1
-                    } else {
-                        line = second[b]
-                        b += 1
-                    }
-                    let length = Int(line.length)
-                    if length > 0 {
-                        UnsafeMutableRawPointer(copy.baseAddress! + copied).copyMemory(from: keys.baseAddress! + line.start, byteCount: length)
-                    }
-                    order.append(LineKey(start: copied, length: line.length, stack: line.stack))
-                    copied += length
-                }
-            }
-        }
-        return LineOrder(keys: inLineOrder, width: width, lines: order)
+        let (sortedKeys, order) = LineSort.sorted(keys: keys, lines: lines)
+        return LineOrder(keys: sortedKeys, width: width, lines: order)
     }
 }
