@@ -201,6 +201,16 @@ import Testing
         #expect(String(decoding: stacks.text(), as: UTF8.self) == "main.main 7\nmain.work \(copies)\n")
     }
 
+    /// Stacks without frames (the contract allows them) make lines of a value alone, merged as
+    /// any equal stacks are, and their empty keys are never read.
+    @Test func stacksWithoutFrames() {
+        let stacks = FoldedStacks(names: ["a"], frames: [0], starts: [0, 0, 0, 1], values: [2, 3, 4],
+                                  sampleType: ValueType(type: "samples", unit: "count"))
+        #expect(String(decoding: stacks.text(), as: UTF8.self) == " 5\na 4\n")
+        let empty = FoldedStacks(names: [], frames: [], starts: [0, 0, 0], values: [2, 3], sampleType: ValueType(type: "samples", unit: "count"))
+        #expect(String(decoding: empty.text(), as: UTF8.self) == " 5\n")
+    }
+
     /// A line longer than the pieces text is gathered in at first (they grow to hold it).
     @Test func aLineLongerThanAPiece() {
         let name = "github.com/example/service.(*Handler).serve"

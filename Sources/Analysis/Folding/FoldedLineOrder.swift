@@ -1,40 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A stack's line as the sort moves it: where the stack's key is and how long, beside the
-/// stack, so that a comparison reads the two keys and nothing else (on a wide profile, a table
-/// of key bounds elsewhere in memory costs a cache miss a side).
-struct LineKey: Sendable {
-    /// Byte offset of the key in `LineOrder.keys`.
-    let start: Int
-    let length: UInt32
-    let stack: UInt32
-}
-
 /// The stacks in the byte order of their lines, each with its line as the ranks of its tokens,
 /// big-endian, `width` bytes a token; the keys stored in that order too.
 struct LineOrder: Sendable {
     let keys: [UInt8]
     let width: Int
-    let lines: [LineKey]
-
-    /// Whether two lines' keys are the same bytes.
-    static func same(_ keys: UnsafeRawBufferPointer, _ a: LineKey, _ b: LineKey) -> Bool {
-        a.length == b.length && (a.length == 0 || memcmp(keys.baseAddress! + a.start, keys.baseAddress! + b.start, Int(a.length)) == 0)
-    }
-
-    /// Whether line `a` comes before line `b` (their keys in `keys`).
-    static func precedes(_ keys: UnsafeMutableRawPointer, _ a: LineKey, _ b: LineKey) -> Bool {
-        let common = Int(min(a.length, b.length))
-        if common > 0 {
-            let result = memcmp(keys + a.start, keys + b.start, common)
-            if result != 0 { return result < 0 }
-        }
-        return a.length < b.length
-    }
+    /// Each line's key and stack (`item`).
+    let lines: [SortKey]
 }
 
 extension FoldedStacks {
@@ -42,7 +12,7 @@ extension FoldedStacks {
     /// with what follows it in a line (";", or the end of the line's stack) is a token; no
     /// token is the prefix of another, so lines compare as their sequences of tokens, and
     /// tokens as their ranks. Each stack becomes its ranks as big-endian bytes, which memcmp
-    /// compares in that order. The sort (`LineSort`) is stable, as the sort of whole lines was.
+    /// compares in that order. The sort (`KeySort`) is stable, as the sort of whole lines was.
     func lineOrder(_ ranks: EscapedNames.TokenRanks) -> LineOrder {
         let (midRank, lastRank) = (ranks.mid, ranks.last)
         // Two bytes a rank when every rank fits (tens of thousands of names at most, as a rule):
@@ -64,9 +34,9 @@ extension FoldedStacks {
             }
         }
         let lines = (0..<count).map { stack in
-            LineKey(start: starts[stack] * width, length: UInt32((starts[stack + 1] - starts[stack]) * width), stack: UInt32(stack))
+            SortKey(start: starts[stack] * width, length: UInt32((starts[stack + 1] - starts[stack]) * width), item: UInt32(stack))
         }
-        let (sortedKeys, order) = LineSort.sorted(keys: keys, lines: lines)
+        let (sortedKeys, order) = KeySort.sorted(keys: consume keys, items: consume lines)
         return LineOrder(keys: sortedKeys, width: width, lines: order)
     }
 }

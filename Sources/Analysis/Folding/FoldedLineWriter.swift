@@ -55,7 +55,7 @@ struct FoldedLineWriter: Sendable {
         }
         if mergesEqualLines && end < lines.count {
             order.keys.withUnsafeBytes { keys in
-                while end < lines.count && LineOrder.same(keys, lines[end - 1], lines[end]) { end += 1 }
+                while end < lines.count && SortKey.same(keys.baseAddress, lines[end - 1], lines[end]) { end += 1 }
             }
         }
         return end
@@ -73,16 +73,16 @@ struct FoldedLineWriter: Sendable {
             // megabytes: those a few lines ahead are asked for before their turn, so that their
             // cache misses overlap.
             func prefetch(_ next: Int) {
-                if next + 8 < block.upperBound { proflens_prefetch(values.baseAddress! + Int(lines[next + 8].stack)) }
+                if next + 8 < block.upperBound { proflens_prefetch(values.baseAddress! + Int(lines[next + 8].item)) }
             }
             var next = block.lowerBound
             while next < block.upperBound {
                 let line = lines[next]
-                var value = values[Int(line.stack)]
+                var value = values[Int(line.item)]
                 next += 1
                 prefetch(next)
-                while mergesEqualLines && next < block.upperBound && LineOrder.same(keys, lines[next], line) {
-                    value &+= values[Int(lines[next].stack)]
+                while mergesEqualLines && next < block.upperBound && SortKey.same(keys.baseAddress, lines[next], line) {
+                    value &+= values[Int(lines[next].item)]
                     next += 1
                     prefetch(next)
                 }
