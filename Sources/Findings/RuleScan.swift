@@ -123,11 +123,9 @@ struct RuleScan {
                                       inPopulation: UInt32, counted: UInt32, extraStackValues: [[Int64]]) {
             let key = HitGroup.Key(culprit: Int32(culprit), matchedList: Int32(matchedLists.intern(buffer: matched)),
                                    inPopulation: inPopulation, counted: counted)
-            var index = OpenAddressingIndex.placeholder
-            swap(&index, &groupIndex)
-            let (group, inserted) = index.findOrInsert(hash: key.hash) { groups[$0].key == key }
-            swap(&index, &groupIndex)
-            if inserted {
+            let (slot, found) = groupIndex.lookUp(hash: key.hash) { groups[$0].key == key }
+            let group = found ?? groupIndex.insert(hash: key.hash, at: slot)
+            if found == nil {
                 groups.append(HitGroup(key))
                 extraValues.append(contentsOf: repeatElement(0, count: extraTypes.count))
             }

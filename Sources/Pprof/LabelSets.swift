@@ -28,15 +28,11 @@ public struct LabelSets: Sendable {
             index = fresh
         }
         let hash = Self.hash(set)
-        var index = self.index!
-        self.index = nil  // Not shared while it is changed (see OpenAddressingIndex.placeholder).
-        let (id, inserted) = index.findOrInsert(hash: hash) { self[$0].elementsEqual(set) }
-        self.index = index
-        if inserted {
-            labels.append(contentsOf: set)
-            starts.append(labels.count)
-        }
-        return UInt32(id)
+        let (slot, found) = index!.lookUp(hash: hash) { self[$0].elementsEqual(set) }
+        if let found { return UInt32(found) }
+        labels.append(contentsOf: set)
+        starts.append(labels.count)
+        return UInt32(index!.insert(hash: hash, at: slot))
     }
 
     static func hash<C: Collection>(_ set: C) -> UInt64 where C.Element == LabelReference {

@@ -20,14 +20,6 @@ public struct OpenAddressingIndex: Sendable {
         slots = [UInt64](repeating: 0, count: capacity)
     }
 
-    /// An index with no storage. A caller whose `isMatch` reads its own key arrays swaps its
-    /// index out for this during a lookup: Swift's exclusivity rules forbid modifying the
-    /// index through `self` while the closure reads `self`, and swapping arrays copies nothing.
-    public static var placeholder: OpenAddressingIndex { OpenAddressingIndex(placeholder: ()) }
-
-    @usableFromInline
-    init(placeholder: ()) { slots = [] }
-
     /// Number of ids handed out.
     @inlinable
     public var count: Int { hashes.count }
@@ -36,23 +28,39 @@ public struct OpenAddressingIndex: Sendable {
     /// none, `count` becomes a new id for it (the caller stores the key at that id).
     @inlinable @inline(__always)
     public mutating func findOrInsert(hash: UInt64, isMatch: (Int) -> Bool) -> (id: Int, inserted: Bool) {
+        let (slot, found) = lookUp(hash: hash, isMatch: isMatch)
+        if let found { return (found, false) }
+        return (insert(hash: hash, at: slot), true)
+    }
+
+    /// The id whose key `isMatch` accepts, or the empty slot where its key belongs (for
+    /// `insert`). Separate from `insert` so that a caller whose `isMatch` reads its own arrays
+    /// (in the same struct as the index) reads both, and changes the index only after: Swift's
+    /// exclusivity rules forbid changing the index while a closure reads the struct.
+    @inlinable @inline(__always)
+    public func lookUp(hash: UInt64, isMatch: (Int) -> Bool) -> (slot: Int, id: Int?) {
         let mask = slots.count - 1
         let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let word = slots[slot]
-            if word == 0 { break }
+            if word == 0 { return (slot, nil) }
             if word & 0xFFFF_FFFF_0000_0000 == tag {
                 let entry = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
-                if isMatch(entry) { return (entry, false) }
+                if isMatch(entry) { return (slot, entry) }
             }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// A new id, `count`, for the key `lookUp` did not find, in the slot it returned.
+    @inlinable @inline(__always)
+    public mutating func insert(hash: UInt64, at slot: Int) -> Int {
         let id = hashes.count
-        slots[slot] = tag | UInt64(id + 1)
+        slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(id + 1)
         hashes.append(hash)
         if hashes.count * 2 > slots.count { grow() }
-        return (id, true)
+        return id
     }
 
     /// The id whose key `isMatch` accepts, without inserting.

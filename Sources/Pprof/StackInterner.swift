@@ -35,15 +35,16 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
     @inlinable
     public mutating func intern(buffer sequence: UnsafeBufferPointer<Element>) -> Int {
         let hash = OpenAddressingIndex.hash(UnsafeRawBufferPointer(sequence))
-        var index = OpenAddressingIndex.placeholder
-        swap(&index, &self.index)
-        let (id, inserted) = index.findOrInsert(hash: hash) { equal($0, sequence) }
-        swap(&index, &self.index)
-        if inserted {
-            storedElements.append(contentsOf: sequence)
-            storedStarts.append(storedElements.count)
-        }
-        return id
+        return insertIfNew(sequence, hash: hash).id
+    }
+
+    @inlinable @inline(__always)
+    mutating func insertIfNew(_ sequence: UnsafeBufferPointer<Element>, hash: UInt64) -> (id: Int, inserted: Bool) {
+        let (slot, found) = index.lookUp(hash: hash) { equal($0, sequence) }
+        if let found { return (found, false) }
+        storedElements.append(contentsOf: sequence)
+        storedStarts.append(storedElements.count)
+        return (index.insert(hash: hash, at: slot), true)
     }
 
     /// Room for this many sequences and elements in all, so that the storage is not copied as
@@ -122,15 +123,7 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
                 found(candidate, false)
                 continue
             }
-            let sequence = UnsafeBufferPointer(rebasing: sequences[ranges[item]])
-            var index = OpenAddressingIndex.placeholder
-            swap(&index, &self.index)
-            let (id, inserted) = index.findOrInsert(hash: scratch.hashes[item]) { equal($0, sequence) }
-            swap(&index, &self.index)
-            if inserted {
-                storedElements.append(contentsOf: sequence)
-                storedStarts.append(storedElements.count)
-            }
+            let (id, inserted) = insertIfNew(UnsafeBufferPointer(rebasing: sequences[ranges[item]]), hash: scratch.hashes[item])
             found(id, inserted)
         }
     }

@@ -192,17 +192,14 @@ private struct EdgeTable {
 
     /// The id of an edge, added (with no weight) if new.
     mutating func id(_ key: UInt64) -> Int {
-        var index = OpenAddressingIndex.placeholder
-        swap(&index, &self.index)
-        let (id, inserted) = index.findOrInsert(hash: OpenAddressingIndex.hash(key)) { keys[$0] == key }
-        swap(&index, &self.index)
-        if inserted {
-            keys.append(key)
-            weights.append(0)
-            alwaysInline.append(true)
-            lastSample.append(-1)
-        }
-        return id
+        let hash = OpenAddressingIndex.hash(key)
+        let (slot, found) = index.lookUp(hash: hash) { keys[$0] == key }
+        if let found { return found }
+        keys.append(key)
+        weights.append(0)
+        alwaysInline.append(true)
+        lastSample.append(-1)
+        return index.insert(hash: hash, at: slot)
     }
 
     @inline(__always)

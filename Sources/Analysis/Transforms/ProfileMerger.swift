@@ -107,16 +107,15 @@ public struct ProfileMerger {
             for line in lines {
                 hash = OpenAddressingIndex.hash(hash ^ UInt64(UInt32(bitPattern: functions[Int(line.functionIndex)])) ^ UInt64(bitPattern: line.line) << 32)
             }
-            var index = OpenAddressingIndex.placeholder
-            swap(&index, &locationIndex)
-            let (id, inserted) = index.findOrInsert(hash: hash) { candidate in
+            let (slot, found) = locationIndex.lookUp(hash: hash) { candidate in
                 let other = result.locations[candidate]
                 guard locationAddresses[candidate] == address && other.mappingIndex == mapping && other.isFolded == location.isFolded
                       && Int(other.lineCount) == lines.count else { return false }
                 return zip(result.lines(of: other), lines).allSatisfy { $0.functionIndex == functions[Int($1.functionIndex)] && $0.line == $1.line }
             }
-            swap(&index, &locationIndex)
-            if inserted {
+            var id = found ?? -1
+            if found == nil {
+                id = locationIndex.insert(hash: hash, at: slot)
                 var record = location
                 record.mappingIndex = mapping
                 record.lineStart = Int32(result.lines.count)
@@ -182,17 +181,16 @@ public struct ProfileMerger {
             let stackID = stackIDs[Int(samples.sampleStacks[sample])]
             let set = Int(samples.sampleLabelSets[sample])
             let key = UInt64(stackID) << 32 | UInt64(setKeys[set])
-            var index = OpenAddressingIndex.placeholder
-            swap(&index, &sampleIndex)
-            let (id, inserted) = index.findOrInsert(hash: OpenAddressingIndex.hash(key)) { sampleKeys[$0] == key }
-            swap(&index, &sampleIndex)
-            if inserted {
+            let hash = OpenAddressingIndex.hash(key)
+            let (slot, found) = sampleIndex.lookUp(hash: hash) { sampleKeys[$0] == key }
+            if let id = found {
+                for index in 0..<valueCount { values[id * valueCount + index] &+= samples.value(of: sample, index: index) }
+            } else {
+                _ = sampleIndex.insert(hash: hash, at: slot)
                 sampleKeys.append(key)
                 sampleStacks.append(stackID)
                 sampleLabelSets.append(setIDs[set])
                 for index in 0..<valueCount { values.append(samples.value(of: sample, index: index)) }
-            } else {
-                for index in 0..<valueCount { values[id * valueCount + index] &+= samples.value(of: sample, index: index) }
             }
         }
     }
