@@ -25,6 +25,7 @@
 #
 # Environment:
 #   BENCH_RUNS           runs of each command (default 5; 1 with BENCH_QUICK)
+#   BENCH_GROWTH_RUNS    runs of each size of the growth curve (default 9; 1 with BENCH_QUICK)
 #   BENCH_SLOW_SECONDS   a command whose first run takes longer than this ...
 #   BENCH_SLOW_RUNS      ... runs only this many times (defaults 10 and 3), and
 #   BENCH_VERY_SLOW_SECONDS  one whose first run takes longer than this runs once (60)
@@ -44,6 +45,9 @@ export LC_ALL=C
 
 QUICK=${BENCH_QUICK:-0}
 if ((QUICK)); then RUNS=${BENCH_RUNS:-1}; else RUNS=${BENCH_RUNS:-5}; fi
+# The growth targets are ratios of two medians, a few percent from the target: more runs, so
+# that the noise of one median moves the ratio less.
+if ((QUICK)); then GROWTH_RUN_COUNT=${BENCH_GROWTH_RUNS:-1}; else GROWTH_RUN_COUNT=${BENCH_GROWTH_RUNS:-9}; fi
 SLOW_SECONDS=${BENCH_SLOW_SECONDS:-10}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
 VERY_SLOW_SECONDS=${BENCH_VERY_SLOW_SECONDS:-60}
@@ -408,17 +412,17 @@ section "growth: the wide shape at $(printf '%s ' "${GROWTH[@]}")samples (distin
 # taken from its section above), so that a change in the machine's load over the bench
 # weighs on every size alike rather than on the ratio between two.
 declare -A GROWTH_RUNS
-for ((run = 0; run < RUNS; run++)); do
+for ((run = 0; run < GROWTH_RUN_COUNT; run++)); do
   for f in "${GROWTH_FILES[@]}"; do
     key=growth.$(meta "$f" samples)
     for k in analyze fold gzip; do
-      [[ -n ${FAILED[$key.$k]:-} ]] || ((run >= ${GROWTH_RUNS[$key.$k]:-RUNS})) && continue
+      [[ -n ${FAILED[$key.$k]:-} ]] || ((run >= ${GROWTH_RUNS[$key.$k]:-GROWTH_RUN_COUNT})) && continue
       if [[ $k == gzip ]]; then
         measure_run "$key.$k" "$(raw "$f")" gzip -dc "$f" || continue
       else
         measure_run "$key.$k" "$(raw "$f")" "$PROFLENS" "$k" "$f" || continue
       fi
-      ((run == 0)) && GROWTH_RUNS[$key.$k]=$(run_limit "$RUN_S" "$RUNS")
+      ((run == 0)) && GROWTH_RUNS[$key.$k]=$(run_limit "$RUN_S" "$GROWTH_RUN_COUNT")
     done
   done
 done
