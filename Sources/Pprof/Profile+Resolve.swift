@@ -147,7 +147,7 @@ extension RawProfile {
             labelStarts.append(labels.count)
         }
         labelSets = RawLabelSets()
-        var sampleStacksTaken: [UInt32] = [], sampleLabelSetsTaken: [UInt32] = []
+        var sampleStacksTaken: [UInt32] = [], sampleLabelSetsTaken = CompactIDs()
         swap(&sampleStacksTaken, &sampleStacks)
         swap(&sampleLabelSetsTaken, &sampleLabelSets)
         var table = SampleTable(stackLocations: stackLocations, stackStarts: stackStarts, sampleStacks: sampleStacksTaken,

@@ -150,7 +150,7 @@ public struct SampleTable: Sendable {
     public var valueCount = 0
     /// The label sets samples carry (not necessarily distinct), and each sample's set.
     public private(set) var labelSets = LabelSets()
-    public private(set) var sampleLabelSets: [UInt32] = []
+    public private(set) var sampleLabelSets = CompactIDs()
     /// Made by the first `append` (the decoder's tables never need one). Not a default value
     /// that the decoder's init sets to nil: Swift 6.3 -O leaked that interner, 8 KB a profile.
     private var interner: StackInterner<UInt32>?
@@ -159,7 +159,7 @@ public struct SampleTable: Sendable {
 
     /// A table over stacks and label sets already interned (each stack distinct), as the
     /// decoder and the merge of several profiles build it.
-    public init(stackLocations: [UInt32], stackStarts: [Int], sampleStacks: [UInt32], labelSets: LabelSets, sampleLabelSets: [UInt32]) {
+    public init(stackLocations: [UInt32], stackStarts: [Int], sampleStacks: [UInt32], labelSets: LabelSets, sampleLabelSets: CompactIDs) {
         self.stackLocations = stackLocations
         self.stackStarts = stackStarts
         self.sampleStacks = sampleStacks

@@ -470,7 +470,7 @@ struct RawProfile {
     var firstOddValueCount: (index: Int, count: Int, offset: Int)?
     /// Distinct label sets as read, and each sample's set.
     var labelSets = RawLabelSets()
-    var sampleLabelSets: [UInt32] = []
+    var sampleLabelSets = CompactIDs()
     var mappings: [RawMapping] = []
     var locations: [RawLocation] = []
     var lines: [RawLine] = []

@@ -29,7 +29,7 @@ public struct ProfileMerger {
     private var sampleIndex = OpenAddressingIndex()
     private var sampleKeys: [UInt64] = []
     private var sampleStacks: [UInt32] = []
-    private var sampleLabelSets: [UInt32] = []
+    private var sampleLabelSets = CompactIDs()
     private var values: [Int64] = []
 
     public init() {}
