@@ -221,6 +221,35 @@ import Testing
         #expect(String(decoding: stacks.text(), as: UTF8.self) == "\(line) -3\nx 2\n")
     }
 
+    struct WriteFailed: Error {}
+
+    /// A write that fails stops the text there, its error passed on, whether it fails while
+    /// the other core formats a block (the first writes of a pair of pieces) or at the end.
+    @Test(arguments: [1, 2, 3, 4, 5, 6])
+    func aFailedWriteIsPassedOn(_ failing: Int) {
+        var random = SplitMix64(seed: 3)
+        let names = (0..<50).map { "pkg.f\($0)" }
+        // Six blocks at least (none holds more than `blockFrames` + 7 frames): three pairs.
+        var frames: [UInt32] = [], starts = [0]
+        while frames.count < FoldedLineWriter.blockFrames * 6 {
+            for _ in 0..<(1 + random.below(8)) { frames.append(UInt32(random.below(names.count))) }
+            starts.append(frames.count)
+        }
+        let stacks = FoldedStacks(names: names, frames: frames, starts: starts, values: [Int64](repeating: 1, count: starts.count - 1),
+                                  sampleType: ValueType(type: "samples", unit: "count"))
+        let text = stacks.text()
+        var written: [UInt8] = [], calls = 0
+        #expect(throws: WriteFailed.self) {
+            try stacks.writeText { piece in
+                calls += 1
+                if calls == failing { throw WriteFailed() }
+                written.append(contentsOf: piece)
+            }
+        }
+        #expect(calls == failing)
+        #expect(text.starts(with: written) && written.count < text.count)
+    }
+
     @Test func namesThatReadTheSameAreMergedByFrame() {
         let type = ValueType(type: "samples", unit: "count")
         let stacks = FoldedStacks(names: ["m", "x;y", "x\u{FF1B}y"], frames: [0, 1, 0, 2, 0, 1], starts: [0, 2, 4, 6],
