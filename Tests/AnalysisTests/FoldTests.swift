@@ -202,7 +202,7 @@ import Testing
     }
 
     /// Stacks without frames (the contract allows them) make lines of a value alone, merged as
-    /// any equal stacks are, and their empty keys are never read.
+    /// any equal stacks are, before the others (an empty key sorts first).
     @Test func stacksWithoutFrames() {
         let stacks = FoldedStacks(names: ["a"], frames: [0], starts: [0, 0, 0, 1], values: [2, 3, 4],
                                   sampleType: ValueType(type: "samples", unit: "count"))
@@ -219,6 +219,14 @@ import Testing
                                   values: [-3, 2], sampleType: ValueType(type: "samples", unit: "count"))
         let line = [String](repeating: name, count: depth).joined(separator: ";")
         #expect(String(decoding: stacks.text(), as: UTF8.self) == "\(line) -3\nx 2\n")
+    }
+
+    /// A name longer than twice a piece: the piece doubles until the name fits.
+    @Test func aNameLongerThanAPiece() {
+        let huge = String(repeating: "x", count: 300_000)
+        let stacks = FoldedStacks(names: ["main", huge], frames: [0, 1], starts: [0, 2], values: [5],
+                                  sampleType: ValueType(type: "samples", unit: "count"))
+        #expect(String(decoding: stacks.text(), as: UTF8.self) == "main;\(huge) 5\n")
     }
 
     struct WriteFailed: Error {}
