@@ -284,20 +284,9 @@ enum SchemaValidator {
         return lines.isEmpty ? ["python3 exited with \(result.status)"] : lines
     }
 
+    /// Standard error merged into the output: the schema's complaints may come on either.
     static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-python-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: output), as: UTF8.self))
+        try Subprocess.runMerged("/usr/bin/env", ["python3"] + arguments)
     }
 }
 

@@ -2,6 +2,7 @@ import Analysis
 import FlameGraph
 import Foundation
 import Pprof
+import TestSupport
 
 enum Support {
     static let packageRoot = URL(fileURLWithPath: #filePath)
@@ -36,23 +37,11 @@ enum Support {
         return url
     }
 
-    /// Runs a program; nil when it is not installed.
+    /// Runs a program, its standard error merged into its output; nil when it is not installed.
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String)? {
         let candidates = ["/usr/bin/\(executable)", "/bin/\(executable)", "/usr/local/bin/\(executable)"]
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-run-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self))
+        return try Subprocess.runMerged(path, arguments)
     }
 
     /// `xmllint --noout` on the files: nil when xmllint is not installed.
