@@ -295,17 +295,13 @@ enum SchemaValidator {
 /// (field 2) and Location.Line.line (4.4.2) change; everything else is copied.
 enum ProfileVariant {
     static func write(from path: String, dropEvery: Int, lineShift: UInt64) throws -> URL {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc", path]
         let raw = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-variant-\(UUID().uuidString).pb")
-        _ = FileManager.default.createFile(atPath: raw.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: raw)
-        process.standardOutput = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let bytes = [UInt8](try Data(contentsOf: raw))
+        let gunzip = try Subprocess.runForData("/bin/gzip", ["-dc", path])
+        // Its complaint is captured, no longer on the test's stderr: carry it in the failure.
+        guard gunzip.status == 0 else {
+            throw FixtureError("gzip -dc \(path) exited with \(gunzip.status): \(String(decoding: gunzip.stderr, as: UTF8.self))")
+        }
+        let bytes = [UInt8](gunzip.stdout)
         var sampleIndex = 0
         let fields = try parse(bytes[...]).compactMap { field -> PB? in
             switch field {

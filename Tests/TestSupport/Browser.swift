@@ -43,22 +43,9 @@ public enum Browser {
         let scratch = manager.temporaryDirectory.appendingPathComponent("proflens-browser-\(UUID().uuidString)")
         try manager.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? manager.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
-        manager.createFile(atPath: outURL.path, contents: nil)
-        manager.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         // A profile of its own: tests may run beside other Chromium instances.
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                             "--user-data-dir=\(scratch.appendingPathComponent("profile").path)"] + arguments
-        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let result = try Subprocess.run(executable, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                     "--user-data-dir=\(scratch.appendingPathComponent("profile").path)"] + arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 }

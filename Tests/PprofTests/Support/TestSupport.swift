@@ -113,23 +113,17 @@ func invariantViolations(_ profile: Profile) -> [String] {
 
 // MARK: Gzip
 
-/// Compresses with /bin/gzip (through temporary files, so no pipe can fill up).
+/// Compresses with /bin/gzip (its input and output in files, so no pipe can fill up).
 func gzipWithTool(_ bytes: [UInt8], level: Int = 6) throws -> [UInt8] {
     let directory = try TemporaryDirectory()
     let input = directory.url.appendingPathComponent("input")
-    let output = directory.url.appendingPathComponent("output.gz")
     try Data(bytes).write(to: input)
-    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    process.arguments = ["-c", "-n", "-\(level)", input.path]
-    let handle = try FileHandle(forWritingTo: output)
-    process.standardOutput = handle
-    try process.run()
-    process.waitUntilExit()
-    try handle.close()
-    guard process.terminationStatus == 0 else { throw ToolError(message: "gzip exited with \(process.terminationStatus)") }
-    return Array(try Data(contentsOf: output))
+    let result = try Subprocess.runForData("/bin/gzip", ["-c", "-n", "-\(level)", input.path])
+    // gzip's complaint is captured, no longer on the test's stderr: carry it in the error.
+    guard result.status == 0 else {
+        throw ToolError(message: "gzip exited with \(result.status): \(String(decoding: result.stderr, as: UTF8.self))")
+    }
+    return Array(result.stdout)
 }
 
 struct ToolError: Error { let message: String }
