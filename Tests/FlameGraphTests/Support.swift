@@ -32,9 +32,7 @@ enum Support {
 
     /// Writes bytes to a fresh temporary file.
     static func write(_ bytes: [UInt8], suffix: String = ".svg") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString)\(suffix)")
-        try Data(bytes).write(to: url)
-        return url
+        try TemporaryFile.write(bytes, suffix: suffix)
     }
 
     /// Runs a program, its standard error merged into its output; nil when it is not installed.

@@ -51,9 +51,7 @@ enum Pages {
     }
 
     static func write(_ page: [UInt8], name: String = "report") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(name)-\(UUID().uuidString).html")
-        try Data(page).write(to: url)
-        return url
+        try TemporaryFile.write(page, label: name, suffix: ".html")
     }
 }
 
