@@ -114,14 +114,12 @@ struct CLI {
     static func gzip(_ bytes: Data) throws -> Data {
         let input = try temporaryFile(Array(bytes))
         defer { try? FileManager.default.removeItem(at: input) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-k", "-f", input.path]
-        try process.run()
-        process.waitUntilExit()
-        let output = URL(fileURLWithPath: input.path + ".gz")
-        defer { try? FileManager.default.removeItem(at: output) }
-        return try Data(contentsOf: output)
+        // `-c` on a named file: the same bytes as `gzip -k` (the name is kept in the header).
+        let result = try Subprocess.runForData("/bin/gzip", ["-c", input.path])
+        guard result.status == 0 else {
+            throw FixtureError("gzip exited with \(result.status): \(String(decoding: result.stderr, as: UTF8.self))")
+        }
+        return result.stdout
     }
 
     static func temporaryFile(_ bytes: [UInt8], name: String = UUID().uuidString) throws -> URL {

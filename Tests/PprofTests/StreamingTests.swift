@@ -61,15 +61,14 @@ import Testing
 
     /// gzip of `bytes`.
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-lifetime-\(UUID().uuidString)")
-        try Data(bytes).write(to: input)
-        defer { try? FileManager.default.removeItem(at: input); try? FileManager.default.removeItem(atPath: input.path + ".gz") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-k", "-f", input.path]
-        try process.run()
-        process.waitUntilExit()
-        return Array(try Data(contentsOf: URL(fileURLWithPath: input.path + ".gz")))
+        let input = try TemporaryFile.write(bytes, label: "lifetime")
+        defer { try? FileManager.default.removeItem(at: input) }
+        // `-c` on a named file: the same bytes as `gzip -k` (the name is kept in the header).
+        let result = try Subprocess.runForData("/bin/gzip", ["-c", input.path])
+        guard result.status == 0 else {
+            throw ToolError(message: "gzip exited with \(result.status): \(String(decoding: result.stderr, as: UTF8.self))")
+        }
+        return Array(result.stdout)
     }
 
     @Test func everyReadOutlivesItsInflater() throws {
