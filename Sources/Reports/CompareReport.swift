@@ -1,4 +1,5 @@
 import Analysis
+import FlameGraph
 import Findings
 import Pipeline
 import Pprof
@@ -128,17 +129,20 @@ public struct CompareReport: Sendable {
 
 extension CompareReport {
     /// The comparison with its findings and, when `flame` is given, its differential flame
-    /// graph. The graph's stacks are sorted first, on both cores; the graph is then drawn on
-    /// one core while the findings and changed functions are worked out on the other.
+    /// graph, and with `keepingStacks` the sorted stacks it was drawn from (for another drawing
+    /// of the graph, the HTML report's; otherwise they go as soon as the graph is drawn). The graph's stacks are sorted first, on both cores; the graph is then
+    /// drawn on one core while the findings and changed functions are worked out on the other.
     public static func withDifferentialGraph(_ prepared: PreparedComparison, rules: RuleSet, baseNames: [String],
-                                             newNames: [String], flame: FlameOptions?) -> (report: CompareReport, svg: [UInt8]?) {
+                                             newNames: [String], flame: FlameOptions?, keepingStacks: Bool = false)
+        -> (report: CompareReport, svg: [UInt8]?, stacks: SortedStacks?) {
         let stacks = flame.map { FlameReport.differentialStacks(prepared, $0) }
-        return Concurrently.both({
+        let (report, svg) = Concurrently.both({
             var report = CompareReport(prepared, findings: prepared.findingsDiff(rules: rules), baseNames: baseNames, newNames: newNames)
             report.rules = rules
             return report
         }, {
             flame.map { FlameReport.differentialSVG(prepared, stacks!, $0) }
         })
+        return (report, svg, keepingStacks ? stacks : nil)
     }
 }

@@ -1,4 +1,5 @@
 import Analysis
+import FlameGraph
 import Findings
 import Pipeline
 
@@ -6,7 +7,10 @@ import Pipeline
 /// persisting, with its evidence), heap growth, the differential flame graph (red grew, blue
 /// shrank; both sides' findings highlighted) and the changed functions, sortable and filterable.
 extension HTMLReport {
-    public static func compare(_ report: CompareReport, _ prepared: PreparedComparison, flame options: FlameOptions = FlameOptions()) -> [UInt8] {
+    /// `stacks`: the graph's stacks sorted already (for the same `options.reverse`), when
+    /// another graph was drawn from them.
+    public static func compare(_ report: CompareReport, _ prepared: PreparedComparison, flame options: FlameOptions = FlameOptions(),
+                               stacks: SortedStacks? = nil) -> [UInt8] {
         let comparison = report.comparison
         let prefix = graphPrefix(0)
         let unit = comparison.sampleType.unit
@@ -36,7 +40,8 @@ extension HTMLReport {
                 graph.inlineID = prefix
                 // Both sides' findings: the graph shows what was fixed too.
                 let findings = report.findings.entries.compactMap(\.new) + report.findings.entries.compactMap(\.base)
-                flameFigure(FlameReport.differentialSVG(prepared, graph, highlighting: findings), prefix: prefix,
+                let sorted = stacks ?? FlameReport.differentialStacks(prepared, graph)
+                flameFigure(FlameReport.differentialSVG(prepared, sorted, graph, highlighting: findings), prefix: prefix,
                             caption: "Red: grew from base to new; blue: shrank. Widths: \(options.widthBy.rawValue) of base and new. "
                                 + "Outlined: the frames both sides' findings matched and their culprits. Click a frame to zoom; the tooltip gives base, new and delta.", &html)
             }

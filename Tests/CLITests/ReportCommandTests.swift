@@ -62,4 +62,20 @@ import Testing
         #expect(parts.filter { !html.contains($0) } == [])
         #expect(try CLI.run(["compare", base.path, new.path, "--html", "-"]).status == 64)
     }
+
+    /// With both `--svg` and `--html`, the HTML report's graph is drawn from the stacks sorted
+    /// for the SVG: both files are the same as each option gives alone.
+    @Test func compareWithSVGAndHTMLWritesWhatEachGivesAlone() throws {
+        let base = try SampleProfiles.url("ap3-delete-keep-ref", "heap.pb.gz")
+        let new = try SampleProfiles.url("ap3-delete-keep-ref-fixed", "heap.pb.gz")
+        let (svg, html, svgAlone, htmlAlone) = (temporary("both.svg"), temporary("both.html"), temporary("alone.svg"), temporary("alone.html"))
+        defer { for file in [svg, html, svgAlone, htmlAlone] { try? FileManager.default.removeItem(at: file) } }
+        #expect(try CLI.run(["compare", base.path, new.path, "--svg", svg.path, "--html", html.path, "--width-by", "max"]).status == 0)
+        #expect(try CLI.run(["compare", base.path, new.path, "--svg", svgAlone.path, "--width-by", "max"]).status == 0)
+        #expect(try CLI.run(["compare", base.path, new.path, "--html", htmlAlone.path, "--width-by", "max"]).status == 0)
+        let (htmlText, htmlAloneText) = (try Data(contentsOf: html), try Data(contentsOf: htmlAlone))
+        let (svgText, svgAloneText) = (try Data(contentsOf: svg), try Data(contentsOf: svgAlone))
+        #expect(htmlText.count > 1000 && htmlText == htmlAloneText)
+        #expect(svgText.count > 1000 && svgText == svgAloneText)
+    }
 }

@@ -58,13 +58,15 @@ struct Compare: ParsableCommand {
         var options = FlameOptions()
         differential.apply(to: &options)
         let compared = CompareReport.withDifferentialGraph(comparison, rules: rules, baseNames: baseFiles,
-                                                           newNames: newFiles, flame: svg == nil ? nil : options)
+                                                           newNames: newFiles, flame: svg == nil ? nil : options,
+                                                           keepingStacks: html != nil)
         if let svg, let flameGraph = compared.svg { try OutputFile.write(flameGraph, to: svg) }
         var report = compared.report
         report.nodeCount = rows.nodeCount ?? 20
         report.color = color.enabled
         report.locator = source.locator
-        if let html { try OutputFile.write(HTMLReport.compare(report, comparison, flame: options), to: html) }
+        // The graph's stacks, sorted for the SVG, serve the HTML report's graph too.
+        if let html { try OutputFile.write(HTMLReport.compare(report, comparison, flame: options, stacks: compared.stacks), to: html) }
         try OutputFile.write(report.render(format), to: "-")
         if let threshold = classifier.failOn,
            report.findings.entries.contains(where: { $0.worsened && ($0.new?.level ?? .info) >= threshold }) {
