@@ -66,18 +66,7 @@ public struct OpenAddressingIndex: Sendable {
     /// The id whose key `isMatch` accepts, without inserting.
     @inlinable
     public func find(hash: UInt64, isMatch: (Int) -> Bool) -> Int? {
-        let mask = slots.count - 1
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let word = slots[slot]
-            if word == 0 { return nil }
-            if word & 0xFFFF_FFFF_0000_0000 == tag {
-                let entry = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
-                if isMatch(entry) { return entry }
-            }
-            slot = (slot + 1) & mask
-        }
+        lookUp(hash: hash, isMatch: isMatch).id
     }
 
     /// The id in `hash`'s home slot when that slot holds the hash's tag: the likely id of the
