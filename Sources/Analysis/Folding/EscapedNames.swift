@@ -32,6 +32,8 @@ struct EscapedNames {
         var last: [UInt32]
         /// No two names are the same bytes.
         var distinct: Bool
+        /// How many ranks there are (ranks are 0..<count).
+        var count: Int
     }
 
     /// Dense ranks of each name followed by ";" (a frame with a caller below it) and followed
@@ -69,15 +71,14 @@ struct EscapedNames {
             }
             if token % 2 == 0 { mid[token / 2] = rank } else { last[token / 2] = rank }
         }
-        return TokenRanks(mid: mid, last: last, distinct: distinct)
+        return TokenRanks(mid: mid, last: last, distinct: distinct, count: tokens.isEmpty ? 0 : Int(rank) + 1)
     }
 }
 
 extension EscapedNames {
     /// Each token rank's text, the name without what follows it.
     func texts(of ranks: TokenRanks) -> TokenTexts {
-        let rankCount = Int(max(ranks.mid.max() ?? 0, ranks.last.max() ?? 0)) + 1
-        var spans = [Range<Int>](repeating: 0..<0, count: count == 0 ? 0 : rankCount)
+        var spans = [Range<Int>](repeating: 0..<0, count: ranks.count)
         for name in 0..<count {
             // Equal tokens have equal ranks and the same bytes: any of their names will do.
             spans[Int(ranks.mid[name])] = starts[name]..<starts[name + 1]

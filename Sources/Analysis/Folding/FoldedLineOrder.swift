@@ -17,7 +17,7 @@ extension FoldedStacks {
         let (midRank, lastRank) = (ranks.mid, ranks.last)
         // Two bytes a rank when every rank fits (tens of thousands of names at most, as a rule):
         // half the keys to sort through.
-        let width = max(midRank.max() ?? 0, lastRank.max() ?? 0) < 1 << 16 ? 2 : 4
+        let width = ranks.count <= 1 << 16 ? 2 : 4
         var keys = [UInt8](repeating: 0, count: frames.count * width)
         keys.withUnsafeMutableBytes { keys in
             for stack in 0..<count {
