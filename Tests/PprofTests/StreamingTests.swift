@@ -59,18 +59,6 @@ import Testing
         var last: Date? { lock.lock(); defer { lock.unlock() }; return exits.last }
     }
 
-    /// gzip of `bytes`.
-    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let input = try TemporaryFile.write(bytes, label: "lifetime")
-        defer { try? FileManager.default.removeItem(at: input) }
-        // `-c` on a named file: the same bytes as `gzip -k` (the name is kept in the header).
-        let result = try Subprocess.runForData("/bin/gzip", ["-c", input.path])
-        guard result.status == 0 else {
-            throw ToolError(message: "gzip exited with \(result.status): \(String(decoding: result.stderr, as: UTF8.self))")
-        }
-        return Array(result.stdout)
-    }
-
     @Test func everyReadOutlivesItsInflater() throws {
         let clock = Clock()
         ProfileReader.inflaterWillExit = {
@@ -82,11 +70,11 @@ import Testing
         // (the inflater stops first), a profile over the size cap.
         let good = encode([P.sampleType(1, 2), .bytes(6, []), .string(6, "samples"), .string(6, "count")])
         let garbled = Array(repeating: UInt8(0xFF), count: 3 << 20)
-        var corrupt = try Self.gzip(Array(repeating: 0x0A, count: 1 << 20))
+        var corrupt = try gzipWithTool(Array(repeating: 0x0A, count: 1 << 20))
         corrupt[corrupt.count / 2] ^= 0xFF
         let inputs: [(String, [UInt8], Int)] = [
-            ("good", try Self.gzip(good), 1 << 30), ("bad protobuf", try Self.gzip(garbled), 1 << 30),
-            ("bad gzip", corrupt, 1 << 30), ("over the cap", try Self.gzip(garbled), 1 << 20),
+            ("good", try gzipWithTool(good), 1 << 30), ("bad protobuf", try gzipWithTool(garbled), 1 << 30),
+            ("bad gzip", corrupt, 1 << 30), ("over the cap", try gzipWithTool(garbled), 1 << 20),
         ]
         for (name, bytes, cap) in inputs {
             let before = Date()
