@@ -146,8 +146,6 @@ import Testing
         #expect(String(decoding: stacks.text(), as: UTF8.self) == "a 2\na;b 4\na;c 4\n")
     }
 
-    /// Two names that read the same once escaped ("x;y" and "x；y"): their stacks stay apart,
-    /// each merged with its own kind, in the order each first appears (hand-computed).
     /// Lines are sorted on the ranks of their names, in two bytes each while every rank fits
     /// and in four past 65,536 names: both give the byte order of the lines themselves.
     @Test(arguments: [300, 70_000])
@@ -258,6 +256,8 @@ import Testing
         #expect(text.starts(with: written) && written.count < text.count)
     }
 
+    /// Two names that read the same once escaped ("x;y" and "x；y"): their stacks stay apart,
+    /// each merged with its own kind, in the order each first appears (hand-computed).
     @Test func namesThatReadTheSameAreMergedByFrame() {
         let type = ValueType(type: "samples", unit: "count")
         let stacks = FoldedStacks(names: ["m", "x;y", "x\u{FF1B}y"], frames: [0, 1, 0, 2, 0, 1], starts: [0, 2, 4, 6],
