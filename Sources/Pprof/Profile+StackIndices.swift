@@ -56,20 +56,14 @@ extension RawProfile {
     /// Passes each stack's ids, in order, to `body`, the stacks' bytes starting at `bias` in
     /// `source`; each stack's start becomes the number of ids before it.
     private static func forEachID(in source: UnsafeRawBufferPointer, from bias: Int, starts: inout [Int],
-                                  _ body: (_ stack: Int, _ id: UInt64) throws -> Void) rethrows {
-        var read = bias, ids = 0
+                                  _ body: (_ stack: Int, _ id: UInt64) throws -> Void) throws {
+        // Bytes checked when they were decoded: the reader never throws here.
+        var reader = WireReader(base: source.baseAddress!.assumingMemoryBound(to: UInt8.self), start: bias, end: bias + starts[starts.count - 1])
+        var ids = 0
         for stack in 0..<(starts.count - 1) {
             let end = bias + starts[stack + 1]
-            while read < end {
-                var id: UInt64 = 0, shift: UInt64 = 0
-                while true {
-                    let byte = source[read]
-                    read += 1
-                    id |= UInt64(byte & 0x7F) << shift
-                    if byte < 0x80 { break }
-                    shift += 7
-                }
-                try body(stack, id)
+            while reader.position < end {
+                try body(stack, try reader.readVarint())
                 ids += 1
             }
             starts[stack + 1] = ids
