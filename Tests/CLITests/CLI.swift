@@ -110,18 +110,6 @@ struct CLI {
         }
     }
 
-    /// gzip(1)'s compression of `bytes`.
-    static func gzip(_ bytes: Data) throws -> Data {
-        let input = try temporaryFile(Array(bytes))
-        defer { try? FileManager.default.removeItem(at: input) }
-        // `-c` on a named file: the same bytes as `gzip -k` (the name is kept in the header).
-        let result = try Subprocess.runForData("/bin/gzip", ["-c", input.path])
-        guard result.status == 0 else {
-            throw FixtureError("gzip exited with \(result.status): \(String(decoding: result.stderr, as: UTF8.self))")
-        }
-        return result.stdout
-    }
-
     static func temporaryFile(_ bytes: [UInt8], name: String = UUID().uuidString) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-test-\(name)")
         try Data(bytes).write(to: url)

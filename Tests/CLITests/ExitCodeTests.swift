@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Bad input gets one line on stderr naming the file and the problem, and the documented
 /// exit code: 64 usage, 65 malformed profile, 66 unreadable input.
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func truncatedGzipIs65() throws {
-        let compressed = try CLI.gzip(Data(repeating: 0x41, count: 5000))
+        let compressed = Data(try gzipWithTool([UInt8](repeating: 0x41, count: 5000)))
         let file = try CLI.temporaryFile(Array(compressed.prefix(compressed.count - 6)))
         let result = try CLI.run(["analyze", file.path])
         expectOneLineError(result, status: 65, mentions: [file.path, "truncated"])
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func gzipBombIsStoppedByTheCap() throws {
-        let compressed = try CLI.gzip(Data(count: 64 << 20))  // 64 MiB of zeros
+        let compressed = Data(try gzipWithTool([UInt8](repeating: 0, count: 64 << 20)))  // 64 MiB of zeros
         let file = try CLI.temporaryFile(Array(compressed))
         let result = try CLI.run(["analyze", "--max-inflated-size", "1M", file.path])
         expectOneLineError(result, status: 65, mentions: [file.path, "exceeds the limit of 1048576 bytes"])

@@ -113,21 +113,6 @@ func invariantViolations(_ profile: Profile) -> [String] {
 
 // MARK: Gzip
 
-/// Compresses with /bin/gzip (its input and output in files, so no pipe can fill up).
-func gzipWithTool(_ bytes: [UInt8], level: Int = 6) throws -> [UInt8] {
-    let directory = try TemporaryDirectory()
-    let input = directory.url.appendingPathComponent("input")
-    try Data(bytes).write(to: input)
-    let result = try Subprocess.runForData("/bin/gzip", ["-c", "-n", "-\(level)", input.path])
-    // gzip's complaint is captured, no longer on the test's stderr: carry it in the error.
-    guard result.status == 0 else {
-        throw ToolError(message: "gzip exited with \(result.status): \(String(decoding: result.stderr, as: UTF8.self))")
-    }
-    return Array(result.stdout)
-}
-
-struct ToolError: Error { let message: String }
-
 /// A gzip member whose deflate data is stored (uncompressed) blocks: exact, fast, and every
 /// byte's position is known.
 func storedGzip(_ bytes: [UInt8], blockSize: Int = 65_535) -> [UInt8] {
