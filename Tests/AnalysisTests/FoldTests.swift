@@ -61,7 +61,8 @@ import Testing
     }
 
     static func completeReferenceTraces() -> [String] {
-        guard let corpus = Paths.corpusIfPresent() else { return [] }
+        guard Paths.corpusIsPresent else { return [] }
+        let corpus = Paths.corpus
         let summary = (try? String(contentsOf: corpus.appendingPathComponent("expected/SUMMARY.tsv"), encoding: .utf8)) ?? ""
         return summary.split(separator: "\n").dropFirst().compactMap { row in
             let columns = row.split(separator: "\t", omittingEmptySubsequences: false)
@@ -72,7 +73,7 @@ import Testing
         }
     }
 
-    @Test(arguments: completeReferenceTraces())
+    @Test(.needsCorpus, arguments: completeReferenceTraces())
     func foldedValuesAgreeWithGoToolPprofTraces(_ file: String) throws {
         let corpus = Paths.corpus
         let text = try String(contentsOf: corpus.appendingPathComponent("expected/\(file).traces.txt"), encoding: .utf8)

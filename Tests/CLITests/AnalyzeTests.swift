@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `proflens analyze` end to end: its table is pprof's, and its JSON carries the same numbers.
 @Suite struct AnalyzeTests {
-    @Test func tableEqualsTheReferenceTool() throws {
-        guard let corpus = CLI.corpusIfPresent() else { return }
+    @Test(.needsCorpus) func tableEqualsTheReferenceTool() throws {
+        let corpus = Paths.corpus
         let profile = corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path
         let result = try CLI.run(["analyze", "--nodecount", "25", "--sample-index", "cpu", profile])
         #expect(result.status == 0)
@@ -15,8 +16,8 @@ import Testing
         #expect(result.text.contains("Contents:     76 samples"))
     }
 
-    @Test func jsonCarriesRawValuesInTheSampleUnit() throws {
-        guard let corpus = CLI.corpusIfPresent() else { return }
+    @Test(.needsCorpus) func jsonCarriesRawValuesInTheSampleUnit() throws {
+        let corpus = Paths.corpus
         let profile = corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path
         let result = try CLI.run(["analyze", "--format", "json", profile])
         #expect(result.status == 0)
@@ -37,8 +38,8 @@ import Testing
         #expect(rows.count == 14)
     }
 
-    @Test func jsonEscapesHostileNames() throws {
-        guard let corpus = CLI.corpusIfPresent() else { return }
+    @Test(.needsCorpus) func jsonEscapesHostileNames() throws {
+        let corpus = Paths.corpus
         // Every byte 0x00-0xFF is in one of this profile's function names.
         let profile = corpus.appendingPathComponent("profiles/pyroscope-invalid-utf8.pb.gz").path
         let result = try CLI.run(["analyze", "--format", "json", profile])

@@ -115,9 +115,6 @@ struct CLI {
         try Data(bytes).write(to: url)
         return url
     }
-
-    /// The corpus folder, or nil with a printed notice when this machine has none.
-    static func corpusIfPresent() -> URL? { Paths.corpusIfPresent() }
 }
 
 /// How many proflens processes the async runs start at once: a few more than the cores, since

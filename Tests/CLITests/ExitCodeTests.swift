@@ -43,8 +43,8 @@ import TestSupport
         expectOneLineError(result, status: 65, mentions: [file.path, "truncated"])
     }
 
-    @Test func unknownSampleTypeIs64() throws {
-        guard let corpus = CLI.corpusIfPresent() else { return }
+    @Test(.needsCorpus) func unknownSampleTypeIs64() throws {
+        let corpus = Paths.corpus
         let result = try CLI.run(["analyze", "--sample-index", "nonsense", corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path])
         expectOneLineError(result, status: 64, mentions: ["nonsense", "samples, cpu"])
     }
@@ -54,8 +54,8 @@ import TestSupport
         #expect(result.status == 64)
     }
 
-    @Test func profileRejectedByPprofIs65() throws {
-        guard let corpus = CLI.corpusIfPresent() else { return }
+    @Test(.needsCorpus) func profileRejectedByPprofIs65() throws {
+        let corpus = Paths.corpus
         let path = corpus.appendingPathComponent("profiles/pyroscope-dotnet-funcid0-notgzipped.pb.gz").path
         let result = try CLI.run(["analyze", path])
         expectOneLineError(result, status: 65, mentions: [path, "reserved id 0", "byte offset"])

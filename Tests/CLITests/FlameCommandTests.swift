@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `flame` and `fold` from the command line: output files appear whole or not at all.
 @Suite struct FlameCommandTests {
-    func corpusProfile(_ name: String) -> String? {
-        CLI.corpusIfPresent().map { $0.appendingPathComponent("profiles/\(name)").path }
+    func corpusProfile(_ name: String) -> String {
+        Paths.corpus.appendingPathComponent("profiles/\(name)").path
     }
 
-    @Test func flameWritesASelfContainedSVG() throws {
-        guard let profile = corpusProfile("pprof-go-sample-cpu.pb.gz") else { return }
+    @Test(.needsCorpus) func flameWritesASelfContainedSVG() throws {
+        let profile = corpusProfile("pprof-go-sample-cpu.pb.gz")
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString).svg")
         let result = try CLI.run(["flame", profile, "-o", output.path, "--palette", "package", "--title", "sample"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -30,8 +31,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
-    @Test func unwritableOutputIs73AndLeavesNothing() throws {
-        guard let profile = corpusProfile("pprof-go-sample-cpu.pb.gz") else { return }
+    @Test(.needsCorpus) func unwritableOutputIs73AndLeavesNothing() throws {
+        let profile = corpusProfile("pprof-go-sample-cpu.pb.gz")
         // The output path is an existing directory: the temporary file is written beside it,
         // then renaming it over the directory fails. Nothing may stay behind.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString)")
@@ -46,8 +47,8 @@ import Testing
         #expect(try CLI.run(["fold", profile, "-o", "/nonexistent-\(UUID().uuidString)/out.folded"]).status == 73)
     }
 
-    @Test func foldWritesSortedStacks() throws {
-        guard let profile = corpusProfile("pprof-go-sample-cpu.pb.gz") else { return }
+    @Test(.needsCorpus) func foldWritesSortedStacks() throws {
+        let profile = corpusProfile("pprof-go-sample-cpu.pb.gz")
         let result = try CLI.run(["fold", profile])
         #expect(result.status == 0)
         let lines = result.text.split(separator: "\n").map(String.init)

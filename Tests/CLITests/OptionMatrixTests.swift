@@ -15,7 +15,7 @@ import TestSupport
 
     /// The cases that compare with what ../shared/corpus keeps (Go 1.19's pprof outputs): shown
     /// as skipped, after a notice, on a machine without the corpus.
-    @Test(.enabled(if: Paths.corpusIfPresent() != nil, "needs ../shared/corpus"), arguments: OptionCase.onCorpus)
+    @Test(.needsCorpus, arguments: OptionCase.onCorpus)
     func optionTakesEffectOnTheCorpus(_ option: OptionCase) async throws {
         try await Self.run(option)
     }

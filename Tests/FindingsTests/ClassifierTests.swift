@@ -24,8 +24,8 @@ import Testing
         "pyroscope-go-cpu-uncompressed.pb": ["AP3 info"],
     ]
 
-    @Test func corpusProfilesYieldOnlyTheExpectedFindings() throws {
-        guard let corpus = Paths.corpusIfPresent() else { return }
+    @Test(.needsCorpus) func corpusProfilesYieldOnlyTheExpectedFindings() throws {
+        let corpus = Paths.corpus
         for url in Paths.files(in: corpus.appendingPathComponent("profiles"), suffix: "") {
             guard let profile = try? ProfileReader().read(path: url.path) else { continue }
             let findings = Classifier.findings([Classifier.Input(file: url.lastPathComponent, profile: profile.applyingDropFrames())])

@@ -15,7 +15,8 @@ import Testing
     static let references: [(String, PprofCompatibility)] = [("expected-go1.27", .current), ("expected", .go119)]
 
     static func goldens(suffix: String) -> [String] {
-        guard let corpus = Paths.corpusIfPresent() else { return [] }
+        guard Paths.corpusIsPresent else { return [] }
+        let corpus = Paths.corpus
         return references.flatMap { folder, _ in
             Paths.files(in: corpus.appendingPathComponent(folder), suffix: suffix)
                 .map { "\(folder)/\($0.lastPathComponent)" }
@@ -27,14 +28,13 @@ import Testing
         references.first { golden.hasPrefix($0.0 + "/") }!.1
     }
 
-    @Test func bothReferencesArePresent() {
-        guard Paths.corpusIfPresent() != nil else { return }
+    @Test(.needsCorpus) func bothReferencesArePresent() {
         #expect(Self.goldens(suffix: ".top.txt").filter { $0.hasPrefix("expected-go1.27/") }.count >= 70)
         #expect(Self.goldens(suffix: ".top.txt").filter { $0.hasPrefix("expected/") }.count >= 70)
     }
 
     /// `go tool pprof -top -nodecount=25 -sample_index=X FILE`.
-    @Test(arguments: goldens(suffix: ".top.txt"))
+    @Test(.needsCorpus, arguments: goldens(suffix: ".top.txt"))
     func topMatches(_ golden: String) throws {
         let name = String(golden.split(separator: "/").last!)
         let stem = String(name.dropLast(".top.txt".count))
@@ -51,7 +51,7 @@ import Testing
 
     /// `go tool pprof -traces FILE` (default sample type); the reference keeps the first 3000
     /// lines of long outputs.
-    @Test(arguments: goldens(suffix: ".traces.txt"))
+    @Test(.needsCorpus, arguments: goldens(suffix: ".traces.txt"))
     func tracesMatch(_ golden: String) throws {
         let name = String(golden.split(separator: "/").last!)
         var request = ProfileRequest(sources: [.file(Paths.corpus.appendingPathComponent("profiles/\(name.dropLast(".traces.txt".count))").path)])
@@ -68,8 +68,8 @@ import Testing
         #expect(actual == expected, "\(golden) differs from go tool pprof -traces")
     }
 
-    @Test func everyCorpusFileHasAReferenceOrARejection() throws {
-        guard let corpus = Paths.corpusIfPresent() else { return }
+    @Test(.needsCorpus) func everyCorpusFileHasAReferenceOrARejection() throws {
+        let corpus = Paths.corpus
         for (folder, _) in Self.references {
             let expected = Set(try FileManager.default.contentsOfDirectory(atPath: corpus.appendingPathComponent(folder).path))
             for profile in Paths.files(in: corpus.appendingPathComponent("profiles"), suffix: "") {
