@@ -60,12 +60,17 @@ extension Classifier {
             return -1
         }
 
+        /// Whether a profile line's function names a source file: whether `site(ofLineSlot:)`
+        /// has a site for it.
+        func hasSite(lineSlot slot: Int) -> Bool {
+            !profile.functions[Int(profile.lines[slot].functionIndex)].filename.isEmpty
+        }
+
         /// "file:line" of a frame's line slot, when the profile has it.
         func site(ofLineSlot slot: Int) -> String? {
-            guard slot >= 0 else { return nil }
+            guard slot >= 0, hasSite(lineSlot: slot) else { return nil }
             let line = profile.lines[slot]
             let function = profile.functions[Int(line.functionIndex)]
-            guard !function.filename.isEmpty else { return nil }
             return line.line > 0 ? "\(function.filename):\(line.line)" : function.filename
         }
     }

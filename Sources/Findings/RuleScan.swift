@@ -251,7 +251,7 @@ struct RuleScan {
         let extraValues = results.map { $0.typeIndex >= 0 ? $0.extraTypes.map { stackValues[$0]! } : [] }
         var matched: [UInt32] = []
         // Per profile line: its function names a source file (a finding can show it).
-        let sitedLines = input.profile.lines.map { !input.profile.functions[Int($0.functionIndex)].filename.isEmpty }
+        let sitedLines = input.profile.lines.indices.map { input.hasSite(lineSlot: $0) }
         var stackRules = [UInt64](repeating: 0, count: words)
         var stack: [Classifier.StackFrame] = []
         let isUser = input.isUser
