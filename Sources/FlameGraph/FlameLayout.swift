@@ -85,12 +85,15 @@ public struct FlameLayout: Sendable {
         included[0] = true
         var result = [widths[0]]
         // Parents come before their children.
-        for node in 1..<tree.count where included[Int(tree.parent[node])] && widths[node] >= max(minValue, 1) {
+        for node in 1..<tree.count where included[Int(tree.parent[node])] && isShown(width: widths[node], minValue: minValue) {
             included[node] = true
             result.append(widths[node])
         }
         return result
     }
+
+    /// Whether a frame this wide is laid out (with its parent), not left out.
+    private static func isShown(width: Int64, minValue: Int64) -> Bool { width >= max(minValue, 1) }
 
     private mutating func layOut(_ tree: FlameTree, widths: [Int64], _ options: Options) {
         // Iterative depth-first walk: (node, depth, start, parent frame).
@@ -99,7 +102,7 @@ public struct FlameLayout: Sendable {
         var placed: [(Int, Int32, Int64, Int32)] = []
         while let (node, depth, start, parent) = stack.popLast() {
             let nodeWidth = widths[node]
-            if node != 0 && (nodeWidth < max(options.minValue, 1)) {
+            if node != 0 && !Self.isShown(width: nodeWidth, minValue: options.minValue) {
                 omitted += Int(tree.subtreeSize[node])
                 continue
             }
