@@ -63,7 +63,7 @@ public struct FlameLayout: Sendable {
 
     /// A differential layout: frames sized by `options.widthBy`, carrying both values.
     public init(stacks: consuming FoldedStacks, base: consuming FoldedStacks?, options: Options = Options()) {
-        let tree = FlameTree(stacks: consume stacks, base: consume base, reverse: options.reverse)
+        let tree = FlameTree(SortedStacks(consume stacks, base: consume base, reverse: options.reverse))
         self.init(tree: tree, widths: tree.widths(options.widthBy), options: options)
     }
 

@@ -27,10 +27,6 @@ struct FlameTree {
     private let nameRanks: [Int32]
     private(set) var negativeStacks = 0
 
-    init(stacks: consuming FoldedStacks, base: consuming FoldedStacks?, reverse: Bool) {
-        self.init(SortedStacks(consume stacks, base: consume base, reverse: reverse))
-    }
-
     init(_ sorted: SortedStacks) {
         names = sorted.names
         nameRanks = Self.ranks(names)
