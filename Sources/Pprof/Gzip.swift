@@ -1,6 +1,7 @@
 import CZlib
 
-/// Gzip decompression over the system zlib. This is the only file that calls zlib; every zlib
+/// Gzip over the system zlib: decompression, and compression for the profiles proflens writes.
+/// This is the only file that calls zlib; every zlib
 /// return code becomes a `DecodeError` here.
 public enum Gzip {
     /// The default cap on the inflated size, so that a gzip bomb is an error, not an outage.
@@ -133,6 +134,42 @@ public enum Gzip {
         let bound = compressedSize.multipliedReportingOverflow(by: 16).partialValue + (1 << 20)
         let size = Int(trailer[0]) | Int(trailer[1]) << 8 | Int(trailer[2]) << 16 | Int(trailer[3]) << 24
         return max(min(size + 64, bound), 1 << 16)
+    }
+
+    /// Go's compress/gzip default level, which pprof's Profile.Write uses.
+    public static let defaultLevel: Int32 = 6
+
+    /// Compresses `data` as one gzip member, handing the compressed bytes to `write` a piece
+    /// at a time (no second copy of the whole output is held).
+    public static func deflate(_ data: UnsafeRawBufferPointer, level: Int32 = defaultLevel,
+                               write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var stream = z_stream()
+        guard proflens_deflateInit2(&stream, level, 15 + 16) == Z_OK else {
+            throw DecodeError.gzip("zlib: cannot initialise the deflater")
+        }
+        defer { deflateEnd(&stream) }
+        let room = 1 << 18
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: room, alignment: 16)
+        defer { output.deallocate() }
+        var offset = 0
+        var status: Int32 = Z_OK
+        repeat {
+            // zlib counts input in 32 bits: hand it at most 1 GiB at a time.
+            if stream.avail_in == 0 && offset < data.count {
+                let count = min(data.count - offset, 1 << 30)
+                stream.next_in = UnsafeMutablePointer(mutating: data.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset)
+                stream.avail_in = UInt32(count)
+                offset += count
+            }
+            stream.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.avail_out = UInt32(room)
+            status = CZlib.deflate(&stream, offset == data.count ? Z_FINISH : Z_NO_FLUSH)
+            guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+                throw DecodeError.gzip("zlib: error \(status) while compressing: \(message(stream))")
+            }
+            let produced = room - Int(stream.avail_out)
+            if produced > 0 { try write(UnsafeRawBufferPointer(rebasing: output[..<produced])) }
+        } while status != Z_STREAM_END
     }
 
     private static func message(_ stream: z_stream) -> String {

@@ -16,7 +16,7 @@ struct ProfLens: ParsableCommand {
             66 input not found or unreadable; 73 output cannot be written.
             """,
         version: ToolInfo.version,
-        subcommands: [Analyze.self, Compare.self, Flame.self, Fold.self, List.self, Report.self, Rules.self, Top.self, Traces.self]
+        subcommands: [Analyze.self, Compare.self, Flame.self, Fold.self, List.self, Merge.self, Report.self, Rules.self, Top.self, Traces.self]
     )
 
     /// Runs the command; the libraries' errors get their exit codes in `ExitStatus`.

@@ -1,0 +1,210 @@
+/// Writes a `Profile` as a profile.proto message, in the field order and string-table order of
+/// pprof's Profile.Write (before its gzip): sample types, samples, mappings, locations,
+/// functions, the string table, then the header fields; strings numbered in the order pprof
+/// meets them. Records get fresh ids (their index + 1), and only what a sample reaches is
+/// written: locations on some sample's stack, their functions and mappings (pprof's merge
+/// keeps the same; a filtered single profile written by pprof also keeps the rest, which no
+/// report reads).
+public enum ProfileEncoder {
+    public static func encode(_ profile: Profile) -> [UInt8] {
+        var writer = Writer(profile)
+        return writer.encode()
+    }
+
+    private struct Writer {
+        let profile: Profile
+        var out = WireWriter()
+        var strings = StringNumbers()
+        /// New id of each location, function and mapping (0: not written).
+        var locationIDs: [UInt64]
+        var functionIDs: [UInt64]
+        var mappingIDs: [UInt64]
+        /// The records written, in their original order.
+        var writtenLocations: [Int] = []
+        var writtenFunctions: [Int] = []
+        var writtenMappings: [Int] = []
+
+        init(_ profile: Profile) {
+            self.profile = profile
+            locationIDs = [UInt64](repeating: 0, count: profile.locations.count)
+            functionIDs = [UInt64](repeating: 0, count: profile.functions.count)
+            mappingIDs = [UInt64](repeating: 0, count: profile.mappings.count)
+            out.reserve(profile.samples.count * (profile.samples.valueCount * 3 + 16) + profile.locations.count * 16)
+        }
+
+        mutating func encode() -> [UInt8] {
+            numberRecords()
+            for type in profile.sampleTypes { valueType(1, type) }
+            samples()
+            mappings()
+            locations()
+            functions()
+            // Header strings are numbered before the table is written, as pprof numbers them.
+            let dropFrames = strings.number(profile.dropFrames), keepFrames = strings.number(profile.keepFrames)
+            let periodType = (strings.number(profile.periodType.type), strings.number(profile.periodType.unit))
+            let comments = profile.comments.map { strings.number($0) }
+            let defaultSampleType = strings.number(profile.defaultSampleType)
+            let docURL = strings.number(profile.docURL)
+            for text in strings.texts { out.bytesField(6, text.utf8) }
+            out.int64Field(7, dropFrames, omitZero: true)
+            out.int64Field(8, keepFrames, omitZero: true)
+            out.int64Field(9, profile.timeNanos, omitZero: true)
+            out.int64Field(10, profile.durationNanos, omitZero: true)
+            let period = out.beginMessage()
+            out.int64Field(1, periodType.0, omitZero: true)
+            out.int64Field(2, periodType.1, omitZero: true)
+            out.endMessage(11, start: period)
+            out.int64Field(12, profile.period, omitZero: true)
+            out.packedInt64s(13, comments)
+            out.int64Field(14, defaultSampleType, omitZero: true)
+            out.int64Field(15, docURL, omitZero: true)
+            return out.bytes
+        }
+
+        /// Ids for what the samples reach: locations in the order stacks first name them,
+        /// then their mappings and functions in their original order.
+        mutating func numberRecords() {
+            let table = profile.samples
+            var stackUsed = [Bool](repeating: false, count: table.stackCount)
+            for sample in 0..<table.count { stackUsed[Int(table.sampleStacks[sample])] = true }
+            var locationUsed = [Bool](repeating: false, count: profile.locations.count)
+            for stack in 0..<table.stackCount where stackUsed[stack] {
+                for location in table.stack(stack) { locationUsed[Int(location)] = true }
+            }
+            var functionUsed = [Bool](repeating: false, count: profile.functions.count)
+            var mappingUsed = [Bool](repeating: false, count: profile.mappings.count)
+            for (index, location) in profile.locations.enumerated() where locationUsed[index] {
+                writtenLocations.append(index)
+                locationIDs[index] = UInt64(writtenLocations.count)
+                if location.mappingIndex >= 0 { mappingUsed[Int(location.mappingIndex)] = true }
+                for line in profile.lines(of: location) { functionUsed[Int(line.functionIndex)] = true }
+            }
+            for index in profile.mappings.indices where mappingUsed[index] {
+                writtenMappings.append(index)
+                mappingIDs[index] = UInt64(writtenMappings.count)
+            }
+            for index in profile.functions.indices where functionUsed[index] {
+                writtenFunctions.append(index)
+                functionIDs[index] = UInt64(writtenFunctions.count)
+            }
+        }
+
+        mutating func valueType(_ field: Int, _ type: ValueType) {
+            let numbers = (strings.number(type.type), strings.number(type.unit))
+            let start = out.beginMessage()
+            out.int64Field(1, numbers.0, omitZero: true)
+            out.int64Field(2, numbers.1, omitZero: true)
+            out.endMessage(field, start: start)
+        }
+
+        mutating func samples() {
+            let table = profile.samples
+            // Each label set's labels with this table's string numbers, numbered once a set.
+            var labelSets: [[LabelReference]?] = Array(repeating: nil, count: table.labelSets.count)
+            var ids: [UInt64] = []
+            var values: [Int64] = []
+            for sample in 0..<table.count {
+                ids.removeAll(keepingCapacity: true)
+                for location in table.locations(of: sample) { ids.append(locationIDs[Int(location)]) }
+                values.removeAll(keepingCapacity: true)
+                for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
+                let set = Int(table.sampleLabelSets[sample])
+                if labelSets[set] == nil { labelSets[set] = numberedLabels(table.labelSets[set]) }
+                let labels = labelSets[set]!
+                let start = out.beginMessage()
+                out.packedUInt64s(1, ids)
+                out.packedInt64s(2, values)
+                for label in labels {
+                    let labelStart = out.beginMessage()
+                    out.int64Field(1, Int64(label.key), omitZero: true)
+                    out.int64Field(2, Int64(label.str), omitZero: true)
+                    out.int64Field(3, label.num, omitZero: true)
+                    out.int64Field(4, Int64(label.numUnit), omitZero: true)
+                    out.endMessage(3, start: labelStart)
+                }
+                out.endMessage(2, start: start)
+            }
+        }
+
+        /// Labels as stored, with this table's string numbers (string labels name no unit).
+        mutating func numberedLabels(_ labels: ArraySlice<LabelReference>) -> [LabelReference] {
+            labels.map { label in
+                let key = Int32(strings.number(profile.stringTable[Int(label.key)]))
+                if label.isString {
+                    return LabelReference(key: key, str: Int32(strings.number(profile.stringTable[Int(label.str)])), numUnit: 0, num: 0)
+                }
+                let unit = label.numUnit == 0 ? 0 : Int32(strings.number(profile.stringTable[Int(label.numUnit)]))
+                return LabelReference(key: key, str: 0, numUnit: unit, num: label.num)
+            }
+        }
+
+        mutating func mappings() {
+            for index in writtenMappings {
+                let mapping = profile.mappings[index]
+                let file = strings.number(mapping.filename), buildID = strings.number(mapping.buildID)
+                let start = out.beginMessage()
+                out.uint64Field(1, mappingIDs[index])
+                out.uint64Field(2, mapping.memoryStart, omitZero: true)
+                out.uint64Field(3, mapping.memoryLimit, omitZero: true)
+                out.uint64Field(4, mapping.fileOffset, omitZero: true)
+                out.int64Field(5, file, omitZero: true)
+                out.int64Field(6, buildID, omitZero: true)
+                out.uint64Field(7, mapping.hasFunctions ? 1 : 0, omitZero: true)
+                out.uint64Field(8, mapping.hasFilenames ? 1 : 0, omitZero: true)
+                out.uint64Field(9, mapping.hasLineNumbers ? 1 : 0, omitZero: true)
+                out.uint64Field(10, mapping.hasInlineFrames ? 1 : 0, omitZero: true)
+                out.endMessage(3, start: start)
+            }
+        }
+
+        mutating func locations() {
+            for index in writtenLocations {
+                let location = profile.locations[index]
+                let mapping = location.mappingIndex >= 0 ? mappingIDs[Int(location.mappingIndex)] : 0
+                let lines = profile.lines(of: location)
+                let start = out.beginMessage()
+                out.uint64Field(1, locationIDs[index])
+                out.uint64Field(2, mapping, omitZero: true)
+                out.uint64Field(3, location.address, omitZero: true)
+                for line in lines {
+                    let lineStart = out.beginMessage()
+                    out.uint64Field(1, functionIDs[Int(line.functionIndex)], omitZero: true)
+                    out.int64Field(2, line.line, omitZero: true)
+                    out.int64Field(3, line.column, omitZero: true)
+                    out.endMessage(4, start: lineStart)
+                }
+                out.uint64Field(5, location.isFolded ? 1 : 0, omitZero: true)
+                out.endMessage(4, start: start)
+            }
+        }
+
+        mutating func functions() {
+            for index in writtenFunctions {
+                let function = profile.functions[index]
+                let name = strings.number(function.name), systemName = strings.number(function.systemName)
+                let filename = strings.number(function.filename)
+                let start = out.beginMessage()
+                out.uint64Field(1, functionIDs[index])
+                out.int64Field(2, name, omitZero: true)
+                out.int64Field(3, systemName, omitZero: true)
+                out.int64Field(4, filename, omitZero: true)
+                out.int64Field(5, function.startLine, omitZero: true)
+                out.endMessage(5, start: start)
+            }
+        }
+    }
+}
+
+/// The string table being written: each distinct string once, "" first.
+struct StringNumbers {
+    private(set) var texts: [String] = [""]
+    private var numbers: [String: Int64] = ["": 0]
+
+    mutating func number(_ text: String) -> Int64 {
+        if let number = numbers[text] { return number }
+        let number = Int64(texts.count)
+        texts.append(text)
+        numbers[text] = number
+        return number
+    }
+}
