@@ -7,7 +7,8 @@
 // decoding, resolution, validation), then drop_frames, the filters, the frame table, top,
 // traces, fold, the flame layout and SVG, the built-in rules (Classifier), and a comparison of
 // the profile with itself (ProfileDiff, top -diff_base, compare's rows, findings diff, the
-// differential flame graph). The last byte of the input picks the variant (pprof 1.19 or
+// differential flame graph), and merge's output (the prepared profile written, compressed and
+// read back with the same top table; its PGO trim written and read back). The last byte of the input picks the variant (pprof 1.19 or
 // current, filters, lines, flame options, normalize, sample type), so that the fuzzer reaches
 // every one on raw protobuf inputs (a gzip input's last byte is part of its checked length,
 // so a gzip input that decodes runs one variant only). A DecodeError is the expected outcome for most inputs; a crash, a sanitizer
@@ -132,6 +133,33 @@ private func report(_ decoded: Profile, variant: Variant) {
     precondition(graph.suffix(7) == Array("</svg>\n".utf8), "SVG document")
 
     compareWithItself(loaded, sampleIndex: sampleIndex, variant: variant, layout: layout, svg: svg)
+    writeAndReadBack(profile, sampleIndex: sampleIndex, totals: totals, top: top.text(), variant: variant)
+}
+
+/// merge (WrittenProfile): the prepared profile written as protobuf and gzip must read back,
+/// with the same top table; so must its PGO trim, when it is a CPU profile.
+private func writeAndReadBack(_ profile: Profile, sampleIndex: Int, totals: [Int64], top: [UInt8], variant: Variant) {
+    func readBack(_ written: Profile) -> Profile {
+        var compressed: [UInt8] = []
+        let encoded = ProfileEncoder.encode(written)
+        do {
+            try encoded.withUnsafeBytes { try Gzip.deflate($0) { compressed += $0 } }
+            return try reader.decode(compressed)
+        } catch {
+            preconditionFailure("a written profile does not read back: \(error)")
+        }
+    }
+    let again = readBack(profile)
+    var topOptions = TopReport.Options()
+    topOptions.compatibility = variant.compatibility
+    let frames = FrameTable(profile: again, granularity: variant.granularity)
+    let topAgain = TopReport(profile: again, sampleIndex: sampleIndex, options: topOptions, totalOverride: totals[sampleIndex], frames: frames)
+    precondition(topAgain.text() == top, "top of the written profile differs")
+    if let trim = try? PGOTrim(profile) {
+        let trimmed = readBack(trim.profile)
+        precondition(trimmed.sampleTypes == [trim.sampleType], "PGO sample type")
+        precondition(trim.keptEdgeShare >= 0 && trim.keptEdgeShare <= 1, "PGO kept edge share")
+    }
 }
 
 /// compare / top --diff-base / flame --base of a profile against itself (Pipeline.prepareComparison):

@@ -1,10 +1,10 @@
 /// Writes a `Profile` as a profile.proto message, in the field order and string-table order of
 /// pprof's Profile.Write (before its gzip): sample types, samples, mappings, locations,
 /// functions, the string table, then the header fields; strings numbered in the order pprof
-/// meets them. Records get fresh ids (their index + 1), and only what a sample reaches is
-/// written: locations on some sample's stack, their functions and mappings (pprof's merge
-/// keeps the same; a filtered single profile written by pprof also keeps the rest, which no
-/// report reads).
+/// meets them. Records get fresh ids (their index + 1). Every mapping is written (the first
+/// names the program in reports' "File:" line), and of locations and functions only what a
+/// sample reaches (pprof's merge keeps the same; a filtered single profile written by pprof
+/// also keeps the rest, which no report reads).
 public enum ProfileEncoder {
     public static func encode(_ profile: Profile) -> [UInt8] {
         var writer = Writer(profile)
@@ -61,8 +61,8 @@ public enum ProfileEncoder {
             return out.bytes
         }
 
-        /// Ids for what the samples reach: locations in the order stacks first name them,
-        /// then their mappings and functions in their original order.
+        /// Ids for every mapping and for what the samples reach: locations and their functions,
+        /// in their original order.
         mutating func numberRecords() {
             let table = profile.samples
             var stackUsed = [Bool](repeating: false, count: table.stackCount)
@@ -72,14 +72,12 @@ public enum ProfileEncoder {
                 for location in table.stack(stack) { locationUsed[Int(location)] = true }
             }
             var functionUsed = [Bool](repeating: false, count: profile.functions.count)
-            var mappingUsed = [Bool](repeating: false, count: profile.mappings.count)
             for (index, location) in profile.locations.enumerated() where locationUsed[index] {
                 writtenLocations.append(index)
                 locationIDs[index] = UInt64(writtenLocations.count)
-                if location.mappingIndex >= 0 { mappingUsed[Int(location.mappingIndex)] = true }
                 for line in profile.lines(of: location) { functionUsed[Int(line.functionIndex)] = true }
             }
-            for index in profile.mappings.indices where mappingUsed[index] {
+            for index in profile.mappings.indices {
                 writtenMappings.append(index)
                 mappingIDs[index] = UInt64(writtenMappings.count)
             }
