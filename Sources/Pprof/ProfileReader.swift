@@ -48,27 +48,38 @@ public struct ProfileReader: Sendable {
         try read(InputFile(standardInput: ()), name: "-")
     }
 
+    /// Reads a profile from an open descriptor (a pipe, a socket: a download as it arrives),
+    /// named `name` in errors, as standard input is read. The descriptor is not closed.
+    public func read(fileDescriptor: Int32, name: String) throws(ProfileReadError) -> Profile {
+        try read(InputFile(descriptor: fileDescriptor), name: name)
+    }
+
     private func read(_ file: InputFile, name: String) throws(ProfileReadError) -> Profile {
         do {
-            // Raw protobuf is decoded as it is read; so is a gzip file, inflated on a second
-            // thread as it is read. Standard input in gzip is read whole (its size is not known
-            // up front, and a stream over the size cap is refused before it is inflated).
+            // Raw protobuf is decoded as it is read; so is gzip, inflated on a second thread as
+            // it is read, from a file, standard input or a download alike. A stream of unknown
+            // size is refused as soon as more than the size cap has come, compressed or not.
             let head = try file.readHead()
             if head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-                guard file.isRegular else { return try decode(try file.readAll(after: head, limit: maxInflatedSize)) }
                 if file.size > maxInflatedSize { throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize) }
                 var headLeft = head[...]
+                var compressed = 0
+                let limit = maxInflatedSize
                 let reader = CompressedReader { room in
-                    // The head first, then the rest of the file.
+                    // The head first, then the rest of the input.
                     if !headLeft.isEmpty {
                         let count = min(room.count, headLeft.count)
                         for index in 0..<count { room[index] = headLeft[headLeft.startIndex + index] }
                         headLeft = headLeft.dropFirst(count)
                         return count
                     }
-                    return try file.read(into: room)
+                    let count = try file.read(into: room)
+                    compressed += count
+                    if compressed > limit { throw DecodeError.inflatedSizeLimit(limit: limit) }
+                    return count
                 }
-                var raw = try inflateAndDecode(reader, expectedSize: min(file.gzipSizeHint(), maxInflatedSize))
+                let expectedSize = file.isRegular ? min(file.gzipSizeHint(), maxInflatedSize) : 0
+                var raw = try inflateAndDecode(reader, expectedSize: expectedSize)
                 return try raw.resolve()
             }
             var stream = ProfileStream(expectedSize: file.size)
@@ -186,11 +197,16 @@ private final class InputFile {
         size = (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
     }
 
-    init(standardInput: ()) {
-        descriptor = 0
+    convenience init(standardInput: ()) {
+        self.init(descriptor: 0)
+    }
+
+    /// An open descriptor, left open.
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
         owned = false
         var status = stat()
-        size = fstat(0, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+        size = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
     }
 
     func close() { if owned { Glibc.close(descriptor) } }
@@ -238,20 +254,6 @@ private final class InputFile {
         let head = ByteBuffer(capacity: 2)
         _ = try read(into: head)
         return head.withUnsafeBytes { Array($0) }
-    }
-
-    /// `head` and the rest of the input, refusing more than `limit` bytes.
-    func readAll(after head: [UInt8], limit: Int) throws -> ByteBuffer {
-        // One byte more than the size, so that the end is seen without growing the buffer.
-        let buffer = ByteBuffer(capacity: max(min(size, ByteBuffer.onePast(limit)) + 1, 1 << 16))
-        buffer.append(head)
-        while true {
-            if buffer.count > limit { throw DecodeError.inflatedSizeLimit(limit: limit) }
-            if buffer.freeCapacity == 0 { buffer.grow(limit: Int.max - 1) }
-            if try read(into: buffer) == 0 { break }
-        }
-        if buffer.count > limit { throw DecodeError.inflatedSizeLimit(limit: limit) }
-        return buffer
     }
 }
 
