@@ -18,17 +18,17 @@ FUZZ_JOBS ?= 1
 
 all: build
 
-# Installs what the build needs on a Debian machine, a no-op when present: zlib headers (every
-# build), libcurl's link library (the static binary of `make install` links FoundationNetworking,
-# which needs -lcurl; the debug build does not, so without root it is only a warning here).
+# Installs what the build needs on a Debian machine, a no-op when present: zlib headers and
+# libcurl's headers and link library (every build: gzip, and live profiles are fetched with
+# libcurl), with pkg-config, which SwiftPM finds both with.
 deps:
 	@missing=""; \
-	[ -f /usr/include/zlib.h ] || missing="zlib1g-dev pkg-config"; \
-	[ -n "$(LIBCURL)" ] || missing="$$missing libcurl4-openssl-dev"; \
+	[ -f /usr/include/zlib.h ] || missing="zlib1g-dev"; \
+	{ [ -n "$(LIBCURL)" ] && pkg-config --exists libcurl 2>/dev/null; } || missing="$$missing libcurl4-openssl-dev"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
-	  elif ! [ -f /usr/include/zlib.h ]; then echo "missing: sudo apt-get install -y $$missing" >&2; exit 1; \
-	  else echo "note: make install needs libcurl4-openssl-dev (sudo apt-get install -y libcurl4-openssl-dev)" >&2; fi; \
+	  else echo "missing: sudo apt-get install -y $$missing" >&2; exit 1; fi; \
 	fi
 
 build: deps

@@ -5,6 +5,7 @@ import PackageDescription
 //   CZlib ◀ Pprof ◀ Analysis ◀ Findings ◀ Reports ◀ proflens
 //                     ▲    ◀ FlameGraph ◀┘  ▲
 //                     └──── Pipeline ───────┘
+//   CCurl ◀ ProfileFetch ◀ Pipeline;  GoSource ◀ Findings
 // The pprof-exact core (Pprof, Analysis) never depends on the heuristics (Findings).
 let package = Package(
     name: "proflens",
@@ -22,6 +23,8 @@ let package = Package(
     targets: [
         // zlib from the system (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libcurl from the system (Debian: libcurl4-openssl-dev), for live profiles.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The C library's allocator settings (glibc's mallopt), for the command-line tool.
         .systemLibrary(name: "CMalloc"),
         // A prefetch hint (Swift has none), for loops that read scattered memory in a known order.
@@ -36,8 +39,8 @@ let package = Package(
         .target(name: "Findings", dependencies: ["Analysis", "Pprof", "GoSource"]),
         // Flame graphs: layout, palettes, SVG with its embedded script.
         .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof", "CPrefetch"]),
-        // Fetching profiles from a live Go service over HTTP(S) (URLSession), or from stdin.
-        .target(name: "ProfileFetch"),
+        // Fetching profiles from a live Go service over HTTP(S) (libcurl), or from stdin.
+        .target(name: "ProfileFetch", dependencies: ["CCurl"]),
         // Which samples, of which profiles, seen how: every command's first step.
         .target(name: "Pipeline", dependencies: ["Analysis", "Pprof", "ProfileFetch"]),
         // What the commands print: analyze and compare reports (text, JSON, one-file HTML pages), differential graphs.

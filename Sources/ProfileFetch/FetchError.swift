@@ -16,8 +16,8 @@ public struct FetchError: Error, CustomStringConvertible, Equatable, Sendable {
         case cannotConnect(detail: String)
         /// The host name did not resolve.
         case hostNotFound
-        /// No complete answer within the timeout, in seconds.
-        case timedOut(seconds: Double)
+        /// No complete answer within the timeout, in seconds, and where the transfer was.
+        case timedOut(seconds: Double, phase: TimeoutPhase)
         /// The TLS handshake failed: untrusted or invalid certificate, protocol error.
         case tls(detail: String)
         /// The server answered with a status other than 200; `firstLine` is the first line
@@ -37,6 +37,16 @@ public struct FetchError: Error, CustomStringConvertible, Equatable, Sendable {
         case empty
         /// More than `limit` bytes: reading stopped there.
         case tooLarge(limit: Int)
+    }
+
+    /// Where a transfer was when its time ran out.
+    public enum TimeoutPhase: Equatable, Sendable {
+        /// No connection yet (a host that does not answer).
+        case connecting
+        /// Connected, no answer yet (a server that stalls, or collects a long profile).
+        case waitingForAnswer
+        /// The answer began; this many bytes of its body came (a server that drips, or never ends).
+        case receivingBody(bytes: Int)
     }
 
     /// The URL (its password, if any, masked) or "standard input".
@@ -69,8 +79,14 @@ public struct FetchError: Error, CustomStringConvertible, Equatable, Sendable {
             return "cannot connect: \(detail)"
         case .hostNotFound:
             return "cannot connect: host not found (DNS lookup failed)"
-        case .timedOut(let seconds):
-            return "timed out after \(Self.format(seconds: seconds)) (see --timeout)"
+        case .timedOut(let seconds, let phase):
+            let position: String
+            switch phase {
+            case .connecting: position = "while connecting"
+            case .waitingForAnswer: position = "connected, waiting for the answer"
+            case .receivingBody(let bytes): position = "receiving the body, \(bytes) bytes so far"
+            }
+            return "timed out after \(Self.format(seconds: seconds)), \(position) (see --timeout)"
         case .tls(let detail):
             return "TLS failed: \(detail)"
         case .httpStatus(let code, let firstLine):
@@ -107,7 +123,7 @@ public struct FetchError: Error, CustomStringConvertible, Equatable, Sendable {
         return "\(seconds) s"
     }
 
-    /// Reason phrases as in RFC 9110 (the server's own phrase is not available from URLSession).
+    /// Reason phrases as in RFC 9110.
     static let statusPhrases: [Int: String] = [
         201: "Created", 202: "Accepted", 203: "Non-Authoritative Information",
         204: "No Content", 206: "Partial Content",

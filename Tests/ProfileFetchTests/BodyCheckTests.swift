@@ -1,3 +1,4 @@
+import CCurl
 import TestSupport
 import Foundation
 import Testing
@@ -55,13 +56,18 @@ struct BodyCheckTests {
         func error(_ reason: FetchError.Reason) -> FetchError { FetchError(source: source, reason: reason) }
         #expect(error(.cannotConnect(detail: "Could not connect to the server.")).description
             == "\(source): cannot connect: Could not connect to the server.")
-        #expect(error(.timedOut(seconds: 1.5)).description == "\(source): timed out after 1.5 s (see --timeout)")
+        #expect(error(.timedOut(seconds: 1.5, phase: .connecting)).description
+            == "\(source): timed out after 1.5 s, while connecting (see --timeout)")
+        #expect(error(.timedOut(seconds: 4, phase: .waitingForAnswer)).description
+            == "\(source): timed out after 4 s, connected, waiting for the answer (see --timeout)")
+        #expect(error(.timedOut(seconds: 4, phase: .receivingBody(bytes: 12))).description
+            == "\(source): timed out after 4 s, receiving the body, 12 bytes so far (see --timeout)")
         #expect(error(.httpStatus(code: 500, firstLine: "boom")).description
             == "\(source): server answered HTTP 500 Internal Server Error: boom")
         #expect(error(.httpStatus(code: 599, firstLine: nil)).description == "\(source): server answered HTTP 599")
         #expect(error(.tooLarge(limit: 1024)).description
             == "\(source): not a profile: larger than the limit of 1024 bytes, reading stopped there (see --max-inflated-size)")
-        for reason: FetchError.Reason in [.cannotConnect(detail: ""), .hostNotFound, .timedOut(seconds: 1), .tls(detail: ""),
+        for reason: FetchError.Reason in [.cannotConnect(detail: ""), .hostNotFound, .timedOut(seconds: 1, phase: .connecting), .tls(detail: ""),
                                           .httpStatus(code: 404, firstLine: nil), .tooManyRedirects(limit: 1),
                                           .network(detail: ""), .readFailed(detail: "")] {
             #expect(error(reason).kind == .unreachable && error(reason).isUnreachable)
@@ -73,26 +79,24 @@ struct BodyCheckTests {
     }
 }
 
-/// URLSession's errors as FetchError reasons (those that the live tests cannot provoke here:
+/// libcurl's errors as FetchError reasons (those that the live tests cannot provoke here:
 /// DNS would leave the machine).
 struct ErrorMappingTests {
-    func reason(_ code: Int, _ message: String = "x") -> FetchError.Reason {
-        Transfer.reason(for: NSError(domain: NSURLErrorDomain, code: code, userInfo: [NSLocalizedDescriptionKey: message]),
-                        timeout: 2, maxRedirects: 10)
+    func reason(_ code: CURLcode, _ message: String = "x") -> FetchError.Reason {
+        CurlTransfer.reason(for: code, detail: message, timeout: 2, phase: .waitingForAnswer, maxRedirects: 10, received: 7)
     }
 
     @Test func codes() {
-        #expect(reason(NSURLErrorCannotFindHost) == .hostNotFound)
-        #expect(reason(NSURLErrorDNSLookupFailed) == .hostNotFound)
-        #expect(reason(NSURLErrorTimedOut) == .timedOut(seconds: 2))
-        #expect(reason(NSURLErrorCannotConnectToHost, "Couldn't connect") == .cannotConnect(detail: "Couldn't connect"))
-        #expect(reason(NSURLErrorHTTPTooManyRedirects) == .tooManyRedirects(limit: 10))
-        #expect(reason(NSURLErrorServerCertificateUntrusted, "bad cert") == .tls(detail: "bad cert"))
-        // libcurl's TLS failures come as NSURLErrorUnknown with its message.
-        #expect(reason(NSURLErrorUnknown, "SSL certificate problem: unable to get local issuer certificate")
-            == .tls(detail: "SSL certificate problem: unable to get local issuer certificate"))
-        #expect(reason(NSURLErrorUnknown, "Recv failure: Connection reset by peer") == .network(detail: "Recv failure: Connection reset by peer"))
-        #expect(reason(NSURLErrorNetworkConnectionLost, "lost\nline") == .cannotConnect(detail: "lost\\nline"))
+        #expect(reason(CURLE_COULDNT_RESOLVE_HOST) == .hostNotFound)
+        #expect(reason(CURLE_OPERATION_TIMEDOUT) == .timedOut(seconds: 2, phase: .waitingForAnswer))
+        #expect(reason(CURLE_COULDNT_CONNECT, "Couldn't connect") == .cannotConnect(detail: "Couldn't connect"))
+        #expect(reason(CURLE_TOO_MANY_REDIRECTS) == .tooManyRedirects(limit: 10))
+        #expect(reason(CURLE_PEER_FAILED_VERIFICATION, "bad cert") == .tls(detail: "bad cert"))
+        #expect(reason(CURLE_SSL_CONNECT_ERROR, "handshake") == .tls(detail: "handshake"))
+        #expect(reason(CURLE_RECV_ERROR, "Recv failure: Connection reset by peer") == .network(detail: "Recv failure: Connection reset by peer"))
+        #expect(reason(CURLE_PARTIAL_FILE)
+            == .network(detail: "the connection closed in the middle of the body (7 bytes received, fewer than its Content-Length)"))
+        #expect(reason(CURLE_GOT_NOTHING) == .network(detail: "the server closed the connection without answering"))
     }
 
     @Test func hostNotFoundMessage() {
