@@ -1,4 +1,5 @@
 import Analysis
+import Foundation
 import Pprof
 import ProfileFetch
 
@@ -10,16 +11,18 @@ public enum Pipeline {
     /// One profile: the request's sources merged.
     public static func prepare(_ request: ProfileRequest) throws(PipelineError) -> PreparedProfile {
         try checkSources(request)
-        let loaded = try loadSide(request.sources, request)
+        let loader = SourceLoader(request.sources, request)
+        let loaded = try loadSide(loader, 0..<loader.count, request)
         return try prepareSide(loaded, name: name(of: request.sources), request)
     }
 
     /// Each source on its own (`analyze` reads a CPU and a heap profile of one program).
     public static func prepareEach(_ request: ProfileRequest) throws(PipelineError) -> [PreparedProfile] {
         try checkSources(request)
+        let loader = SourceLoader(request.sources, request)
         var prepared: [PreparedProfile] = []
-        for source in request.sources {
-            let loaded = try loadSide([source], request)
+        for (index, source) in request.sources.enumerated() {
+            let loaded = try loadSide(loader, index..<index + 1, request)
             prepared.append(try prepareSide(loaded, name: source.name, request))
         }
         return prepared
@@ -29,8 +32,10 @@ public enum Pipeline {
     public static func prepareComparison(_ request: ProfileRequest) throws(PipelineError) -> PreparedComparison {
         try checkSources(request)
         guard request.isComparison else { throw .usage("a comparison needs a base profile") }
-        let base = try loadSide(request.baseSources, request)
-        let new = try loadSide(request.sources, request)
+        noteSameMoment(request)
+        let (loader, baseRange, newRange) = comparisonLoader(request)
+        let base = try loadSide(loader, baseRange, request)
+        let new = try loadSide(loader, newRange, request)
         let baseName = name(of: request.baseSources), newName = name(of: request.sources)
         let diff: ProfileDiff
         do {
@@ -64,20 +69,37 @@ public enum Pipeline {
         sources.map(\.name).joined(separator: "+")
     }
 
-    /// Reads the sources of one side and merges them when pprof would: several as they are
-    /// read (only the merged profile and the one being added are held), one only to reproduce
-    /// Go 1.19's pprof, which merged every profile it read.
-    static func loadSide(_ sources: [ProfileSource], _ request: ProfileRequest) throws(PipelineError) -> Profile {
-        if sources.count == 1 {
-            let profile = try load(sources[0], request)
+    /// One loader for both sides of a comparison (every URL of both fetched at once): the
+    /// base's sources first, then the new ones.
+    static func comparisonLoader(_ request: ProfileRequest) -> (SourceLoader, Range<Int>, Range<Int>) {
+        let loader = SourceLoader(request.baseSources + request.sources, request)
+        let baseCount = request.baseSources.count
+        return (loader, 0..<baseCount, baseCount..<loader.count)
+    }
+
+    /// Both sides one URL of one profile type, fetched at the same moment: one snapshot twice.
+    static func noteSameMoment(_ request: ProfileRequest) {
+        guard request.baseSources.count == 1, request.sources.count == 1,
+              case .url(let base, let baseDelay) = request.baseSources[0], case .url(let new, let newDelay) = request.sources[0],
+              baseDelay == newDelay, base.host == new.host, base.port == new.port, base.path == new.path else { return }
+        request.onNote?("both sides are \(base.path) from \(base.host ?? ""), fetched at the same moment: the same snapshot twice, "
+                        + "so nothing can differ; compare a saved earlier profile with the URL, or use analyze --heap-interval")
+    }
+
+    /// Reads sources `range` of `loader` (one side) and merges them when pprof would: several
+    /// as they are read (only the merged profile and the one being added are held), one only
+    /// to reproduce Go 1.19's pprof, which merged every profile it read.
+    static func loadSide(_ loader: SourceLoader, _ range: Range<Int>, _ request: ProfileRequest) throws(PipelineError) -> Profile {
+        if range.count == 1 {
+            let profile = try loader.profile(range.lowerBound)
             return request.compatibility == .current ? profile : profile.mergingIdenticalSamples()
         }
         var merger = ProfileMerger()
-        for source in sources { merger.add(try load(source, request)) }
+        for index in range { merger.add(try loader.profile(index)) }
         do {
             return try merger.finish()
         } catch {
-            throw .incompatible("\(name(of: sources)): cannot merge: \(error)")
+            throw .incompatible("\(loader.name(range)): cannot merge: \(error)")
         }
     }
 
@@ -87,19 +109,7 @@ public enum Pipeline {
             switch source {
             case .file(let path): return try reader.read(path: path)
             case .standardInput: return try reader.readStandardInput()
-            case .url(let url):
-                request.onFetch?(source.name)
-                let fetcher = Fetcher(timeout: request.timeout, seconds: request.seconds, maxBytes: request.maxInflatedSize)
-                let bytes: [UInt8]
-                do { bytes = try fetcher.fetch(url) } catch {
-                    switch error.kind {
-                    case .unreachable: throw PipelineError.unreadable(source: source.name, reason: error.reasonText)
-                    case .notAProfile: throw PipelineError.malformed(source: source.name, reason: error.reasonText)
-                    }
-                }
-                do { return try reader.decode(bytes) } catch {
-                    throw PipelineError.malformed(source: source.name, reason: error.description)
-                }
+            case .url(let url, _): return try fetch(url, name: source.name, reader, request)
             }
         } catch let error as ProfileReadError {
             throw PipelineError(error)
@@ -108,6 +118,26 @@ public enum Pipeline {
         } catch {
             throw PipelineError.unreadable(source: source.name, reason: "\(error)")
         }
+    }
+
+    /// A URL's profile, decoded as it downloads; a failed transfer is the error to report (it
+    /// explains a truncated body better than the decoder can). Saved when asked.
+    static func fetch(_ url: URL, name: String, _ reader: ProfileReader, _ request: ProfileRequest) throws -> Profile {
+        request.onFetch?(name)
+        let fetcher = Fetcher(timeout: request.timeout, seconds: request.seconds, maxBytes: request.maxInflatedSize)
+        let body: FetchedBody
+        do { body = try fetcher.open(url) } catch { throw PipelineError(error, name: name) }
+        let decoded = Result { try reader.read(fileDescriptor: body.descriptor, name: name) }
+        body.closeReading()
+        do { try body.finish() } catch { throw PipelineError(error, name: name) }
+        let profile = try decoded.get()
+        if let directory = request.saveDirectory {
+            switch FetchedProfileArchive.save(profile, in: directory) {
+            case .success(let path): request.onNote?("Saved profile in \(path)")
+            case .failure(let reason): request.onNote?("warning: could not save the profile fetched from \(name) in \(directory): \(reason)")
+            }
+        }
+        return profile
     }
 
     static func prepareSide(_ loaded: Profile, name: String, _ request: ProfileRequest) throws(PipelineError) -> PreparedProfile {

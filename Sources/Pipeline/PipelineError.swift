@@ -1,5 +1,6 @@
 import Analysis
 import Pprof
+import ProfileFetch
 
 /// Why the pipeline could not prepare the profiles, one case per kind of failure; the CLI maps
 /// each to its exit code (usage 64, malformed 65, unreadable 66).
@@ -20,6 +21,14 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable {
         case .unreadable(let source, let reason): return "\(source): \(reason)"
         case .malformed(let source, let reason): return "\(source): malformed profile: \(reason)"
         case .incompatible(let message): return message
+        }
+    }
+
+    /// A failed fetch: unreachable (66) or not a profile (65).
+    init(_ error: FetchError, name: String) {
+        switch error.kind {
+        case .unreachable: self = .unreadable(source: name, reason: error.reasonText)
+        case .notAProfile: self = .malformed(source: name, reason: error.reasonText)
         }
     }
 

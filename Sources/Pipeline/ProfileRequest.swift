@@ -1,4 +1,5 @@
 import Analysis
+import Foundation
 import Pprof
 
 /// Which samples, of which profiles, seen how: what every command asks before it reports.
@@ -26,12 +27,37 @@ public struct ProfileRequest: Sendable {
     public var timeout: Double?
     /// Told each URL before it is fetched (pprof says "Fetching profile over HTTP from ...").
     public var onFetch: (@Sendable (String) -> Void)?
+    /// Where fetched profiles are saved (pprof's $PPROF_TMPDIR, else ~/pprof); nil: not saved.
+    public var saveDirectory: String?
+    /// Told what the user should know that is not the report: where a profile was saved, a
+    /// save that failed, a comparison that cannot show anything.
+    public var onNote: (@Sendable (String) -> Void)?
 
     public init(sources: [ProfileSource]) {
         self.sources = sources
     }
 
     public var isComparison: Bool { !baseSources.isEmpty }
+
+    /// Every heap profile URL taken twice, `interval` seconds apart, for heap growth from a
+    /// running service: the first snapshot when the command starts, the second `interval`
+    /// later. Both are in-use snapshots: their URLs lose any `seconds` parameter (with one, Go
+    /// serves a delta). A usage error when no source is a heap URL.
+    public mutating func takeHeapURLsTwice(interval: Double) throws(PipelineError) {
+        guard sources.contains(where: \.isHeapURL) else {
+            throw .usage("--heap-interval takes a heap profile's URL twice, and no profile is one (.../debug/pprof/heap or /allocs)")
+        }
+        sources = sources.flatMap { source -> [ProfileSource] in
+            guard source.isHeapURL, case .url(let url, _) = source else { return [source] }
+            var snapshot = url
+            if var components = URLComponents(url: url, resolvingAgainstBaseURL: false) {
+                let items = (components.queryItems ?? []).filter { $0.name != "seconds" }
+                components.queryItems = items.isEmpty ? nil : items
+                snapshot = components.url ?? url
+            }
+            return [.url(snapshot, delay: 0), .url(snapshot, delay: interval)]
+        }
+    }
 }
 
 /// pprof's sample filters as the user wrote them; `compiled()` checks them.

@@ -5,7 +5,8 @@ import ProfileFetch
 public enum ProfileSource: Sendable, Equatable {
     case file(String)
     case standardInput
-    case url(URL)
+    /// A URL, fetched `delay` seconds after the command starts (a later heap snapshot).
+    case url(URL, delay: Double = 0)
 
     /// A command-line argument as `go tool pprof` reads it: `-` is standard input, an existing
     /// file is that file, `http(s)://…` and `host:port[/path]` are URLs (a URL without a path
@@ -16,7 +17,7 @@ public enum ProfileSource: Sendable, Equatable {
             switch try ProfileLocation.parse(argument, seconds: seconds) {
             case .file(let path): self = .file(path)
             case .standardInput: self = .standardInput
-            case .url(let url): self = .url(url)
+            case .url(let url): self = .url(url, delay: 0)
             }
         } catch {
             throw .usage(error.description)
@@ -28,8 +29,19 @@ public enum ProfileSource: Sendable, Equatable {
         switch self {
         case .file(let path): return path
         case .standardInput: return "-"
-        case .url(let url): return Fetcher.displayName(url)
+        case .url(let url, let delay):
+            return Fetcher.displayName(url) + (delay > 0 ? " (+\(Self.format(seconds: delay)))" : "")
         }
+    }
+
+    static func format(seconds: Double) -> String {
+        seconds == seconds.rounded() && seconds < 1e9 ? "\(Int(seconds))s" : "\(seconds)s"
+    }
+
+    /// A heap profile's URL (its path ends in /heap or /allocs).
+    public var isHeapURL: Bool {
+        guard case .url(let url, _) = self else { return false }
+        return url.path.hasSuffix("/heap") || url.path.hasSuffix("/allocs")
     }
 
     public var isURL: Bool {

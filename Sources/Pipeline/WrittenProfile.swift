@@ -19,8 +19,9 @@ public struct WrittenProfile: Sendable {
         var loaded: Profile
         let name: String
         if request.isComparison {
-            let base = try Pipeline.loadSide(request.baseSources, request)
-            let new = try Pipeline.loadSide(request.sources, request)
+            let (loader, baseRange, newRange) = Pipeline.comparisonLoader(request)
+            let base = try Pipeline.loadSide(loader, baseRange, request)
+            let new = try Pipeline.loadSide(loader, newRange, request)
             name = Pipeline.name(of: request.sources)
             let diff: ProfileDiff
             do {
@@ -32,7 +33,8 @@ public struct WrittenProfile: Sendable {
             loaded = ProfileDiff.combined(new: diff.new, base: diff.base.settingLabel(key: "pprof::base", value: "true"))
                 .mergingIdenticalSamples()
         } else {
-            loaded = try Pipeline.loadSide(request.sources, request)
+            let loader = SourceLoader(request.sources, request)
+            loaded = try Pipeline.loadSide(loader, 0..<loader.count, request)
             name = Pipeline.name(of: request.sources)
         }
         _ = try Pipeline.chooseSampleIndex(request.sampleIndex, loaded, name: name)

@@ -22,14 +22,22 @@ struct Analyze: ParsableCommand {
     @Option(help: "Output format: text, json or sarif (SARIF 2.1.0, for code scanning: one result per finding).")
     var format: AnalyzeReport.Format = .text
 
+    @Option(name: .customLong("heap-interval"),
+            help: "Take each heap profile URL twice, this long apart (e.g. 30s, 2m), for in-use growth from a running service.")
+    var heapInterval: Duration?
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one profile") }
         if format != .text && (color.noColor || color.color != .auto) { throw ValidationError("--color and --no-color apply to text output only") }
+        if let heapInterval, !(heapInterval.seconds > 0 && heapInterval.seconds <= 86_400) {
+            throw ValidationError("--heap-interval must be more than 0 and at most 24 hours")
+        }
     }
 
     func run() throws {
         let rules = try classifier.ruleSet()
         var request = try input.request(files)
+        if let heapInterval { try request.takeHeapURLsTwice(interval: heapInterval.seconds) }
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
         var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator,

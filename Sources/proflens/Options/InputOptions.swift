@@ -18,6 +18,10 @@ struct InputOptions: ParsableArguments {
             help: "URL sources: wait at most this many seconds (default: 1.5 x --seconds, else 60, as go tool pprof).")
     var timeout: Double?
 
+    @Flag(name: .customLong("no-save"),
+          help: "URL sources: do not keep a copy of each fetched profile (kept, as go tool pprof keeps them, in $PPROF_TMPDIR, else ~/pprof).")
+    var noSave = false
+
     func validate() throws {
         if let seconds, seconds <= 0 || seconds > 86_400 { throw ValidationError("--seconds must be between 1 and 86400") }
         if let timeout, !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be more than 0 and at most 86400 seconds") }
@@ -40,6 +44,10 @@ struct InputOptions: ParsableArguments {
         request.timeout = timeout
         request.onFetch = { name in
             _ = OutputFile.writeAll(Array("Fetching profile over HTTP from \(name)\n".utf8), to: 2)
+        }
+        request.saveDirectory = noSave ? nil : FetchedProfileArchive.defaultDirectory()
+        request.onNote = { note in
+            _ = OutputFile.writeAll(Array("proflens: \(note.replacingNewlines())\n".utf8), to: 2)
         }
         return request
     }
