@@ -45,7 +45,8 @@ public enum ProfileEncoder {
             let comments = profile.comments.map { strings.number($0) }
             let defaultSampleType = strings.number(profile.defaultSampleType)
             let docURL = strings.number(profile.docURL)
-            for text in strings.texts { out.bytesField(6, text.utf8) }
+            // A string's original bytes (not valid UTF-8 is held escaped; see ProfileText).
+            for text in strings.texts { out.bytesField(6, ProfileText.rawBytes(text)) }
             out.int64Field(7, dropFrames, omitZero: true)
             out.int64Field(8, keepFrames, omitZero: true)
             out.int64Field(9, profile.timeNanos, omitZero: true)
