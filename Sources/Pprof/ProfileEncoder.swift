@@ -2,9 +2,9 @@
 /// pprof's Profile.Write (before its gzip): sample types, samples, mappings, locations,
 /// functions, the string table, then the header fields; strings numbered in the order pprof
 /// meets them. Records get fresh ids (their index + 1), and only what a sample reaches is
-/// written: locations on some sample's stack, their functions and mappings (pprof's merge
-/// keeps the same; a filtered single profile written by pprof also keeps the rest, which no
-/// report reads).
+/// written: locations on some sample's stack, their functions and mappings, and the first
+/// mapping (pprof's merge keeps the same; a filtered single profile written by pprof also
+/// keeps the rest, which no report reads).
 public enum ProfileEncoder {
     public static func encode(_ profile: Profile) -> [UInt8] {
         var writer = Writer(profile)
@@ -74,6 +74,9 @@ public enum ProfileEncoder {
             }
             var functionUsed = [Bool](repeating: false, count: profile.functions.count)
             var mappingUsed = [Bool](repeating: false, count: profile.mappings.count)
+            // The first mapping is the main binary (pprof's File: and Build ID: lines): pprof
+            // writes it whether or not a sample reaches it, as its merge keeps the first one.
+            if !mappingUsed.isEmpty { mappingUsed[0] = true }
             for (index, location) in profile.locations.enumerated() where locationUsed[index] {
                 writtenLocations.append(index)
                 locationIDs[index] = UInt64(writtenLocations.count)
