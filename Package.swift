@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Reports", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"], exclude: ["Goldens"]),
         // The HTML reports: escaping, self-containment, and their scripts in headless Chromium.
         .testTarget(name: "HTMLReportTests", dependencies: ["Reports", "Pipeline", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"], exclude: ["Goldens"]),
         // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
         .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch", "TestSupport"], exclude: ["Fixtures"]),
         // Reading Go source: the lexer on both standard libraries, the shape checks on look-alikes.

@@ -147,7 +147,7 @@ public enum Pipeline {
         let filtered = pruned.filtered(by: filters)
         try checkTimeLimit(filters)
         return PreparedProfile(name: name, loaded: loaded, profile: filtered, sampleIndex: sampleIndex,
-                               totals: pruned.samples.absoluteSums(), granularity: request.granularity,
+                               totals: pruned.pprofTotals(), granularity: request.granularity,
                                filterLegend: request.filters.legend, compatibility: request.compatibility)
     }
 

@@ -12,7 +12,8 @@ public struct PreparedProfile: Sendable {
     public let profile: Profile
     public let sampleIndex: Int
     /// Per sample type, the total pprof's percentages refer to: the sum of |value| before
-    /// the filters (for a comparison: the base's).
+    /// the filters (for a comparison, or a profile that holds one, its samples labelled
+    /// pprof::base=true: the base's).
     public let totals: [Int64]
     /// The frames of `profile`, at the requested granularity.
     public let frames: FrameTable

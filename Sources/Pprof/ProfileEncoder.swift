@@ -1,10 +1,10 @@
 /// Writes a `Profile` as a profile.proto message, in the field order and string-table order of
 /// pprof's Profile.Write (before its gzip): sample types, samples, mappings, locations,
 /// functions, the string table, then the header fields; strings numbered in the order pprof
-/// meets them. Records get fresh ids (their index + 1). Every mapping is written (the first
-/// names the program in reports' "File:" line), and of locations and functions only what a
-/// sample reaches (pprof's merge keeps the same; a filtered single profile written by pprof
-/// also keeps the rest, which no report reads).
+/// meets them. Records get fresh ids (their index + 1), and only what a sample reaches is
+/// written: locations on some sample's stack, their functions and mappings, and the first
+/// mapping (pprof's merge keeps the same; a filtered single profile written by pprof also
+/// keeps the rest, which no report reads).
 public enum ProfileEncoder {
     public static func encode(_ profile: Profile) -> [UInt8] {
         var writer = Writer(profile)
@@ -45,7 +45,7 @@ public enum ProfileEncoder {
             let comments = profile.comments.map { strings.number($0) }
             let defaultSampleType = strings.number(profile.defaultSampleType)
             let docURL = strings.number(profile.docURL)
-            // A string that was not UTF-8 is written as the bytes it was read from.
+            // A string's original bytes (not valid UTF-8 is held escaped; see ProfileText).
             for text in strings.texts { out.bytesField(6, ProfileText.rawBytes(text)) }
             out.int64Field(7, dropFrames, omitZero: true)
             out.int64Field(8, keepFrames, omitZero: true)
@@ -62,8 +62,8 @@ public enum ProfileEncoder {
             return out.bytes
         }
 
-        /// Ids for every mapping and for what the samples reach: locations and their functions,
-        /// in their original order.
+        /// Ids for what the samples reach: locations in the order stacks first name them,
+        /// then their mappings and functions in their original order.
         mutating func numberRecords() {
             let table = profile.samples
             var stackUsed = [Bool](repeating: false, count: table.stackCount)
@@ -73,12 +73,17 @@ public enum ProfileEncoder {
                 for location in table.stack(stack) { locationUsed[Int(location)] = true }
             }
             var functionUsed = [Bool](repeating: false, count: profile.functions.count)
+            var mappingUsed = [Bool](repeating: false, count: profile.mappings.count)
+            // The first mapping is the main binary (pprof's File: and Build ID: lines): pprof
+            // writes it whether or not a sample reaches it, as its merge keeps the first one.
+            if !mappingUsed.isEmpty { mappingUsed[0] = true }
             for (index, location) in profile.locations.enumerated() where locationUsed[index] {
                 writtenLocations.append(index)
                 locationIDs[index] = UInt64(writtenLocations.count)
+                if location.mappingIndex >= 0 { mappingUsed[Int(location.mappingIndex)] = true }
                 for line in profile.lines(of: location) { functionUsed[Int(line.functionIndex)] = true }
             }
-            for index in profile.mappings.indices {
+            for index in profile.mappings.indices where mappingUsed[index] {
                 writtenMappings.append(index)
                 mappingIDs[index] = UInt64(writtenMappings.count)
             }

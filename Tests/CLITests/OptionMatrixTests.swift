@@ -30,7 +30,7 @@ import TestSupport
 
     /// The matrix covers every option each command's --help lists.
     @Test func everyDeclaredOptionHasACase() throws {
-        for command in ["analyze", "top", "traces", "fold", "flame", "compare"] {
+        for command in ["analyze", "top", "traces", "fold", "flame", "compare", "merge"] {
             let help = try CLI.run([command, "--help"]).text
             // Option lines: "  --focus, -focus <focus> Keep only ...", "  -o, --output <output> ...".
             let declared = Set(help.split(separator: "\n").filter { $0.hasPrefix("  -") }.flatMap { line in
@@ -85,7 +85,7 @@ struct OptionCase: Sendable, CustomTestStringConvertible {
     }
 
     static let all: [OptionCase] = selection + input + compatibilityRefused + sourceCases + nodeCount + classifier + color + format
-        + topCases + foldCases + flameCases + differentialFlameCases + compareCases + singleDash
+        + topCases + foldCases + flameCases + differentialFlameCases + compareCases + mergeCases + singleDash
     /// The cases that need ../shared/corpus.
     static let onCorpus: [OptionCase] = compatibility
 }
@@ -231,8 +231,25 @@ enum Output {
         case "fold": return Set(folded(result.text).flatMap(\.frames))
         case "flame": return frameNames(result.text)
         case "compare": return Set(compareRows(result.text))
+        case "merge": return Set(mergedStacks(result).flatMap(\.frames))
         default: fatalError(command)
         }
+    }
+
+    /// The stacks of the profile `merge -o -` wrote, as `fold` reads them (none when it wrote
+    /// no profile).
+    static func mergedStacks(_ result: CLI.Result) -> [(frames: [String], value: Int64)] {
+        guard !result.stdout.isEmpty, let file = try? TemporaryFile.write(Array(result.stdout), label: "matrix-merged", suffix: ".pb.gz") else { return [] }
+        defer { try? FileManager.default.removeItem(at: file) }
+        guard let read = try? CLI.run(["fold", file.path]), read.status == 0 else { return [] }
+        return folded(read.text)
+    }
+
+    /// What `report` (top, traces, fold) prints of the profile `merge -o -` wrote.
+    static func mergedReport(_ report: [String], _ result: CLI.Result) async throws -> CLI.Result {
+        let file = try TemporaryFile.write(Array(result.stdout), label: "matrix-merged", suffix: ".pb.gz")
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try await CLI.runAsync(report + [file.path], timeout: 60)
     }
 
     /// The stacks of `fold` and `traces` (nil for the commands that print no stacks).
@@ -240,6 +257,7 @@ enum Output {
         switch command {
         case "traces": return traces(result.text)
         case "fold": return folded(result.text).map(\.frames)
+        case "merge": return mergedStacks(result).map(\.frames)
         default: return nil
         }
     }
@@ -273,11 +291,12 @@ enum Output {
 // MARK: - The cases
 
 extension OptionCase {
-    /// Each command that reads profiles, with profiles to read: the flame graph goes to stdout;
-    /// `compare` gets a base and a new profile.
+    /// Each command that reads profiles, with profiles to read: the flame graph and the merged
+    /// profile go to stdout; `compare` gets a base and a new profile.
     static func invocations(_ profile: String, base: String) -> [(command: String, prefix: [String], profiles: [String])] {
         [("analyze", ["analyze"], [profile]), ("top", ["top"], [profile]), ("traces", ["traces"], [profile]),
-         ("fold", ["fold"], [profile]), ("flame", ["flame", "-o", "-"], [profile]), ("compare", ["compare"], [base, profile])]
+         ("fold", ["fold"], [profile]), ("flame", ["flame", "-o", "-"], [profile]), ("compare", ["compare"], [base, profile]),
+         ("merge", ["merge", "-o", "-"], [profile])]
     }
 
     /// --sample-index, --focus, --ignore, --hide, --tagfocus (SelectionOptions).
@@ -344,6 +363,12 @@ extension OptionCase {
         })
         cases.append(sampleIndex("flame") { result, baseline in
             #expect(result.text.contains(" · alloc_space · total ") && baseline.text.contains(" · inuse_space · total "))
+        })
+        cases.append(sampleIndex("merge") { result, baseline in
+            // As pprof's -proto: checked, then every sample type is written.
+            #expect(!result.stdout.isEmpty && result.stdout == baseline.stdout)
+            let types = try await Output.mergedReport(["top", "--sample-index", "inuse_objects"], result)
+            #expect(types.status == 0 && types.text.contains("\nType: inuse_objects\n"), "\(types.stderr)")
         })
         cases.append(sampleIndex("compare") { result, baseline in
             #expect(result.text.hasPrefix("Base: \(HF): ") && result.text.split(separator: "\n")[0].hasSuffix(" alloc_space"))
@@ -857,6 +882,68 @@ extension OptionCase {
         ]
     }
 
+    /// merge's own options: -o, --diff-base, --normalize, --pgo, --node-fraction. The profile
+    /// written is read back by top, traces and fold.
+    static var mergeCases: [OptionCase] {
+        let output = temporaryPath("merged.pb.gz"), longOutput = temporaryPath("merged-long.pb.gz")
+        let plain = ["merge", "-o", "-", A]
+        let difference = ["merge", "-o", "-", "--diff-base", A, AF]
+        let pgo = ["merge", "-o", "-", "--pgo", A]
+        return [
+            .effect("merge -o FILE", ["merge", "-o", output, A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && !baseline!.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: output))) == baseline!.stdout)
+            },
+            .effect("merge --output FILE", ["merge", "--output", longOutput, A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: longOutput))) == baseline!.stdout)
+            },
+            .effect("merge -o directory", ["merge", "-o", FileManager.default.temporaryDirectory.path, A], without: nil) { result, _ in
+                Output.oneLineError(result, status: 73, mentions: ["cannot write"])
+            },
+            // The difference as top --diff-base reports it, read back from the file.
+            .effect("merge --diff-base", difference, without: ["merge", "-o", "-", AF]) { result, baseline in
+                Output.ok(result)
+                let read = try await Output.mergedReport(["top"], result)
+                let direct = try await Runs.run(["top", "--diff-base", A, AF])
+                #expect(read.status == 0 && read.stdout == direct.stdout && read.text.contains("\n    -0."), "\(read.stderr)")
+                #expect(try await Output.mergedReport(["top"], baseline!).stdout != direct.stdout)
+            },
+            .effect("merge --diff-base --normalize", ["merge", "-o", "-", "--diff-base", A, "--normalize", AF], without: difference) { result, baseline in
+                Output.ok(result)
+                let read = try await Output.mergedReport(["top"], result)
+                let direct = try await Runs.run(["top", "--diff-base", A, "--normalize", AF])
+                #expect(read.status == 0 && read.stdout == direct.stdout, "\(read.stderr)")
+                #expect(try await Output.mergedReport(["top"], baseline!).stdout != direct.stdout)
+            },
+            .same("merge -diff_base=", ["merge", "-o", "-", "-diff_base=\(A)", AF], as: difference, without: ["merge", "-o", "-", AF]),
+            .same("merge -normalize", ["merge", "-o", "-", "-normalize", "--diff-base", A, AF],
+                  as: ["merge", "-o", "-", "--normalize", "--diff-base", A, AF], without: difference),
+            // Only samples/count is kept, and the size saved is said on stderr.
+            .effect("merge --pgo", pgo, without: plain) { result, baseline in
+                #expect(result.status == 0 && result.stderr.hasPrefix("proflens: PGO profile: \(result.stdout.count) bytes, ")
+                        && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+                #expect(!result.stdout.isEmpty && result.stdout.count < baseline!.stdout.count)
+                let read = try await Output.mergedReport(["traces"], result), plainRead = try await Output.mergedReport(["traces"], baseline!)
+                #expect(read.text.hasPrefix("Type: samples\n") && plainRead.text.contains("\nType: cpu\n"), "\(read.text.prefix(200))")
+            },
+            .effect("merge --pgo --node-fraction 0.2", ["merge", "-o", "-", "--pgo", "--node-fraction", "0.2", A], without: pgo) { result, baseline in
+                Output.ok(result)
+                // A higher fraction cuts more frames.
+                let cut = Output.mergedStacks(result), kept = Output.mergedStacks(baseline!)
+                #expect(!cut.isEmpty && Set(cut.flatMap(\.frames)).count < Set(kept.flatMap(\.frames)).count)
+            },
+            .same("merge -nodefraction=0.2", ["merge", "-o", "-", "--pgo", "-nodefraction=0.2", A],
+                  as: ["merge", "-o", "-", "--pgo", "--node-fraction", "0.2", A], without: pgo),
+            .refused("merge --normalize without --diff-base", ["merge", "-o", "-", "--normalize", A], mentions: ["--normalize", "--diff-base"]),
+            .refused("merge --node-fraction without --pgo", ["merge", "-o", "-", "--node-fraction", "0.1", A], mentions: ["--node-fraction", "--pgo"]),
+            .refused("merge --node-fraction 1", ["merge", "-o", "-", "--pgo", "--node-fraction", "1", A], mentions: ["--node-fraction"]),
+            .refused("merge --pgo with --diff-base", ["merge", "-o", "-", "--pgo", "--diff-base", A, AF], mentions: ["--pgo", "--diff-base"]),
+            .refused("merge --pgo on a heap profile", ["merge", "-o", "-", "--pgo", H], mentions: ["--pgo", "not a CPU profile"]),
+            .refused("merge no profile", ["merge", "-o", "-"], mentions: ["<files>"]),
+        ]
+    }
+
     /// pprof's spellings: -name=value and -name value are the long options, for every command.
     static var singleDash: [OptionCase] {
         var cases: [OptionCase] = []
@@ -868,6 +955,15 @@ extension OptionCase {
             for (index, (command, prefix, profiles)) in invocations(alias.profile, base: alias.base).enumerated() {
                 // Both spellings of the value: -name=value and -name value.
                 let spelled = (position + index) % 2 == 0 ? ["\(alias.dash)=\(alias.value)"] : [alias.dash, alias.value]
+                if command == "merge" && alias.long == "--sample-index" {
+                    // It chooses nothing in merge's output: the same as --sample-index, and as none.
+                    let long = prefix + [alias.long, alias.value] + profiles
+                    cases.append(.effect("merge \(spelled.joined(separator: " "))", prefix + spelled + profiles, without: long) { result, baseline in
+                        Output.ok(result)
+                        #expect(!result.stdout.isEmpty && result.stdout == baseline!.stdout)
+                    })
+                    continue
+                }
                 cases.append(.same("\(command) \(spelled.joined(separator: " "))", prefix + spelled + profiles,
                                    as: prefix + [alias.long, alias.value] + profiles, without: prefix + profiles))
             }

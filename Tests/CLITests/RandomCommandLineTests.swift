@@ -167,6 +167,8 @@ struct CommandLineGenerator {
                                        (["--base"], .profile), normalize] + differential, 1...2),
         ("compare", [(["--base"], .profile)] + input + selection + [nodeCount] + classifier + color
                     + [normalize, format, (["--svg"], .output)] + differential, 2...3),
+        ("merge", input + selection + [(["-o", "--output"], .output), (["--diff-base", "-diff_base"], .profile), normalize,
+                                       (["--pgo"], .flag), (["--node-fraction", "-nodefraction"], .double)], 1...3),
         ("rules", [], 0...0),
     ]
 

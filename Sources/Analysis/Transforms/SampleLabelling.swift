@@ -28,3 +28,26 @@ extension Profile {
         return result
     }
 }
+
+extension Profile {
+    /// Per sample type, the total pprof's percentages refer to (its computeTotal): the sum of
+    /// |value| over the samples labelled pprof::base=true (the base of a -diff_base profile
+    /// written by -proto), when that is not 0; else over every sample.
+    public func pprofTotals() -> [Int64] {
+        let all = samples.absoluteSums()
+        let isBase = (0..<samples.labelSets.count).map { set in
+            samples.labelSets[set].contains { label in
+                label.isString && stringTable[Int(label.key)] == "pprof::base" && stringTable[Int(label.str)] == "true"
+            }
+        }
+        guard isBase.contains(true) else { return all }
+        var base = [Int64](repeating: 0, count: samples.valueCount)
+        for sample in 0..<samples.count where isBase[Int(samples.sampleLabelSets[sample])] {
+            for index in 0..<samples.valueCount {
+                let value = samples.value(of: sample, index: index)
+                base[index] &+= value < 0 ? 0 &- value : value
+            }
+        }
+        return zip(base, all).map { $0 > 0 ? $0 : $1 }
+    }
+}
