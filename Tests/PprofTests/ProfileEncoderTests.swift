@@ -90,11 +90,12 @@ struct ProfileEncoderTests {
             profile.functions.append(function)
         }
         // Locations: main.main; main.inlined inlined into main.work (folded); runtime.memmove
-        // without a mapping.
+        // without a mapping, and in libc (every mapping is reached: only those are written).
         let shapes: [(mapping: Int32, address: UInt64, lines: [(Int32, Int64, Int64)], folded: Bool)] = [
             (0, 0x401000, [(0, 12, 3)], false),
             (0, 0x402000, [(2, 25, 0), (1, 14, 7)], true),
             (-1, 0, [(3, 99, 0)], false),
+            (1, 0x800100, [(3, 5, 0)], false),
         ]
         for (index, shape) in shapes.enumerated() {
             var location = Location()
@@ -115,7 +116,7 @@ struct ProfileEncoderTests {
         }
         profile.stringTable = ["", "goroutine", "7", "bytes", "request", "KiB"]
         profile.samples.valueCount = 2
-        profile.samples.append(stack: [2, 1, 0] as [UInt32], values: [3, 30_000_000] as [Int64],
+        profile.samples.append(stack: [3, 2, 1, 0] as [UInt32], values: [3, 30_000_000] as [Int64],
                                labels: [LabelReference(key: 1, str: 2, numUnit: 0, num: 0),
                                         LabelReference(key: 3, str: 0, numUnit: 5, num: 64),
                                         LabelReference(key: 4, str: 0, numUnit: 0, num: -2)])
