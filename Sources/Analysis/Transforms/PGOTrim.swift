@@ -143,6 +143,7 @@ public struct PGOTrim: Sendable {
 
         var trimmedStacks = [Trimmed?](repeating: nil, count: source.samples.stackCount)
         var keptEdges = 0.0, allEdges = 0.0
+        var readsFrames = false, readsStartLine = false
         var table = SampleTable()
         table.valueCount = 1
         for sample in 0..<source.samples.count {
@@ -155,10 +156,18 @@ public struct PGOTrim: Sendable {
                                                    keyOfFunction: keyOfFunction, location: location)
             }
             let trimmed = trimmedStacks[stackID]!
+            readsFrames = readsFrames || trimmed.frames
+            readsStartLine = readsStartLine || trimmed.startLine
             let weight = Double(value < 0 ? 0 &- value : value)
             allEdges += weight * Double(trimmed.edges)
             keptEdges += weight * Double(trimmed.keptEdges)
             for stack in trimmed.stacks { table.append(stack: stack, values: CollectionOfOne(value), labels: EmptyCollection()) }
+        }
+        // Go refuses a profile of which it reads frames but no start line (one of Go before
+        // 1.20): a build with it would fail.
+        if readsFrames && !readsStartLine {
+            throw Failure(description: "no function has a start line (profiles of Go before 1.20 have none): "
+                + "Go's PGO refuses such a profile (\"profile missing Function.start_line data\")")
         }
         result.samples = table
         profile = result.mergingIdenticalSamples()
@@ -170,12 +179,14 @@ public struct PGOTrim: Sendable {
         let startLine: Int64
     }
 
-    /// What one stack becomes: the stacks (leaf first) that carry its kept edges, and how many
-    /// edges Go reads of it, kept or not.
+    /// What one stack becomes: the stacks (leaf first) that carry its kept edges, how many
+    /// edges Go reads of it, kept or not, and whether Go reads a frame of it, and a start line.
     private struct Trimmed {
         var stacks: [[UInt32]] = []
         var edges = 0
         var keptEdges = 0
+        var frames = false
+        var startLine = false
     }
 
     /// A node as Go's PGO tells nodes apart within a sample (internal/profile's NodeInfo): the
@@ -216,6 +227,10 @@ public struct PGOTrim: Sendable {
         // the pair was counted before in this sample. joined[i]: chain[i-1] to chain[i] is an
         // edge kept.
         var result = Trimmed()
+        result.frames = !chain.isEmpty
+        result.startLine = chain.contains { frame in
+            frame.line.map { source.functions[Int(source.lines[$0].functionIndex)].startLine != 0 } ?? false
+        }
         if chain.count < 2 { return result }
         var joined = [Bool](repeating: false, count: chain.count)
         var counted: [(Node, Node)] = []
