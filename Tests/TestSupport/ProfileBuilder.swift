@@ -36,6 +36,23 @@ public struct ProfileBuilder {
         return UInt32(profile.locations.count - 1)
     }
 
+    /// A function with a start line (Go 1.20 and later write them; Go's PGO needs them).
+    public mutating func function(_ name: String, startLine: Int64) -> Int32 {
+        let index = function(name)
+        profile.functions[Int(index)].startLine = startLine
+        return index
+    }
+
+    /// A location at `address` whose lines are `lines` (function name, line number),
+    /// innermost (inlined) first; none: a location without lines.
+    public mutating func location(_ lines: [(String, Int64)], address: UInt64) -> UInt32 {
+        let index = location(lines.map(\.0))
+        profile.locations[Int(index)].address = address
+        let start = Int(profile.locations[Int(index)].lineStart)
+        for (offset, line) in lines.enumerated() { profile.lines[start + offset].line = line.1 }
+        return index
+    }
+
     /// A sample whose stack is `locations`, leaf first.
     public mutating func sample(_ locations: [UInt32], _ values: [Int64]) {
         profile.samples.append(stack: locations, values: values, labels: [])

@@ -10,8 +10,8 @@ struct Merge: ParsableCommand {
         discussion: """
             Every sample type is kept; --sample-index is checked but, as in pprof's -proto, chooses nothing. \
             --pgo writes what Go's profile-guided optimisation reads (go build -pgo=FILE, or default.pgo in the main package): \
-            one CPU sample type, function names, start lines and line numbers, and no frame of a function under --node-fraction \
-            of the total.
+            one CPU sample type; of each sample, its two leaf-most locations (Go reads no other), with function names, start \
+            lines and line numbers; and no call edge that touches a function under --node-fraction of the total.
             """)
 
     @Argument(help: "Pprof profiles: files, URLs or host:port (- reads standard input). Several are merged.")
@@ -35,7 +35,7 @@ struct Merge: ParsableCommand {
     var pgo = false
 
     @Option(name: [.customLong("node-fraction"), .customLong("nodefraction", withSingleDash: true)],
-            help: "With --pgo: cut the frames of functions whose cumulative share of the total is under this, with all they call.")
+            help: "With --pgo: cut the call edges that touch a function whose cumulative share of the total is under this.")
     var nodeFraction: Double = PGOTrim.defaultNodeFraction
 
     func validate() throws {
