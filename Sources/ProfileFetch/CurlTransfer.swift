@@ -250,8 +250,10 @@ final class CurlTransfer: @unchecked Sendable {
         if let reason { return reason }
         if peerClosed || (code == CURLE_ABORTED_BY_CALLBACK && isReadingClosed) { return nil }
         if code != CURLE_OK && code != CURLE_WRITE_ERROR {
+            var length: curl_off_t = -1
+            _ = proflens_curl_getinfo_offset(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
             return Self.reason(for: code, detail: detail, timeout: timeout, phase: code == CURLE_OPERATION_TIMEDOUT ? phase() : .connecting,
-                               maxRedirects: maxRedirects, received: received)
+                               maxRedirects: maxRedirects, received: received, lengthDeclared: length >= 0)
         }
         // The whole answer came (an empty body never reached `received`).
         if status == 0 { readStatus() }
@@ -279,9 +281,10 @@ final class CurlTransfer: @unchecked Sendable {
         return nil
     }
 
-    /// libcurl's failures in the terms of FetchError (`detail`: libcurl's message).
+    /// libcurl's failures in the terms of FetchError (`detail`: libcurl's message;
+    /// `lengthDeclared`: the answer had a Content-Length, else it was chunked).
     static func reason(for code: CURLcode, detail: String, timeout: Double, phase: FetchError.TimeoutPhase,
-                       maxRedirects: Int, received: Int) -> FetchError.Reason {
+                       maxRedirects: Int, received: Int, lengthDeclared: Bool) -> FetchError.Reason {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(seconds: timeout, phase: phase)
@@ -296,7 +299,8 @@ final class CurlTransfer: @unchecked Sendable {
              CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_SHUTDOWN_FAILED:
             return .tls(detail: detail)
         case CURLE_PARTIAL_FILE:
-            return .network(detail: "the connection closed in the middle of the body (\(received) bytes received, fewer than its Content-Length)")
+            return .network(detail: "the connection closed in the middle of the body (\(received) bytes received, "
+                             + (lengthDeclared ? "fewer than its Content-Length)" : "before its end)"))
         case CURLE_GOT_NOTHING:
             return .network(detail: "the server closed the connection without answering")
         default:
