@@ -121,16 +121,20 @@ public enum Pipeline {
     }
 
     /// A URL's profile, decoded as it downloads; a failed transfer is the error to report (it
-    /// explains a truncated body better than the decoder can). Saved when asked.
+    /// explains a truncated body better than the decoder can), and it is reported when the
+    /// transfer fails: the decoder, on a thread of its own, may be megabytes behind (what it
+    /// has read, inflated), which it works through after a timeout unwaited. Saved when asked.
     static func fetch(_ url: URL, name: String, _ reader: ProfileReader, _ request: ProfileRequest) throws -> Profile {
         request.onFetch?(name)
         let fetcher = Fetcher(timeout: request.timeout, seconds: request.seconds, maxBytes: request.maxInflatedSize)
         let body: FetchedBody
         do { body = try fetcher.open(url) } catch { throw PipelineError(error, name: name) }
-        let decoded = Result { try reader.read(fileDescriptor: body.descriptor, name: name) }
-        body.closeReading()
+        let decoding = BackgroundRead {
+            defer { body.closeReading() }
+            return Result { () throws(ProfileReadError) in try reader.read(fileDescriptor: body.descriptor, name: name) }
+        }
         do { try body.finish() } catch { throw PipelineError(error, name: name) }
-        let profile = try decoded.get()
+        let profile = try decoding.result.get()
         if let directory = request.saveDirectory {
             switch FetchedProfileArchive.save(profile, in: directory) {
             case .success(let path): request.onNote?("Saved profile in \(path)")
@@ -165,5 +169,26 @@ public enum Pipeline {
         } catch {
             throw .usage("\(name): \(error)")
         }
+    }
+}
+
+/// A profile read on a thread of its own; `result` waits for it.
+private final class BackgroundRead: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: Result<Profile, ProfileReadError>?
+
+    init(_ read: @escaping @Sendable () -> Result<Profile, ProfileReadError>) {
+        let thread = Thread { [self] in
+            value = read()
+            done.signal()
+        }
+        thread.name = "proflens.decode"
+        thread.start()
+    }
+
+    var result: Result<Profile, ProfileReadError> {
+        done.wait()
+        done.signal()
+        return value!
     }
 }

@@ -38,6 +38,12 @@ final class CurlTransfer: @unchecked Sendable {
     private var received = 0
     private var reason: FetchError.Reason?
     private var peerClosed = false
+    /// When the timeout runs out (DispatchTime's nanoseconds). libcurl checks its timeout
+    /// between its turns of reading, but while the socket has data waiting it reads on,
+    /// handing piece after piece to `received`, each of which waits for the reader: with a
+    /// reader slower than the network (a decoder busy with an endless body) a 4 s timeout
+    /// fired after some 2 MB more, 37 s late. So `received` and `send` keep the deadline too.
+    private var deadline: UInt64 = .max
 
     /// Transfers alive now (tests check that none outlives its fetch).
     nonisolated(unsafe) private static var live = 0
@@ -95,6 +101,18 @@ final class CurlTransfer: @unchecked Sendable {
 
     private var isReadingClosed: Bool { lock.withLock { readingClosed } }
 
+    /// Milliseconds left before the deadline (0 once it has passed).
+    private var millisecondsLeft: Int {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return now >= deadline ? 0 : Int(min((deadline - now) / 1_000_000 + 1, UInt64(Int32.max)))
+    }
+
+    /// The timeout's reason, in the body.
+    private func timedOutReceiving() -> Bool {
+        reason = .timedOut(seconds: timeout, phase: .receivingBody(bytes: received))
+        return false
+    }
+
     // MARK: The transfer's thread
 
     private func run() {
@@ -106,6 +124,7 @@ final class CurlTransfer: @unchecked Sendable {
         defer { curl_easy_cleanup(easy) }
         var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let context = Unmanaged.passUnretained(self).toOpaque()
+        deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
         let code: CURLcode = errorText.withUnsafeMutableBufferPointer { errorBuffer in
             _ = proflens_curl_setopt_string(easy, CURLOPT_URL, url.absoluteString)
             _ = proflens_curl_setopt_string(easy, CURLOPT_USERAGENT, userAgent)
@@ -143,6 +162,7 @@ final class CurlTransfer: @unchecked Sendable {
     private func received(_ piece: UnsafeRawBufferPointer) -> Bool {
         if body == .undecided && head.isEmpty { readAnswer() }
         if reason != nil { return false }
+        if millisecondsLeft == 0 { return timedOutReceiving() }
         received += piece.count
         if received > maxBytes && body != .notAProfile {
             reason = .tooLarge(limit: maxBytes)
@@ -199,17 +219,28 @@ final class CurlTransfer: @unchecked Sendable {
         body = BodyCheck.problem(head[...], contentType: contentType) == nil ? .profile : .notAProfile
     }
 
-    /// Writes to the reading end; false when the reader has gone.
+    /// Writes to the reading end, waiting for room no later than the deadline; false when the
+    /// reader has gone, or the time is up (then `reason` says so).
     private func send(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let n = Glibc.send(writeDescriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-            if n < 0 {
-                if errno == EINTR { continue }
+            let n = Glibc.send(writeDescriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            if n >= 0 {
+                offset += n
+                continue
+            }
+            switch errno {
+            case EINTR:
+                continue
+            case EAGAIN, EWOULDBLOCK:
+                let left = millisecondsLeft
+                if left == 0 { return timedOutReceiving() }
+                var room = pollfd(fd: writeDescriptor, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&room, 1, Int32(min(left, 1000)))
+            default:
                 peerClosed = true
                 return false
             }
-            offset += n
         }
         return true
     }
@@ -219,8 +250,10 @@ final class CurlTransfer: @unchecked Sendable {
         if let reason { return reason }
         if peerClosed || (code == CURLE_ABORTED_BY_CALLBACK && isReadingClosed) { return nil }
         if code != CURLE_OK && code != CURLE_WRITE_ERROR {
+            var length: curl_off_t = -1
+            _ = proflens_curl_getinfo_offset(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
             return Self.reason(for: code, detail: detail, timeout: timeout, phase: code == CURLE_OPERATION_TIMEDOUT ? phase() : .connecting,
-                               maxRedirects: maxRedirects, received: received)
+                               maxRedirects: maxRedirects, received: received, lengthDeclared: length >= 0)
         }
         // The whole answer came (an empty body never reached `received`).
         if status == 0 { readStatus() }
@@ -243,14 +276,15 @@ final class CurlTransfer: @unchecked Sendable {
         if !head.isEmpty {
             let bytes = head
             head = []
-            _ = bytes.withUnsafeBytes { send($0) }
+            if !bytes.withUnsafeBytes({ send($0) }) { return reason }
         }
         return nil
     }
 
-    /// libcurl's failures in the terms of FetchError (`detail`: libcurl's message).
+    /// libcurl's failures in the terms of FetchError (`detail`: libcurl's message;
+    /// `lengthDeclared`: the answer had a Content-Length, else it was chunked).
     static func reason(for code: CURLcode, detail: String, timeout: Double, phase: FetchError.TimeoutPhase,
-                       maxRedirects: Int, received: Int) -> FetchError.Reason {
+                       maxRedirects: Int, received: Int, lengthDeclared: Bool) -> FetchError.Reason {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(seconds: timeout, phase: phase)
@@ -265,7 +299,8 @@ final class CurlTransfer: @unchecked Sendable {
              CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_SHUTDOWN_FAILED:
             return .tls(detail: detail)
         case CURLE_PARTIAL_FILE:
-            return .network(detail: "the connection closed in the middle of the body (\(received) bytes received, fewer than its Content-Length)")
+            return .network(detail: "the connection closed in the middle of the body (\(received) bytes received, "
+                             + (lengthDeclared ? "fewer than its Content-Length)" : "before its end)"))
         case CURLE_GOT_NOTHING:
             return .network(detail: "the server closed the connection without answering")
         default:

@@ -33,11 +33,28 @@ struct CLI {
         return packageRoot.appendingPathComponent(".build/debug/proflens")
     }()
 
+    /// Where every run keeps the profiles it fetches (its PPROF_TMPDIR, unless a test gives
+    /// another): a folder of this test process, so that no test writes into the real ~/pprof.
+    static let saveFolder: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-cli-pprof-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }()
+
+    /// This process's environment with PPROF_TMPDIR set to `saveFolder`, then `overrides`.
+    static func environment(_ overrides: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PPROF_TMPDIR"] = saveFolder.path
+        environment.merge(overrides) { $1 }
+        return environment
+    }
+
     /// Runs proflens with `arguments`; standard input is `stdin` (default: empty, as
-    /// /dev/null). A run that lasts longer than `timeout` seconds is killed (`timedOut`).
+    /// /dev/null); the environment is `environment(overrides)`. A run that lasts longer than
+    /// `timeout` seconds is killed (`timedOut`).
     static func run(_ arguments: [String], in directory: URL? = nil, stdin: URL? = nil,
-                    timeout: TimeInterval = 300) throws -> Result {
-        let launch = try Launch(arguments, in: directory, stdin: stdin)
+                    environment overrides: [String: String] = [:], timeout: TimeInterval = 300) throws -> Result {
+        let launch = try Launch(arguments, in: directory, stdin: stdin, environment: overrides)
         let process = launch.process
         let ended = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in ended.signal() }
@@ -54,10 +71,10 @@ struct CLI {
     /// `run`, without blocking a thread of the concurrency pool while proflens runs (other
     /// suites keep running), and at most `ProcessSlots.shared` runs at a time.
     static func runAsync(_ arguments: [String], in directory: URL? = nil, stdin: URL? = nil,
-                         timeout: TimeInterval = 300) async throws -> Result {
+                         environment overrides: [String: String] = [:], timeout: TimeInterval = 300) async throws -> Result {
         await ProcessSlots.shared.acquire()
         defer { ProcessSlots.shared.release() }
-        let launch = try Launch(arguments, in: directory, stdin: stdin)
+        let launch = try Launch(arguments, in: directory, stdin: stdin, environment: overrides)
         let process = launch.process
         let timedOut = Flag()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
@@ -85,9 +102,10 @@ struct CLI {
         private let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-out-\(UUID().uuidString)")
         private let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-err-\(UUID().uuidString)")
 
-        init(_ arguments: [String], in directory: URL?, stdin: URL?) throws {
+        init(_ arguments: [String], in directory: URL?, stdin: URL?, environment: [String: String]) throws {
             process.executableURL = binary
             process.arguments = arguments
+            process.environment = CLI.environment(environment)
             if let directory { process.currentDirectoryURL = directory }
             _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
             _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)

@@ -36,6 +36,8 @@ import Testing
         let result = try CLI.run(["analyze", "--nodecount", "3", server.url("/debug/pprof/\(endpoint)").absoluteString])
         #expect(result.status == 0, "\(endpoint): \(result.stderr)")
         #expect(result.text.contains("Type: \(type)\n"), "\(endpoint)")
+        // Saved where every test run saves (its PPROF_TMPDIR), never in the real ~/pprof.
+        #expect(result.stderr.contains("proflens: Saved profile in \(CLI.saveFolder.path)/pprof.pprofserver."), "\(endpoint): \(result.stderr)")
     }
 
     @Test(.enabled(if: enabled)) func failuresGetOneLineAnExitCodeAndNoFile() throws {

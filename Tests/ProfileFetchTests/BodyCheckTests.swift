@@ -82,8 +82,9 @@ struct BodyCheckTests {
 /// libcurl's errors as FetchError reasons (those that the live tests cannot provoke here:
 /// DNS would leave the machine).
 struct ErrorMappingTests {
-    func reason(_ code: CURLcode, _ message: String = "x") -> FetchError.Reason {
-        CurlTransfer.reason(for: code, detail: message, timeout: 2, phase: .waitingForAnswer, maxRedirects: 10, received: 7)
+    func reason(_ code: CURLcode, _ message: String = "x", lengthDeclared: Bool = true) -> FetchError.Reason {
+        CurlTransfer.reason(for: code, detail: message, timeout: 2, phase: .waitingForAnswer, maxRedirects: 10, received: 7,
+                            lengthDeclared: lengthDeclared)
     }
 
     @Test func codes() {
@@ -96,6 +97,9 @@ struct ErrorMappingTests {
         #expect(reason(CURLE_RECV_ERROR, "Recv failure: Connection reset by peer") == .network(detail: "Recv failure: Connection reset by peer"))
         #expect(reason(CURLE_PARTIAL_FILE)
             == .network(detail: "the connection closed in the middle of the body (7 bytes received, fewer than its Content-Length)"))
+        // A chunked body has no Content-Length to fall short of.
+        #expect(reason(CURLE_PARTIAL_FILE, lengthDeclared: false)
+            == .network(detail: "the connection closed in the middle of the body (7 bytes received, before its end)"))
         #expect(reason(CURLE_GOT_NOTHING) == .network(detail: "the server closed the connection without answering"))
     }
 

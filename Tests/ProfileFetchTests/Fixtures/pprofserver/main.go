@@ -1,6 +1,7 @@
 // pprofserver is the live Go service that ProfileFetchTests fetch profiles from: the
 // standard net/http/pprof handlers over a program that keeps a little CPU, allocation,
-// mutex and channel work going, plus endpoints that fail in the ways a fetch must report.
+// mutex and channel work going, plus endpoints that fail in the ways a fetch must report
+// (here, and in hostile.go: bodies that drip, never end, inflate to gigabytes, or are cut off).
 //
 // It listens on 127.0.0.1 on a port of the kernel's choice and prints that port on its
 // first line of standard output. It exits when its standard input closes (the test that
