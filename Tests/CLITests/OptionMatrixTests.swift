@@ -99,6 +99,8 @@ private let HF = Samples.heapFixed
 private let L = Samples.labelled       // string labels user=alice / user=bob
 private let LO = Samples.labelledOther
 private let server = try! SilentServer()
+/// Answers every request with the AP1 sample's heap profile.
+private let heapServer = try! ProfileFileServer(file: H)
 
 /// A rules file with one rule, TEAM1, on crypto/sha256 (which the AP1 sample spends ~5% in).
 private let teamRules: String = {
@@ -405,7 +407,8 @@ extension OptionCase {
                 Output.oneLineError(result, status: 65, mentions: ["exceeds the limit of 1024 bytes"])
                 Output.ok(baseline!)
             })
-            let urls = command == "compare" ? [server.url, server.url] : [server.url]
+            // compare: two profile types (one URL on both sides adds a note: one snapshot twice).
+            let urls = command == "compare" ? [server.url, server.url.replacingOccurrences(of: "/profile", with: "/heap")] : [server.url]
             // Without --seconds or --timeout the fetch would wait 60 s: both are checked by
             // what they do to the request (the URL's seconds, the time waited).
             cases.append(.effect("\(command) --seconds 1 (URL)", prefix + ["--seconds", "1"] + urls, without: nil) { result, _ in
@@ -414,6 +417,17 @@ extension OptionCase {
             cases.append(.effect("\(command) --timeout 1 (URL)", prefix + ["--timeout", "1"] + urls, without: nil) { result, _ in
                 Output.oneLineError(result, status: 66, mentions: ["timed out after 1 s"])
                 #expect(!result.stderr.contains("seconds="))
+            })
+            // --no-save: a fetched profile is kept (in the tests' PPROF_TMPDIR, CLI.saveFolder)
+            // without it, not with it.
+            let heapURLs = command == "compare" ? [heapServer.url("/debug/pprof/heap"), heapServer.url("/debug/pprof/heap")]
+                : [heapServer.url("/debug/pprof/heap")]
+            cases.append(.effect("\(command) --no-save (URL)", prefix + ["--no-save"] + heapURLs, without: prefix + heapURLs) { result, baseline in
+                Output.ok(result)
+                Output.ok(baseline!)
+                #expect(!result.stderr.contains("Saved profile"), "\(result.stderr)")
+                #expect(baseline!.stderr.contains("Saved profile in \(CLI.saveFolder.path)/pprof.ap1-range-mutate.alloc_objects."),
+                        "\(baseline!.stderr)")
             })
             cases.append(.refused("\(command) --seconds with files", prefix + ["--seconds", "5"] + profiles, mentions: ["--seconds", "URL"]))
             cases.append(.refused("\(command) --timeout with files", prefix + ["--timeout", "5"] + profiles, mentions: ["--timeout", "URL"]))
@@ -940,6 +954,17 @@ extension OptionCase {
             .refused("merge --node-fraction 1", ["merge", "-o", "-", "--pgo", "--node-fraction", "1", A], mentions: ["--node-fraction"]),
             .refused("merge --pgo with --diff-base", ["merge", "-o", "-", "--pgo", "--diff-base", A, AF], mentions: ["--pgo", "--diff-base"]),
             .refused("merge --pgo on a heap profile", ["merge", "-o", "-", "--pgo", H], mentions: ["--pgo", "not a CPU profile"]),
+            // --heap-interval: the heap URL is taken twice, the second a second later.
+            .effect("analyze --heap-interval 1s (URL)", ["analyze", "--no-save", "--heap-interval", "1s", heapServer.url("/debug/pprof/heap")],
+                    without: ["analyze", "--no-save", heapServer.url("/debug/pprof/heap")]) { result, baseline in
+                Output.ok(result)
+                Output.ok(baseline!)
+                let url = heapServer.url("/debug/pprof/heap")
+                #expect(result.text.contains("Profile:      \(url) (+1s)") && result.text.contains("Profile:      \(url)\n"))
+                #expect(!baseline!.text.contains("(+1s)"))
+                #expect(result.stderr.components(separatedBy: "Fetching profile over HTTP").count == 3, "\(result.stderr)")
+            },
+            .refused("analyze --heap-interval without a heap URL", ["analyze", "--heap-interval", "1s", H], mentions: ["--heap-interval", "heap"]),
             .refused("merge no profile", ["merge", "-o", "-"], mentions: ["<files>"]),
         ]
     }

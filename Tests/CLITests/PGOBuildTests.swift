@@ -102,8 +102,9 @@ enum PGOToolchains {
         let exact = folder.appendingPathComponent("exact.pgo")
         let trimmed = folder.appendingPathComponent("trimmed.pgo")
         try Self.merge(inputs, to: full)
-        try Self.merge(inputs + ["--pgo", "--node-fraction", "0"], to: exact)
-        let note = try Self.merge(inputs + ["--pgo"], to: trimmed)
+        // The default keeps every edge; pprof's -nodefraction default, 0.005, cuts some.
+        try Self.merge(inputs + ["--pgo"], to: exact)
+        let note = try Self.merge(inputs + ["--pgo", "--node-fraction", "0.005"], to: trimmed)
 
         let fullList = try Self.preprofile(full, in: folder)
         let exactList = try Self.preprofile(exact, in: folder)

@@ -82,3 +82,46 @@ final class SilentServer: @unchecked Sendable {
 
     deinit { close(descriptor) }
 }
+
+/// A loopback HTTP server that answers every request with one file's bytes (a profile), for
+/// options of URL sources whose effect shows only on a profile that arrives (--no-save,
+/// --heap-interval). One thread accepts and answers, one connection at a time.
+final class ProfileFileServer: @unchecked Sendable {
+    let port: UInt16
+    private let descriptor: Int32
+    private let body: [UInt8]
+
+    init(file: String) throws {
+        body = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+        let (descriptor, port) = try bindLoopbackSocket()
+        guard listen(descriptor, 64) == 0 else { close(descriptor); throw FixtureError("listen on 127.0.0.1:\(port) failed") }
+        self.descriptor = descriptor
+        self.port = port
+        let thread = Thread { [descriptor, body] in
+            while true {
+                let connection = accept(descriptor, nil, nil)
+                if connection < 0 { if errno == EINTR { continue } else { return } }
+                // The request's headers, up to their blank line (requests here have no body).
+                var request: [UInt8] = []
+                var byte: UInt8 = 0
+                while read(connection, &byte, 1) == 1 {
+                    request.append(byte)
+                    if request.count >= 4 && request.suffix(4) == [13, 10, 13, 10] { break }
+                }
+                let header = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+                for bytes in [Array(header.utf8), body] {
+                    var offset = 0
+                    while offset < bytes.count {
+                        let n = bytes.withUnsafeBytes { send(connection, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+                        if n <= 0 { break }
+                        offset += n
+                    }
+                }
+                close(connection)
+            }
+        }
+        thread.start()
+    }
+
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+}

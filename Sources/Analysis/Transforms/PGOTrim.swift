@@ -19,8 +19,10 @@ import Pprof
 /// into separate samples, so that each edge kept has the weight Go read in the whole profile,
 /// and no edge is made that Go did not read.
 public struct PGOTrim: Sendable {
-    /// pprof's default -nodefraction.
-    public static let defaultNodeFraction = 0.005
+    /// By default every edge Go reads is kept: at pprof's -nodefraction default, 0.005, the
+    /// merged sample programs lost 21% of the edge weight Go counts, and Go's own
+    /// cmd/compile/default.pgo 57% and 4,203 of the 4,678 call sites Go takes for hot.
+    public static let defaultNodeFraction = 0.0
 
     public let profile: Profile
     /// The sample type kept (the one Go's PGO weighs edges by).

@@ -35,7 +35,7 @@ struct Merge: ParsableCommand {
     var pgo = false
 
     @Option(name: [.customLong("node-fraction"), .customLong("nodefraction", withSingleDash: true)],
-            help: "With --pgo: cut the call edges that touch a function whose cumulative share of the total is under this.")
+            help: "With --pgo: cut the call edges that touch a function whose cumulative share of the total is under this (0: keep every edge Go reads; pprof's -nodefraction default is 0.005).")
     var nodeFraction: Double = PGOTrim.defaultNodeFraction
 
     func validate() throws {
