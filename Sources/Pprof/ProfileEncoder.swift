@@ -29,7 +29,6 @@ public enum ProfileEncoder {
             locationIDs = [UInt64](repeating: 0, count: profile.locations.count)
             functionIDs = [UInt64](repeating: 0, count: profile.functions.count)
             mappingIDs = [UInt64](repeating: 0, count: profile.mappings.count)
-            out.reserve(profile.samples.count * (profile.samples.valueCount * 3 + 16) + profile.locations.count * 16)
         }
 
         mutating func encode() -> [UInt8] {
@@ -101,13 +100,15 @@ public enum ProfileEncoder {
         /// (field 3) are encoded once, when a sample first has them (a set's strings numbered
         /// then, as pprof numbers them), and copied into every sample that has them: samples
         /// share stacks and sets by the hundred, and each one's length is known before it is
-        /// written.
+        /// written. A first pass encodes the parts and counts the bytes, so that the output is
+        /// allocated once, at its size (growing it would copy it, and hold two copies).
         mutating func samples() {
             let table = profile.samples
             var stackFields = EncodedParts(count: table.stackCount)
             var setFields = EncodedParts(count: table.labelSets.count)
             var ids: [UInt64] = []
             var values: [Int64] = []
+            var size = out.bytes.count
             for sample in 0..<table.count {
                 let stack = Int(table.sampleStacks[sample])
                 if !stackFields.has(stack) {
@@ -132,12 +133,40 @@ public enum ProfileEncoder {
                 values.removeAll(keepingCapacity: true)
                 for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
                 let length = stackFields.size(stack) + WireWriter.packedInt64sSize(2, values) + setFields.size(set)
+                size += 1 + WireWriter.varintSize(UInt64(length)) + length
+            }
+            out.reserve(size + restSize())
+            for sample in 0..<table.count {
+                let stack = Int(table.sampleStacks[sample]), set = Int(table.sampleLabelSets[sample])
+                values.removeAll(keepingCapacity: true)
+                for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
+                let length = stackFields.size(stack) + WireWriter.packedInt64sSize(2, values) + setFields.size(set)
                 out.tag(2, wireType: 2)
                 out.varint(UInt64(length))
                 stackFields.copy(stack, to: &out)
                 out.packedInt64s(2, values)
                 setFields.copy(set, to: &out)
             }
+        }
+
+        /// At least the bytes of what follows the samples: mappings, locations, functions,
+        /// strings (each counted as if met once, and in full) and the header.
+        func restSize() -> Int {
+            var size = 256
+            for index in writtenMappings {
+                size += 80 + profile.mappings[index].filename.utf8.count + profile.mappings[index].buildID.utf8.count
+            }
+            for index in writtenLocations { size += 40 + 40 * Int(profile.locations[index].lineCount) }
+            for index in writtenFunctions {
+                let function = profile.functions[index]
+                size += 64 + function.name.utf8.count + function.systemName.utf8.count + function.filename.utf8.count
+            }
+            for text in profile.stringTable { size += 6 + text.utf8.count }
+            for text in profile.comments { size += 12 + text.utf8.count }
+            for type in profile.sampleTypes { size += 40 + type.type.utf8.count + type.unit.utf8.count }
+            size += profile.dropFrames.utf8.count + profile.keepFrames.utf8.count + profile.defaultSampleType.utf8.count
+                + profile.docURL.utf8.count + profile.periodType.type.utf8.count + profile.periodType.unit.utf8.count
+            return size
         }
 
         /// Encoded fields of numbered parts (a stack's, a label set's), each encoded once.
