@@ -1,15 +1,44 @@
 import CPrefetch
 import Pprof
 
-/// Several profiles merged into one as they are read, so that only the merged profile and the
-/// one being added are held (20 instances of a service are 20 times its profile, merged they
-/// are about one). The result is pprof's merge (Profile.Merge), as `ProfileMerge.merge`
+/// Several profiles merged into one as they are read, so that only the merged profile, the
+/// one being merged in and the one being read are held (20 instances of a service are 20 times
+/// its profile, merged they are about one). Each profile is merged in on a thread of its own
+/// while the caller reads the next (the merge of the one before is waited for first: they are
+/// merged one at a time, in order). The result is pprof's merge (Profile.Merge), as `ProfileMerge.merge`
 /// makes it: mappings, functions and locations that pprof takes for the same are one record
 /// (the first met); samples with the same locations and labels are one sample, in the order
 /// they first appear, with the labels of the first and the sum of the values; samples whose
 /// values are all zero go; the header is the first profile's with the earliest time, the
 /// summed durations, the largest period and every comment.
-public struct ProfileMerger {
+public struct ProfileMerger: ~Copyable {
+    /// The merge: changed by the thread merging a profile in, read here once it is joined.
+    private let state = MergeState()
+    private var worker: JoinableThread?
+
+    public init() {}
+
+    /// Merges `profile` in (nothing more, once a profile could not be merged).
+    public mutating func add(_ profile: Profile) {
+        worker?.join()
+        let state = self.state
+        worker = JoinableThread { state.merge.add(profile) }
+    }
+
+    /// The merged profile.
+    public func finish() throws(IncompatibleProfiles) -> Profile {
+        worker?.join()
+        return try state.merge.finish()
+    }
+}
+
+/// Where the merge is kept: used by one thread at a time (the merging thread until it is joined,
+/// which orders its writes before what follows the join).
+private final class MergeState: @unchecked Sendable {
+    var merge = Merge()
+}
+
+private struct Merge {
     private var merged: Profile?
     /// The first profile another could not be merged with (reported once all are read: a
     /// source that cannot be read is the error to report first, as when all were read first).
@@ -32,10 +61,7 @@ public struct ProfileMerger {
     private var sampleLabelSets = CompactIDs()
     private var values: [Int64] = []
 
-    public init() {}
-
-    /// Merges `profile` in (nothing more, once a profile could not be merged).
-    public mutating func add(_ profile: Profile) {
+    mutating func add(_ profile: Profile) {
         guard failure == nil else { return }
         if var result = merged {
             do {
@@ -66,8 +92,7 @@ public struct ProfileMerger {
         merged = result
     }
 
-    /// The merged profile.
-    public func finish() throws(IncompatibleProfiles) -> Profile {
+    func finish() throws(IncompatibleProfiles) -> Profile {
         if let failure { throw failure }
         guard var result = merged else { return Profile() }
         var table = SampleTable(stackLocations: stacks.elements, stackStarts: stacks.starts, sampleStacks: sampleStacks,
