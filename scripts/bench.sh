@@ -17,7 +17,25 @@
 #   wide-heap   the wide program as a heap profile (4 sample types, `bytes` label)
 #   growth      the wide shape at 0.5M, 1M, 2M, 4M samples (stacks = samples / 5)
 #   fleet       20 profiles per side, each like a 30 s CPU profile of one instance
+#   merge       200 profiles of the fleet shape (side a: instances 1-200, of which
+#               1-20 are the fleet's), as a fleet's 30 s profiles add up over a day
 # The two-profile cases compare seed 1 (A) with seed 2 (B) of the same shape.
+#
+# The merge section times `proflens merge` against `go tool pprof -proto` on the
+# same inputs (the 200 profiles, and the fleet's side a), and checks that pprof
+# reads the same profile in both outputs. "200 profiles of the current bench
+# shape" cannot mean 200 `current` profiles (1.5M samples each): pprof takes ~30 s
+# and 2.2 GB for -top on one, and merging 200 would take hours and more memory
+# than the machine has. The fleet's profiles are what one merges by the hundred
+# (one per instance, or per hour), so the 200 are fleet profiles: pprof -proto
+# takes ~6 min and 13 GB on them on a loaded 2-core machine (2.2 GB and ~20 s on
+# the 20 of the fleet), proflens ~0.45 GB. pprof's run on the 200 is skipped,
+# with a notice, when less than 16 GB of memory is available (MemAvailable).
+# The check: the gunzipped protobufs compared byte for byte (for information),
+# `go tool pprof -proto` of proflens's output against pprof's own output (the
+# same gzip bytes when pprof reads the same profile in both), and `pprof -top`
+# and `-traces` of the two outputs diffed on the fleet's merge only (on the
+# 200-profile merge they take pprof minutes and gigabytes each).
 #
 # Each command runs BENCH_RUNS times; the median wall time counts (the best is
 # shown too), peak RSS is the highest of the runs (GNU time's %M, or polling
@@ -35,6 +53,7 @@
 #   BENCH_DATA           where profiles are kept (default bench-data)
 #   BENCH_BROWSER=0      skip the in-browser flame graph timings
 #   BENCH_PPROF=0        skip go tool pprof
+#   BENCH_ONLY=merge     only the merge section (and its profiles and targets)
 # Optional tools, each skipped with a notice when missing: Go (for pprof:
 # .venv-go/bin/go, else go on PATH) and Chromium (`chromium`, for the flame
 # graph's in-browser times).
@@ -54,6 +73,8 @@ VERY_SLOW_SECONDS=${BENCH_VERY_SLOW_SECONDS:-60}
 SEED=${BENCH_SEED:-1}
 SEED_B=$((SEED + 1))
 DATA=${BENCH_DATA:-bench-data}
+ONLY=${BENCH_ONLY:-}
+[[ -z $ONLY || $ONLY == merge ]] || { echo "bench.sh: BENCH_ONLY is merge or unset" >&2; exit 2; }
 PROFLENS=.build/release/proflens
 GENERATOR=.build/release/ProfileGenerator
 HTML=scripts/bench-flame.html
@@ -61,10 +82,10 @@ HTML=scripts/bench-flame.html
 # Sizes: samples of each shape (the growth series doubles from GROWTH_FIRST).
 if ((QUICK)); then
   CURRENT_SAMPLES=300000 WIDE_SAMPLES=400000 GROWTH=(100000 200000 400000 800000)
-  FLEET_INSTANCES=4 FLEET_TICKS=20000 FLEET_STACKS=40000
+  FLEET_INSTANCES=4 FLEET_TICKS=20000 FLEET_STACKS=40000 MERGE_INSTANCES=20
 else
   CURRENT_SAMPLES=1500000 WIDE_SAMPLES=2000000 GROWTH=(500000 1000000 2000000 4000000)
-  FLEET_INSTANCES=20 FLEET_TICKS=48000 FLEET_STACKS=200000
+  FLEET_INSTANCES=20 FLEET_TICKS=48000 FLEET_STACKS=200000 MERGE_INSTANCES=200
 fi
 # The figures README gives for `current` (make bench on one 2-core machine).
 README_ANALYZE_S=0.54 README_ANALYZE_MB=200 README_FLAME_S=0.66
@@ -227,21 +248,22 @@ profile() {
   printf ' %s s\n' "$(calc '%.1f' "$t1 - $t0")"
 }
 
-# fleet SIDE : the side's FLEET_INSTANCES profiles; sets FLEET_FILES (array).
+# fleet SIDE [INSTANCES] : the side's first INSTANCES (default FLEET_INSTANCES) profiles; sets
+# FLEET_FILES (array) and FLEET_META (their .meta file).
 fleet() {
-  local side=$1 i
-  local name="fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-$side"
-  local key="generator=$GEN_VERSION gzip=1 args=fleet --side $side --instances $FLEET_INSTANCES --samples $FLEET_TICKS --stacks $FLEET_STACKS --seed $SEED"
-  FLEET_FILES=()
-  for ((i = 1; i <= FLEET_INSTANCES; i++)); do FLEET_FILES+=("$DATA/$name-$(printf '%02d' "$i").pb.gz"); done
+  local side=$1 instances=${2:-$FLEET_INSTANCES} i
+  local name="fleet-$instances-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-$side"
+  local key="generator=$GEN_VERSION gzip=1 args=fleet --side $side --instances $instances --samples $FLEET_TICKS --stacks $FLEET_STACKS --seed $SEED"
+  FLEET_FILES=() FLEET_META=$DATA/$name
+  for ((i = 1; i <= instances; i++)); do FLEET_FILES+=("$DATA/$name-$(printf '%02d' "$i").pb.gz"); done
   local missing=0 f
   for f in "${FLEET_FILES[@]}"; do [[ -f $f ]] || missing=1; done
   if ((missing == 0)) && [[ -f $DATA/$name.meta ]] && [[ $(head -n 1 "$DATA/$name.meta") == "$key" ]]; then return 0; fi
   rm -f "$DATA/$name"-*.pb.gz "$DATA/$name.meta"
-  printf 'generating %s-{01..%02d}.pb.gz ...' "$DATA/$name" "$FLEET_INSTANCES"
+  printf 'generating %s-{01..%02d}.pb.gz ...' "$DATA/$name" "$instances"
   local t0 t1
   t0=$(now)
-  "$GENERATOR" fleet --side "$side" --instances "$FLEET_INSTANCES" --samples "$FLEET_TICKS" --stacks "$FLEET_STACKS" \
+  "$GENERATOR" fleet --side "$side" --instances "$instances" --samples "$FLEET_TICKS" --stacks "$FLEET_STACKS" \
     --seed "$SEED" -q -o "$DATA/$name-{i}.pb.gz" --meta "$WORK/gen.meta"
   t1=$(now)
   { echo "$key"; cat "$WORK/gen.meta"; } > "$DATA/$name.meta"
@@ -266,7 +288,7 @@ fi
 section "profiles ($DATA/, cached by shape, size, seed and generator version)"
 ((QUICK)) && notice "BENCH_QUICK=1: reduced sizes and 1 run each; the figures are a smoke test, not comparable with README"
 # shellcheck disable=SC2046
-{
+if [[ -z $ONLY ]]; then
   profile "current-$CURRENT_SAMPLES-seed$SEED" current --samples "$CURRENT_SAMPLES" --seed "$SEED"
   CURRENT_A=$PROFILE
   profile "current-$CURRENT_SAMPLES-seed$SEED_B" current --samples "$CURRENT_SAMPLES" --seed "$SEED_B"
@@ -284,8 +306,6 @@ section "profiles ($DATA/, cached by shape, size, seed and generator version)"
     profile "wide-$n-seed$SEED" $(wide_args "$n" "$SEED")
     GROWTH_FILES+=("$PROFILE")
   done
-  fleet a
-  FLEET_A=("${FLEET_FILES[@]}")
   fleet b
   FLEET_B=("${FLEET_FILES[@]}")
   fleet_merged_args=(fleet --instances "$FLEET_INSTANCES" --samples "$FLEET_TICKS" --stacks "$FLEET_STACKS" --seed "$SEED" --merged)
@@ -293,7 +313,11 @@ section "profiles ($DATA/, cached by shape, size, seed and generator version)"
   MERGED_A=$PROFILE
   profile "fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-merged-b" "${fleet_merged_args[@]}" --side b
   MERGED_B=$PROFILE
-}
+fi
+fleet a
+FLEET_A=("${FLEET_FILES[@]}") FLEET_A_META=$FLEET_META
+fleet a "$MERGE_INSTANCES"
+MERGE_FILES=("${FLEET_FILES[@]}") MERGE_META=$FLEET_META
 
 raw() { meta "$1" protobuf_bytes; }
 echo
@@ -305,15 +329,27 @@ describe() {
     "$(meta "$f" locations)" "$(meta "$f" functions)" "$(meta "$f" mean_depth_frames)" \
     "$(mb "$(raw "$f")")" "$(mb "$(stat -c %s "$f")")"
 }
-for f in "$CURRENT_A" "$CURRENT_B" "$WIDE_A" "$WIDE_B" "$HEAP_A" "$HEAP_B" "${GROWTH_FILES[@]}" "$MERGED_A" "$MERGED_B"; do
-  describe "$f"
-done | awk '!seen[$0]++'
-fleet_meta=$DATA/fleet-$FLEET_INSTANCES-$FLEET_TICKS-$FLEET_STACKS-seed$SEED-a
-fleet_gz=0
-for f in "${FLEET_A[@]}"; do fleet_gz=$((fleet_gz + $(stat -c %s "$f"))); done
-printf '%-44s %9s %8s %9s %10s %9s %7s %7s\n' "fleet a: $FLEET_INSTANCES profiles (totals; stacks: max)" \
-  "$(meta "$fleet_meta" samples)" "$(meta "$fleet_meta" stacks)" "$(meta "$fleet_meta" locations)" \
-  "$(meta "$fleet_meta" functions)" "$(meta "$fleet_meta" mean_depth_frames)" "$(mb "$(meta "$fleet_meta" protobuf_bytes)")" "$(mb "$fleet_gz")"
+if [[ -z $ONLY ]]; then
+  for f in "$CURRENT_A" "$CURRENT_B" "$WIDE_A" "$WIDE_B" "$HEAP_A" "$HEAP_B" "${GROWTH_FILES[@]}" "$MERGED_A" "$MERGED_B"; do
+    describe "$f"
+  done | awk '!seen[$0]++'
+fi
+# gz_bytes FILE... : their total size.
+gz_bytes() {
+  local f total=0
+  for f in "$@"; do total=$((total + $(stat -c %s "$f"))); done
+  echo "$total"
+}
+# describe_fleet LABEL META FILE... : one line of totals for a set of fleet profiles.
+describe_fleet() {
+  local label=$1 m=$2
+  shift 2
+  printf '%-44s %9s %8s %9s %10s %9s %7s %7s\n' "$label" "$(meta "$m" samples)" "$(meta "$m" stacks)" \
+    "$(meta "$m" locations)" "$(meta "$m" functions)" "$(meta "$m" mean_depth_frames)" \
+    "$(mb "$(meta "$m" protobuf_bytes)")" "$(mb "$(gz_bytes "$@")")"
+}
+describe_fleet "fleet a: $FLEET_INSTANCES profiles (totals; stacks: max)" "$FLEET_A_META" "${FLEET_A[@]}"
+describe_fleet "merge: $MERGE_INSTANCES fleet profiles (totals)" "$MERGE_META" "${MERGE_FILES[@]}"
 echo "(frames: mean stack depth, inlined frames included; MB = 10^6 bytes of protobuf, gzip -1)"
 
 # ---------------------------------------------------------------- go tool pprof
@@ -335,8 +371,9 @@ fi
 # As in shared/corpus/regen-expected.sh: an empty HOME / PPROF_BINARY_PATH /
 # PPROF_TMPDIR so pprof finds no binaries and writes nothing.
 mkdir -p "$WORK/pprof-home"
-PPROF_TOP=(env HOME="$WORK/pprof-home" PPROF_BINARY_PATH="$WORK/pprof-home" PPROF_TMPDIR="$WORK/pprof-home" TZ=UTC
-  GOTELEMETRY=off "$PPROF" -top)
+PPROF_RUN=(env HOME="$WORK/pprof-home" PPROF_BINARY_PATH="$WORK/pprof-home" PPROF_TMPDIR="$WORK/pprof-home" TZ=UTC
+  GOTELEMETRY=off "$PPROF")
+PPROF_TOP=("${PPROF_RUN[@]}" -top)
 # The table rows of a -top output (from the "flat  flat%" header on).
 top_rows() { sed -n '/^ *flat  *flat%/,$p' "$1"; }
 
@@ -400,6 +437,9 @@ pprof_row() {
   fi
   return 0
 }
+
+# (BENCH_ONLY=merge: from here to the merge section, nothing runs.)
+if [[ -z $ONLY ]]; then
 
 shape current "$CURRENT_A" "$CURRENT_B"
 shape wide "$WIDE_A" "$WIDE_B"
@@ -550,6 +590,114 @@ elif [[ -n $SVG_BYTES ]]; then
   fi
 fi
 
+fi # (BENCH_ONLY)
+
+# ---------------------------------------------------------------- merge
+
+# merge_set KEY LABEL MIN_GB META FILE... : proflens merge and go tool pprof -proto on the
+# same FILEs (META: their .meta file), timed, with their outputs' sizes; then whether pprof
+# reads the same profile in both outputs. pprof runs only when MemAvailable is at least
+# MIN_GB GB (it holds every profile it reads: ~13 GB for the 200).
+declare -A MERGE_OUT
+merge_set() {
+  local key=$1 label=$2 min_gb=$3 m=$4
+  shift 4
+  local files=("$@") bytes ours theirs avail_kb
+  bytes=$(meta "$m" protobuf_bytes)
+  ours=$WORK/$key-proflens.pb.gz theirs=$WORK/$key-pprof.pb.gz
+  section "merge: $label (${#files[@]} files, $(mb "$bytes") MB protobuf, $(mb "$(gz_bytes "${files[@]}")") MB gzip)"
+  measure "$key.gzip" "$bytes" "$RUNS" gzip -dc "${files[@]}" || true
+  measure "$key.proflens" "$bytes" "$RUNS" "$PROFLENS" merge "${files[@]}" -o "$ours" || true
+  if [[ -n $PPROF ]]; then
+    avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo 2> /dev/null || echo 0)
+    if ((avail_kb < min_gb * 1048576)); then
+      notice "$(calc '%.1f' "$avail_kb / 1048576") GB available, pprof needs about $min_gb GB here: skipping go tool pprof"
+    else
+      RUN_STDOUT=$theirs
+      measure "$key.pprof" "$bytes" "$RUNS" "${PPROF_RUN[@]}" -proto "${files[@]}" || true
+      RUN_STDOUT=/dev/null
+    fi
+  fi
+  table_header
+  table_row "gzip -dc FILE... (the floor)" "$key.gzip"
+  table_row "proflens merge FILE... -o out.pb.gz" "$key.proflens"
+  table_row "go tool pprof -proto FILE... > out.pb.gz" "$key.pprof"
+  [[ -n ${S_MED[$key.proflens]:-} ]] || return 0
+  MERGE_OUT[$key.proflens]=$(stat -c %s "$ours")
+  MERGE_OUT[$key.proflensRaw]=$(gzip -dc "$ours" | wc -c)
+  [[ -n ${S_MED[$key.pprof]:-} ]] || return 0
+  MERGE_OUT[$key.pprof]=$(stat -c %s "$theirs")
+  MERGE_OUT[$key.pprofRaw]=$(gzip -dc "$theirs" | wc -c)
+
+  # What pprof reads: the protobufs byte for byte (for information: pprof's encoder is not
+  # proflens's aim), pprof's own writing of proflens's output against pprof's output, and
+  # (where they are not too slow) -top and -traces of both.
+  local at
+  at=$(cmp <(gzip -dc "$ours") <(gzip -dc "$theirs") 2>&1 | sed -n 's/.* differ: byte \([0-9]*\).*/\1/p; s/.*EOF on .* after byte \([0-9]*\).*/\1/p' | head -n 1) || true
+  if [[ -z $at ]]; then
+    echo "protobuf (gunzipped): the same ${MERGE_OUT[$key.proflensRaw]} bytes as pprof's"
+  else
+    echo "protobuf (gunzipped): differs from pprof's from byte $at on (${MERGE_OUT[$key.proflensRaw]} bytes, pprof ${MERGE_OUT[$key.pprofRaw]})"
+  fi
+  pprof_same "$key" "go tool pprof -proto of proflens's output, and pprof's output" "$WORK/$key-rewritten.pb.gz" "$theirs" \
+    "${PPROF_RUN[@]}" -proto "$ours"
+  if ((MERGE_OUT[$key.pprofRaw] <= 100 * 1000 * 1000)); then
+    local mode
+    for mode in top traces; do
+      "${PPROF_RUN[@]}" "-$mode" "$theirs" > "$WORK/$key-pprof.$mode" 2> "$WORK/stderr" || { cat "$WORK/stderr" >&2; FAILURES=$((FAILURES + 1)); continue; }
+      pprof_same "$key" "go tool pprof -$mode of proflens's output and of pprof's" "$WORK/$key-proflens.$mode" "$WORK/$key-pprof.$mode" \
+        "${PPROF_RUN[@]}" "-$mode" "$ours"
+      rm -f "$WORK/$key-pprof.$mode"
+    done
+  else
+    echo "(go tool pprof -top and -traces of the outputs: not run, pprof takes minutes and GBs on a $(mb "${MERGE_OUT[$key.pprofRaw]}") MB profile)"
+  fi
+}
+
+# pprof_same KEY WHAT OUT EXPECTED CMD... : runs CMD into OUT and says whether OUT is
+# EXPECTED byte for byte (a difference is a failure); OUT is removed after.
+pprof_same() {
+  local key=$1 what=$2 out=$3 expected=$4 t0 t1
+  shift 4
+  t0=$(now)
+  if ! "$@" > "$out" 2> "$WORK/stderr"; then
+    echo "FAILED: $*" >&2
+    head -n 20 "$WORK/stderr" >&2
+    FAILURES=$((FAILURES + 1))
+  elif cmp -s "$out" "$expected"; then
+    t1=$(now)
+    echo "$what: the same ($(mb "$(stat -c %s "$out")") MB; pprof took $(calc '%.0f' "$t1 - $t0") s)"
+  else
+    echo "$what DIFFER:"
+    diff "$out" "$expected" | head -n 10 || true
+    FAILURES=$((FAILURES + 1))
+  fi
+  rm -f "$out"
+}
+
+merge_set merge.big "$MERGE_INSTANCES fleet profiles" $((QUICK ? 2 : 16)) "$MERGE_META" "${MERGE_FILES[@]}"
+merge_set merge.fleet "the fleet's side a" $((QUICK ? 2 : 4)) "$FLEET_A_META" "${FLEET_A[@]}"
+
+section "merge: side by side"
+printf '%-28s %9s %9s %7s | %9s %9s %7s | %9s %9s %7s\n' "merge of" "proflens s" "pprof s" "x" \
+  "proflens MB" "pprof MB" "x" "out MB" "pprof's" "x"
+printf '%-28s %9s %9s %7s | %9s %9s %7s | %9s %9s %7s\n' "--------" "----------" "-------" "-" \
+  "-----------" "--------" "-" "------" "-------" "-"
+for key in merge.big merge.fleet; do
+  n=$([[ $key == merge.big ]] && echo "$MERGE_INSTANCES" || echo "$FLEET_INSTANCES")
+  ps=${S_MED[$key.proflens]:-} gs=${S_MED[$key.pprof]:-}
+  pk=${KB[$key.proflens]:-} gk=${KB[$key.pprof]:-}
+  po=${MERGE_OUT[$key.proflens]:-} gout=${MERGE_OUT[$key.pprof]:-}
+  printf '%-28s %9s %9s %7s | %9s %9s %7s | %9s %9s %7s\n' "$n fleet profiles" "${ps:--}" "${gs:--}" \
+    "$([[ -n $ps && -n $gs ]] && calc '%.1fx' "$gs / $ps" || echo -)" \
+    "$([[ -n $pk ]] && calc '%.0f' "$pk * 1024 / 1e6" || echo -)" "$([[ -n $gk ]] && calc '%.0f' "$gk * 1024 / 1e6" || echo -)" \
+    "$([[ -n $pk && -n $gk ]] && calc '%.3fx' "$pk / $gk" || echo -)" \
+    "$([[ -n $po ]] && mb "$po" || echo -)" "$([[ -n $gout ]] && mb "$gout" || echo -)" \
+    "$([[ -n $po && -n $gout ]] && calc '%.3fx' "$po / $gout" || echo -)"
+done
+echo "(s: median wall; MB: peak RSS, then the gzip output's size; x: pprof's time / proflens's, proflens's"
+echo " memory / pprof's, proflens's output / pprof's: both are gzip level 6, proflens's zlib and Go's compress/flate)"
+
 # ---------------------------------------------------------------- targets
 
 section "targets"
@@ -579,6 +727,7 @@ ratio_target() { # LABEL VALUE LIMIT
   target "$1" "$(x "$2")" "$2" "<=" "$3" "${3}x"
 }
 
+if [[ -z $ONLY ]]; then # (BENCH_ONLY=merge: the merge targets only)
 for name in wide wide-heap; do
   gz=${S_MED[$name.gzip]:-} gzb=${S_MED[$name.gzipB]:-} proto=$(raw "$([[ $name == wide ]] && echo "$WIDE_A" || echo "$HEAP_A")")
   floor2=""
@@ -620,6 +769,12 @@ target "wide flame graph SVG size" "${v:+$v MB}" "$v" "<" 5 "5 MB"
 target "browser: open the wide flame graph" "${BROWSER_OPEN:+$BROWSER_OPEN ms}" "$BROWSER_OPEN" "<" 1000 "1000 ms"
 target "browser: search every frame" "${BROWSER_SEARCH:+$BROWSER_SEARCH ms}" "$BROWSER_SEARCH" "<" 1000 "1000 ms"
 target "browser: zoom" "${BROWSER_ZOOM:+$BROWSER_ZOOM ms}" "$BROWSER_ZOOM" "<" 1000 "1000 ms"
+fi # (BENCH_ONLY)
+
+ratio_target "merge of $MERGE_INSTANCES: wall / go tool pprof -proto's" \
+  "$(ratio "${S_MED[merge.big.proflens]:-}" "${S_MED[merge.big.pprof]:-}")" 0.1
+ratio_target "merge of $MERGE_INSTANCES: peak RSS / go tool pprof -proto's" \
+  "$(ratio "${KB[merge.big.proflens]:-}" "${KB[merge.big.pprof]:-}")" 0.5
 
 echo
 echo "$MISSES target(s) missed; $FAILURES command(s) failed; bench took $((SECONDS - BENCH_START)) s" \

@@ -29,7 +29,6 @@ public enum ProfileEncoder {
             locationIDs = [UInt64](repeating: 0, count: profile.locations.count)
             functionIDs = [UInt64](repeating: 0, count: profile.functions.count)
             mappingIDs = [UInt64](repeating: 0, count: profile.mappings.count)
-            out.reserve(profile.samples.count * (profile.samples.valueCount * 3 + 16) + profile.locations.count * 16)
         }
 
         mutating func encode() -> [UInt8] {
@@ -101,32 +100,102 @@ public enum ProfileEncoder {
             out.endMessage(field, start: start)
         }
 
+        /// The Sample messages. A stack's location ids (field 1) and a label set's labels
+        /// (field 3) are encoded once, when a sample first has them (a set's strings numbered
+        /// then, as pprof numbers them), and copied into every sample that has them: samples
+        /// share stacks and sets by the hundred, and each one's length is known before it is
+        /// written. A first pass encodes the parts and counts the bytes, so that the output is
+        /// allocated once, at its size (growing it would copy it, and hold two copies).
         mutating func samples() {
             let table = profile.samples
-            // Each label set's labels with this table's string numbers, numbered once a set.
-            var labelSets: [[LabelReference]?] = Array(repeating: nil, count: table.labelSets.count)
+            var stackFields = EncodedParts(count: table.stackCount)
+            var setFields = EncodedParts(count: table.labelSets.count)
             var ids: [UInt64] = []
             var values: [Int64] = []
+            var size = out.bytes.count
             for sample in 0..<table.count {
-                ids.removeAll(keepingCapacity: true)
-                for location in table.locations(of: sample) { ids.append(locationIDs[Int(location)]) }
+                let stack = Int(table.sampleStacks[sample])
+                if !stackFields.has(stack) {
+                    ids.removeAll(keepingCapacity: true)
+                    for location in table.stack(stack) { ids.append(locationIDs[Int(location)]) }
+                    stackFields.encode(stack) { $0.packedUInt64s(1, ids) }
+                }
+                let set = Int(table.sampleLabelSets[sample])
+                if !setFields.has(set) {
+                    let labels = numberedLabels(table.labelSets[set])
+                    setFields.encode(set) { out in
+                        for label in labels {
+                            let labelStart = out.beginMessage()
+                            out.int64Field(1, Int64(label.key), omitZero: true)
+                            out.int64Field(2, Int64(label.str), omitZero: true)
+                            out.int64Field(3, label.num, omitZero: true)
+                            out.int64Field(4, Int64(label.numUnit), omitZero: true)
+                            out.endMessage(3, start: labelStart)
+                        }
+                    }
+                }
                 values.removeAll(keepingCapacity: true)
                 for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
-                let set = Int(table.sampleLabelSets[sample])
-                if labelSets[set] == nil { labelSets[set] = numberedLabels(table.labelSets[set]) }
-                let labels = labelSets[set]!
-                let start = out.beginMessage()
-                out.packedUInt64s(1, ids)
+                let length = stackFields.size(stack) + WireWriter.packedInt64sSize(2, values) + setFields.size(set)
+                size += 1 + WireWriter.varintSize(UInt64(length)) + length
+            }
+            out.reserve(size + restSize())
+            for sample in 0..<table.count {
+                let stack = Int(table.sampleStacks[sample]), set = Int(table.sampleLabelSets[sample])
+                values.removeAll(keepingCapacity: true)
+                for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
+                let length = stackFields.size(stack) + WireWriter.packedInt64sSize(2, values) + setFields.size(set)
+                out.tag(2, wireType: 2)
+                out.varint(UInt64(length))
+                stackFields.copy(stack, to: &out)
                 out.packedInt64s(2, values)
-                for label in labels {
-                    let labelStart = out.beginMessage()
-                    out.int64Field(1, Int64(label.key), omitZero: true)
-                    out.int64Field(2, Int64(label.str), omitZero: true)
-                    out.int64Field(3, label.num, omitZero: true)
-                    out.int64Field(4, Int64(label.numUnit), omitZero: true)
-                    out.endMessage(3, start: labelStart)
-                }
-                out.endMessage(2, start: start)
+                setFields.copy(set, to: &out)
+            }
+        }
+
+        /// At least the bytes of what follows the samples: mappings, locations, functions,
+        /// strings (each counted as if met once, and in full) and the header.
+        func restSize() -> Int {
+            var size = 256
+            for index in writtenMappings {
+                size += 80 + profile.mappings[index].filename.utf8.count + profile.mappings[index].buildID.utf8.count
+            }
+            for index in writtenLocations { size += 40 + 40 * Int(profile.locations[index].lineCount) }
+            for index in writtenFunctions {
+                let function = profile.functions[index]
+                size += 64 + function.name.utf8.count + function.systemName.utf8.count + function.filename.utf8.count
+            }
+            for text in profile.stringTable { size += 6 + text.utf8.count }
+            for text in profile.comments { size += 12 + text.utf8.count }
+            for type in profile.sampleTypes { size += 40 + type.type.utf8.count + type.unit.utf8.count }
+            size += profile.dropFrames.utf8.count + profile.keepFrames.utf8.count + profile.defaultSampleType.utf8.count
+                + profile.docURL.utf8.count + profile.periodType.type.utf8.count + profile.periodType.unit.utf8.count
+            return size
+        }
+
+        /// Encoded fields of numbered parts (a stack's, a label set's), each encoded once.
+        struct EncodedParts {
+            private var bytes = WireWriter()
+            private var starts: [Int]
+            private var ends: [Int]
+
+            init(count: Int) {
+                starts = [Int](repeating: -1, count: count)
+                ends = [Int](repeating: -1, count: count)
+            }
+
+            func has(_ part: Int) -> Bool { starts[part] >= 0 }
+
+            mutating func encode(_ part: Int, _ body: (inout WireWriter) -> Void) {
+                starts[part] = bytes.bytes.count
+                body(&bytes)
+                ends[part] = bytes.bytes.count
+            }
+
+            func size(_ part: Int) -> Int { ends[part] - starts[part] }
+
+            func copy(_ part: Int, to out: inout WireWriter) {
+                out.append(bytes.bytes[starts[part]..<ends[part]])
             }
         }
 

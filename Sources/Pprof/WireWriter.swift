@@ -55,6 +55,22 @@ struct WireWriter {
         for value in values { varint(value) }
     }
 
+    /// The bytes `packedInt64s` writes.
+    static func packedInt64sSize(_ field: Int, _ values: [Int64]) -> Int {
+        let key = varintSize(UInt64(field) << 3)
+        if values.count <= 2 {
+            var size = 0
+            for value in values { size += key + varintSize(UInt64(bitPattern: value)) }
+            return size
+        }
+        var size = 0
+        for value in values { size += varintSize(UInt64(bitPattern: value)) }
+        return key + varintSize(UInt64(size)) + size
+    }
+
+    /// Bytes encoded elsewhere.
+    mutating func append(_ encoded: ArraySlice<UInt8>) { bytes.append(contentsOf: encoded) }
+
     mutating func packedInt64s(_ field: Int, _ values: [Int64]) {
         if values.count <= 2 {
             for value in values { int64Field(field, value) }

@@ -1,14 +1,44 @@
+import CPrefetch
 import Pprof
 
-/// Several profiles merged into one as they are read, so that only the merged profile and the
-/// one being added are held (20 instances of a service are 20 times its profile, merged they
-/// are about one). The result is pprof's merge (Profile.Merge), as `ProfileMerge.merge`
+/// Several profiles merged into one as they are read, so that only the merged profile, the
+/// one being merged in and the one being read are held (20 instances of a service are 20 times
+/// its profile, merged they are about one). Each profile is merged in on a thread of its own
+/// while the caller reads the next (the merge of the one before is waited for first: they are
+/// merged one at a time, in order). The result is pprof's merge (Profile.Merge), as `ProfileMerge.merge`
 /// makes it: mappings, functions and locations that pprof takes for the same are one record
 /// (the first met); samples with the same locations and labels are one sample, in the order
 /// they first appear, with the labels of the first and the sum of the values; samples whose
 /// values are all zero go; the header is the first profile's with the earliest time, the
 /// summed durations, the largest period and every comment.
-public struct ProfileMerger {
+public struct ProfileMerger: ~Copyable {
+    /// The merge: changed by the thread merging a profile in, read here once it is joined.
+    private let state = MergeState()
+    private var worker: JoinableThread?
+
+    public init() {}
+
+    /// Merges `profile` in (nothing more, once a profile could not be merged).
+    public mutating func add(_ profile: Profile) {
+        worker?.join()
+        let state = self.state
+        worker = JoinableThread { state.merge.add(profile) }
+    }
+
+    /// The merged profile.
+    public func finish() throws(IncompatibleProfiles) -> Profile {
+        worker?.join()
+        return try state.merge.finish()
+    }
+}
+
+/// Where the merge is kept: used by one thread at a time (the merging thread until it is joined,
+/// which orders its writes before what follows the join).
+private final class MergeState: @unchecked Sendable {
+    var merge = Merge()
+}
+
+private struct Merge {
     private var merged: Profile?
     /// The first profile another could not be merged with (reported once all are read: a
     /// source that cannot be read is the error to report first, as when all were read first).
@@ -26,16 +56,12 @@ public struct ProfileMerger {
     private var stacks = StackInterner<UInt32>()
     private var labelSets = LabelSets()
     private var labelKeys = StackInterner<Int64>()
-    private var sampleIndex = OpenAddressingIndex()
-    private var sampleKeys: [UInt64] = []
+    private var sampleIndex = SampleKeyTable()
     private var sampleStacks: [UInt32] = []
     private var sampleLabelSets = CompactIDs()
     private var values: [Int64] = []
 
-    public init() {}
-
-    /// Merges `profile` in (nothing more, once a profile could not be merged).
-    public mutating func add(_ profile: Profile) {
+    mutating func add(_ profile: Profile) {
         guard failure == nil else { return }
         if var result = merged {
             do {
@@ -66,8 +92,7 @@ public struct ProfileMerger {
         merged = result
     }
 
-    /// The merged profile.
-    public func finish() throws(IncompatibleProfiles) -> Profile {
+    func finish() throws(IncompatibleProfiles) -> Profile {
         if let failure { throw failure }
         guard var result = merged else { return Profile() }
         var table = SampleTable(stackLocations: stacks.elements, stackStarts: stacks.starts, sampleStacks: sampleStacks,
@@ -177,20 +202,37 @@ public struct ProfileMerger {
             if ranges.count == 64 { internBatch() }
         }
         internBatch()
+        var kept: [Int] = [], keys: [UInt64] = []
+        kept.reserveCapacity(samples.count)
+        keys.reserveCapacity(samples.count)
         for sample in 0..<samples.count where hasValue(sample) {
-            let stackID = stackIDs[Int(samples.sampleStacks[sample])]
-            let set = Int(samples.sampleLabelSets[sample])
-            let key = UInt64(stackID) << 32 | UInt64(setKeys[set])
-            let hash = OpenAddressingIndex.hash(key)
-            let (slot, found) = sampleIndex.lookUp(hash: hash) { sampleKeys[$0] == key }
-            if let id = found {
+            kept.append(sample)
+            keys.append(UInt64(stackIDs[Int(samples.sampleStacks[sample])]) << 32 | UInt64(setKeys[Int(samples.sampleLabelSets[sample])]))
+        }
+        // Each sample to its merged sample, in order (new ones appended as met). The merged
+        // samples run to millions: the table's slot of a sample `ahead` further on, and the
+        // values a found sample adds to, are asked for ahead of their use, so that their cache
+        // misses overlap (the values are added `lag` samples after the look-up).
+        let ahead = 16, lag = 8
+        var found = [Int](repeating: -1, count: kept.count)
+        for position in 0..<(kept.count + lag) {
+            if position + ahead < kept.count { sampleIndex.prefetch(key: keys[position + ahead]) }
+            if position < kept.count {
+                let sample = kept[position]
+                let (id, inserted) = sampleIndex.findOrInsert(key: keys[position], id: sampleStacks.count)
+                if inserted {
+                    sampleStacks.append(UInt32(truncatingIfNeeded: keys[position] >> 32))
+                    sampleLabelSets.append(setIDs[Int(samples.sampleLabelSets[sample])])
+                    for index in 0..<valueCount { values.append(samples.value(of: sample, index: index)) }
+                } else {
+                    found[position] = id
+                    values.withUnsafeBufferPointer { proflens_prefetch($0.baseAddress! + id * valueCount) }
+                }
+            }
+            let added = position - lag
+            if added >= 0 && found[added] >= 0 {
+                let id = found[added], sample = kept[added]
                 for index in 0..<valueCount { values[id * valueCount + index] &+= samples.value(of: sample, index: index) }
-            } else {
-                _ = sampleIndex.insert(hash: hash, at: slot)
-                sampleKeys.append(key)
-                sampleStacks.append(stackID)
-                sampleLabelSets.append(setIDs[set])
-                for index in 0..<valueCount { values.append(samples.value(of: sample, index: index)) }
             }
         }
     }
@@ -206,5 +248,60 @@ public struct ProfileMerger {
         for label in strings { key += [Int64(label.key), Int64(label.str)] }
         for label in numbers { key += [Int64(label.key), label.num, Int64(label.numUnit)] }
         return key
+    }
+}
+
+/// The merged samples by key (merged stack << 32 | compared labels), open addressing over
+/// (key, id) pairs: a probe reads the key in the slot, on one cache line, instead of reading
+/// an id there and its key elsewhere.
+private struct SampleKeyTable {
+    /// Two words a slot: the key (`empty`: none), then the id.
+    private var entries = [UInt64](repeating: empty, count: 2 * 1024)
+    private var count = 0
+    private static let empty = UInt64.max
+
+    private var mask: Int { entries.count / 2 - 1 }
+
+    @inline(__always)
+    private static func home(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: OpenAddressingIndex.hash(key)) & mask
+    }
+
+    /// Asks for the cache line of `key`'s home slot.
+    @inline(__always)
+    func prefetch(key: UInt64) {
+        let slot = Self.home(key, mask)
+        entries.withUnsafeBufferPointer { proflens_prefetch($0.baseAddress! + 2 * slot) }
+    }
+
+    /// The id stored with `key`; when there is none, `id` is stored with it (and returned).
+    @inline(__always)
+    mutating func findOrInsert(key: UInt64, id: Int) -> (id: Int, inserted: Bool) {
+        precondition(key != Self.empty)
+        let mask = self.mask
+        var slot = Self.home(key, mask)
+        while true {
+            let stored = entries[2 * slot]
+            if stored == key { return (Int(truncatingIfNeeded: entries[2 * slot + 1]), false) }
+            if stored == Self.empty { break }
+            slot = (slot + 1) & mask
+        }
+        entries[2 * slot] = key
+        entries[2 * slot + 1] = UInt64(id)
+        count += 1
+        if count * 2 > entries.count / 2 { grow() }
+        return (id, true)
+    }
+
+    private mutating func grow() {
+        let old = entries
+        entries = [UInt64](repeating: Self.empty, count: old.count * 2)
+        let mask = self.mask
+        for slot in 0..<(old.count / 2) where old[2 * slot] != Self.empty {
+            var new = Self.home(old[2 * slot], mask)
+            while entries[2 * new] != Self.empty { new = (new + 1) & mask }
+            entries[2 * new] = old[2 * slot]
+            entries[2 * new + 1] = old[2 * slot + 1]
+        }
     }
 }
