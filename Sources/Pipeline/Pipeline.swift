@@ -32,10 +32,11 @@ public enum Pipeline {
     public static func prepareComparison(_ request: ProfileRequest) throws(PipelineError) -> PreparedComparison {
         try checkSources(request)
         guard request.isComparison else { throw .usage("a comparison needs a base profile") }
-        noteSameMoment(request)
         let (loader, baseRange, newRange) = comparisonLoader(request)
         let base = try loadSide(loader, baseRange, request)
         let new = try loadSide(loader, newRange, request)
+        // Once both came: a fetch that failed is told in one line, as every failure is.
+        noteSameMoment(request)
         let baseName = name(of: request.baseSources), newName = name(of: request.sources)
         let diff: ProfileDiff
         do {
