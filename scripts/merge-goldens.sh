@@ -81,7 +81,8 @@ add pyroscope-go-heap-delta-godeltaprof.pb.gz.sample-index-inuse-objects '-sampl
   "$c/pyroscope-go-heap-delta-godeltaprof.pb.gz"
 add notes-go-block-net.pb.gz.sample-index-0 '-sample_index=0' "$c/notes-go-block-net.pb.gz"
 # drop_frames (this profile's are function names; its frames are addresses) with a filter
-# on mapping file names, which pprof's -focus and -ignore also match.
+# on mapping file names, which pprof's -focus and -ignore also match. Every stack runs
+# through libpthread: -ignore=libpthread leaves no sample (an empty profile is written).
 add pprof-cpp-cpu-unsymbolized-dropframes.pb.gz.focus-libc '-focus=libc-2' "$c/pprof-cpp-cpu-unsymbolized-dropframes.pb.gz"
 add pprof-cpp-cpu-unsymbolized-dropframes.pb.gz.ignore-libpthread '-ignore=libpthread' \
   "$c/pprof-cpp-cpu-unsymbolized-dropframes.pb.gz"
