@@ -35,9 +35,13 @@ struct CLI {
 
     /// Where every run keeps the profiles it fetches (its PPROF_TMPDIR, unless a test gives
     /// another): a folder of this test process, so that no test writes into the real ~/pprof.
+    /// It is this test process's own PPROF_TMPDIR, set once, which every run inherits: giving
+    /// each Process an environment of its own made concurrent Process.run() calls crash in
+    /// swift-corelibs-foundation (a memmove in Process.run, seen in RandomCommandLineTests).
     static let saveFolder: URL = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-cli-pprof-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        setenv("PPROF_TMPDIR", folder.path, 1)
         return folder
     }()
 
@@ -105,7 +109,9 @@ struct CLI {
         init(_ arguments: [String], in directory: URL?, stdin: URL?, environment: [String: String]) throws {
             process.executableURL = binary
             process.arguments = arguments
-            process.environment = CLI.environment(environment)
+            // Inherited (with PPROF_TMPDIR, set once) unless the test gives variables of its own.
+            _ = CLI.saveFolder
+            if !environment.isEmpty { process.environment = CLI.environment(environment) }
             if let directory { process.currentDirectoryURL = directory }
             _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
             _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
