@@ -25,12 +25,14 @@
 # same inputs (the 200 profiles, and the fleet's side a), and checks that pprof
 # reads the same profile in both outputs. "200 profiles of the current bench
 # shape" cannot mean 200 `current` profiles (1.5M samples each): pprof takes ~30 s
-# and 2.2 GB for -top on one, and merging 200 would take hours and more memory
-# than the machine has. The fleet's profiles are what one merges by the hundred
-# (one per instance, or per hour), so the 200 are fleet profiles: pprof -proto
-# takes ~6 min and 13 GB on them on a loaded 2-core machine (2.2 GB and ~20 s on
-# the 20 of the fleet), proflens ~0.45 GB. pprof's run on the 200 is skipped,
-# with a notice, when less than 16 GB of memory is available (MemAvailable).
+# and 2.2 GB for -top on one, and it reads up to 128 profiles at once before
+# merging them, which would want far more than this 24 GB machine has. The
+# fleet's profiles are what one merges by the hundred (one per instance, or per
+# hour), so the 200 are fleet profiles (46k samples, 3.9 MB of protobuf each):
+# pprof -proto takes 176 s and 14.9 GB on them on a 2-core machine at load
+# average ~2 (6-11 min and 12.5-15 GB at 12-24; 19 s and 2.3 GB on the fleet's
+# 20), proflens 31 s and 0.32 GB. pprof's run on the 200 is skipped, with a
+# notice, when less than 18 GB is available (MemAvailable).
 # The check: the gunzipped protobufs compared byte for byte (for information),
 # `go tool pprof -proto` of proflens's output against pprof's own output (the
 # same gzip bytes when pprof reads the same profile in both), and `pprof -top`
@@ -597,7 +599,7 @@ fi # (BENCH_ONLY)
 # merge_set KEY LABEL MIN_GB META FILE... : proflens merge and go tool pprof -proto on the
 # same FILEs (META: their .meta file), timed, with their outputs' sizes; then whether pprof
 # reads the same profile in both outputs. pprof runs only when MemAvailable is at least
-# MIN_GB GB (it holds every profile it reads: ~13 GB for the 200).
+# MIN_GB GB (it holds up to 128 of the profiles it reads at once: 12.5-15 GB for the 200).
 declare -A MERGE_OUT
 merge_set() {
   local key=$1 label=$2 min_gb=$3 m=$4
@@ -675,7 +677,7 @@ pprof_same() {
   rm -f "$out"
 }
 
-merge_set merge.big "$MERGE_INSTANCES fleet profiles" $((QUICK ? 2 : 16)) "$MERGE_META" "${MERGE_FILES[@]}"
+merge_set merge.big "$MERGE_INSTANCES fleet profiles" $((QUICK ? 2 : 18)) "$MERGE_META" "${MERGE_FILES[@]}"
 merge_set merge.fleet "the fleet's side a" $((QUICK ? 2 : 4)) "$FLEET_A_META" "${FLEET_A[@]}"
 
 section "merge: side by side"
