@@ -141,9 +141,8 @@ private func report(_ decoded: Profile, variant: Variant) {
 private func writeAndReadBack(_ profile: Profile, sampleIndex: Int, totals: [Int64], top: [UInt8], variant: Variant) {
     func readBack(_ written: Profile) -> Profile {
         var compressed: [UInt8] = []
-        let encoded = ProfileEncoder.encode(written)
         do {
-            try encoded.withUnsafeBytes { try Gzip.deflate($0) { compressed += $0 } }
+            try ProfileEncoder.writeCompressed(written) { compressed += $0 }
             return try reader.decode(compressed)
         } catch {
             preconditionFailure("a written profile does not read back: \(error)")

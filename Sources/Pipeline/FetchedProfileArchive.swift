@@ -36,7 +36,6 @@ public enum FetchedProfileArchive {
         } catch {
             return .failure(SaveError(description: "cannot make the directory: \(error.localizedDescription)"))
         }
-        let encoded = ProfileEncoder.encode(profile)
         let prefix = prefix(for: profile)
         for index in 1..<10000 {
             let path = directory + "/" + prefix + String(format: "%03d", index) + ".pb.gz"
@@ -47,13 +46,11 @@ public enum FetchedProfileArchive {
             }
             var failure: Int32 = 0
             do {
-                try encoded.withUnsafeBytes { raw in
-                    try Gzip.deflate(raw) { piece in
-                        var offset = 0
-                        while offset < piece.count && failure == 0 {
-                            let n = write(descriptor, piece.baseAddress! + offset, piece.count - offset)
-                            if n < 0 { if errno != EINTR { failure = errno } } else { offset += n }
-                        }
+                try ProfileEncoder.writeCompressed(profile) { piece in
+                    var offset = 0
+                    while offset < piece.count && failure == 0 {
+                        let n = write(descriptor, piece.baseAddress! + offset, piece.count - offset)
+                        if n < 0 { if errno != EINTR { failure = errno } } else { offset += n }
                     }
                 }
             } catch {

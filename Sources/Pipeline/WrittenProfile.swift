@@ -61,7 +61,7 @@ public struct WrittenProfile: Sendable {
     /// Writes the profile as pprof does: protobuf, gzip-compressed. Returns the bytes written.
     @discardableResult
     public func write(to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        try Self.write(profile, to: sink)
+        try ProfileEncoder.writeCompressed(profile, to: sink)
     }
 
     /// With the PGO trim, what it did to the file of `writtenSize` bytes, on one line: its size
@@ -69,7 +69,7 @@ public struct WrittenProfile: Sendable {
     /// call-edge weight kept and the functions cut.
     public func pgoNote(writtenSize: Int) throws -> String? {
         guard let pgoTrim, let untrimmed else { return nil }
-        let full = try Self.write(untrimmed) { _ in }
+        let full = try ProfileEncoder.writeCompressed(untrimmed) { _ in }
         let share = full == 0 ? 100 : Double(writtenSize) * 100 / Double(full)
         return "PGO profile: \(writtenSize) bytes, " + percent(share) + " of the \(full) bytes of the untrimmed profile "
             + "(\(pgoTrim.sampleType.type)/\(pgoTrim.sampleType.unit) only; " + percent(pgoTrim.keptEdgeShare * 100)
@@ -79,17 +79,5 @@ public struct WrittenProfile: Sendable {
     private func percent(_ value: Double) -> String {
         let tenths = (value * 10).rounded()
         return "\(Int(tenths) / 10).\(Int(tenths) % 10)%"
-    }
-
-    private static func write(_ profile: Profile, to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        let bytes = ProfileEncoder.encode(profile)
-        var written = 0
-        try bytes.withUnsafeBytes { raw in
-            try Gzip.deflate(raw) { piece in
-                written += piece.count
-                try sink(piece)
-            }
-        }
-        return written
     }
 }

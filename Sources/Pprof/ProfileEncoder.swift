@@ -11,6 +11,21 @@ public enum ProfileEncoder {
         return writer.encode()
     }
 
+    /// The profile as pprof's Profile.Write writes a file: encoded, then gzip-compressed,
+    /// handed to `sink` a piece at a time. Returns the compressed size.
+    @discardableResult
+    public static func writeCompressed(_ profile: Profile, to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        let bytes = encode(profile)
+        var written = 0
+        try bytes.withUnsafeBytes { raw in
+            try Gzip.deflate(raw) { piece in
+                written += piece.count
+                try sink(piece)
+            }
+        }
+        return written
+    }
+
     private struct Writer {
         let profile: Profile
         var out = WireWriter()
