@@ -61,7 +61,9 @@ public final class PprofServer: @unchecked Sendable {
     public init(binary: URL, tls: Bool = false, caPath: String? = nil) throws {
         process = Process()
         process.executableURL = binary
-        var arguments = ["-lifetime", "900s"]
+        // Long enough for a whole `make test` on a loaded machine (the tests end it sooner by
+        // closing its standard input).
+        var arguments = ["-lifetime", "3600s"]
         if tls { arguments += ["-tls", "-ca", caPath ?? ""] }
         process.arguments = arguments
         input = Pipe()
