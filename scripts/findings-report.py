@@ -10,6 +10,15 @@ What counts (the same expectations as Tests/FindingsTests/SampleFindingsTests.sw
   allocation churn costs), and no other pattern at warning;
 - a negative run (-fixed variants, hard negatives, healthy) must show nothing at warning or
   above, on each profile alone and on all of the run's profiles together.
+Then the blind programs (samples/blind/<program>/, each with the label its writer gave it
+before any rule ran: label.json), per program and Go version:
+- all of a run's profiles together: a positive counts when its pattern is found at warning or
+  above with the labelled culprit among the finding's culprits; any other pattern at warning
+  is a false positive of that rule; a look-alike counts as a false positive of every rule that
+  reaches warning on it;
+- each profile the label says can tell alone ("alone"), judged the same way;
+- with the source (--source-path samples/blind): a positive counts as confirmed when its
+  pattern's finding says `confirmed`; a look-alike, when any finding says `confirmed`.
 Usage: python3 scripts/findings-report.py [PROFLENS_BINARY]
 """
 import json
@@ -23,7 +32,7 @@ PROFILES = os.environ.get('PROFLENS_SAMPLE_PROFILES', os.path.join(ROOT, 'sample
 LEVELS = {"info": 1, "warning": 2, "critical": 3}
 
 POSITIVES = {
-    "ap1-range-mutate": ("AP1", ["main.(*SessionCache).Expire"], [["cpu"], ["cpu", "heap"]]),
+    "ap1-range-mutate": ("AP1", ["main.(*SessionCache).Expire"], [["cpu"], ["cpu", "heap"]]),  # with the source
     "ap2-lock-contention": ("AP2", ["main.(*RequestTracker).Start", "main.(*RequestTracker).Poll",
                                     "main.(*RequestTracker).Finish", "main.(*MetricsRegistry).Observe"],
                             [["cpu", "mutex"], ["cpu", "block"], ["cpu", "mutex", "block", "goroutine", "heap"]]),
@@ -31,14 +40,111 @@ POSITIVES = {
                             [["heap-early", "heap"], ["cpu", "heap-early", "heap"]]),
     "ap4-never-shrink": ("AP4", ["main.(*Registry).Broadcast", "main.(*Registry).Prune"], [["cpu"], ["cpu", "heap"]]),
 }
+# AP1's sample re-makes the map it ranges over: a CPU profile cannot tell that from a
+# copy-on-write rebuild (info), the source can.
+NEEDS_SOURCE = {"AP1"}
+SAMPLE_SOURCE = ["--source-path", os.path.join(ROOT, "samples"), "--trim-path", "proflens/samples"]
 NEGATIVES = ["ap1-range-mutate-fixed", "ap2-lock-contention-fixed", "ap3-delete-keep-ref-fixed", "ap4-never-shrink-fixed",
              "dense-iterate", "alloc-churn", "map-requests", "lock-uncontended", "healthy"]
 
 
-def analyze(folder, kinds):
+BLIND = os.environ.get('PROFLENS_BLIND_PROGRAMS', os.path.join(ROOT, 'samples/blind'))
+# Where the blind programs were built (the file names their profiles carry).
+BLIND_BUILT_AT = "/work/blind/batch1"
+
+
+def analyze(folder, kinds, extra=()):
     files = [os.path.join(folder, k + ".pb.gz") for k in kinds if os.path.exists(os.path.join(folder, k + ".pb.gz"))]
-    out = subprocess.run([BINARY, "analyze", "--format", "json"] + files, capture_output=True, check=True)
+    out = subprocess.run([BINARY, "analyze", "--format", "json"] + list(extra) + files, capture_output=True, check=True)
     return json.loads(out.stdout)["findings"]
+
+
+def blind_programs():
+    """(name, label) of every labelled blind program, sorted by name."""
+    if not os.path.isdir(BLIND):
+        return []
+    programs = []
+    for name in sorted(os.listdir(BLIND)):
+        path = os.path.join(BLIND, name, "label.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                programs.append((name, json.load(f)))
+    return programs
+
+
+def judge(label, findings):
+    """(verdict, {rule: 'TP'|'FN'|'FP'|'TN'}) of one analysis of a labelled program."""
+    pattern = label["pattern"]
+    loud = [f for f in findings if LEVELS[f["level"]] >= 2]
+    outcome = {}
+    for rule in ["AP1", "AP2", "AP3", "AP4"]:
+        if rule == pattern:
+            culprit = label["culprit"]["function"]
+            hit = any(f["id"] == rule and culprit in f["culprits"] for f in loud)
+            outcome[rule] = "TP" if hit else "FN"
+        else:
+            outcome[rule] = "FP" if any(f["id"] == rule for f in loud) else "TN"
+    words = [r + " " + v for r, v in sorted(outcome.items()) if v in ("TP", "FN", "FP")]
+    return ", ".join(words) or "TN", outcome
+
+
+def blind_report(programs):
+    versions = ["go1.19", "go1.27"]
+    counts = {}  # (version, rule) -> dict of counters
+    rows = []
+    for version in versions:
+        for rule in ["AP1", "AP2", "AP3", "AP4"]:
+            counts[(version, rule)] = {"TP": 0, "FN": 0, "FP": 0, "TN": 0, "aloneTP": 0, "aloneFN": 0, "aloneFP": 0,
+                                       "confirmed": 0, "unconfirmed": 0, "lookalikeConfirmed": 0}
+        for name, label in programs:
+            folder = os.path.join(BLIND, name, version)
+            if not os.path.isdir(folder):
+                continue
+            kinds = sorted(f[:-len(".pb.gz")] for f in os.listdir(folder) if f.endswith(".pb.gz"))
+            findings = analyze(folder, kinds)
+            verdict, outcome = judge(label, findings)
+            for rule, v in outcome.items():
+                counts[(version, rule)][v] += 1
+            alone = []
+            for file in label.get("alone") or []:
+                kind = file[:-len(".pb.gz")]
+                if kind not in kinds:
+                    continue
+                one_verdict, one = judge(label, analyze(folder, [kind]))
+                for rule, v in one.items():
+                    if v in ("TP", "FN", "FP"):
+                        counts[(version, rule)]["alone" + v] += 1
+                alone.append("%s: %s" % (kind, one_verdict))
+            sourced = analyze(folder, kinds, ["--source-path", BLIND, "--trim-path", BLIND_BUILT_AT])
+            status = lambda f: (f.get("sourceEvidence") or {}).get("status", "-")
+            if label["pattern"] != "none":
+                mine = [f for f in sourced if f["id"] == label["pattern"] and label["culprit"]["function"] in f["culprits"]]
+                confirmed = any(status(f) == "confirmed" for f in mine)
+                counts[(version, label["pattern"])]["confirmed" if confirmed else "unconfirmed"] += 1
+                source = "confirmed" if confirmed else ("/".join(sorted({status(f) for f in mine})) or "no finding")
+            else:
+                confirmed_ids = sorted({f["id"] for f in sourced if status(f) == "confirmed"})
+                for rule in confirmed_ids:
+                    counts[(version, rule)]["lookalikeConfirmed"] += 1
+                source = ("confirmed " + ",".join(confirmed_ids)) if confirmed_ids else "none confirmed"
+            shape = label["shape"] if label["pattern"] != "none" else "look-alike: " + label["shape"].replace("look-alike: ", "")
+            rows.append((version, name, label["pattern"], shape, verdict, "; ".join(alone) or "-", source, short(findings)))
+    print("\n## Blind programs\n")
+    print("Programs written for this check by writers who had not seen the rules or their thresholds, each")
+    print("labelled before any rule ran on it (samples/blind/README.md). Counted per program (all of a run's")
+    print("profiles together), then per profile the label says can tell alone, then with the source.\n")
+    print("| Go | rule | true positives | false negatives | false positives | true negatives | alone: TP / FN / FP | source: positives confirmed | source: look-alikes confirmed |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | ---: |")
+    for (version, rule), c in sorted(counts.items()):
+        positives = c["TP"] + c["FN"]
+        print("| %s | %s | %d | %d | %d | %d | %d / %d / %d | %d of %d | %d |" % (
+            version, rule, c["TP"], c["FN"], c["FP"], c["TN"], c["aloneTP"], c["aloneFN"], c["aloneFP"],
+            c["confirmed"], positives, c["lookalikeConfirmed"]))
+    print("\n### Every blind run\n")
+    print("| Go | program | label | shape | verdict (all profiles) | alone | source | findings |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        print("| %s |" % " | ".join(str(x).replace("|", "\\|") for x in row))
 
 
 def short(findings):
@@ -60,22 +166,23 @@ def main():
             if base in POSITIVES:
                 rule, culprits, sets = POSITIVES[base]
                 for kind_set in sets:
-                    findings = analyze(folder, kind_set)
+                    findings = analyze(folder, kind_set, SAMPLE_SOURCE if rule in NEEDS_SOURCE else ())
                     hit = [f for f in findings if f["id"] == rule and LEVELS[f["level"]] >= 2 and (f["culprits"] or [""])[0] in culprits]
                     counts[(version, rule)][0 if hit else 1] += 1
                     others = [f for f in findings if f["id"] != rule and LEVELS[f["level"]] >= 2]
                     for other in others:
                         counts[(version, other["id"])][2] += 1
                     verdict = ("TP" if hit else "FN") + ("".join(" FP(%s)" % o["id"] for o in others))
-                    rows.append((version, run, "+".join(kind_set), verdict, short(findings)))
+                    rows.append((version, run, "+".join(kind_set) + (", with the source" if rule in NEEDS_SOURCE else ""), verdict, short(findings)))
             elif run in NEGATIVES:
-                for kind_set in [[k] for k in kinds] + [kinds]:
-                    findings = analyze(folder, kind_set)
+                for kind_set in [[k] for k in kinds] + [kinds, "source"]:
+                    findings = analyze(folder, kinds, SAMPLE_SOURCE) if kind_set == "source" else analyze(folder, kind_set)
                     loud = [f for f in findings if LEVELS[f["level"]] >= 2]
                     for rule in ["AP1", "AP2", "AP3", "AP4"]:
                         counts[(version, rule)][2 if any(f["id"] == rule for f in loud) else 3] += 1
                     verdict = "FP(%s)" % ",".join(sorted({f["id"] for f in loud})) if loud else "TN"
-                    rows.append((version, run, "+".join(kind_set) if len(kind_set) < len(kinds) or len(kinds) == 1 else "all", verdict, short(findings)))
+                    shown = "all, with the source" if kind_set == "source" else ("+".join(kind_set) if len(kind_set) < len(kinds) or len(kinds) == 1 else "all")
+                    rows.append((version, run, shown, verdict, short(findings)))
     print("# Findings on the sample programs\n")
     print("Written by `make findings-report` (scripts/findings-report.py) from the committed profiles in")
     print("samples/profiles. A positive counts when its pattern is found at warning or above with one of its")
@@ -90,6 +197,9 @@ def main():
     print("| --- | --- | --- | --- | --- |")
     for row in rows:
         print("| %s | %s | %s | %s | %s |" % row)
+    programs = blind_programs()
+    if programs:
+        blind_report(programs)
 
 
 if __name__ == "__main__":

@@ -85,19 +85,12 @@ extension Classifier {
             let (amount, scaledUnit) = Measurement.scale(counted, from: countedUnit, to: "seconds")
             let isTime = scaledUnit == "s"
             let rate = (isTime ? amount : Double(counted)) / seconds
-            var level = spec.levels?.level(of: rate)
-            let rateText = isTime ? String(format: "%.2f s waited", rate) : String(format: "%.0f %@", rate, input.profile.sampleTypes[typeIndex].type)
-            var detail = "\(spec.description): \(rateText) per second over \(Measurement.label(Int64(seconds * 1e9), unit: "nanoseconds")) (duration from \(source))"
-            // Counted events (contentions) with a cap on the rule's value per event (the mean
-            // wait): many short waits are a hot lock; few long ones, a holder descheduled.
-            if !isTime, let maxMean = spec.maxValue, counted > 0 {
-                let (waited, unit) = Measurement.scale(matchedValue, from: unit, to: "seconds")
-                if unit == "s" {
-                    let mean = waited / Double(counted)
-                    detail += String(format: "; %.0f µs waited per collision (a hot lock waits at most %.0f µs)", mean * 1e6, maxMean * 1e6)
-                    if mean > maxMean { level = min(level ?? .info, .info) }
-                }
-            }
+            let level = spec.levels?.level(of: rate)
+            // Seconds waited per second is, by Little's law, the number of goroutines waiting
+            // on average.
+            let rateText = isTime ? String(format: "%.2f (%.2f s waited per second)", rate, rate) : String(format: "%.0f %@ per second", rate, input.profile.sampleTypes[typeIndex].type)
+            let needs = spec.levels.map { isTime ? String(format: "; warning from %.2f, critical from %.2f", $0.warning, $0.critical) : String(format: "; warning from %.0f, critical from %.0f", $0.warning, $0.critical) } ?? ""
+            let detail = "\(spec.description): \(rateText) over \(Measurement.label(Int64(seconds * 1e9), unit: "nanoseconds")) (duration from \(source))\(needs)"
             return make(level.map { $0 >= .warning } ?? false, detail, level: level)
         case .objectSize:
             guard let culpritName, let owners = context.heapOwners(inputIndex),

@@ -9,7 +9,7 @@ public enum Classifier {
     /// `evidence`: other profiles of the program that signals may read but that are not
     /// judged themselves (the base of a comparison, as the earlier of two heap profiles).
     public static func findings(_ inputs: [Input], evidence: [Input] = [], rules: RuleSet = .builtin) -> [Finding] {
-        var byID: [String: Finding] = [:]
+        var kept: [String: (finding: Finding, time: Int64)] = [:]
         var order: [String] = []
         let context = EvidenceContext(inputs: inputs + evidence)
         for (position, input) in inputs.enumerated() {
@@ -18,15 +18,40 @@ public enum Classifier {
             let scan = RuleScan(input: input, rules: applicable)
             for (index, rule) in applicable.enumerated() {
                 guard let finding = finding(rule, scan.results[index], scan: scan, inputIndex: position, context: context) else { continue }
-                if let existing = byID[finding.id] {
-                    if (finding.level, finding.share) > (existing.level, existing.share) { byID[finding.id] = finding }
+                // One finding per pattern and culprit: evidence of one culprit from several
+                // profiles keeps its strongest reading; different culprits (or a rule's kinds
+                // that land on different code) stay separate findings.
+                let key = finding.id + "\u{0}" + (finding.culprits.first?.name ?? "")
+                let time = input.profile.timeNanos
+                if let existing = kept[key] {
+                    if isStronger(finding, time, than: existing.finding, existing.time) { kept[key] = (finding, time) }
                 } else {
-                    byID[finding.id] = finding
-                    order.append(finding.id)
+                    kept[key] = (finding, time)
+                    order.append(key)
                 }
             }
         }
-        return order.compactMap { byID[$0] }.sorted { ($0.level, $0.share) > ($1.level, $1.share) }
+        return ordered(order.compactMap { kept[$0]?.finding })
+    }
+
+    /// Most severe first, then the larger share (stable otherwise): applied again after the
+    /// source check adjusts levels.
+    public static func ordered(_ findings: [Finding]) -> [Finding] {
+        findings.enumerated().sorted { a, b in
+            (a.element.level, a.element.share) != (b.element.level, b.element.share)
+                ? (a.element.level, a.element.share) > (b.element.level, b.element.share) : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Of two readings of one finding: the higher level, then more signals seen, then the
+    /// later profile (growth is measured on the later of two heap profiles), then the larger
+    /// share.
+    static func isStronger(_ a: Finding, _ aTime: Int64, than b: Finding, _ bTime: Int64) -> Bool {
+        if a.level != b.level { return a.level > b.level }
+        let aSeen = a.signals.filter(\.seen).count, bSeen = b.signals.filter(\.seen).count
+        if aSeen != bSeen { return aSeen > bSeen }
+        if aTime != bTime { return aTime > bTime }
+        return a.share > b.share
     }
 
     /// One rule on one profile (tests).
@@ -64,8 +89,10 @@ public enum Classifier {
         }
         guard value > 0 else { return nil }
         let ranked = culpritValues.sorted { $0.value != $1.value ? $0.value > $1.value : names[$0.key] < names[$1.key] }
-        // Culprits that carry at least 1% of the matched value (the heaviest always).
+        // Culprits that carry at least 1% of the matched value (the heaviest always) and at
+        // least `minimumCulpritShare` of the profile's total: smaller ones are noise.
         let culprits = ranked.enumerated().filter { $0.offset == 0 || $0.element.value * 100 >= value }.map(\.element)
+            .filter { Double($0.value) >= minimumCulpritShare * Double(total) }
             .map { Finding.Culprit(name: names[$0.key], location: culpritSite[$0.key].flatMap { input.site(ofLineSlot: $0.lineSlot) }, value: $0.value, share: Double($0.value) / Double(total)) }
         let measured = (rule.shareOf ?? .matched) == .topCulprit ? (ranked.first?.value ?? 0) : value
         if let minimum = rule.minValue, Double(measured) < minimum { return nil }
@@ -85,7 +112,7 @@ public enum Classifier {
         }
         let sampleType = input.profile.sampleTypes[typeIndex]
         let missing = signals.contains { $0.role == .discriminates && !$0.seen }
-        return Finding(
+        var finding = Finding(
             id: rule.id, title: rule.title, level: level, share: share, value: measured,
             sampleType: sampleType.type, unit: sampleType.unit, file: input.file,
             // An allocator rule matches whole stacks: its frames say nothing.
@@ -93,7 +120,17 @@ public enum Classifier {
                 .map { Finding.MatchedFrame(name: names[$0.key], value: $0.value) },
             culprits: Array(culprits.prefix(10)), exampleStack: example, signals: signals,
             confirm: missing ? rule.confirm : nil, explanation: rule.explanation, fix: rule.fix)
+        finding.shareLevel = shareLevel
+        if let steps = rule.confirmWith {
+            finding.confirmSteps = steps
+            finding.keepConfirmSteps(notIn: context.givenEvidence)
+        }
+        return finding
     }
+
+    /// A culprit below this share of the profile's total is not named (and a finding without
+    /// one stays at info): a function that costs under half a percent is not where to look.
+    public static let minimumCulpritShare = 0.005
 
     /// The share's level, capped at info unless a discriminating signal is seen (graded
     /// signals cap at the level they reach), raised to critical from warning by a confirming

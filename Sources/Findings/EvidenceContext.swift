@@ -42,6 +42,22 @@ final class EvidenceContext: @unchecked Sendable {
         return HeapGrowth(earlier: earlier, later: later)
     }
 
+    /// The kinds of evidence the profiles given are (for a rule's confirm steps).
+    var givenEvidence: Set<Rule.ConfirmStep.Evidence> {
+        var given: Set<Rule.ConfirmStep.Evidence> = []
+        for input in inputs {
+            switch input.kind {
+            case .cpu: given.insert(.cpu)
+            case .heap: given.insert(.heap)
+            case .mutex, .block: given.insert(.mutexOrBlock)
+            case .goroutine: given.insert(.goroutine)
+            default: break
+            }
+        }
+        if heapIndices.count >= 2 { given.insert(.heaps) }
+        return given
+    }
+
     /// Seconds of wall time a profile covers: its own duration, else that of a CPU profile of
     /// the same run given with it (Go's mutex and block profiles carry none).
     func durationSeconds(of index: Int) -> (Double, String)? {

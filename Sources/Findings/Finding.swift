@@ -45,14 +45,27 @@ public struct Finding: Sendable, Equatable {
     public var exampleStack: [String]
     /// The signals the rule looked for, seen or not, with what was measured.
     public var signals: [Signal]
-    /// What to collect to confirm the finding, when a signal is missing for want of a profile.
+    /// What to collect to confirm the finding: the rule's steps whose evidence was not given.
     public var confirm: String?
+    /// The steps `confirm` is made of (empty for a custom rule's plain `confirm`).
+    public var confirmSteps: [Rule.ConfirmStep] = []
+    /// The level the matched share alone reaches, before signals cap it: a source check that
+    /// confirms the pattern's shape raises a finding up to this level.
+    public var shareLevel: Level = .info
     public var explanation: String
     public var fix: String
     /// The heaviest culprit's source with the cost of each line, when the file was found.
     public var source: SourceListing? = nil
     /// Whether the code at the culprit has the shape of the pattern.
     public var sourceEvidence: SourceEvidence? = nil
+
+    /// Sets `confirm` to the steps whose evidence is not in `given`; nothing for a critical
+    /// finding, which needs no more.
+    mutating func keepConfirmSteps(notIn given: Set<Rule.ConfirmStep.Evidence>) {
+        guard !confirmSteps.isEmpty else { return }
+        confirmSteps.removeAll { given.contains($0.evidence) }
+        confirm = level == .critical || confirmSteps.isEmpty ? nil : confirmSteps.map(\.text).joined(separator: "; ")
+    }
 }
 
 /// A culprit's lines with their flat and cumulative cost, as `go tool pprof -list` counts them.

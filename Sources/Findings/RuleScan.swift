@@ -255,6 +255,19 @@ struct RuleScan {
         var stackRules = [UInt64](repeating: 0, count: words)
         var stack: [Classifier.StackFrame] = []
         let isUser = input.isUser
+        // First the functions that range (lead into a rule's alsoFrames), so that the culprit
+        // of a growth can be the function up the stack that ranges, whatever order the stacks
+        // come in.
+        for (index, rule) in compiled.enumerated() where rule.also != nil && results[index].typeIndex >= 0 {
+            let also = rule.also!
+            let ranges = (0..<input.profile.locations.count).map { frameTable.frames(ofLocation: $0).contains { also[Int($0)] } }
+            for id in 0..<samples.stackCount where typeValues[index][id] > 0 && samples.stack(id).contains(where: { ranges[Int($0)] }) {
+                input.rootFirstFrames(ofStack: id, into: &stack)
+                if let position = stack.firstIndex(where: { also[$0.frame] }), let user = Self.nearestUser(above: position, stack, isUser) {
+                    results[index].alsoCulprits.insert(user.frame)
+                }
+            }
+        }
         for id in 0..<samples.stackCount {
             for word in 0..<words { stackRules[word] = 0 }
             var any: UInt64 = 0
@@ -291,10 +304,6 @@ struct RuleScan {
 
     private static func scan(_ compiled: CompiledRule, into result: inout RuleResult, stack: [Classifier.StackFrame], stackID: Int,
                              value: Int64, isUser: [Bool], sitedLines: [Bool], extraValues: [[Int64]], matched matchedList: inout [UInt32]) {
-        if let also = compiled.also, let position = stack.firstIndex(where: { also[$0.frame] }),
-           let user = nearestUser(above: position, stack, isUser) {
-            result.alsoCulprits.insert(user.frame)
-        }
         // Signals that count frames below a culprit, whatever the rule matched.
         for signal in compiled.culpritFrameSignals {
             var withinSeen = signal.within == nil
@@ -323,6 +332,11 @@ struct RuleScan {
         guard rootmost >= 0 else { return }
         let culprit: Classifier.StackFrame?
         switch compiled.culprit {
+        case .caller where compiled.also != nil:
+            // The user function up the stack that also ranges (AP1: the range loop may be any
+            // number of calls above the insert that grows the map), else the nearest.
+            culprit = stack[..<rootmost].last { isUser[$0.frame] && result.alsoCulprits.contains($0.frame) }
+                ?? nearestUser(above: rootmost, stack, isUser)
         case .caller: culprit = nearestUser(above: rootmost, stack, isUser)
         case .allocator: culprit = nearestUser(above: stack.count, stack, isUser)
         }

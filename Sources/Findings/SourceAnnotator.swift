@@ -5,9 +5,10 @@ import Pprof
 
 /// Adds to each finding its heaviest culprit's source, line by line with cost (the numbers
 /// `go tool pprof -list` prints), and what the code there says about the pattern: confirmed
-/// (the statement with the pattern's shape), contradicted (no such shape: the finding is
-/// lowered one level) or unknown. Missing source is normal: the files not found are listed
-/// once, and their findings stay as they were, with `unknown`.
+/// (the statement with the pattern's shape: raises the finding one level where the rule says the
+/// source can tell), contradicted (every function on the path read, and no such shape: lowers
+/// it to info where the rule says so) or unknown (changes nothing). Missing source is normal:
+/// the files not found are listed once, and their findings stay as they were, with `unknown`.
 public enum SourceAnnotator {
     public struct Result: Sendable {
         public var findings: [Finding]
@@ -22,30 +23,105 @@ public enum SourceAnnotator {
             defer { annotated.append(finding) }
             guard let input = inputs.first(where: { $0.file == finding.file }),
                   let typeIndex = input.profile.sampleTypes.firstIndex(where: { $0.type == finding.sampleType }) else { continue }
-            let checked = rules.rules.filter { $0.id == finding.id && $0.title == finding.title }.allSatisfy { $0.checksSource ?? true }
+            let rule = rules.rules.first { $0.id == finding.id && $0.title == finding.title }
+            let checked = rule?.checksSource ?? true
             let pattern = checked ? MapPattern(rawValue: finding.id) : nil
-            // The heaviest culprits' sources: the first is shown; the pattern is looked for in
-            // each (where values are kept alive is not always where they were allocated).
-            var evidence: [SourceEvidence] = []
-            for (rank, culprit) in finding.culprits.prefix(3).enumerated() {
-                guard let (source, file) = listing(of: culprit, input: input, typeIndex: typeIndex, locator: locator) else { continue }
-                guard let source else {
-                    if !missing.contains(file) { missing.append(file) }
+            finding.keepConfirmSteps(notIn: [.source])
+            // The heaviest culprit's path down to the matched frame, then the next culprits
+            // (where values are kept alive is not always where they were allocated).
+            var readings: [Reading] = []
+            var shown = false
+            for (rank, function) in functionsToRead(finding).enumerated() {
+                let culprit = Finding.Culprit(name: function.name, location: function.location, value: 0, share: 0)
+                guard let (source, file) = listing(of: culprit, input: input, typeIndex: typeIndex, locator: locator) else {
+                    readings.append(Reading(name: function.name, onPath: function.onPath, evidence: nil))
                     continue
                 }
-                if rank == 0 { finding.source = source }
-                if let pattern, let result = shapeEvidence(pattern, source, finding) { evidence.append(result) }
-            }
-            if let chosen = evidence.first(where: { $0.status == .confirmed }) ?? evidence.first {
-                finding.sourceEvidence = chosen
-                if chosen.status == .contradicted, let lower = Finding.Level(rawValue: finding.level.rawValue - 1) {
-                    finding.level = lower
+                guard let source else {
+                    if !missing.contains(file) { missing.append(file) }
+                    readings.append(Reading(name: function.name, onPath: function.onPath, evidence: nil))
+                    continue
                 }
-            } else if pattern != nil && finding.source == nil && !finding.culprits.isEmpty {
-                finding.sourceEvidence = SourceEvidence(status: .unknown, reason: "the source was not found")
+                if !shown && (rank == 0 || function.name == finding.culprits.first?.name) {
+                    finding.source = source
+                    shown = true
+                }
+                let evidence = pattern.flatMap { shapeEvidence($0, source, finding) }
+                readings.append(Reading(name: function.name, onPath: function.onPath, evidence: evidence))
+            }
+            guard pattern != nil, !finding.culprits.isEmpty else { continue }
+            let verdict = verdict(readings)
+            finding.sourceEvidence = verdict
+            switch verdict.status {
+            case .confirmed where rule?.sourceRaises == true:
+                if let higher = Finding.Level(rawValue: finding.level.rawValue + 1), higher <= finding.shareLevel { finding.level = higher }
+            case .contradicted where rule?.sourceLowers == true:
+                finding.level = .info
+            case .contradicted:
+                // A check that cannot rule the pattern out says what it saw, and changes nothing.
+                finding.sourceEvidence = SourceEvidence(status: .unknown, file: verdict.file, line: verdict.line, statement: verdict.statement,
+                                                        reason: verdict.reason + "; the profile's evidence stands")
+            default:
+                break
+            }
+            finding.keepConfirmSteps(notIn: [.source])
+        }
+        return Result(findings: Classifier.ordered(annotated), missingFiles: missing)
+    }
+
+    /// A function read for a finding: on the heaviest culprit's path (culprit down to the
+    /// matched frame), or another culprit.
+    struct FunctionToRead {
+        var name: String
+        var location: String?
+        var onPath: Bool
+    }
+
+    struct Reading {
+        var name: String? = nil
+        var onPath: Bool
+        /// nil: the source was not found.
+        var evidence: SourceEvidence?
+    }
+
+    /// The heaviest culprit and the user functions below it on the example stack down to the
+    /// first runtime or library frame (the path to the map operation), then the next culprits.
+    static func functionsToRead(_ finding: Finding) -> [FunctionToRead] {
+        guard let top = finding.culprits.first else { return [] }
+        var functions = [FunctionToRead(name: top.name, location: top.location, onPath: true)]
+        if let position = finding.exampleStack.lastIndex(of: top.name) {
+            for name in finding.exampleStack[(position + 1)...] {
+                guard FrameOrigin(functionName: name) == .user else { break }
+                if !functions.contains(where: { $0.name == name }) { functions.append(FunctionToRead(name: name, location: nil, onPath: true)) }
             }
         }
-        return Result(findings: annotated, missingFiles: missing)
+        for culprit in finding.culprits.dropFirst().prefix(2) where !functions.contains(where: { $0.name == culprit.name }) {
+            functions.append(FunctionToRead(name: culprit.name, location: culprit.location, onPath: false))
+        }
+        return functions
+    }
+
+    /// Confirmed when any function read has the shape; contradicted only when every function
+    /// on the path was read and none can have it; unknown otherwise.
+    static func verdict(_ readings: [Reading]) -> SourceEvidence {
+        if let confirmed = readings.compactMap(\.evidence).first(where: { $0.status == .confirmed }) { return confirmed }
+        let path = readings.filter(\.onPath)
+        if path.contains(where: { $0.evidence == nil }) {
+            let read = readings.compactMap(\.evidence).first
+            let reason = read.map { "not every function on the path was found in the source; \($0.reason)" } ?? "the source was not found"
+            return SourceEvidence(status: .unknown, file: read?.file, line: read?.line, statement: read?.statement, reason: reason)
+        }
+        if let unknown = readings.compactMap(\.evidence).first(where: { $0.status == .unknown }) { return unknown }
+        let first = path.first!.evidence!
+        guard path.count > 1 else { return first }
+        // The checks follow one call, to a method of the culprit's own type.
+        let names = readings.prefix(path.count).compactMap(\.name)
+        guard path.count == 2, names.count == 2, let type = Classifier.receiverType(names[0]), Classifier.receiverType(names[1]) == type else {
+            return SourceEvidence(status: .unknown, file: first.file, line: first.line, statement: first.statement,
+                                  reason: "\(first.reason); but the map operation is reached through \(path.count - 1) more call\(path.count == 2 ? "" : "s"), which the check does not follow")
+        }
+        return SourceEvidence(status: .contradicted, file: first.file, line: first.line, statement: first.statement,
+                              reason: first.reason + " (and the \(path.count - 1) function\(path.count == 2 ? "" : "s") it calls on the way)")
     }
 
     /// A culprit's listing: nil when the profile has no source line for it; (nil, file) when

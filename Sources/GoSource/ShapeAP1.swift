@@ -5,7 +5,9 @@
 /// the old one, as in `c.sessions = next`), and `M[k2] = ...` / `M[k2] += ...` with a key other
 /// than the loop's own key variable (an insert during iteration; may grow the map). One level
 /// of method calls on the same receiver is followed: `c.rebuild()` in the loop, where `rebuild`
-/// assigns `c.sessions`.
+/// assigns `c.sessions`, or `g.link(a, b)`, where `link` inserts into `g.edges`. Local aliases
+/// of the ranged map (`idx := s.tags`, plain names and field paths assigned one to the other)
+/// are the same map: an insert through one is an insert into it.
 ///
 /// Not AP1 (so not confirmed): deleting keys (allowed by the spec), `M[k] = v` for the current
 /// key `k`, building another map, `clear(M)`, a reassignment followed at once by `break` or
@@ -64,6 +66,7 @@ struct RangeMutationCheck {
         let outline = context.outline
         var found: [Evidence] = []
         let ranged = clause.expression
+        let names = aliases(of: ranged, before: loop)
         let loopLine = outline.nodes[loop].statement.lines.lowerBound
         for node in (loop + 1)..<outline.nodes[loop].subtreeEnd {
             let site = context.site(node)
@@ -73,14 +76,17 @@ struct RangeMutationCheck {
                 case .reassign where target == ranged && !outline.leavesLoop(after: node, loop):
                     found.append(Evidence(shape: .rangeReassign, site: site,
                                           reason: "\(ranged) is reassigned inside the range over it (line \(loopLine)): the loop keeps iterating the old map while a new one is built for each pass"))
-                case .store where target == ranged:
+                case .store where names.contains(target):
                     let key = text.compact(operation.key!)
                     if let loopKey = clause.key, loopKey != "_", key == loopKey { continue } // updates the current key
+                    let through = target == ranged ? "" : " (\(target) is \(ranged))"
                     found.append(Evidence(shape: .rangeInsert, site: site,
-                                          reason: "\(ranged)[\(key)] is written inside the range over \(ranged) (line \(loopLine)) with a key other than the loop's key: an insert during iteration, which may grow the map"))
+                                          reason: "\(target)[\(key)] is written inside the range over \(ranged) (line \(loopLine)) with a key other than the loop's key\(through): an insert during iteration, which may grow the map"))
                 case .methodCall(let method):
                     if let reason = reassignedByMethod(method, receiver: operation.target, ranged: ranged) {
                         found.append(Evidence(shape: .rangeReassign, site: site, reason: reason + " (line \(loopLine))"))
+                    } else if let reason = insertedByMethod(method, receiver: operation.target, ranged: ranged) {
+                        found.append(Evidence(shape: .rangeInsert, site: site, reason: reason + " (line \(loopLine))"))
                     }
                 default:
                     continue
@@ -89,6 +95,52 @@ struct RangeMutationCheck {
         }
         // A reassignment is the clearer shape; report it first.
         return found.filter { $0.shape == .rangeReassign } + found.filter { $0.shape == .rangeInsert }
+    }
+
+    /// The ranged expression and the local names that are the same map: `x := M`, `x = M`,
+    /// `M := x` (plain names and field paths only, not calls or indexes), followed both ways,
+    /// among the statements before the loop (an assignment after it aliases another map).
+    private func aliases(of ranged: String, before loop: Int) -> Set<String> {
+        var names: Set<String> = [ranged]
+        var pairs: [(String, String)] = []
+        for operation in index.operations(0, context.function) where (operation.kind == .define || operation.kind == .reassign) && operation.site.node < loop {
+            guard let value = operation.value else { continue }
+            let source = text.compact(value)
+            guard Self.isPath(source), Self.isPath(operation.targetText) else { continue }
+            pairs.append((operation.targetText, source))
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for (a, b) in pairs where names.contains(a) != names.contains(b) {
+                names.insert(a)
+                names.insert(b)
+                changed = true
+            }
+        }
+        return names
+    }
+
+    /// A name or a field path (`idx`, `s.tags`, `r.state.byID`).
+    private static func isPath(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } && !(text.first!.isNumber)
+    }
+
+    /// `g.link(a, b)` inside the range over `g.edges`, where `(*T).link` stores into `g.edges`
+    /// (with any key: the callee cannot know which key the loop is on).
+    private func insertedByMethod(_ method: String, receiver: Range<Int>, ranged: String) -> String? {
+        let culprit = index.files[0].functions[context.function]
+        guard receiver.count == 1, let receiverName = culprit.receiverName, text.text(receiver.lowerBound) == receiverName,
+              ranged.hasPrefix(receiverName + "."), let type = culprit.receiverType else { return nil }
+        let field = ranged.dropFirst(receiverName.count)
+        for (file, function) in index.allFunctions {
+            let callee = index.files[file].functions[function]
+            guard !callee.isLiteral, callee.name == method, callee.receiverType == type, let calleeReceiver = callee.receiverName else { continue }
+            for operation in index.operations(file, function) where operation.kind == .store && operation.targetText == calleeReceiver + field {
+                return "\(receiverName).\(method)() inserts into \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged)"
+            }
+        }
+        return nil
     }
 
     /// `c.rebuild()` inside the range over `c.sessions`, where `(*T).rebuild` assigns `c.sessions`.

@@ -99,9 +99,32 @@ struct DeleteKeepsValueCheck {
         return context.result(.unknown, .ap3, nil, at: context.hotSites.first, base)
     }
 
+    /// `M[k] = nil`, or `M[k] = T{}` / `M[k] = T{Field: zero, ...}` (an empty value stored in
+    /// place of a delete; the literal may span several lines).
     private func isNil(_ operation: MapOperation) -> Bool {
-        guard operation.op == .assign, let value = operation.value, value.count == 1 else { return false }
-        return index.text(operation.site.file).isIdentifier(value.lowerBound, "nil")
+        guard operation.op == .assign, let value = operation.value else { return false }
+        if value.count == 1 { return index.text(operation.site.file).isIdentifier(value.lowerBound, "nil") }
+        return Self.isEmptyLiteral(index.compact(operation.site.file, value))
+    }
+
+    /// A composite literal whose elements are all zero values: `Entry{}`,
+    /// `Device{Name: "", Seen: 0, Conn: nil}` (compact text, as TokenText.compact writes it).
+    /// Not `&Entry{}`: a new value to fill in, not an empty one.
+    static func isEmptyLiteral(_ text: String) -> Bool {
+        let body = Substring(text)
+        guard let open = body.firstIndex(of: "{"), body.last == "}", open > body.startIndex,
+              body[..<open].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return false }
+        let inner = body[body.index(after: open)..<body.index(before: body.endIndex)]
+        if inner.isEmpty { return true }
+        guard !inner.contains("{") || inner.allSatisfy({ $0 != "(" }) else { return false }
+        let zeros: Set<String> = ["nil", "0", "\"\"", "false", "0.0", "``"]
+        for element in inner.split(separator: ",") where !element.isEmpty {
+            let value = element.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
+            if zeros.contains(value) { continue }
+            if value.hasSuffix("{}") && value.dropLast(2).allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "[" || $0 == "]" || $0 == "*" }) { continue }
+            return false
+        }
+        return true
     }
 
     // MARK: M[k] = nil
@@ -112,29 +135,32 @@ struct DeleteKeepsValueCheck {
         let map = store.targetText
         let key = index.compact(file, store.key!)
         let type = index.type(of: store.target, file, function)
+        let stored = index.compact(file, store.value!)
+        let emptyLiteral = stored != "nil"
+        let shown = stored.count <= 40 ? stored : String(stored.prefix { $0 != "{" }) + "{…}"
         guard let type, index.hints(file).isMap(type), let parts = TypeHints.mapParts(index.hints(file).underlying(type)) else {
             return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
-                           reason: "\(map)[\(key)] = nil, but \(map) is not declared as a map where it can be seen (for a slice element, storing nil is the fix, not the pattern)")
+                           reason: "\(map)[\(key)] = \(shown), but \(map) is not declared as a map where it can be seen (for a slice element, storing nil is the fix, not the pattern)")
         }
-        guard parts.value.hasPrefix("*") else {
+        guard parts.value.hasPrefix("*") || emptyLiteral else {
             return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
-                           reason: "\(map)[\(key)] = nil stores a nil \(parts.value), which may be a meaningful value rather than a delete")
+                           reason: "\(map)[\(key)] = \(shown) stores a nil \(parts.value), which may be a meaningful value rather than a delete")
         }
         let outline = index.outline(file, function)
         if outline.isInLoop(site.node) {
             return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
-                           reason: "\(map)[\(key)] = nil is in a loop: it may fill placeholder entries rather than drop them")
+                           reason: "\(map)[\(key)] = \(shown) is in a loop: it may fill placeholder entries rather than drop them")
         }
         if case .local(_, let declaring, _)? = index.identity(of: store.target, file, function), declaring == function {
             return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
-                           reason: "\(map)[\(key)] = nil: \(map) is local to \(index.displayName(file, function)), which may be building it rather than emptying it")
+                           reason: "\(map)[\(key)] = \(shown): \(map) is local to \(index.displayName(file, function)), which may be building it rather than emptying it")
         }
         let region = outline.region(of: site.node)
         if let delete = index.operations(file, function).first(where: {
             $0.kind == .delete && region.contains($0.site.node) && $0.targetText == map
         }) {
             return Outcome(status: .contradicted, shape: .zeroValueOverwrite, site: site,
-                           reason: "\(map)[\(key)] = nil, but the same path deletes from \(map) (line \(index.line(delete.site)))")
+                           reason: "\(map)[\(key)] = \(shown), but the same path deletes from \(map) (line \(index.line(delete.site)))")
         }
         let position = outline.nodes[site.node].statement.tokens.lowerBound
         let text = index.text(file)
@@ -146,11 +172,12 @@ struct DeleteKeepsValueCheck {
             let commaOk = statementFacts.contains { $0.op == .define && $0.targets.count == 2 && $0.values.count == 1 }
             if open > value.lowerBound, commaOk, index.compact(file, value.lowerBound..<open) == map {
                 return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
-                               reason: "\(map)[\(key)] = nil comes after a comma-ok lookup of \(map) (line \(index.line(operation.site))): it may be a negative cache, where nil means \"known missing\"")
+                               reason: "\(map)[\(key)] = \(shown) comes after a comma-ok lookup of \(map) (line \(index.line(operation.site))): it may be a negative cache, where nil means \"known missing\"")
             }
         }
+        let what = emptyLiteral ? "an empty value" : "a nil value"
         return Outcome(status: .confirmed, shape: .zeroValueOverwrite, site: site,
-                       reason: "\(map)[\(key)] = nil keeps the key with a nil value instead of deleting it: \(map) keeps one entry for every key it has ever held (delete(\(map), \(key)) was meant)")
+                       reason: "\(map)[\(key)] = \(emptyLiteral ? "an empty " + parts.value : "nil") keeps the key with \(what) instead of deleting it: \(map) keeps one entry for every key it has ever held (delete(\(map), \(key)) was meant)")
     }
 
     // MARK: delete(M, k) with the value kept elsewhere

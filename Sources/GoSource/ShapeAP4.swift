@@ -6,8 +6,8 @@
 /// or inside a range over a slice of keys collected while ranging it), and nothing ever gives
 /// its memory back: no `M = ...` (a re-make, a copy, `nil`) and no `clear(M)` in the package.
 ///
-/// Not confirmed: a map that is re-made or cleared somewhere (the fix, even under a condition:
-/// whether that branch runs is decided at run time, so the answer is `unknown`); a map never
+/// Contradicted: a map re-made inside a loop (it is replaced again and again). Not confirmed: a map that is re-made or cleared under a condition (the
+/// fix: whether that branch runs is decided at run time, so the answer is `unknown`); a map never
 /// deleted from (it does not shrink because it is never emptied); one whose deletes are churn
 /// (one key per request or event, or a range that deletes one key and stops: `unknown`); a
 /// local map or a parameter (it lives for one call, or its owner may re-make it). How far below
@@ -84,6 +84,12 @@ struct NeverShrinkCheck {
         let rebuilds = index.operations(on: identity) { $0.kind == .reassign || $0.kind == .clear }
         let deletes = index.operations(on: identity) { $0.kind == .delete }
         let bulk = deletes.filter { isPruning($0, identity) }
+        // Re-made inside a loop: the map is replaced again and again, so it does not stay at a
+        // peak it has left (a re-make outside loops may be the constructor's).
+        if let rebuild = rebuilds.first(where: { $0.kind == .reassign && index.isInLoop($0.site) }) {
+            return Outcome(status: .contradicted, site: site,
+                           reason: "\(name) is re-made inside a loop at line \(index.line(rebuild.site)) (`\(index.sourceText(rebuild.site))`): it is replaced again and again and does not keep the table of an old peak")
+        }
         if let rebuild = rebuilds.first {
             let condition = conditionAround(rebuild.site)
             let when = condition.map { " under `\(index.sourceText($0))` (line \(index.line($0)))" } ?? ""

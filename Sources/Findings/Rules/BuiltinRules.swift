@@ -34,13 +34,7 @@ enum BuiltinRules {
             "^internal/runtime/maps\\.\\(\\*table\\)\\.getWithKey$"
           ],
           "within": ["^runtime\\.mapiternext$", "^internal/runtime/maps\\.\\(\\*Iter\\)\\.Next$"],
-          "minShare": 0.005
-        },
-        {
-          "name": "largeMapRebuilt", "kind": "frameShare", "role": "discriminates",
-          "description": "share of the growth spent moving the entries of large maps (evacuate, table split)",
-          "frames": ["^runtime\\.(evacuate|growWork)(_fast.*)?$", "^internal/runtime/maps\\.\\(\\*table\\)\\.split$"],
-          "minShare": 0.45
+          "minShare": 0.002
         },
         {
           "name": "heapAllocated", "kind": "heapHeld", "role": "confirms", "sampleType": "alloc_space",
@@ -48,7 +42,11 @@ enum BuiltinRules {
           "minShare": 0.3
         }
       ],
-      "confirm": "a heap profile of the same run (alloc_space shows the tables rebuilt); the source (--source-path) shows the loop",
+      "confirmWith": [
+        {"evidence": "heap", "text": "a heap profile of the same run (alloc_space shows the tables rebuilt)"},
+        {"evidence": "source", "text": "the source (--source-path): the range loop and the insert or reassignment inside it"}
+      ],
+      "sourceRaises": true, "sourceLowers": true,
       "explanation": "A function that ranges over a map also grows or rebuilds large maps: the time goes to allocating tables and moving entries while the range runs. Inserting into the map being ranged may or may not visit the new keys, and rebuilding the map inside the loop copies it on every pass.",
       "fix": "Collect the keys to change in a slice during the range and mutate after the loop; or build the new map in a separate variable and swap it in once, after the loop (size it with make(map[K]V, n))."
     },
@@ -91,7 +89,10 @@ enum BuiltinRules {
           "minShare": 0.4
         }
       ],
-      "confirm": "a mutex or block profile of the same run shows how long writers wait",
+      "confirmWith": [
+        {"evidence": "mutexOrBlock", "text": "a mutex or block profile of the same run shows how long writers wait"},
+        {"evidence": "source", "text": "the source (--source-path): the sync.Map writes"}
+      ],
       "explanation": "sync.Map is built for keys written once and read many times; under frequent writes it copies and locks (Go 1.19: dirtyLocked, missLocked; Go 1.24+: HashTrieMap expanding and swapping nodes) and allocates on every store, so writers serialize and the CPU goes to bookkeeping.",
       "fix": "Use a plain map guarded by a sync.RWMutex, sharded by key hash across several locks if one lock is hot; keep sync.Map for read-mostly keys written once."
     },
@@ -110,14 +111,9 @@ enum BuiltinRules {
       "thresholds": {"info": 0.1, "warning": 0.1, "critical": 0.1},
       "signals": [
         {
-          "name": "collisionsPerSecond", "kind": "perSecond", "role": "discriminates", "sampleType": "contentions",
-          "description": "times per second a goroutine found these locks taken, and for how long on average (a lock that is rarely contended waits only when its holder is descheduled: few, long waits)",
-          "levels": {"info": 0, "warning": 300, "critical": 5000}, "maxValue": 0.0004
-        },
-        {
-          "name": "waitPerSecond", "kind": "perSecond", "role": "confirms",
-          "description": "goroutine-seconds spent waiting on these locks per second of the run",
-          "levels": {"info": 0, "warning": 0.2, "critical": 1.0}
+          "name": "goroutinesWaiting", "kind": "perSecond", "role": "discriminates",
+          "description": "goroutines waiting on these locks on average (seconds waited per second of the run)",
+          "levels": {"info": 0, "warning": 2.0, "critical": 8.0}
         },
         {
           "name": "goroutinesParked", "kind": "goroutinesParked", "role": "confirms",
@@ -126,7 +122,11 @@ enum BuiltinRules {
           "minShare": 0.25
         }
       ],
-      "confirm": "the CPU profile of the same run (its duration turns the delay into waiting per second)",
+      "confirmWith": [
+        {"evidence": "cpu", "text": "the CPU profile of the same run (its duration turns the delay into goroutines waiting on average)"},
+        {"evidence": "goroutine", "text": "a goroutine profile of the same run (how many goroutines are parked on the lock)"},
+        {"evidence": "source", "text": "the source (--source-path): the lock around the map"}
+      ],
       "explanation": "Goroutines wait on mutexes taken by this code. One lock around a hot map serializes every reader and writer; the delay per second of the run says how much of the program's time is spent queuing.",
       "fix": "Hold the lock only around the map operation, use sync.RWMutex for read-mostly maps, or shard the map across several locks by key hash."
     },
@@ -159,7 +159,9 @@ enum BuiltinRules {
           "minValue": 8388608, "minShare": 0.2
         }
       ],
-      "confirm": "two heap profiles of the same run taken some time apart (GC work alone is also what allocation churn costs)",
+      "confirmWith": [
+        {"evidence": "heaps", "text": "two heap profiles of the same run taken some time apart (GC work alone is also what allocation churn costs)"}
+      ],
       "checksSource": false,
       "explanation": "The garbage collector takes a large share of CPU marking a live heap that keeps growing. With maps this is typically values removed from the map (or overwritten with an empty value instead of deleted) that stay referenced from a cache, a slice or a closure, so nothing is freed.",
       "fix": "Call delete(m, k) and drop every other reference to the value (nil the slice element, remove it from the cache); do not 'delete' by assigning an empty value; for large values prefer storing them by value or recycling them through a pool."
@@ -185,7 +187,11 @@ enum BuiltinRules {
           "minValue": 8388608, "minShare": 0.2
         }
       ],
-      "confirm": "a second heap profile of the same run taken later (proflens analyze early.heap late.heap, or compare them): a loaded dataset is held too, but does not grow",
+      "confirmWith": [
+        {"evidence": "heaps", "text": "a second heap profile of the same run taken later (proflens analyze early.heap late.heap): a loaded dataset is held too, but does not grow"},
+        {"evidence": "source", "text": "the source (--source-path): the value kept after delete, or the empty value stored in its place"}
+      ],
+      "sourceRaises": true,
       "explanation": "One function's allocations hold most of the in-use heap. When it keeps growing, values are being kept alive after they left the map: deleted keys whose values stay referenced elsewhere, or entries overwritten with an empty value instead of deleted.",
       "fix": "Call delete(m, k) and drop every other reference to the value; do not 'delete' by assigning an empty value; bound any list of recent items."
     },
@@ -222,7 +228,11 @@ enum BuiltinRules {
           "minShare": 0.3
         }
       ],
-      "confirm": "a heap profile of the same run (the peak-size table is held) and the source (--source-path)",
+      "confirmWith": [
+        {"evidence": "heap", "text": "a heap profile of the same run (the peak-size table is held)"},
+        {"evidence": "source", "text": "the source (--source-path): the map emptied key by key and never re-made"}
+      ],
+      "sourceLowers": true,
       "explanation": "Ranging over the map spends its time skipping empty slots: a Go map never gives its table back, so after most keys are deleted len(m) is small, yet every range still walks the whole table of its peak size, and the memory stays held.",
       "fix": "When a map has shrunk far below its peak, copy the live entries into a new map and drop the old one (m = maps.Clone(m) or a rebuild); use clear(m) (Go 1.21+) to empty it wholly; size maps for their steady state."
     },
@@ -242,7 +252,10 @@ enum BuiltinRules {
           "description": "tables rather than values: a few large blocks", "minValue": 2048
         }
       ],
-      "confirm": "a CPU profile of the same run: ranging over a map that holds few keys shows as time skipping empty slots",
+      "confirmWith": [
+        {"evidence": "cpu", "text": "a CPU profile of the same run: ranging over a map that holds few keys shows as time skipping empty slots"}
+      ],
+      "sourceLowers": true,
       "explanation": "One function holds most of the in-use heap in large blocks, as a map's table is held. A map that grew to a peak and then lost most of its keys keeps that table; a heap profile cannot tell it from a map that is full.",
       "fix": "If the map has shrunk far below its peak, copy the live entries into a new map and drop the old one (maps.Clone or a rebuild); size maps for their steady state."
     }

@@ -41,11 +41,22 @@ public struct Rule: Codable, Sendable, Equatable {
     /// The evidence that separates the pattern from what looks like it. With discriminating
     /// signals, a finding reaches warning only when one is seen; share alone gives info.
     public var signals: [SignalSpec]?
-    /// What to collect to confirm a finding that lacks its signals.
+    /// What to collect to confirm a finding that lacks its signals (custom rules; shown as is).
     public var confirm: String?
+    /// What to collect to confirm a finding, step by step: a finding lists only the steps
+    /// whose evidence was not given (the built-in rules use this rather than `confirm`).
+    public var confirmWith: [ConfirmStep]?
     /// Whether the culprit's source is checked for the pattern's shape (default: yes). Not
     /// where the culprit is only where the cost lands (garbage collection assists).
     public var checksSource: Bool?
+    /// A source check that confirms the pattern's shape raises the finding one level, up to
+    /// the level its share reaches (default: no). For shapes the source can tell apart from
+    /// the look-alike (AP1's insert or reassignment of the ranged map, AP3's kept value).
+    public var sourceRaises: Bool?
+    /// A source check that rules the shape out lowers the finding to info (default: no, and
+    /// the contradiction is reported as unknown). It stands only when every user function on
+    /// the path from the culprit to the matched frame was read.
+    public var sourceLowers: Bool?
     public var explanation: String
     public var fix: String
 
@@ -70,6 +81,21 @@ public struct Rule: Codable, Sendable, Equatable {
     }
 
     public enum CulpritRule: String, Codable, Sendable { case caller, allocator }
+
+    /// One piece of evidence that would confirm a finding, and how to say it.
+    public struct ConfirmStep: Codable, Sendable, Equatable {
+        /// What must be given for the step to be done: `cpu`, `heap`, `heaps` (two heap
+        /// profiles of the run), `mutexOrBlock`, `goroutine`, or `source` (--source-path).
+        public var evidence: Evidence
+        public var text: String
+
+        public enum Evidence: String, Codable, Sendable { case cpu, heap, heaps, mutexOrBlock, goroutine, source }
+
+        public init(evidence: Evidence, text: String) {
+            self.evidence = evidence
+            self.text = text
+        }
+    }
     public enum ShareBasis: String, Codable, Sendable { case matched, topCulprit }
 }
 
