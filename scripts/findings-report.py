@@ -59,6 +59,80 @@ def analyze(folder, kinds, extra=()):
     return json.loads(out.stdout)["findings"]
 
 
+SWEEPS = os.environ.get('PROFLENS_SWEEPS', os.path.join(ROOT, 'samples/sweeps'))
+
+
+def margin(finding):
+    """The finding's strongest discriminating signal as measured / needed (None without one)."""
+    ratios = [sig["measured"] / sig["needed"] for sig in finding.get("signals", [])
+              if sig["role"] == "discriminates" and sig.get("measured") is not None and sig.get("needed")]
+    return max(ratios) if ratios else None
+
+
+def sample_verdicts(folder, run):
+    """[(rule, kind set, 'TP'|'FN'|'FP'|'TN', margin)] of one sample run, judged as the samples
+    table judges it (positives on the sets that carry their evidence, negatives on each profile
+    and on all together)."""
+    kinds = sorted(f[:-len(".pb.gz")] for f in os.listdir(folder) if f.endswith(".pb.gz"))
+    base = run[:-len("-moderate")] if run.endswith("-moderate") else run
+    out = []
+    if base in POSITIVES:
+        rule, culprits, sets = POSITIVES[base]
+        for kind_set in sets:
+            findings = analyze(folder, kind_set, SAMPLE_SOURCE if rule in NEEDS_SOURCE else ())
+            hit = [f for f in findings if f["id"] == rule and LEVELS[f["level"]] >= 2 and (f["culprits"] or [""])[0] in culprits]
+            mine = [f for f in findings if f["id"] == rule and (f["culprits"] or [""])[0] in culprits]
+            ratios = [m for m in map(margin, mine) if m is not None]
+            out.append((rule, "+".join(kind_set), "TP" if hit else "FN", max(ratios) if ratios else None))
+            for other in findings:
+                if other["id"] != rule and LEVELS[other["level"]] >= 2:
+                    out.append((other["id"], "+".join(kind_set), "FP", margin(other)))
+    elif run in NEGATIVES:
+        for kind_set in [[k] for k in kinds] + [kinds]:
+            findings = analyze(folder, kind_set)
+            for rule in ["AP1", "AP2", "AP3", "AP4"]:
+                mine = [f for f in findings if f["id"] == rule]
+                loud = any(LEVELS[f["level"]] >= 2 for f in mine)
+                ratios = [m for m in map(margin, mine) if m is not None]
+                out.append((rule, "+".join(kind_set), "FP" if loud else "TN", max(ratios) if ratios else None))
+    return out
+
+
+def sweep_report():
+    """Every rule's verdicts on the sample runs at each sweep point, with its margin at the
+    worst point: for positives the smallest measured / needed of the discriminating signal,
+    for negatives the largest (1.0 is where the verdict would flip)."""
+    points = sorted(os.listdir(SWEEPS))
+    table = {}  # (version, rule) -> {point: [tp, fn, fp, tn]}
+    worst = {}  # (version, rule) -> {"pos": (ratio, where), "neg": (ratio, where)}
+    for point in points:
+        for version in sorted(os.listdir(os.path.join(SWEEPS, point))):
+            for run in sorted(os.listdir(os.path.join(SWEEPS, point, version))):
+                for rule, kinds, verdict, ratio in sample_verdicts(os.path.join(SWEEPS, point, version, run), run):
+                    cell = table.setdefault((version, rule), {}).setdefault(point, [0, 0, 0, 0])
+                    cell[["TP", "FN", "FP", "TN"].index(verdict)] += 1
+                    w = worst.setdefault((version, rule), {})
+                    where = "%s %s %s" % (point, run, kinds)
+                    if verdict in ("TP", "FN") and ratio is not None and ("pos" not in w or ratio < w["pos"][0]):
+                        w["pos"] = (ratio, where)
+                    if verdict in ("FP", "TN") and ratio is not None and ("neg" not in w or ratio > w["neg"][0]):
+                        w["neg"] = (ratio, where)
+    print("\n## Sweeps\n")
+    print("The sample runs re-made across the parameters that move thresholds (`bash samples/sweep.sh`:")
+    print("GOMAXPROCS 1, 4 and 8 where the committed profiles have 2; two CPU-bound neighbour processes;")
+    print("half and twice the run length), judged as the samples are. Each cell: TP/FN/FP/TN. The margins")
+    print("are the discriminating signal's measured value over the value it needs, at the worst point:")
+    print("the weakest positive (flips below 1.0) and the strongest negative (flips at 1.0).\n")
+    print("| Go | rule | %s | positives' worst margin | negatives' worst margin |" % " | ".join(points))
+    print("| --- | --- | %s | --- | --- |" % " | ".join("---" for _ in points))
+    for (version, rule) in sorted(table):
+        cells = ["%d/%d/%d/%d" % tuple(table[(version, rule)].get(p, [0, 0, 0, 0])) for p in points]
+        w = worst.get((version, rule), {})
+        pos = "%.2fx (%s)" % w["pos"] if "pos" in w else "-"
+        neg = "%.2fx (%s)" % w["neg"] if "neg" in w else "-"
+        print("| %s | %s | %s | %s | %s |" % (version, rule, " | ".join(cells), pos, neg))
+
+
 def blind_programs():
     """(name, label) of every labelled blind program, sorted by name."""
     if not os.path.isdir(BLIND):
@@ -200,6 +274,8 @@ def main():
     programs = blind_programs()
     if programs:
         blind_report(programs)
+    if os.path.isdir(SWEEPS):
+        sweep_report()
 
 
 if __name__ == "__main__":

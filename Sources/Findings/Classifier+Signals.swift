@@ -9,8 +9,8 @@ extension Classifier {
         let input = scan.input
         let unit = input.profile.sampleTypes[result.typeIndex].unit
         func amount(_ value: Int64) -> String { Measurement.label(value, unit: unit) }
-        func make(_ seen: Bool, _ detail: String, level: Finding.Level? = nil) -> Signal {
-            Signal(name: spec.name, role: spec.role, seen: seen, detail: detail, level: level)
+        func make(_ seen: Bool, _ detail: String, level: Finding.Level? = nil, measured: Double? = nil, needed: Double? = nil) -> Signal {
+            Signal(name: spec.name, role: spec.role, seen: seen, detail: detail, level: level, measured: measured, needed: needed)
         }
         let culpritName = topCulprit.map { input.frames.names[$0] }
         switch spec.kind {
@@ -23,13 +23,15 @@ extension Classifier {
             guard population > 0 else { return make(false, "\(spec.description): nothing to measure") }
             let share = Double(counted) / Double(population)
             return make(share >= (spec.minShare ?? 0.5),
-                        "\(spec.description): \(percent(share)) (\(amount(counted)) of \(amount(population)); needs \(percent(spec.minShare ?? 0.5)))")
+                        "\(spec.description): \(percent(share)) (\(amount(counted)) of \(amount(population)); needs \(percent(spec.minShare ?? 0.5)))",
+                        measured: share, needed: spec.minShare ?? 0.5)
         case .culpritFrames:
             let value = topCulprit.flatMap { result.signalByCulprit[index][$0] } ?? 0
             let share = Double(value) / Double(max(input.totals[result.typeIndex], 1))
             let who = culpritName.map { " under \($0)" } ?? ""
             return make(value > 0 && share >= (spec.minShare ?? 0.01),
-                        "\(spec.description)\(who): \(amount(value)), \(percent(share)) of the total (needs \(percent(spec.minShare ?? 0.01)))")
+                        "\(spec.description)\(who): \(amount(value)), \(percent(share)) of the total (needs \(percent(spec.minShare ?? 0.01)))",
+                        measured: share, needed: spec.minShare ?? 0.01)
         case .culpritShare:
             guard let topCulprit, case let cum = scan.userCum(typeIndex: result.typeIndex, frame: topCulprit), cum > 0 else {
                 return make(false, "\(spec.description): no culprit in user code")
@@ -37,7 +39,8 @@ extension Classifier {
             let under = groups.filter { result.groups[$0].culprit == topCulprit }.reduce(Int64(0)) { $0 &+ result.groups[$1].value }
             let share = Double(under) / Double(cum)
             return make(share >= (spec.minShare ?? 0.5),
-                        "\(spec.description): \(percent(share)) of \(culpritName!)'s \(amount(cum)) (needs \(percent(spec.minShare ?? 0.5)))")
+                        "\(spec.description): \(percent(share)) of \(culpritName!)'s \(amount(cum)) (needs \(percent(spec.minShare ?? 0.5)))",
+                        measured: share, needed: spec.minShare ?? 0.5)
         case .heapHeld:
             let heapType = spec.sampleType ?? "inuse_space"
             guard let heap = context.latestHeap, heap != inputIndex, let owners = context.heapOwners(heap, sampleType: heapType),
@@ -52,7 +55,8 @@ extension Classifier {
                 .map(\.largestAllocation).max() ?? 0
             let largestText = largest > 0 ? ", largest single allocation \(Measurement.label(largest, unit: "bytes"))" : ""
             return make(share >= (spec.minShare ?? 0.3),
-                        "\(owners.file): \(type ?? culpritName) holds \(percent(share)) of \(heapType) (\(Measurement.label(held, unit: "bytes"))\(largestText)); \(spec.description)")
+                        "\(owners.file): \(type ?? culpritName) holds \(percent(share)) of \(heapType) (\(Measurement.label(held, unit: "bytes"))\(largestText)); \(spec.description)",
+                        measured: share, needed: spec.minShare ?? 0.3)
         case .heapGrowth:
             let change: HeapGrowth.Change?
             let growth: HeapGrowth?
@@ -73,7 +77,7 @@ extension Classifier {
             let minimum = Int64(spec.minValue ?? 0)
             let relative = change.before > 0 ? Double(change.delta) / Double(change.before) : (change.delta > 0 ? Double.infinity : 0)
             return make(change.delta > 0 && change.delta >= minimum && relative >= (spec.minShare ?? 0),
-                        "\(growth.describe(change)); \(spec.description)")
+                        "\(growth.describe(change)); \(spec.description)", measured: Double(change.delta), needed: Double(minimum))
         case .perSecond:
             guard let (seconds, source) = context.durationSeconds(of: inputIndex), seconds > 0 else {
                 return make(false, "\(spec.description): the profile has no duration; give the CPU profile of the same run")
@@ -91,7 +95,7 @@ extension Classifier {
             let rateText = isTime ? String(format: "%.2f (%.2f s waited per second)", rate, rate) : String(format: "%.0f %@ per second", rate, input.profile.sampleTypes[typeIndex].type)
             let needs = spec.levels.map { isTime ? String(format: "; warning from %.2f, critical from %.2f", $0.warning, $0.critical) : String(format: "; warning from %.0f, critical from %.0f", $0.warning, $0.critical) } ?? ""
             let detail = "\(spec.description): \(rateText) over \(Measurement.label(Int64(seconds * 1e9), unit: "nanoseconds")) (duration from \(source))\(needs)"
-            return make(level.map { $0 >= .warning } ?? false, detail, level: level)
+            return make(level.map { $0 >= .warning } ?? false, detail, level: level, measured: rate, needed: spec.levels?.warning)
         case .objectSize:
             guard let culpritName, let owners = context.heapOwners(inputIndex),
                   let owner = owners.owners.first(where: { $0.name == culpritName }), owner.inuseObjects > 0 else {
@@ -109,7 +113,8 @@ extension Classifier {
             let (parked, total) = parkedGoroutines(other, waitFrames: spec.frames ?? [], culprit: culpritName)
             let share = total > 0 ? Double(parked) / Double(total) : 0
             return make(share >= (spec.minShare ?? 0.25),
-                        "\(other.file): \(parked) of \(total) goroutines wait on a lock under \(culpritName) (\(percent(share))); \(spec.description)")
+                        "\(other.file): \(parked) of \(total) goroutines wait on a lock under \(culpritName) (\(percent(share))); \(spec.description)",
+                        measured: share, needed: spec.minShare ?? 0.25)
         }
     }
 

@@ -18,10 +18,10 @@ public enum Classifier {
             let scan = RuleScan(input: input, rules: applicable)
             for (index, rule) in applicable.enumerated() {
                 guard let finding = finding(rule, scan.results[index], scan: scan, inputIndex: position, context: context) else { continue }
-                // One finding per pattern and culprit: evidence of one culprit from several
-                // profiles keeps its strongest reading; different culprits (or a rule's kinds
-                // that land on different code) stay separate findings.
-                let key = finding.id + "\u{0}" + (finding.culprits.first?.name ?? "")
+                // One finding per rule and culprit: evidence of one culprit from several
+                // profiles keeps its strongest reading; different culprits, and a pattern's
+                // kinds (AP2's sync.Map and its lock contention), stay separate findings.
+                let key = finding.id + "\u{0}" + finding.title + "\u{0}" + (finding.culprits.first?.name ?? "")
                 let time = input.profile.timeNanos
                 if let existing = kept[key] {
                     if isStronger(finding, time, than: existing.finding, existing.time) { kept[key] = (finding, time) }

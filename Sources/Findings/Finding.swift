@@ -49,8 +49,8 @@ public struct Finding: Sendable, Equatable {
     public var confirm: String?
     /// The steps `confirm` is made of (empty for a custom rule's plain `confirm`).
     public var confirmSteps: [Rule.ConfirmStep] = []
-    /// The level the matched share alone reaches, before signals cap it: a source check that
-    /// confirms the pattern's shape raises a finding up to this level.
+    /// The level the matched share alone reaches, before signals cap it (what a source check
+    /// that confirms the pattern's shape lifts a finding to).
     public var shareLevel: Level = .info
     public var explanation: String
     public var fix: String

@@ -97,6 +97,8 @@ public enum FindingsReport {
                 json.field("seen", signal.seen)
                 json.field("detail", signal.detail)
                 json.field("level", signal.level?.name)
+                json.field("measured", signal.measured)
+                json.field("needed", signal.needed)
             }
             json.field("confirm", finding.confirm)
             if let listing = finding.source {

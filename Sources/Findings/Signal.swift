@@ -7,12 +7,20 @@ public struct Signal: Sendable, Equatable {
     public var detail: String
     /// For graded signals, the level the measured value reached.
     public var level: Finding.Level?
+    /// The number measured and the one it is held against (the least that counts as seen; for
+    /// graded signals, the warning level), when the signal measures one: how far a finding is
+    /// from changing (the findings report's margins).
+    public var measured: Double?
+    public var needed: Double?
 
-    public init(name: String, role: SignalSpec.Role, seen: Bool, detail: String, level: Finding.Level? = nil) {
+    public init(name: String, role: SignalSpec.Role, seen: Bool, detail: String, level: Finding.Level? = nil,
+                measured: Double? = nil, needed: Double? = nil) {
         self.name = name
         self.role = role
         self.seen = seen
         self.detail = detail
         self.level = level
+        self.measured = measured
+        self.needed = needed
     }
 }

@@ -5,8 +5,8 @@ import Pprof
 
 /// Adds to each finding its heaviest culprit's source, line by line with cost (the numbers
 /// `go tool pprof -list` prints), and what the code there says about the pattern: confirmed
-/// (the statement with the pattern's shape: raises the finding one level where the rule says the
-/// source can tell), contradicted (every function on the path read, and no such shape: lowers
+/// (the statement with the pattern's shape: where the rule says the source can tell, it counts as
+/// the discriminating signal), contradicted (every function on the path read, and no such shape: lowers
 /// it to info where the rule says so) or unknown (changes nothing). Missing source is normal:
 /// the files not found are listed once, and their findings stay as they were, with `unknown`.
 public enum SourceAnnotator {
@@ -54,7 +54,10 @@ public enum SourceAnnotator {
             finding.sourceEvidence = verdict
             switch verdict.status {
             case .confirmed where rule?.sourceRaises == true:
-                if let higher = Finding.Level(rawValue: finding.level.rawValue + 1), higher <= finding.shareLevel { finding.level = higher }
+                // The shape in the source tells the pattern from its look-alike: it counts as
+                // the discriminating signal (the share's level, a confirming signal on top).
+                let shape = Signal(name: "sourceShape", role: .discriminates, seen: true, detail: verdict.reason)
+                finding.level = max(finding.level, Classifier.level(share: finding.shareLevel, signals: finding.signals + [shape], hasCulprit: true))
             case .contradicted where rule?.sourceLowers == true:
                 finding.level = .info
             case .contradicted:

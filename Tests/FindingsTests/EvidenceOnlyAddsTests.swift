@@ -8,13 +8,13 @@ import Testing
 /// Adding a profile of the same run never removes or lowers a finding: on every sample run of
 /// both Go versions, each finding of any subset of the run's profiles (every single profile,
 /// every pair) is found again, at the same level or higher, with all of the run's profiles.
-/// A finding is the same when its pattern and its culprit are.
+/// A finding is the same when its rule (pattern and title) and its culprit are.
 @Suite struct EvidenceOnlyAddsTests {
     static let runs: [(version: String, run: String)] = SampleFindingsTests.versions.flatMap { version in
         Paths.directories(in: Paths.samples.appendingPathComponent("profiles/\(version)")).map { (version, $0.lastPathComponent) }
     }
 
-    static func key(_ finding: Finding) -> String { finding.id + " " + (finding.culprits.first?.name ?? "-") }
+    static func key(_ finding: Finding) -> String { finding.id + " " + finding.title + " " + (finding.culprits.first?.name ?? "-") }
 
     @Test(arguments: runs.map { "\($0.version)/\($0.run)" })
     func addingAProfileNeverLowersAFinding(_ name: String) throws {

@@ -187,8 +187,8 @@ func main() {
 		products = 80_000    // about 30 MB of catalog
 		idsPer   = 40        // products per request
 		bodySize = 192 << 10 // request body, read into a fresh buffer
-		runFor   = 3 * time.Second
 	)
+	runFor := harness.RunFor(3 * time.Second)
 
 	cat := &Catalog{}
 	cat.Load(products)

@@ -187,7 +187,7 @@ func handleRequests(c *SessionCache, rng *rand.Rand, secret []byte, now int64, n
 func main() {
 	opts := harness.ParseFlags("ap1-range-mutate: session cache whose Expire rebuilds the map while ranging over it (AP1)",
 		harness.Fixed|harness.Moderate)
-	const runFor, minTicks = 3 * time.Second, 200
+	runFor, minTicks := harness.RunFor(3*time.Second), int(200*harness.RunScale())
 	const moderateWarmup, moderateTicks = 130, 60
 
 	cache := NewSessionCache(opts.Fixed)

@@ -363,9 +363,9 @@ func main() {
 	const workers = 16
 	// The -moderate run lasts longer: its lock and sync.Map samples are
 	// fewer per second, by design.
-	runFor := 3 * time.Second
+	runFor := harness.RunFor(3 * time.Second)
 	if opts.Moderate {
-		runFor = 6 * time.Second
+		runFor = harness.RunFor(6 * time.Second)
 	}
 
 	runtime.SetMutexProfileFraction(1)

@@ -215,9 +215,9 @@ func main() {
 		harness.Fixed|harness.Moderate)
 	// The same number of uploads in the broken and fixed modes; the broken
 	// one retains about 4 KiB of metadata in ~80 objects per upload.
-	uploads := 70000
+	uploads := int(70000 * harness.RunScale())
 	if opts.Moderate {
-		uploads = 30000
+		uploads = int(30000 * harness.RunScale())
 	}
 
 	tracker := NewUploadTracker(opts.Fixed)

@@ -162,7 +162,7 @@ func generateLogs(rng *rand.Rand, n int) []string {
 
 func main() {
 	opts := harness.ParseFlags("healthy: access-log report generator with ordinary map use (control sample; -fixed changes nothing)", harness.Fixed)
-	const runFor = 3 * time.Second
+	runFor := harness.RunFor(3 * time.Second)
 	const linesPerWindow = 5000
 
 	rng := rand.New(rand.NewSource(5))

@@ -141,7 +141,7 @@ func serve(l *Limiter, shard int, stop *int32, served *int64) {
 
 func main() {
 	opts := harness.ParseFlags("lock-uncontended: rate limiter whose mutexes are taken millions of times but rarely contended (hard negative of AP2)", 0)
-	const runFor = 3 * time.Second
+	runFor := harness.RunFor(3 * time.Second)
 
 	// The same rates as ap2-lock-contention.
 	runtime.SetMutexProfileFraction(1)

@@ -65,6 +65,12 @@ public struct JSONWriter {
         if let value { string(value) } else { null() }
     }
 
+    /// An optional number: the value, or null.
+    public mutating func field(_ name: String, _ value: Double?) {
+        key(name)
+        if let value { number(value) } else { null() }
+    }
+
     /// `"name": { ... }`, its members written by `body`.
     public mutating func object(_ name: String, _ body: (inout JSONWriter) -> Void) {
         key(name)

@@ -49,8 +49,9 @@ public struct Rule: Codable, Sendable, Equatable {
     /// Whether the culprit's source is checked for the pattern's shape (default: yes). Not
     /// where the culprit is only where the cost lands (garbage collection assists).
     public var checksSource: Bool?
-    /// A source check that confirms the pattern's shape raises the finding one level, up to
-    /// the level its share reaches (default: no). For shapes the source can tell apart from
+    /// A source check that confirms the pattern's shape counts as the discriminating signal
+    /// (default: no): the finding takes its share's level, raised to critical by a confirming
+    /// signal as the profile's own evidence would be. For shapes the source can tell apart from
     /// the look-alike (AP1's insert or reassignment of the ranged map, AP3's kept value).
     public var sourceRaises: Bool?
     /// A source check that rules the shape out lowers the finding to info (default: no, and

@@ -149,9 +149,9 @@ func Run(name, about string, variants harness.Variants, registry Registry) {
 
 	// The -moderate run lasts longer: its iteration samples are fewer per
 	// second, by design.
-	runFor := 3 * time.Second
+	runFor := harness.RunFor(3 * time.Second)
 	if opts.Moderate {
-		runFor = 6 * time.Second
+		runFor = harness.RunFor(6 * time.Second)
 	}
 
 	reg := registry

@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
+	"time"
 )
 
 // MemProfileRate is low so that programs of this size still give a heap
@@ -147,4 +149,19 @@ func writeProfile(dir, file, name string) {
 	if err := f.Close(); err != nil {
 		Fatal(err)
 	}
+}
+
+// RunFor scales a program's run length by SAMPLE_RUN_SCALE (a positive number;
+// default 1), which samples/sweep.sh sets to sweep the run length.
+func RunFor(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * RunScale())
+}
+
+// RunScale is SAMPLE_RUN_SCALE, or 1 when it is unset or not a positive number.
+func RunScale() float64 {
+	scale, err := strconv.ParseFloat(os.Getenv("SAMPLE_RUN_SCALE"), 64)
+	if err != nil || !(scale > 0) {
+		return 1
+	}
+	return scale
 }
