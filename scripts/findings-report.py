@@ -169,7 +169,8 @@ def blind_report(programs):
     for version in versions:
         for rule in ["AP1", "AP2", "AP3", "AP4"]:
             counts[(version, rule)] = {"TP": 0, "FN": 0, "FP": 0, "TN": 0, "aloneTP": 0, "aloneFN": 0, "aloneFP": 0,
-                                       "confirmed": 0, "unconfirmed": 0, "lookalikeConfirmed": 0}
+                                       "confirmed": 0, "unconfirmed": 0, "lookalikeConfirmed": 0,
+                                       "sourceTP": 0, "sourceFN": 0, "sourceFP": 0}
         for name, label in programs:
             folder = os.path.join(BLIND, name, version)
             if not os.path.isdir(folder):
@@ -191,6 +192,10 @@ def blind_report(programs):
                 alone.append("%s: %s" % (kind, one_verdict))
             sourced = analyze(folder, kinds, ["--source-path", BLIND, "--trim-path", BLIND_BUILT_AT])
             status = lambda f: (f.get("sourceEvidence") or {}).get("status", "-")
+            source_verdict, with_source = judge(label, sourced)
+            for rule, v in with_source.items():
+                if v in ("TP", "FN", "FP"):
+                    counts[(version, rule)]["source" + v] += 1
             if label["pattern"] != "none":
                 mine = [f for f in sourced if f["id"] == label["pattern"] and label["culprit"]["function"] in f["culprits"]]
                 confirmed = any(status(f) == "confirmed" for f in mine)
@@ -202,20 +207,20 @@ def blind_report(programs):
                     counts[(version, rule)]["lookalikeConfirmed"] += 1
                 source = ("confirmed " + ",".join(confirmed_ids)) if confirmed_ids else "none confirmed"
             shape = label["shape"] if label["pattern"] != "none" else "look-alike: " + label["shape"].replace("look-alike: ", "")
-            rows.append((version, name, label["pattern"], shape, verdict, "; ".join(alone) or "-", source, short(findings)))
+            rows.append((version, name, label["pattern"], shape, verdict, "; ".join(alone) or "-", source_verdict + "; " + source, short(findings)))
     print("\n## Blind programs\n")
     print("Programs written for this check by writers who had not seen the rules or their thresholds, each")
     print("labelled before any rule ran on it (samples/blind/README.md). Counted per program (all of a run's")
     print("profiles together), then per profile the label says can tell alone, then with the source.\n")
-    print("| Go | rule | true positives | false negatives | false positives | true negatives | alone: TP / FN / FP | source: positives confirmed | source: look-alikes confirmed |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | ---: |")
+    print("| Go | rule | true positives | false negatives | false positives | true negatives | alone: TP / FN / FP | with the source: TP / FN / FP | source: positives confirmed | source: look-alikes confirmed |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |")
     for (version, rule), c in sorted(counts.items()):
         positives = c["TP"] + c["FN"]
-        print("| %s | %s | %d | %d | %d | %d | %d / %d / %d | %d of %d | %d |" % (
+        print("| %s | %s | %d | %d | %d | %d | %d / %d / %d | %d / %d / %d | %d of %d | %d |" % (
             version, rule, c["TP"], c["FN"], c["FP"], c["TN"], c["aloneTP"], c["aloneFN"], c["aloneFP"],
-            c["confirmed"], positives, c["lookalikeConfirmed"]))
+            c["sourceTP"], c["sourceFN"], c["sourceFP"], c["confirmed"], positives, c["lookalikeConfirmed"]))
     print("\n### Every blind run\n")
-    print("| Go | program | label | shape | verdict (all profiles) | alone | source | findings |")
+    print("| Go | program | label | shape | verdict (all profiles) | alone | with the source | findings |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         print("| %s |" % " | ".join(str(x).replace("|", "\\|") for x in row))
