@@ -94,7 +94,8 @@ findings-report: build
 # Builds the release binaries, generates the benchmark profiles into bench-data/ (once; they
 # are reused) and times proflens on them against the targets (scripts/bench.sh says how).
 # BENCH_QUICK=1 for a smoke test, BENCH_RUNS=N runs each, BENCH_STRICT=1 to fail on a miss,
-# BENCH_ONLY=merge for the merge section alone.
+# BENCH_ONLY=merge for the merge section alone, BENCH_ONLY=live for the live profiles alone
+# (fetched from the Go test server: needs Go and GNU time).
 # proflens is measured as `make install` builds it (the Swift runtime linked in); without
 # libcurl's link library, which that link needs, the dynamically linked build is measured.
 bench: deps

@@ -39,6 +39,18 @@
 # and `-traces` of the two outputs diffed on the fleet's merge only (on the
 # 200-profile merge they take pprof minutes and gigabytes each).
 #
+# The live section fetches profiles from a real Go server, the fixture of the live-fetch
+# tests (Tests/ProfileFetchTests/Fixtures/pprofserver, built with Go; hostile.go has the
+# endpoints that stall, drip or never end), and measures each proflens run from outside with
+# GNU time (wall, user+sys CPU, peak RSS, voluntary/involuntary context switches, exit status)
+# as Tests/CLITests/HostileServerTests do: the CPU spent waiting for a 5 s CPU profile, two
+# URLs in one command (a 3 s CPU profile and a profile that comes after 3 s: together the
+# longer of the two, not the sum), a gzip profile that never ends under --max-inflated-size
+# 100M (peak RSS), and --timeout 4 against a server that stalls, one that drips a byte every
+# 200 ms and one that never ends. Fetched profiles are saved, as pprof saves them, in a
+# temporary PPROF_TMPDIR (emptied before each run). Its targets are bounds: each counts the
+# worst of the runs, not the median.
+#
 # Each command runs BENCH_RUNS times; the median wall time counts (the best is
 # shown too), peak RSS is the highest of the runs (GNU time's %M, or polling
 # /proc when GNU time is missing), MB/s is protobuf bytes / wall (MB = 10^6 B).
@@ -56,9 +68,10 @@
 #   BENCH_BROWSER=0      skip the in-browser flame graph timings
 #   BENCH_PPROF=0        skip go tool pprof
 #   BENCH_ONLY=merge     only the merge section (and its profiles and targets)
-# Optional tools, each skipped with a notice when missing: Go (for pprof:
-# .venv-go/bin/go, else go on PATH) and Chromium (`chromium`, for the flame
-# graph's in-browser times).
+#   BENCH_ONLY=live      only the live section (and its targets; no profiles are generated)
+# Optional tools, each skipped with a notice when missing: Go (for pprof and the live
+# section's server: .venv-go/bin/go, else go on PATH), GNU time (for the live section) and
+# Chromium (`chromium`, for the flame graph's in-browser times).
 set -euo pipefail
 export LC_ALL=C
 
@@ -76,7 +89,7 @@ SEED=${BENCH_SEED:-1}
 SEED_B=$((SEED + 1))
 DATA=${BENCH_DATA:-bench-data}
 ONLY=${BENCH_ONLY:-}
-[[ -z $ONLY || $ONLY == merge ]] || { echo "bench.sh: BENCH_ONLY is merge or unset" >&2; exit 2; }
+[[ -z $ONLY || $ONLY == merge || $ONLY == live ]] || { echo "bench.sh: BENCH_ONLY is merge, live or unset" >&2; exit 2; }
 PROFLENS=.build/release/proflens
 GENERATOR=.build/release/ProfileGenerator
 HTML=scripts/bench-flame.html
@@ -92,7 +105,9 @@ fi
 # The figures README gives for `current` (make bench on one 2-core machine).
 README_ANALYZE_S=0.54 README_ANALYZE_MB=200 README_FLAME_S=0.66
 
-for tool in "$PROFLENS" "$GENERATOR"; do
+tools=("$PROFLENS")
+[[ $ONLY == live ]] || tools+=("$GENERATOR")   # (the live section generates no profiles)
+for tool in "${tools[@]}"; do
   [[ -x $tool ]] || { echo "bench.sh: $tool is missing: swift build -c release --product ${tool##*/}" >&2; exit 2; }
 done
 
@@ -101,6 +116,7 @@ CHROME_GROUP=""
 # shellcheck disable=SC2317 # (called by the trap)
 cleanup() {
   if [[ -n $CHROME_GROUP ]]; then kill -- "-$CHROME_GROUP" 2> /dev/null || true; fi
+  if [[ -n ${LIVE_SERVER_PID:-} ]]; then kill "$LIVE_SERVER_PID" 2> /dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -287,8 +303,12 @@ else
 fi
 ((HAVE_TIME)) || notice "GNU time is missing: peak RSS is polled from /proc (apt-get install time)"
 
-section "profiles ($DATA/, cached by shape, size, seed and generator version)"
 ((QUICK)) && notice "BENCH_QUICK=1: reduced sizes and 1 run each; the figures are a smoke test, not comparable with README"
+
+# (BENCH_ONLY=live: no profiles, no pprof, none of the sections that read them.)
+if [[ $ONLY != live ]]; then
+
+section "profiles ($DATA/, cached by shape, size, seed and generator version)"
 # shellcheck disable=SC2046
 if [[ -z $ONLY ]]; then
   profile "current-$CURRENT_SAMPLES-seed$SEED" current --samples "$CURRENT_SAMPLES" --seed "$SEED"
@@ -354,12 +374,15 @@ describe_fleet "fleet a: $FLEET_INSTANCES profiles (totals; stacks: max)" "$FLEE
 describe_fleet "merge: $MERGE_INSTANCES fleet profiles (totals)" "$MERGE_META" "${MERGE_FILES[@]}"
 echo "(frames: mean stack depth, inlined frames included; MB = 10^6 bytes of protobuf, gzip -1)"
 
+fi # (BENCH_ONLY=live)
+
 # ---------------------------------------------------------------- go tool pprof
 
+# Go, for pprof and for the live section's server.
 GO=""
+if [[ -x .venv-go/bin/go ]]; then GO=$PWD/.venv-go/bin/go; elif command -v go > /dev/null; then GO=$(command -v go); fi
 PPROF=""
-if [[ ${BENCH_PPROF:-1} != 0 ]]; then
-  if [[ -x .venv-go/bin/go ]]; then GO=$PWD/.venv-go/bin/go; elif command -v go > /dev/null; then GO=$(command -v go); fi
+if [[ ${BENCH_PPROF:-1} != 0 && $ONLY != live ]]; then
   if [[ -n $GO ]]; then
     # The pprof binary itself (`go tool -n pprof`), so that its own peak RSS is measured.
     PPROF=$(cd "$WORK" && GOTOOLCHAIN=local GOTELEMETRY=off "$GO" tool -n pprof 2> /dev/null) || PPROF=""
@@ -440,7 +463,7 @@ pprof_row() {
   return 0
 }
 
-# (BENCH_ONLY=merge: from here to the merge section, nothing runs.)
+# (BENCH_ONLY=merge or live: from here to the merge section, nothing runs.)
 if [[ -z $ONLY ]]; then
 
 shape current "$CURRENT_A" "$CURRENT_B"
@@ -677,6 +700,8 @@ pprof_same() {
   rm -f "$out"
 }
 
+# (BENCH_ONLY=live: no merge.)
+if [[ $ONLY != live ]]; then
 merge_set merge.big "$MERGE_INSTANCES fleet profiles" $((QUICK ? 2 : 18)) "$MERGE_META" "${MERGE_FILES[@]}"
 merge_set merge.fleet "the fleet's side a" $((QUICK ? 2 : 4)) "$FLEET_A_META" "${FLEET_A[@]}"
 
@@ -699,6 +724,156 @@ for key in merge.big merge.fleet; do
 done
 echo "(s: median wall; MB: peak RSS, then the gzip output's size; x: pprof's time / proflens's, proflens's"
 echo " memory / pprof's, proflens's output / pprof's: both are gzip level 6, proflens's zlib and Go's compress/flate)"
+fi # (BENCH_ONLY=live)
+
+# ---------------------------------------------------------------- live profiles
+
+# live_run KEY STATUS CMD... : one run of CMD measured by GNU time (standard input /dev/null,
+# standard output discarded, standard error to $WORK/stderr, PPROF_TMPDIR an emptied folder;
+# killed after LIVE_KILL_SECONDS), added to KEY's results: wall and CPU (user + sys) of each
+# run, the highest peak RSS, context switches (voluntary, involuntary) of each run, the exit
+# statuses seen and the last `proflens:` line. An exit status other than STATUS is a failure.
+declare -A LIVE_WALLS LIVE_CPUS LIVE_KB LIVE_VCS LIVE_ICS LIVE_STATUS LIVE_N LIVE_MSG
+LIVE_SERVER_PID="" LIVE_SERVER_IN="" LIVE_KILL_SECONDS=300
+live_run() {
+  local key=$1 expected=$2 t0 t1 status=0 user="" sys="" kb="" vcs="" ics="" message
+  shift 2
+  rm -rf "$WORK/live-saved"
+  mkdir -p "$WORK/live-saved"
+  t0=$(now)
+  # (timeout kills GNU time and proflens together: it signals its own process group.)
+  PPROF_TMPDIR=$WORK/live-saved timeout -k 10 "$LIVE_KILL_SECONDS" /usr/bin/time -f '%U %S %M %w %c' -o "$WORK/live-rusage" \
+    "$@" < /dev/null > /dev/null 2> "$WORK/stderr" {LIVE_SERVER_IN}>&- || status=$?
+  t1=$(now)
+  read -r user sys kb vcs ics < <(tail -n 1 "$WORK/live-rusage" 2> /dev/null) || true
+  LIVE_WALLS[$key]+="$(calc '%.3f' "$t1 - $t0")"$'\n'
+  [[ $user =~ ^[0-9.]+$ && $sys =~ ^[0-9.]+$ ]] && LIVE_CPUS[$key]+="$(calc '%.2f' "$user + $sys")"$'\n'
+  [[ $kb =~ ^[0-9]+$ ]] && ((kb > ${LIVE_KB[$key]:-0})) && LIVE_KB[$key]=$kb
+  [[ $vcs =~ ^[0-9]+$ ]] && LIVE_VCS[$key]+="$vcs"$'\n'
+  [[ $ics =~ ^[0-9]+$ ]] && LIVE_ICS[$key]+="$ics"$'\n'
+  [[ " ${LIVE_STATUS[$key]:-} " == *" $status "* ]] || LIVE_STATUS[$key]+="${LIVE_STATUS[$key]:+ }$status"
+  LIVE_N[$key]=$((${LIVE_N[$key]:-0} + 1))
+  message=$(grep '^proflens:' "$WORK/stderr" | grep -v 'Saved profile in' | tail -n 1) || true
+  LIVE_MSG[$key]=${message#proflens: }
+  if ((status != expected)); then
+    echo "FAILED (exit $status, not $expected): $*" >&2
+    head -n 20 "$WORK/stderr" >&2
+    FAILURES=$((FAILURES + 1))
+  fi
+  return 0
+}
+# live_measure KEY STATUS CMD... : RUNS runs of CMD (live_run).
+live_measure() {
+  local i
+  for ((i = 0; i < RUNS; i++)); do live_run "$@"; done
+}
+maximum() { sort -g | tail -n 1; }
+# live_figure KEY FIELD median|worst : a figure of KEY's runs (FIELD: wall, cpu, vcs, ics).
+live_figure() {
+  local list
+  case $2 in
+    wall) list=${LIVE_WALLS[$1]:-} ;;
+    cpu) list=${LIVE_CPUS[$1]:-} ;;
+    vcs) list=${LIVE_VCS[$1]:-} ;;
+    ics) list=${LIVE_ICS[$1]:-} ;;
+  esac
+  [[ -n $list ]] || return 0
+  if [[ $3 == median ]]; then printf '%s' "$list" | median; else printf '%s' "$list" | maximum; fi
+}
+live_header() {
+  printf '%-52s %6s %8s %8s %8s %8s %8s %11s %4s\n' "command" "exit" "wall s" "worst s" "CPU s" "worst s" "RSS MB" "ctx sw v/i" "runs"
+  printf '%-52s %6s %8s %8s %8s %8s %8s %11s %4s\n' "-------" "----" "------" "-------" "-----" "-------" "------" "----------" "----"
+}
+live_row() {
+  local label=$1 key=$2 kb=${LIVE_KB[$2]:-}
+  if [[ -z ${LIVE_N[$key]:-} ]]; then
+    printf '%-52s %6s\n' "$label" "skipped"
+    return 0
+  fi
+  printf '%-52s %6s %8s %8s %8s %8s %8s %11s %4s\n' "$label" "${LIVE_STATUS[$key]}" \
+    "$(live_figure "$key" wall median)" "$(live_figure "$key" wall worst)" \
+    "$(live_figure "$key" cpu median)" "$(live_figure "$key" cpu worst)" \
+    "$([[ -n $kb ]] && calc '%.1f' "$kb * 1024 / 1e6" || echo -)" \
+    "$(live_figure "$key" vcs median)/$(live_figure "$key" ics median)" "${LIVE_N[$key]}"
+}
+
+LIVE_URL=""
+if [[ $ONLY == "" || $ONLY == live ]]; then
+  section "live profiles from a Go server (Tests/ProfileFetchTests/Fixtures/pprofserver)"
+  if [[ -z $GO ]]; then
+    notice "Go is not installed (.venv-go/bin/go or go on PATH); skipping the live profiles"
+  elif ((!HAVE_TIME)); then
+    notice "GNU time is missing (apt-get install time); skipping the live profiles"
+  elif ! command -v timeout > /dev/null; then
+    notice "timeout (coreutils) is missing; skipping the live profiles"
+  else
+    live_go=(env GOTOOLCHAIN=local GOTELEMETRY=off)
+    [[ -n ${HOME:-} ]] || live_go+=(GOCACHE="$WORK/gocache" GOPATH="$WORK/gopath")
+    live_go+=("$GO")
+    LIVE_GO_VERSION=$("${live_go[@]}" version 2> /dev/null | awk '{ print $3 }') || true
+    if ! (cd Tests/ProfileFetchTests/Fixtures/pprofserver && "${live_go[@]}" build -o "$WORK/pprofserver" .) > "$WORK/stderr" 2>&1; then
+      echo "FAILED: go build of the pprof server ($GO)" >&2
+      head -n 20 "$WORK/stderr" >&2
+      FAILURES=$((FAILURES + 1))
+    else
+      # The server prints its port, then serves until its standard input (a FIFO this script
+      # holds open) closes.
+      mkfifo "$WORK/live-server.in"
+      "$WORK/pprofserver" -lifetime 3600s < "$WORK/live-server.in" > "$WORK/live-server.out" 2> "$WORK/live-server.err" &
+      LIVE_SERVER_PID=$!
+      exec {LIVE_SERVER_IN}> "$WORK/live-server.in"
+      for ((t = 0; t < 300; t++)); do   # up to 30 s
+        port=$(head -n 1 "$WORK/live-server.out")
+        [[ $port =~ ^[0-9]+$ ]] && { LIVE_URL=http://127.0.0.1:$port; break; }
+        kill -0 "$LIVE_SERVER_PID" 2> /dev/null || break
+        sleep 0.1
+      done
+      if [[ -z $LIVE_URL ]]; then
+        echo "FAILED: the pprof server did not print its port" >&2
+        head -n 20 "$WORK/live-server.err" >&2
+        FAILURES=$((FAILURES + 1))
+      fi
+    fi
+  fi
+fi
+if [[ -n $LIVE_URL ]]; then
+  echo "server: $LIVE_URL, built with ${LIVE_GO_VERSION:-go ?} ($GO); proflens measured by GNU time, $RUNS run(s) each"
+  live_measure live.cpu5 0 "$PROFLENS" top --seconds 5 "$LIVE_URL/debug/pprof/profile"
+  live_measure live.cpu3 0 "$PROFLENS" analyze --seconds 3 "$LIVE_URL/debug/pprof/profile"
+  live_measure live.sleepy3 0 "$PROFLENS" analyze --seconds 3 "$LIVE_URL/sleepy"
+  live_measure live.both 0 "$PROFLENS" analyze --seconds 3 "$LIVE_URL/debug/pprof/profile" "$LIVE_URL/sleepy"
+  live_measure live.cap 65 "$PROFLENS" top --max-inflated-size 100M "$LIVE_URL/endless"
+  live_measure live.stall 66 "$PROFLENS" top --timeout 4 "$LIVE_URL/stall"
+  live_measure live.drip 66 "$PROFLENS" top --timeout 4 "$LIVE_URL/drip?every=200ms"
+  live_measure live.endless 66 "$PROFLENS" top --timeout 4 "$LIVE_URL/endless"
+  exec {LIVE_SERVER_IN}>&-
+  LIVE_SERVER_IN=""
+  for ((t = 0; t < 50; t++)); do kill -0 "$LIVE_SERVER_PID" 2> /dev/null || break; sleep 0.1; done
+  kill "$LIVE_SERVER_PID" 2> /dev/null || true
+  wait "$LIVE_SERVER_PID" 2> /dev/null || true
+  LIVE_SERVER_PID=""
+
+  live_header
+  live_row "top --seconds 5 URL (Go's CPU profile)" live.cpu5
+  live_row "analyze --seconds 3 URL (Go's CPU profile)" live.cpu3
+  live_row "analyze --seconds 3 URL/sleepy (comes after 3 s)" live.sleepy3
+  live_row "analyze --seconds 3 URL URL/sleepy (one command)" live.both
+  live_row "top --max-inflated-size 100M URL/endless" live.cap
+  live_row "top --timeout 4 URL/stall" live.stall
+  live_row "top --timeout 4 URL/drip?every=200ms" live.drip
+  live_row "top --timeout 4 URL/endless" live.endless
+  echo "(wall s, CPU s: median of the runs, worst: the highest; CPU = user + sys; RSS: the highest peak;"
+  echo " ctx sw: median voluntary / involuntary context switches; exit: the statuses seen)"
+  a=$(live_figure live.cpu3 wall median) b=$(live_figure live.sleepy3 wall median) both=$(live_figure live.both wall median)
+  if [[ -n $a && -n $b && -n $both ]]; then
+    echo "two URLs in one command: $both s (worst $(live_figure live.both wall worst) s); one after the other:" \
+      "$(calc '%.3f' "$a + $b") s ($a + $b); the longer alone: $(calc '%.3f' "$a > $b ? $a : $b") s"
+  fi
+  echo "what proflens said (the last run of each failure):"
+  for key in live.cap live.stall live.drip live.endless; do
+    if [[ -n ${LIVE_MSG[$key]:-} ]]; then echo "proflens: ${LIVE_MSG[$key]}"; fi
+  done
+fi
 
 # ---------------------------------------------------------------- targets
 
@@ -729,7 +904,7 @@ ratio_target() { # LABEL VALUE LIMIT
   target "$1" "$(x "$2")" "$2" "<=" "$3" "${3}x"
 }
 
-if [[ -z $ONLY ]]; then # (BENCH_ONLY=merge: the merge targets only)
+if [[ -z $ONLY ]]; then # (BENCH_ONLY=merge or live: that section's targets only)
 for name in wide wide-heap; do
   gz=${S_MED[$name.gzip]:-} gzb=${S_MED[$name.gzipB]:-} proto=$(raw "$([[ $name == wide ]] && echo "$WIDE_A" || echo "$HEAP_A")")
   floor2=""
@@ -773,10 +948,29 @@ target "browser: search every frame" "${BROWSER_SEARCH:+$BROWSER_SEARCH ms}" "$B
 target "browser: zoom" "${BROWSER_ZOOM:+$BROWSER_ZOOM ms}" "$BROWSER_ZOOM" "<" 1000 "1000 ms"
 fi # (BENCH_ONLY)
 
+if [[ $ONLY != live ]]; then
 ratio_target "merge of $MERGE_INSTANCES: wall / go tool pprof -proto's" \
   "$(ratio "${S_MED[merge.big.proflens]:-}" "${S_MED[merge.big.pprof]:-}")" 0.1
 ratio_target "merge of $MERGE_INSTANCES: peak RSS / go tool pprof -proto's" \
   "$(ratio "${KB[merge.big.proflens]:-}" "${KB[merge.big.pprof]:-}")" 0.5
+fi # (BENCH_ONLY=live)
+
+if [[ $ONLY == "" || $ONLY == live ]]; then
+  # Bounds: the worst of the runs counts.
+  v=$(live_figure live.cpu5 cpu worst)
+  target "live: CPU waiting for a 5 s CPU profile (worst run)" "${v:+$v s}" "$v" "<=" 0.5 "0.5 s"
+  a=$(live_figure live.cpu3 wall median) b=$(live_figure live.sleepy3 wall median) v=$(live_figure live.both wall worst) limit=""
+  if [[ -n $a && -n $b ]]; then limit=$(calc '%.2f' "($a > $b ? $a : $b) + 1"); else v=""; fi
+  target "live: two 3 s URLs in one command: wall (worst)" "${v:+$v s}" "$v" "<=" "${limit:-0}" "${limit:-?} s"
+  v=""
+  [[ -n ${LIVE_KB[live.cap]:-} ]] && v=$(calc '%.1f' "${LIVE_KB[live.cap]} * 1024 / 1e6")
+  target "live: endless body, 100M cap: peak RSS" "${v:+$v MB}" "$v" "<=" 300 "300 MB"
+  for key in stall drip endless; do
+    v=$(live_figure "live.$key" wall worst)
+    target "live: --timeout 4, $([[ $key == stall ]] && echo stalling || { [[ $key == drip ]] && echo dripping || echo endless; }) server: wall (worst)" \
+      "${v:+$v s}" "$v" "<=" 4.5 "4.5 s"
+  done
+fi
 
 echo
 echo "$MISSES target(s) missed; $FAILURES command(s) failed; bench took $((SECONDS - BENCH_START)) s" \
