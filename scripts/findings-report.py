@@ -76,6 +76,8 @@ def sample_verdicts(folder, run):
     kinds = sorted(f[:-len(".pb.gz")] for f in os.listdir(folder) if f.endswith(".pb.gz"))
     base = run[:-len("-moderate")] if run.endswith("-moderate") else run
     out = []
+    if not kinds:  # a run not made (yet)
+        return out
     if base in POSITIVES:
         rule, culprits, sets = POSITIVES[base]
         for kind_set in sets:
