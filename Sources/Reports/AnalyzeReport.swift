@@ -13,6 +13,8 @@ public struct AnalyzeReport: Sendable {
     /// Each profile's top table (built beside the rules, for the row count asked for).
     public let tables: [TopReport]
     public var color = false
+    /// Text output: the verdict and the findings only, without the profiles' summaries and tables.
+    public var findingsOnly = false
     /// Source files the findings' culprits are in that were not found.
     public var missingSourceFiles: [String] = []
     /// The rules the findings come from (SARIF lists them).
@@ -49,8 +51,27 @@ public struct AnalyzeReport: Sendable {
         }
     }
 
+    /// The first line of the text output: the most severe finding, or that none reached warning.
+    func verdict() -> String {
+        let counts = Finding.Level.allCases.reversed().map { level in "\(findings.filter { $0.level == level }.count) \(level.name)" }
+        guard let first = findings.first, first.level >= .warning else {
+            let info = findings.isEmpty ? "no finding" : "\(findings.count) info finding\(findings.count == 1 ? "" : "s"), \(findingsOnly ? "below" : "at the end")"
+            return "Verdict: no map anti-pattern at warning or above (\(info))"
+        }
+        let culprit = first.culprits.first.map { " in \($0.name)" } ?? ""
+        return "Verdict: \(first.level.name.uppercased()) \(first.id) \(first.title)\(culprit) (findings: \(counts.joined(separator: ", ")); details \(findingsOnly ? "below" : "at the end"))"
+    }
+
     func text() -> [UInt8] {
-        var out: [UInt8] = []
+        var out: [UInt8] = Array((TerminalText.clean(verdict()) + "\n\n").utf8)
+        if findingsOnly {
+            out.append(contentsOf: FindingsReport.text(findings, color: color).utf8)
+            if !missingSourceFiles.isEmpty {
+                let files = missingSourceFiles.map(TerminalText.clean).joined(separator: ", ")
+                out.append(contentsOf: "\nSource not found (--source-path, --trim-path): \(files)\n".utf8)
+            }
+            return out
+        }
         for (position, prepared) in profiles.enumerated() {
             if position > 0 { out.append(contentsOf: "\n".utf8) }
             for line in summary(prepared).textLines() { out.append(contentsOf: (TerminalText.clean(line) + "\n").utf8) }

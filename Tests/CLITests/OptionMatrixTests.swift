@@ -617,6 +617,16 @@ extension OptionCase {
                 #expect(Output.json(baseline!) == nil)
             },
             .refused("analyze --format xml", ["analyze", "--format", "xml", A], mentions: ["xml"]),
+            .effect("analyze --findings-only", ["analyze", "--findings-only", A], without: ["analyze", A]) { result, baseline in
+                Output.ok(result)
+                // The same verdict line and findings, without the summary and the table.
+                let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
+                #expect(lines.first?.hasPrefix("Verdict: ") == true && lines.first == baseline!.text.split(separator: "\n").first)
+                #expect(Output.topRows(result.text).isEmpty && !Output.topRows(baseline!.text).isEmpty)
+                let findings = try #require(result.text.range(of: "Findings (most severe first):"))
+                #expect(baseline!.text.hasSuffix(String(result.text[findings.lowerBound...])))
+            },
+            .refused("analyze --findings-only --format json", ["analyze", "--findings-only", "--format", "json", A], mentions: ["--findings-only"]),
         ]
     }
 

@@ -22,6 +22,9 @@ struct Analyze: ParsableCommand {
     @Option(help: "Output format: text, json or sarif (SARIF 2.1.0, for code scanning: one result per finding).")
     var format: AnalyzeReport.Format = .text
 
+    @Flag(name: .customLong("findings-only"), help: "Print the verdict and the findings only, without each profile's summary and table (text output).")
+    var findingsOnly = false
+
     @Option(name: .customLong("heap-interval"),
             help: "Take each heap profile URL twice, this long apart (e.g. 30s, 2m), for in-use growth from a running service.")
     var heapInterval: Duration?
@@ -29,6 +32,7 @@ struct Analyze: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one profile") }
         if format != .text && (color.noColor || color.color != .auto) { throw ValidationError("--color and --no-color apply to text output only") }
+        if format != .text && findingsOnly { throw ValidationError("--findings-only applies to text output only") }
         if let heapInterval, !(heapInterval.seconds > 0 && heapInterval.seconds <= 86_400) {
             throw ValidationError("--heap-interval must be more than 0 and at most 24 hours")
         }
@@ -44,6 +48,7 @@ struct Analyze: ParsableCommand {
                                    nodeCount: rows.nodeCount ?? 0)
         let findings = report.findings
         report.color = color.enabled
+        report.findingsOnly = findingsOnly
         try OutputFile.write(report.render(format), to: "-")
         if let threshold = classifier.failOn, findings.contains(where: { $0.level >= threshold }) {
             throw ExitCode(ExitStatus.findings)
