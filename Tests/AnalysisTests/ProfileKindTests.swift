@@ -35,3 +35,22 @@ import Testing
         #expect(ProfileKind.of(block) == .block)
     }
 }
+
+/// An empty profile is not good news: the summary says why it may be empty.
+@Suite struct EmptyProfileSummaryTests {
+    @Test func anEmptyContentionProfileNamesTheRateThatWasOff() {
+        let empty = ProfileBuilder(sampleTypes: [("contentions", "count"), ("delay", "nanoseconds")]).profile
+        let lines = ProfileSummary(file: "mutex.pb.gz", profile: empty, sampleIndex: 1, total: 0).textLines()
+        #expect(lines.contains("Kind:         mutex or block profile"))
+        let note = lines.first { $0.hasPrefix("Note:") } ?? ""
+        #expect(note.contains("runtime.SetMutexProfileFraction") && note.contains("runtime.SetBlockProfileRate"), "\(lines)")
+    }
+
+    @Test func aProfileWithSamplesHasNoNote() {
+        var builder = ProfileBuilder(sampleTypes: [("contentions", "count"), ("delay", "nanoseconds")])
+        let leaf = builder.location(["sync.(*Mutex).Unlock"])
+        builder.sample([leaf], [3, 3_000])
+        let lines = ProfileSummary(file: "mutex.pb.gz", profile: builder.profile, sampleIndex: 1, total: 3_000).textLines()
+        #expect(lines.contains("Kind:         mutex contention profile") && !lines.contains { $0.hasPrefix("Note:") }, "\(lines)")
+    }
+}

@@ -39,7 +39,9 @@ public struct ProfileSummary: Sendable {
     public func textLines() -> [String] {
         var lines: [String] = []
         lines.append("Profile:      \(file)")
-        lines.append("Kind:         \(kind.title)")
+        let contention = kind == .mutex || kind == .block
+        // An empty contention profile cannot say which of the two it is (its stacks do).
+        lines.append("Kind:         \(contention && sampleCount == 0 ? "mutex or block profile" : kind.title)")
         let types = sampleTypes.enumerated().map { index, type in
             let text = "\(type.type)/\(type.unit)"
             return index == sampleIndex ? "[\(text)]" : text
@@ -53,7 +55,24 @@ public struct ProfileSummary: Sendable {
         if timeNanos != 0 { lines.append("Collected:    \(GoTime.iso(unixNanos: timeNanos))") }
         lines.append("Total:        \(Measurement.label(total, unit: sampleType.unit)) \(sampleType.type)")
         lines.append("Contents:     \(sampleCount) samples, \(locationCount) locations, \(functionCount) functions, \(mappingCount) mappings")
+        if let hint = emptyHint { lines.append("Note:         \(hint)") }
         return lines
+    }
+
+    /// Why a profile may have no samples, when the reason is a setting of the program: an empty
+    /// profile is not good news.
+    public var emptyHint: String? {
+        guard sampleCount == 0 || total == 0 else { return nil }
+        switch kind {
+        case .mutex, .block:
+            return "no samples: Go records mutex and block profiles only after the program calls runtime.SetMutexProfileFraction (mutex) or runtime.SetBlockProfileRate (block) with a rate above 0; no finding can come from it"
+        case .cpu:
+            return "no samples: the CPU profile covers no CPU time (the program was idle, or the profile was stopped at once)"
+        case .heap:
+            return "no samples: nothing allocated was sampled (runtime.MemProfileRate may be 0, or the program allocated little)"
+        default:
+            return "no samples: no finding can come from it"
+        }
     }
 
     /// Writes the summary's fields into an open JSON object.
