@@ -151,6 +151,9 @@ public enum Pipeline {
         let filters = try request.filters.compiled()
         let filtered = pruned.filtered(by: filters)
         try checkTimeLimit(filters)
+        for warning in pruned.unmatchedFilters(filters) {
+            request.onNote?(request.sources.count > 1 ? "\(name): \(warning)" : warning)
+        }
         return PreparedProfile(name: name, loaded: loaded, profile: filtered, sampleIndex: sampleIndex,
                                totals: pruned.pprofTotals(), granularity: request.granularity,
                                filterLegend: request.filters.legend, compatibility: request.compatibility)

@@ -94,7 +94,9 @@ public struct TopReport: Sendable {
             if value == 0 { value = abs(row.cum) }
             if value > 0 && (minValue == 0 || value < minValue) { minValue = value }
         }
-        outputUnit = rows.isEmpty
+        // With no row left (a filter matched nothing), pprof scales the total by itself.
+        if rows.isEmpty { minValue = abs(total) }
+        outputUnit = minValue == 0
             ? sampleType.unit
             : Measurement.outputUnit(sampleUnit: sampleType.unit, minValue: minValue, maxValue: total)
 

@@ -107,3 +107,39 @@ extension Profile {
         return result
     }
 }
+
+extension Profile {
+    /// What `go tool pprof` warns of on stderr: each filter expression that matched nothing in
+    /// the profile ("Focus expression matched no samples"); the filters stay in force.
+    public func unmatchedFilters(_ filters: SampleFilters) -> [String] {
+        guard !filters.isEmpty else { return [] }
+        let names = functions.map(FunctionNames.displayName)
+        var used = [Bool](repeating: false, count: locations.count)
+        for id in 0..<samples.stackCount { for location in samples.stack(id) { used[Int(location)] = true } }
+        func matchesSomewhere(_ regex: GoRegex) -> Bool {
+            locations.indices.contains { index in
+                guard used[index] else { return false }
+                let location = locations[index]
+                if location.mappingIndex >= 0 && regex.matches(mappings[Int(location.mappingIndex)].filename) { return true }
+                return lines(of: location).contains { line in
+                    let function = Int(line.functionIndex)
+                    return regex.matches(names[function]) || regex.matches(functions[function].filename)
+                }
+            }
+        }
+        var unmatched: [String] = []
+        if let focus = filters.focus, !matchesSomewhere(focus) { unmatched.append("Focus expression matched no samples") }
+        if let ignore = filters.ignore, !matchesSomewhere(ignore) { unmatched.append("Ignore expression matched no samples") }
+        if let hide = filters.hide, !matchesSomewhere(hide) { unmatched.append("Hide expression matched no samples") }
+        if !filters.tagFocus.isEmpty {
+            let matched = (0..<samples.count).contains { sample in
+                let labels = self.labels(of: sample)
+                return filters.tagFocus.allSatisfy { filter in
+                    labels.contains { label in label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) } }
+                }
+            }
+            if !matched { unmatched.append("TagFocus expression matched no samples") }
+        }
+        return unmatched
+    }
+}
