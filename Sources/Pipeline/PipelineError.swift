@@ -19,7 +19,9 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .usage(let message): return message
         case .unreadable(let source, let reason): return "\(source): \(reason)"
-        case .malformed(let source, let reason): return "\(source): malformed profile: \(reason)"
+        case .malformed(let source, let reason):
+            // "not a pprof profile: it is an HTML page" says it better than "malformed".
+            return reason.hasPrefix("not a ") ? "\(source): \(reason)" : "\(source): malformed profile: \(reason)"
         case .incompatible(let message): return message
         }
     }

@@ -15,7 +15,9 @@ public enum ProfileReadError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "\(path): \(reason)"
-        case .malformed(let path, let error): return "\(path): malformed profile: \(error)"
+        case .malformed(let path, let error):
+            if case .notAProfile = error { return "\(path): \(error)" }
+            return "\(path): malformed profile: \(error)"
         }
     }
 }
@@ -55,6 +57,8 @@ public struct ProfileReader: Sendable {
     }
 
     private func read(_ file: InputFile, name: String) throws(ProfileReadError) -> Profile {
+        // The first bytes of an input that is not gzip: what it is, when it is not a profile.
+        var start: [UInt8] = []
         do {
             // Raw protobuf is decoded as it is read; so is gzip, inflated on a second thread as
             // it is read, from a file, standard input or a download alike. A stream of unknown
@@ -83,6 +87,7 @@ public struct ProfileReader: Sendable {
                 return try raw.resolve()
             }
             var stream = ProfileStream(expectedSize: file.size)
+            start = head
             try head.withUnsafeBytes { try stream.feed($0) }
             var total = head.count
             let piece = ByteBuffer(capacity: Self.pieceSize)
@@ -92,6 +97,9 @@ public struct ProfileReader: Sendable {
                 if n == 0 { break }
                 total += n
                 if total > maxInflatedSize { throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize) }
+                if start.count < InputSniffer.length {
+                    piece.withUnsafeBytes { start += $0.prefix(InputSniffer.length - start.count) }
+                }
                 try piece.withUnsafeBytes { try stream.feed($0) }
             }
             var raw = try stream.finish()
@@ -99,6 +107,12 @@ public struct ProfileReader: Sendable {
         } catch let error as FileError {
             throw .unreadable(path: name, reason: error.reason)
         } catch let error as DecodeError {
+            // The decoder may stop within the first bytes: read up to the sniffer's length.
+            if !start.isEmpty && start.count < InputSniffer.length {
+                let more = ByteBuffer(capacity: InputSniffer.length - start.count)
+                if let count = try? file.read(into: more), count > 0 { more.withUnsafeBytes { start += $0.prefix(count) } }
+            }
+            if let what = InputSniffer.whatItIs(start) { throw .malformed(path: name, error: .notAProfile(what: what, decoding: error.description)) }
             throw .malformed(path: name, error: error)
         } catch {
             throw .unreadable(path: name, reason: "\(error)")
