@@ -95,11 +95,15 @@ public struct FlameGraphSVG {
         out.line("<text id=\"\(id("search"))\" x=\"\(Markup.number(Double(options.width) - xpad - 100))\" y=\"\(Markup.number(options.fontSize * 2))\">Search</text>")
         out.line("<text id=\"\(id("matched"))\" x=\"\(Markup.number(Double(options.width) - xpad - 160))\" y=\"\(height - 8)\"> </text>")
         out.line("<text id=\"\(id("details"))\" x=\"\(Markup.number(xpad))\" y=\"\(height - 8)\"> </text>")
+        let legendEntries = Set(options.highlights.values).sorted()
         if !options.highlights.isEmpty {
             var x = xpad
             let y = options.fontSize * 5
-            for entry in Set(options.highlights.values).sorted() {
-                out.line("<g class=\"legend\"><rect x=\"\(Markup.number(x))\" y=\"\(Markup.number(y - options.fontSize))\" width=\"\(Markup.number(options.fontSize))\" height=\"\(Markup.number(options.fontSize))\" fill=\"\(highlightColor(entry).css)\" stroke=\"#000000\"/><text x=\"\(Markup.number(x + options.fontSize + 4))\" y=\"\(Markup.number(y - 1))\">\(Markup.escape(entry))</text></g>")
+            for entry in legendEntries {
+                // A differential graph keeps each frame's colour of change and outlines the
+                // highlighted ones: its legend shows the outline, not a colour.
+                let swatch = options.differential ? "fill=\"#ffffff\" stroke=\"#000000\" stroke-width=\"3\"" : "fill=\"\(highlightColor(entry, among: legendEntries).css)\" stroke=\"#000000\""
+                out.line("<g class=\"legend\"><rect x=\"\(Markup.number(x))\" y=\"\(Markup.number(y - options.fontSize))\" width=\"\(Markup.number(options.fontSize))\" height=\"\(Markup.number(options.fontSize))\" \(swatch)/><text x=\"\(Markup.number(x + options.fontSize + 4))\" y=\"\(Markup.number(y - 1))\">\(Markup.escape(entry))</text></g>")
                 x += options.fontSize + 12 + Double(entry.count) * options.fontSize * fontWidth
             }
         }
@@ -125,7 +129,7 @@ public struct FlameGraphSVG {
                 // Highlighted frames keep the colour of their change and get a heavy outline.
                 fill = Palette.diffColor(base: frame.baseValue, new: frame.value, colorblind: options.colorblindDiff)
             } else if let entry = options.highlights[name] {
-                fill = highlightColor(entry)
+                fill = highlightColor(entry, among: legendEntries)
             } else if frame.name < 0 {
                 fill = options.dark ? Palette.RGB(r: 120, g: 120, b: 120) : Palette.RGB(r: 200, g: 200, b: 200)
             } else {
@@ -240,9 +244,11 @@ public struct FlameGraphSVG {
         return "base \(values(frame.baseValue)), new \(values(frame.value)), delta \(sign)\(values(delta)) (\(relative) of the frame, \(ofTotal) of the total)"
     }
 
-    static func highlightColor(_ entry: String) -> Palette.RGB {
-        let (a, b, _) = Palette.hashFractions(entry)
-        return Palette.RGB(r: 40 + Int(60 * a), g: 140 + Int(80 * b), b: 235)
+    /// An entry's colour: by its place among the legend's entries (sorted), so that no two
+    /// findings of one graph look alike.
+    static func highlightColor(_ entry: String, among entries: [String]) -> Palette.RGB {
+        let index = entries.firstIndex(of: entry) ?? 0
+        return Palette.highlightColors[index % Palette.highlightColors.count]
     }
 }
 

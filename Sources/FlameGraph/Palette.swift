@@ -53,7 +53,9 @@ public enum Palette: String, Sendable, CaseIterable {
         let larger = max(abs(base), abs(new))
         if larger == 0 || base == new { return RGB(r: 250, g: 250, b: 250) }
         let change = Double(new - base) / Double(larger)   // -1 ... 1
-        let strength = Int((min(abs(change), 1) * 200).rounded())
+        // At most 160 of 255: black text keeps a contrast of at least 4.5:1 (WCAG AA) on the
+        // strongest blue, (95, 95, 255).
+        let strength = Int((min(abs(change), 1) * 160).rounded())
         if change > 0 {
             return colorblind ? RGB(r: 255, g: 255 - strength / 2, b: 255 - strength) : RGB(r: 255, g: 255 - strength, b: 255 - strength)
         }
@@ -72,4 +74,17 @@ public enum Palette: String, Sendable, CaseIterable {
         let c = Double((hash >> 32) & 0xFFFF) / 65536
         return (a, b, c)
     }
+
+    /// Colours of highlighted findings, in the order of their legend: hues far apart (after
+    /// Okabe–Ito), light enough for black text. More entries than colours reuse them.
+    public static let highlightColors: [RGB] = [
+        RGB(r: 86, g: 180, b: 233),   // sky blue
+        RGB(r: 230, g: 159, b: 0),    // orange
+        RGB(r: 0, g: 170, b: 125),    // bluish green
+        RGB(r: 240, g: 228, b: 66),   // yellow
+        RGB(r: 204, g: 121, b: 167),  // reddish purple
+        RGB(r: 245, g: 120, b: 60),   // vermillion
+        RGB(r: 150, g: 150, b: 245),  // lavender
+        RGB(r: 180, g: 220, b: 120),  // light green
+    ]
 }
