@@ -18,14 +18,24 @@ public struct FindingsDiff: Sendable {
 
     public var entries: [Entry]
 
+    /// One entry per finding as `Classifier.findings` keeps them (rule and culprit), the most
+    /// severe first (by the worse of its two sides).
     public init(base: [Finding], new: [Finding]) {
-        var ids: [String] = []
-        for finding in base + new where !ids.contains(finding.id) { ids.append(finding.id) }
-        entries = ids.map { id in
-            let before = base.first { $0.id == id }
-            let after = new.first { $0.id == id }
+        func key(_ finding: Finding) -> String { finding.id + "\u{0}" + finding.title + "\u{0}" + (finding.culprits.first?.name ?? "") }
+        var keys: [String] = []
+        for finding in base + new where !keys.contains(key(finding)) { keys.append(key(finding)) }
+        let unordered = keys.map { k in
+            let before = base.first { key($0) == k }
+            let after = new.first { key($0) == k }
             let status: Status = before == nil ? .new : after == nil ? .fixed : .persisting
-            return Entry(id: id, status: status, base: before, new: after)
+            return Entry(id: (after ?? before)!.id, status: status, base: before, new: after)
         }
+        func severity(_ entry: Entry) -> (Finding.Level, Double) {
+            let sides = [entry.new, entry.base].compactMap { $0 }
+            return (sides.map(\.level).max()!, sides.map(\.share).max()!)
+        }
+        entries = unordered.enumerated().sorted { a, b in
+            severity(a.element) != severity(b.element) ? severity(a.element) > severity(b.element) : a.offset < b.offset
+        }.map(\.element)
     }
 }
