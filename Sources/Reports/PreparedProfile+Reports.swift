@@ -6,9 +6,10 @@ import Pprof
 /// The pprof-exact reports and the classifier's input, read off a prepared profile.
 extension PreparedProfile {
     /// `go tool pprof -top` (with `-nodecount`), percentages of the whole profile.
-    public func topReport(nodeCount: Int = 0) -> TopReport {
+    public func topReport(nodeCount: Int = 0, sortByCum: Bool = false) -> TopReport {
         var options = TopReport.Options()
         options.nodeCount = nodeCount
+        options.sortByCum = sortByCum
         options.activeFilters = filterLegend
         options.compatibility = compatibility
         return TopReport(profile: profile, sampleIndex: sampleIndex, options: options, totalOverride: total, frames: frames)

@@ -633,6 +633,13 @@ extension OptionCase {
     /// top's --diff-base and --normalize: go tool pprof -diff_base's output, byte for byte.
     static var topCases: [OptionCase] {
         [
+            .effect("top --cum", ["top", "--cum", A], without: ["top", A]) { result, baseline in
+                Output.ok(result)
+                // The same rows, by cumulative value (TopCumTests: pprof's -top -cum byte for byte).
+                let rows = Output.topRows(result.text), plain = Output.topRows(baseline!.text)
+                #expect(rows != plain && Set(rows) == Set(plain) && rows.first == "main.main")
+            },
+            .same("top -cum", ["top", "-cum", A], as: ["top", "--cum", A], without: ["top", A]),
             .effect("top --diff-base", ["top", "--diff-base", A, AF], without: ["top", AF]) { result, baseline in
                 Output.ok(result)
                 let reference = try Samples.reference("diff/ap1-range-mutate.cpu.top.txt")

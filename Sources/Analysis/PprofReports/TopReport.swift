@@ -16,6 +16,8 @@ public struct TopReport: Sendable {
         public var activeFilters: [String] = []
         /// Which pprof's header to reproduce.
         public var compatibility = PprofCompatibility.current
+        /// Rows by |cum| rather than |flat| (pprof's -cum).
+        public var sortByCum = false
         public init() {}
     }
 
@@ -67,14 +69,16 @@ public struct TopReport: Sendable {
         droppedNodes = present.count - kept.count
         shownOutOf = kept.count
 
-        // pprof's order: |flat| descending, then name, then |cum| descending.
+        // pprof's order: |flat| descending, then name, then |cum| descending (with -cum, |cum|
+        // then name then |flat|).
+        let byCum = options.sortByCum
         kept.sort { a, b in
             let flatA = abs(graph.flat[a]), flatB = abs(graph.flat[b])
-            if flatA != flatB { return flatA > flatB }
+            let cumA = abs(graph.cum[a]), cumB = abs(graph.cum[b])
+            if byCum ? cumA != cumB : flatA != flatB { return byCum ? cumA > cumB : flatA > flatB }
             let nameA = frames.names[a], nameB = frames.names[b]
             if nameA != nameB { return nameA.utf8.lexicographicallyPrecedes(nameB.utf8) }
-            let cumA = abs(graph.cum[a]), cumB = abs(graph.cum[b])
-            if cumA != cumB { return cumA > cumB }
+            if byCum ? flatA != flatB : cumA != cumB { return byCum ? flatA > flatB : cumA > cumB }
             return frames.tieBreakKey(a).utf8.lexicographicallyPrecedes(frames.tieBreakKey(b).utf8)
         }
         if options.nodeCount > 0 && kept.count > options.nodeCount {

@@ -23,6 +23,10 @@ struct Top: ParsableCommand {
           help: "With --diff-base: scale the profile to the base's total first, as pprof's -normalize.")
     var normalize = false
 
+    @Flag(name: [.customLong("cum"), .customLong("cum", withSingleDash: true)],
+          help: "Sort the rows by cumulative value, as go tool pprof -top -cum.")
+    var cum = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one profile") }
         if normalize && diffBase.isEmpty { throw ValidationError("--normalize needs --diff-base") }
@@ -34,10 +38,10 @@ struct Top: ParsableCommand {
         request.compatibility = compatibility.compatibility
         let nodeCount = rows.nodeCount ?? 0
         if diffBase.isEmpty {
-            try OutputFile.write(Pipeline.prepare(request).topReport(nodeCount: nodeCount).text(), to: "-")
+            try OutputFile.write(Pipeline.prepare(request).topReport(nodeCount: nodeCount, sortByCum: cum).text(), to: "-")
             return
         }
         request.normalize = normalize
-        try OutputFile.write(Pipeline.prepareComparison(request).combined.topReport(nodeCount: nodeCount).text(), to: "-")
+        try OutputFile.write(Pipeline.prepareComparison(request).combined.topReport(nodeCount: nodeCount, sortByCum: cum).text(), to: "-")
     }
 }
