@@ -65,17 +65,21 @@ public struct FilterSpec: Sendable, Equatable {
     public var focus: String?
     public var ignore: String?
     public var hide: String?
+    public var show: String?
     /// `KEY=REGEX[,REGEX...]`, each.
     public var tagFocus: [String] = []
+    public var tagIgnore: [String] = []
 
-    public init(focus: String? = nil, ignore: String? = nil, hide: String? = nil, tagFocus: [String] = []) {
+    public init(focus: String? = nil, ignore: String? = nil, hide: String? = nil, show: String? = nil, tagFocus: [String] = [], tagIgnore: [String] = []) {
         self.focus = focus
         self.ignore = ignore
         self.hide = hide
+        self.show = show
         self.tagFocus = tagFocus
+        self.tagIgnore = tagIgnore
     }
 
-    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && tagFocus.isEmpty }
+    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
 
     /// The filters, compiled; a bad pattern is a usage error naming the option. An empty
     /// pattern is no filter, as in pprof (`-focus=` filters nothing).
@@ -90,9 +94,15 @@ public struct FilterSpec: Sendable, Equatable {
         filters.focus = try compile("focus", focus)
         filters.ignore = try compile("ignore", ignore)
         filters.hide = try compile("hide", hide)
+        filters.show = try compile("show", show)
         for text in tagFocus where !text.isEmpty {
             do { filters.tagFocus.append(try SampleFilters.parseTagFocus(text)) } catch {
                 throw .usage("--tagfocus: \(error)")
+            }
+        }
+        for text in tagIgnore where !text.isEmpty {
+            do { filters.tagIgnore.append(try SampleFilters.parseTagFocus(text)) } catch {
+                throw .usage("--tagignore: \(error)")
             }
         }
         return filters
@@ -104,7 +114,9 @@ public struct FilterSpec: Sendable, Equatable {
         if let focus, !focus.isEmpty { lines.append("focus=\(focus)") }
         if let ignore, !ignore.isEmpty { lines.append("ignore=\(ignore)") }
         if let hide, !hide.isEmpty { lines.append("hide=\(hide)") }
+        if let show, !show.isEmpty { lines.append("show=\(show)") }
         for text in tagFocus where !text.isEmpty { lines.append("tagfocus=\(text)") }
+        for text in tagIgnore where !text.isEmpty { lines.append("tagignore=\(text)") }
         return lines
     }
 }

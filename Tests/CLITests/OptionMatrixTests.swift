@@ -336,6 +336,20 @@ extension OptionCase {
                 #expect(names.contains("main.alice") && !names.contains("main.bob") && !names.contains("main.carol"), "\(names)")
                 #expect(Output.names(command, baseline!).contains("main.bob"))
             })
+            cases.append(.effect("\(command) --tagignore user=alice", prefix + ["--tagignore", "user=alice"] + labelled, without: prefix + labelled) { result, baseline in
+                Output.ok(result)
+                let names = Output.names(command, result)
+                // (compare lists the functions that changed: carol's count is the same on both sides.)
+                #expect(!names.contains("main.alice") && names.contains("main.bob") && (command == "compare" || names.contains("main.carol")), "\(names)")
+                #expect(Output.names(command, baseline!).contains("main.alice"))
+            })
+            cases.append(.effect("\(command) --show main", prefix + ["--show", #"^main\."#] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                // Only the frames that match are left in the stacks.
+                let names = Output.names(command, result)
+                #expect(!names.isEmpty && names.allSatisfy { $0.hasPrefix("main.") || $0 == "all" || $0 == "root" }, "\(names)")
+                #expect(Output.names(command, baseline!).contains { $0.hasPrefix("runtime.") })
+            })
         }
         // --sample-index: each command shows alloc_space instead of the heap's default, inuse_space.
         let heap = invocations(H, base: HF)
@@ -621,7 +635,8 @@ extension OptionCase {
                 Output.ok(result)
                 // The same verdict line and findings, without the summary and the table.
                 let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
-                #expect(lines.first?.hasPrefix("Verdict: ") == true && lines.first == baseline!.text.split(separator: "\n").first)
+                let verdict = lines.first.map { $0.replacingOccurrences(of: "below", with: "at the end") }
+                #expect(lines.first?.hasPrefix("Verdict: ") == true && verdict == baseline!.text.split(separator: "\n").first.map(String.init))
                 #expect(Output.topRows(result.text).isEmpty && !Output.topRows(baseline!.text).isEmpty)
                 let findings = try #require(result.text.range(of: "Findings (most severe first):"))
                 #expect(baseline!.text.hasSuffix(String(result.text[findings.lowerBound...])))
@@ -992,6 +1007,7 @@ extension OptionCase {
         let aliases: [(dash: String, long: String, value: String, profile: String, base: String)] = [
             ("-sample_index", "--sample-index", "alloc_space", H, HF), ("-focus", "--focus", "sha256", A, AF),
             ("-ignore", "--ignore", "sha256", A, AF), ("-hide", "--hide", "runtime", A, AF), ("-tagfocus", "--tagfocus", "user=alice", L, LO),
+            ("-show", "--show", "main", A, AF), ("-tagignore", "--tagignore", "user=alice", L, LO),
         ]
         for (position, alias) in aliases.enumerated() {
             for (index, (command, prefix, profiles)) in invocations(alias.profile, base: alias.base).enumerated() {

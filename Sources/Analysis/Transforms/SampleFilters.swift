@@ -10,19 +10,23 @@ public struct SampleFilters: Sendable {
     public var ignore: GoRegex?
     /// Remove matching frames from stacks.
     public var hide: GoRegex?
+    /// Keep only matching frames in stacks (pprof's -show).
+    public var show: GoRegex?
     /// Keep only samples that carry the label `key` with a value matching one of `values`.
     public var tagFocus: [(key: String, values: [GoRegex])] = []
+    /// Drop samples that carry the label `key` with a value matching one of `values`.
+    public var tagIgnore: [(key: String, values: [GoRegex])] = []
 
     public init() {}
 
-    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && tagFocus.isEmpty }
+    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
 
     /// The first filter whose pattern ran out of time on a name (see `GoRegex.matchTimeLimit`),
     /// as its option name and pattern: the filtering that used it is not to be trusted.
     public var exceededTimeLimit: (option: String, pattern: String)? {
-        let regexes = [("focus", focus), ("ignore", ignore), ("hide", hide)] + tagFocus.flatMap { filter in
-            filter.values.map { ("tagfocus", Optional($0)) }
-        }
+        let regexes = [("focus", focus), ("ignore", ignore), ("hide", hide), ("show", show)]
+            + tagFocus.flatMap { filter in filter.values.map { ("tagfocus", Optional($0)) } }
+            + tagIgnore.flatMap { filter in filter.values.map { ("tagignore", Optional($0)) } }
         return regexes.lazy.compactMap { option, regex in
             regex.flatMap { $0.exceededTimeLimit ? (option, $0.pattern) : nil }
         }.first
@@ -81,16 +85,26 @@ extension Profile {
                 result.lines.append(contentsOf: kept)
                 if kept.isEmpty { hidden[index] = true }
             }
+            if let show = filters.show, !hidden[index] {
+                // Of what hide left, the lines that match (pprof's -show).
+                let current = result.lines[Int(result.locations[index].lineStart)..<Int(result.locations[index].lineStart + result.locations[index].lineCount)]
+                let kept = current.filter { lineMatches($0, show) }
+                if kept.count != current.count {
+                    result.locations[index].lineStart = Int32(result.lines.count)
+                    result.locations[index].lineCount = Int32(kept.count)
+                    result.lines.append(contentsOf: kept)
+                }
+                if kept.isEmpty { hidden[index] = true }
+            }
         }
         let anyHidden = hidden.contains(true)
-        let tagFocus = filters.tagFocus
-        result.samples = samples.mapStacks(keepSample: tagFocus.isEmpty ? nil : { sample in
+        let tagFocus = filters.tagFocus, tagIgnore = filters.tagIgnore
+        func carries(_ labels: [Label], _ filter: (key: String, values: [GoRegex])) -> Bool {
+            labels.contains { label in label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) } }
+        }
+        result.samples = samples.mapStacks(keepSample: tagFocus.isEmpty && tagIgnore.isEmpty ? nil : { sample in
             let labels = self.labels(of: sample)
-            return tagFocus.allSatisfy { filter in
-                labels.contains { label in
-                    label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) }
-                }
-            }
+            return tagFocus.allSatisfy { carries(labels, $0) } && !tagIgnore.contains { carries(labels, $0) }
         }) { stack in
             // Kept when a frame is focused and none is ignored.
             var focused = false
@@ -131,6 +145,7 @@ extension Profile {
         if let focus = filters.focus, !matchesSomewhere(focus) { unmatched.append("Focus expression matched no samples") }
         if let ignore = filters.ignore, !matchesSomewhere(ignore) { unmatched.append("Ignore expression matched no samples") }
         if let hide = filters.hide, !matchesSomewhere(hide) { unmatched.append("Hide expression matched no samples") }
+        if let show = filters.show, !matchesSomewhere(show) { unmatched.append("Show expression matched no samples") }
         if !filters.tagFocus.isEmpty {
             let matched = (0..<samples.count).contains { sample in
                 let labels = self.labels(of: sample)
@@ -139,6 +154,15 @@ extension Profile {
                 }
             }
             if !matched { unmatched.append("TagFocus expression matched no samples") }
+        }
+        if !filters.tagIgnore.isEmpty {
+            let matched = (0..<samples.count).contains { sample in
+                let labels = self.labels(of: sample)
+                return filters.tagIgnore.contains { filter in
+                    labels.contains { label in label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) } }
+                }
+            }
+            if !matched { unmatched.append("TagIgnore expression matched no samples") }
         }
         return unmatched
     }

@@ -71,9 +71,17 @@ struct SelectionOptions: ParsableArguments {
             help: "Remove frames matching this regular expression from stacks.")
     var hide: String?
 
+    @Option(name: [.customLong("show"), .customLong("show", withSingleDash: true)],
+            help: "Keep only frames matching this regular expression in stacks.")
+    var show: String?
+
     @Option(name: [.customLong("tagfocus"), .customLong("tagfocus", withSingleDash: true)],
             help: "Keep only samples with this label: KEY=REGEX[,REGEX...] (repeatable).")
     var tagFocus: [String] = []
+
+    @Option(name: [.customLong("tagignore"), .customLong("tagignore", withSingleDash: true)],
+            help: "Drop samples with this label: KEY=REGEX[,REGEX...] (repeatable).")
+    var tagIgnore: [String] = []
 
     func validate() throws {
         // Checked here so that a bad pattern is refused before any profile is read. The
@@ -81,7 +89,7 @@ struct SelectionOptions: ParsableArguments {
         do { _ = try filters.compiled() } catch { throw ValidationError(error.description) }
     }
 
-    var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, tagFocus: tagFocus) }
+    var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, show: show, tagFocus: tagFocus, tagIgnore: tagIgnore) }
 
     func apply(to request: inout ProfileRequest) {
         request.sampleIndex = sampleIndex
