@@ -185,6 +185,8 @@ struct CommandLineGenerator {
                                        (["--base"], .profile), normalize] + differential, 1...2),
         ("compare", [(["--base"], .profile)] + input + selection + [nodeCount] + classifier + color
                     + [normalize, format, (["--svg"], .output)] + differential, 2...3),
+        ("report", input + selection + [compat, nodeCount] + classifier + [(["-o", "--output"], .output)], 1...3),
+        ("list", input + selection, 1...1),
         ("merge", input + selection + [(["-o", "--output"], .output), (["--diff-base", "-diff_base"], .profile), normalize,
                                        (["--pgo"], .flag), (["--node-fraction", "-nodefraction"], .double)], 1...3),
         ("rules", [], 0...0),
@@ -263,6 +265,10 @@ struct CommandLineGenerator {
         var all = arguments
         for file in files { all.insert(file, at: integer(in: 0...all.count)) }
         if chance(5), !files.isEmpty { all = arguments + ["--"] + files }
+        if command.name == "list" {
+            // Its regular expression, before the files (at times anywhere).
+            all.insert(value(.regex, usesStdin: &usesStdin), at: chance(90) ? 0 : integer(in: 0...all.count))
+        }
         return GeneratedCommandLine(arguments: [command.name] + all, stdin: usesStdin ? pick(fixtures.stdinChoices) : nil)
     }
 
