@@ -5,34 +5,28 @@ import Testing
 /// Profiles fetched from a real Go net/http/pprof server (built from
 /// Tests/ProfileFetchTests/Fixtures/pprofserver and started on 127.0.0.1), through the commands
 /// as a user runs them; and the failures: a server that stalls, one that answers 500, one that
-/// sends an HTML page. Nothing is written on failure. Skipped (with a notice) without Go.
-@Suite(.serialized) struct LiveProfileTests {
+/// sends an HTML page. Nothing is written on failure. Reported as skipped without Go; with Go,
+/// a server that cannot be built or started fails each test.
+@Suite(.serialized, .enabled(if: GoFixture.isAvailable, "needs Go (Debian's golang-go) to build the pprof test server"))
+struct LiveProfileTests {
     /// One server for the suite, built on first use; it exits when this process does.
-    static let server: PprofServer? = {
-        guard GoFixture.isAvailable else { return nil }
+    static let server: Result<PprofServer, any Error> = Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-cli-pprofserver-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            return try PprofServer(binary: try GoFixture.build(into: folder))
-        } catch {
-            print("notice: LiveProfileTests: cannot start the pprof server (\(error)); skipped")
-            return nil
-        }
-    }()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try PprofServer(binary: try GoFixture.build(into: folder))
+    }
 
-    static var enabled: Bool { server != nil }
-
-    @Test(.enabled(if: enabled)) func cpuProfileWithSecondsFromHostAndPort() throws {
-        let server = try #require(Self.server)
+    @Test func cpuProfileWithSecondsFromHostAndPort() throws {
+        let server = try Self.server.get()
         let result = try CLI.run(["top", "--seconds", "1", "--nodecount", "5", "127.0.0.1:\(server.port)"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.text.contains("Type: cpu\n") && result.text.contains("Duration: 1"))
         #expect(result.stderr.contains("Fetching profile over HTTP from http://127.0.0.1:\(server.port)/debug/pprof/profile?seconds=1"))
     }
 
-    @Test(.enabled(if: enabled), arguments: [("heap", "inuse_space"), ("mutex", "delay"), ("goroutine", "goroutine"), ("block", "delay")])
+    @Test(arguments: [("heap", "inuse_space"), ("mutex", "delay"), ("goroutine", "goroutine"), ("block", "delay")])
     func everyProfileKind(_ endpoint: String, _ type: String) throws {
-        let server = try #require(Self.server)
+        let server = try Self.server.get()
         let result = try CLI.run(["analyze", "--nodecount", "3", server.url("/debug/pprof/\(endpoint)").absoluteString])
         #expect(result.status == 0, "\(endpoint): \(result.stderr)")
         #expect(result.text.contains("Type: \(type)\n"), "\(endpoint)")
@@ -40,8 +34,8 @@ import Testing
         #expect(result.stderr.contains("proflens: Saved profile in \(CLI.saveFolder.path)/pprof.pprofserver."), "\(endpoint): \(result.stderr)")
     }
 
-    @Test(.enabled(if: enabled)) func failuresGetOneLineAnExitCodeAndNoFile() throws {
-        let server = try #require(Self.server)
+    @Test func failuresGetOneLineAnExitCodeAndNoFile() throws {
+        let server = try Self.server.get()
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-live-\(UUID().uuidString).svg")
         for (path, extra, code, words) in [("/stall", ["--timeout", "1"], Int32(66), "timed out"),
                                            ("/500", [], 66, "HTTP 500"),

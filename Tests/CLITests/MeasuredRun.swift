@@ -44,10 +44,10 @@ extension CLI {
     /// it decodes are wider for it.
     static let isDebugBuild = binary.path.contains("/debug/")
 
-    /// GNU time, if installed (nil, with a notice, if not).
+    /// GNU time, if installed (nil, with a notice, if not): the condition of HostileServerTests.
     static let timeTool: String? = {
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/time") { return "/usr/bin/time" }
-        FileHandle.standardError.write(Data("notice: GNU time is not installed (apt-get install time): peak RSS is NOT checked\n".utf8))
+        FileHandle.standardError.write(Data("notice: GNU time is not installed (apt-get install time): HostileServerTests are skipped\n".utf8))
         return nil
     }()
 

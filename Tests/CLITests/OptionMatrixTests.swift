@@ -30,7 +30,7 @@ import TestSupport
 
     /// The matrix covers every option each command's --help lists.
     @Test func everyDeclaredOptionHasACase() throws {
-        for command in ["analyze", "top", "traces", "fold", "flame", "compare", "merge"] {
+        for command in ["analyze", "top", "traces", "fold", "flame", "compare", "merge", "report", "list"] {
             let help = try CLI.run([command, "--help"]).text
             // Option lines: "  --focus, -focus <focus> Keep only ...", "  -o, --output <output> ...".
             let declared = Set(help.split(separator: "\n").filter { $0.hasPrefix("  -") }.flatMap { line in
@@ -85,7 +85,7 @@ struct OptionCase: Sendable, CustomTestStringConvertible {
     }
 
     static let all: [OptionCase] = selection + input + compatibilityRefused + sourceCases + nodeCount + classifier + color + format
-        + topCases + foldCases + flameCases + differentialFlameCases + compareCases + mergeCases + singleDash
+        + topCases + foldCases + flameCases + differentialFlameCases + compareCases + mergeCases + reportCases + listCases + singleDash
     /// The cases that need ../shared/corpus.
     static let onCorpus: [OptionCase] = compatibility
 }
@@ -162,6 +162,20 @@ enum Output {
         return rows
     }
 
+    /// The functions `list` prints, from its "ROUTINE ======================== NAME in FILE" lines.
+    static func routines(_ text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            line.wholeMatch(of: /ROUTINE =+ (.+) in .*/).map { String($0.output.1) }
+        }
+    }
+
+    /// The names in the top tables of `report`'s page.
+    static func reportTopRows(_ html: String) -> [String] {
+        html.matches(of: /<table class="sortable data top"[^>]*>.*?<\/table>/.dotMatchesNewlines()).flatMap { table in
+            table.output.matches(of: /<td class="fn">([^<]*)<\/td>/).map { String($0.output.1) }
+        }
+    }
+
     /// The stacks of `fold` (root first) and their values.
     static func folded(_ text: String) -> [(frames: [String], value: Int64)] {
         text.split(separator: "\n").map { line in
@@ -234,6 +248,8 @@ enum Output {
         case "flame": return frameNames(result.text)
         case "compare": return Set(compareRows(result.text))
         case "merge": return Set(mergedStacks(result).flatMap(\.frames))
+        case "report": return frameNames(result.text)
+        case "list": return Set(routines(result.text))
         default: fatalError(command)
         }
     }
@@ -293,12 +309,13 @@ enum Output {
 // MARK: - The cases
 
 extension OptionCase {
-    /// Each command that reads profiles, with profiles to read: the flame graph and the merged
-    /// profile go to stdout; `compare` gets a base and a new profile.
+    /// Each command that reads profiles, with profiles to read: the flame graph, the merged
+    /// profile and the HTML report go to stdout; `compare` gets a base and a new profile; `list`
+    /// lists every function (the regular expression ".").
     static func invocations(_ profile: String, base: String) -> [(command: String, prefix: [String], profiles: [String])] {
         [("analyze", ["analyze"], [profile]), ("top", ["top"], [profile]), ("traces", ["traces"], [profile]),
          ("fold", ["fold"], [profile]), ("flame", ["flame", "-o", "-"], [profile]), ("compare", ["compare"], [base, profile]),
-         ("merge", ["merge", "-o", "-"], [profile])]
+         ("merge", ["merge", "-o", "-"], [profile]), ("report", ["report", "-o", "-"], [profile]), ("list", ["list", "."], [profile])]
     }
 
     /// --sample-index, --focus, --ignore, --hide, --tagfocus (SelectionOptions).
@@ -385,6 +402,18 @@ extension OptionCase {
             #expect(!result.stdout.isEmpty && result.stdout == baseline.stdout)
             let types = try await Output.mergedReport(["top", "--sample-index", "inuse_objects"], result)
             #expect(types.status == 0 && types.text.contains("\nType: inuse_objects\n"), "\(types.stderr)")
+        })
+        cases.append(sampleIndex("report") { result, baseline in
+            #expect(result.text.contains("\nType: alloc_space\n") && baseline.text.contains("\nType: inuse_space\n"))
+            #expect(!result.text.contains("\nType: inuse_space\n"))
+        })
+        cases.append(sampleIndex("list") { result, baseline in
+            // The total is alloc_space's, the heap's type 1, not inuse_space's (type 3, the default).
+            let total = { (run: CLI.Result) in run.text.split(separator: "\n").first.map(String.init) ?? "" }
+            let byNumber = try await Runs.run(["list", ".", "--sample-index", "1", H])
+            let inuse = try await Runs.run(["list", ".", "--sample-index", "3", H])
+            #expect(total(result).hasPrefix("Total: ") && result.stdout == byNumber.stdout, "\(total(result)) vs \(total(byNumber))")
+            #expect(total(result) != total(baseline) && baseline.stdout == inuse.stdout)
         })
         cases.append(sampleIndex("compare") { result, baseline in
             #expect(result.text.hasPrefix("Base: \(HF): ") && result.text.split(separator: "\n")[0].hasSuffix(" alloc_space"))
@@ -1001,6 +1030,101 @@ extension OptionCase {
         ]
     }
 
+    /// report's own options: -o, --pprof-compat, --nodecount, --rules, --fail-on, --source-path
+    /// and --trim-path (analyze's, on the HTML page).
+    static var reportCases: [OptionCase] {
+        let output = temporaryPath("report.html"), longOutput = temporaryPath("report-long.html")
+        let plain = ["report", "-o", "-", A]
+        let samples = Paths.samples.path
+        let elsewhere = FileManager.default.temporaryDirectory.path
+        return [
+            .effect("report -o FILE", ["report", "-o", output, A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && !baseline!.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: output))) == baseline!.stdout)
+            },
+            .effect("report --output FILE", ["report", "--output", longOutput, A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.stdout.isEmpty && (try? Data(contentsOf: URL(fileURLWithPath: longOutput))) == baseline!.stdout)
+            },
+            .effect("report -o directory", ["report", "-o", FileManager.default.temporaryDirectory.path, A], without: nil) { result, _ in
+                Output.oneLineError(result, status: 73, mentions: ["cannot write"])
+            },
+            .effect("report --pprof-compat 1.19", ["report", "-o", "-", "--pprof-compat", "1.19", A], without: plain) { result, baseline in
+                Output.ok(result)
+                // The header's Time: line as Go 1.19's pprof writes it (top --pprof-compat 1.19's).
+                func time(_ text: String) -> String? { text.split(separator: "\n").first { $0.hasPrefix("Time: ") }.map(String.init) }
+                let old = try #require(time(try await Runs.run(["top", "--pprof-compat", "1.19", A]).text))
+                let current = try #require(time(try await Runs.run(["top", A]).text))
+                #expect(old != current && result.text.contains(old + "\n") && !result.text.contains(current + "\n"))
+                #expect(baseline!.text.contains(current + "\n") && !baseline!.text.contains(old + "\n"))
+            },
+            .refused("report --pprof-compat 1.18", ["report", "-o", "-", "--pprof-compat", "1.18", A], mentions: ["1.18"]),
+            .effect("report --nodecount 3", ["report", "-o", "-", "--nodecount", "3", A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(Output.reportTopRows(result.text).count == 3 && result.text.contains("Showing top 3 nodes out of "))
+                #expect(Output.reportTopRows(baseline!.text).count > 3)
+            },
+            .refused("report --nodecount=-1", ["report", "-o", "-", "--nodecount=-1", A], mentions: ["--nodecount"]),
+            .effect("report --rules", ["report", "-o", "-", "--rules", teamRules, A], without: plain) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains(#"<span class="rule">TEAM1</span> Hashing everywhere"#) && !result.text.contains(#"<span class="rule">AP1</span>"#))
+                #expect(baseline!.text.contains(#"<span class="rule">AP1</span>"#) && !baseline!.text.contains("TEAM1"))
+            },
+            .refused("report --rules (not a rules file)", ["report", "-o", "-", "--rules", A, A], mentions: ["not a rules file"]),
+            .effect("report --fail-on info", ["report", "-o", "-", "--fail-on", "info", A], without: plain) { result, baseline in
+                #expect(result.status == 1 && result.stdout == baseline!.stdout && result.stderr.isEmpty, "\(result.stderr)")
+                Output.ok(baseline!)
+            },
+            .effect("report --source-path", ["report", "-o", "-", "--source-path", samples, A],
+                    without: ["report", "-o", "-", "--source-path", elsewhere, A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains("Source: confirmed") && !result.text.contains("Source not found ("))
+                #expect(baseline!.text.contains("Source not found (") && !baseline!.text.contains("Source: confirmed"))
+            },
+            .same("report -source_path", ["report", "-o", "-", "-source_path", samples, A], as: ["report", "-o", "-", "--source-path", samples, A],
+                  without: ["report", "-o", "-", "--source-path", elsewhere, A]),
+            .effect("report --trim-path", ["report", "-o", "-", "--source-path", samples, "--trim-path", "proflens", A],
+                    without: ["report", "-o", "-", "--source-path", samples, A]) { result, baseline in
+                Output.ok(result)
+                // The file as pprof prints it: without the prefix given; without one, trimmed up
+                // to the search directory's name (samples/).
+                #expect(result.text.contains(" at samples/ap1-range-mutate/main.go:") && !result.text.contains(" at ap1-range-mutate/main.go:"))
+                #expect(baseline!.text.contains(" at ap1-range-mutate/main.go:") && !baseline!.text.contains(" at samples/ap1-range-mutate/main.go:"))
+            },
+            .same("report -trim_path", ["report", "-o", "-", "--source-path", samples, "-trim_path", "proflens", A],
+                  as: ["report", "-o", "-", "--source-path", samples, "--trim-path", "proflens", A],
+                  without: ["report", "-o", "-", "--source-path", samples, A]),
+            .refused("report no profile", ["report", "-o", "-"], mentions: ["<files>"]),
+        ]
+    }
+
+    /// list's own options: --source-path and --trim-path (where the listed source is found, and
+    /// the file name it is listed under).
+    static var listCases: [OptionCase] {
+        let samples = Paths.samples.path
+        let elsewhere = FileManager.default.temporaryDirectory.path
+        let found = ["list", "Expire", "--source-path", samples, A]
+        let notFound = ["list", "Expire", "--source-path", elsewhere, A]
+        return [
+            .effect("list --source-path", found, without: notFound) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains("func (c *SessionCache) Expire(now int64) int {") && !result.text.contains("Error: could not find file"))
+                #expect(baseline!.text.contains("Error: could not find file") && !baseline!.text.contains("func (c *SessionCache) Expire("))
+            },
+            .same("list -source_path", ["list", "Expire", "-source_path", samples, A], as: found, without: notFound),
+            .effect("list --trim-path", ["list", "Expire", "--source-path", samples, "--trim-path", "proflens", A], without: found) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains(" in samples/ap1-range-mutate/main.go\n") && !result.text.contains(" in ap1-range-mutate/main.go\n"))
+                #expect(baseline!.text.contains(" in ap1-range-mutate/main.go\n"))
+            },
+            .same("list -trim_path", ["list", "Expire", "--source-path", samples, "-trim_path", "proflens", A],
+                  as: ["list", "Expire", "--source-path", samples, "--trim-path", "proflens", A], without: found),
+            .effect("list no match", ["list", "^nosuchfunction$", A], without: nil) { result, _ in
+                Output.oneLineError(result, status: 64, mentions: ["no matches found for regexp: ^nosuchfunction$"])
+            },
+        ]
+    }
+
     /// pprof's spellings: -name=value and -name value are the long options, for every command.
     static var singleDash: [OptionCase] {
         var cases: [OptionCase] = []
@@ -1030,7 +1154,7 @@ extension OptionCase {
             cases.append(.refused("\(command) -seconds=5 with files", prefix + ["-seconds=5"] + profiles, mentions: ["--seconds", "URL"]))
             cases.append(.refused("\(command) -timeout 5 with files", prefix + ["-timeout", "5"] + profiles, mentions: ["--timeout", "URL"]))
         }
-        for command in ["analyze", "top", "compare"] {
+        for command in ["analyze", "top", "compare", "report"] {
             let profiles = command == "compare" ? [AF, A] : [A]
             cases.append(.same("\(command) -nodecount=3", [command, "-nodecount=3"] + profiles, as: [command, "--nodecount", "3"] + profiles, without: [command] + profiles))
         }

@@ -9,15 +9,7 @@ enum PGOToolchains {
     static let hasGo127 = FileManager.default.isExecutableFile(atPath: go127)
 
     /// A Go 1.19: `go` on PATH or where Debian puts it, if `go version` says go1.19.
-    static let go119: String? = {
-        var candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/go" }
-        candidates += ["/usr/bin/go", "/usr/lib/go-1.19/bin/go"]
-        return candidates.first { path in
-            guard FileManager.default.isExecutableFile(atPath: path),
-                  let result = try? Subprocess.run(path, ["version"], environment: environment(in: nil)) else { return false }
-            return result.stdout.hasPrefix("go version go1.19")
-        }
-    }()
+    static var go119: String? { Availability.go119 }
 
     /// Go's environment for a test: this toolchain only, no telemetry, no network, no module
     /// download (the samples module requires nothing), and with `folder`, a cache and GOPATH of

@@ -12,17 +12,24 @@ import TestSupport
 /// 73; never a signal, never another code), and a failure must say so on stderr in one line:
 /// "proflens: ..." (for 64 also the argument parser's "Error: ..." line and its usage text).
 ///
-/// The seed is printed; PROFLENS_RANDOM_SEED=N repeats a run, PROFLENS_RANDOM_COUNT=N
-/// changes the number of command lines (default 300), PROFLENS_RANDOM_LOG=FILE writes every
-/// run's status and first line of stderr to FILE.
+/// Each run draws a new seed unless `PROFLENS_RANDOM_SEED=N` (a decimal UInt64) gives one. The
+/// seed is printed before the first command line runs ("RandomCommandLineTests: seed N, ...")
+/// and is in every failure recorded, with the command that replays the run:
+/// `PROFLENS_RANDOM_SEED=N swift test --filter RandomCommandLineTests` makes the same command
+/// lines, so a failure in CI is replayed from its log alone. A PROFLENS_RANDOM_SEED that is not
+/// a number fails the test (rather than quietly running another seed).
+/// PROFLENS_RANDOM_COUNT=N changes the number of command lines (default 300; the first N lines
+/// of a seed are the same whatever the count), PROFLENS_RANDOM_LOG=FILE writes every run's
+/// status and first line of stderr to FILE.
 @Suite struct RandomCommandLineTests {
     static let timeLimit: TimeInterval = 20
 
     @Test func randomCommandLinesEndWithADocumentedStatus() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let seed = environment["PROFLENS_RANDOM_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        let count = environment["PROFLENS_RANDOM_COUNT"].flatMap { Int($0) } ?? 300
-        print("RandomCommandLineTests: seed \(seed), \(count) command lines (PROFLENS_RANDOM_SEED=\(seed) repeats them)")
+        let seed = try Self.environmentNumber("PROFLENS_RANDOM_SEED", as: UInt64.self) ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        let count = try Self.environmentNumber("PROFLENS_RANDOM_COUNT", as: Int.self) ?? 300
+        let replay = "PROFLENS_RANDOM_SEED=\(seed) swift test --filter RandomCommandLineTests"
+        print("RandomCommandLineTests: seed \(seed), \(count) command lines (\(replay) repeats them)")
 
         let fixtures = try Fixtures()
         defer { fixtures.remove() }
@@ -37,13 +44,13 @@ import TestSupport
                     do {
                         let result = try await CLI.runAsync(line.arguments, in: fixtures.workDirectory, stdin: line.stdin, timeout: Self.timeLimit)
                         let problem = Self.problem(with: result).map {
-                            "#\(index) \($0)\n    seed \(seed); arguments: \(Self.quoted(line.arguments))"
+                            "#\(index) \($0)\n    seed \(seed) (\(replay)); arguments: \(Self.quoted(line.arguments))"
                                 + (line.stdin.map { "; stdin: \($0.lastPathComponent)" } ?? "") + "\n    stderr: \(result.stderr.prefix(500))"
                         }
                         let status = result.signalled ? "signal \(result.status)" : "\(result.status)"
                         return (index, problem, status, "#\(index) \(status) \(Self.quoted(line.arguments)) → \(result.stderr.split(separator: "\n").first ?? "")")
                     } catch {
-                        return (index, "#\(index) could not run: \(error); arguments: \(Self.quoted(line.arguments))", "error", "")
+                        return (index, "#\(index) could not run: \(error)\n    seed \(seed) (\(replay)); arguments: \(Self.quoted(line.arguments))", "error", "")
                     }
                 }
             }
@@ -59,6 +66,13 @@ import TestSupport
             try outcomes.map(\.3).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         }
         for failure in failures.prefix(25) { Issue.record(Comment(rawValue: failure)) }
+    }
+
+    /// The number in the environment variable `name`, nil when it is not set; a value that is
+    /// not such a number fails the test, so that a replay never runs another seed unnoticed.
+    static func environmentNumber<Number: LosslessStringConvertible>(_ name: String, as: Number.Type) throws -> Number? {
+        guard let text = ProcessInfo.processInfo.environment[name] else { return nil }
+        return try #require(Number(text.trimmingCharacters(in: .whitespaces)), "\(name)=\(text) is not a \(Number.self)")
     }
 
     /// What is wrong with a run, or nil.
@@ -171,6 +185,8 @@ struct CommandLineGenerator {
                                        (["--base"], .profile), normalize] + differential, 1...2),
         ("compare", [(["--base"], .profile)] + input + selection + [nodeCount] + classifier + color
                     + [normalize, format, (["--svg"], .output)] + differential, 2...3),
+        ("report", input + selection + [compat, nodeCount] + classifier + [(["-o", "--output"], .output)], 1...3),
+        ("list", input + selection, 1...1),
         ("merge", input + selection + [(["-o", "--output"], .output), (["--diff-base", "-diff_base"], .profile), normalize,
                                        (["--pgo"], .flag), (["--node-fraction", "-nodefraction"], .double)], 1...3),
         ("rules", [], 0...0),
@@ -249,6 +265,10 @@ struct CommandLineGenerator {
         var all = arguments
         for file in files { all.insert(file, at: integer(in: 0...all.count)) }
         if chance(5), !files.isEmpty { all = arguments + ["--"] + files }
+        if command.name == "list" {
+            // Its regular expression, before the files (at times anywhere).
+            all.insert(value(.regex, usesStdin: &usesStdin), at: chance(90) ? 0 : integer(in: 0...all.count))
+        }
         return GeneratedCommandLine(arguments: [command.name] + all, stdin: usesStdin ? pick(fixtures.stdinChoices) : nil)
     }
 

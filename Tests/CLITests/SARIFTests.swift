@@ -186,13 +186,10 @@ import TestSupport
         #expect((shifted["properties"] as? JSON)?["share"] as? Double != (original["properties"] as? JSON)?["share"] as? Double)
         #expect(fingerprint(shifted) == fingerprint(original))
 
-        // The same program profiled under another Go version, when the samples have one.
-        if let other = SampleProfiles.otherVersion(program) {
-            let otherResult = try results(try sarif(["analyze", "--format", "sarif", other]).log).first { $0["ruleId"] as? String == "AP1" }
-            #expect(otherResult.flatMap(fingerprint) == fingerprint(original))
-        } else {
-            print("notice: samples/profiles has one Go version; skipping the other-version fingerprint check")
-        }
+        // The same program profiled under another Go version (samples/profiles keeps two).
+        let other = try #require(SampleProfiles.otherVersion(program), "samples/profiles should hold \(program) under a second Go version")
+        let otherResult = try results(try sarif(["analyze", "--format", "sarif", other]).log).first { $0["ruleId"] as? String == "AP1" }
+        #expect(otherResult.flatMap(fingerprint) == fingerprint(original))
     }
 
     // MARK: compare

@@ -5,9 +5,7 @@ import Pprof
 import TestSupport
 
 enum Support {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/profiles")
+    static let corpus = Paths.corpus.appendingPathComponent("profiles")
 
     /// Folded stacks from `name;name;name value` lines (test input written by hand).
     static func stacks(_ lines: [(String, Int64)], unit: String = "count") -> FoldedStacks {
@@ -35,15 +33,10 @@ enum Support {
         try TemporaryFile.write(bytes, suffix: suffix)
     }
 
-    /// Runs a program, its standard error merged into its output; nil when it is not installed.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String)? {
-        let candidates = ["/usr/bin/\(executable)", "/bin/\(executable)", "/usr/local/bin/\(executable)"]
-        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        return try Subprocess.runMerged(path, arguments)
-    }
-
-    /// `xmllint --noout` on the files: nil when xmllint is not installed.
-    static func xmllint(_ files: [URL]) throws -> (status: Int32, output: String)? {
-        try run("xmllint", ["--noout"] + files.map(\.path))
+    /// `xmllint --noout` on the files, its standard error merged into its output. The tests
+    /// that call it carry `.needsXmllint`; without xmllint it throws.
+    static func xmllint(_ files: [URL]) throws -> (status: Int32, output: String) {
+        guard let xmllint = Availability.xmllint else { throw FixtureError("xmllint is not installed") }
+        return try Subprocess.runMerged(xmllint, ["--noout"] + files.map(\.path))
     }
 }

@@ -1,29 +1,34 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import GoSource
 
 /// The lexer and the block reader over the whole standard library source of the Go toolchains
-/// on this machine: Go 1.19 (`go env GOROOT`, Debian's golang-go, installed in CI) and Go 1.27
-/// (`/work/main/.venv-go/bin/go`, absent in CI). Every `.go` file must be read without a crash
-/// and within a time bound, and for nearly every file the number of function declarations
-/// found must equal an independent count: the lines that start with `func ` (which differs
-/// where Go code sits in raw strings or comments, e.g. test programs and generators).
+/// on this machine: Go 1.19 (Debian's golang-go, `Availability.go119`) and Go 1.27
+/// (`$GO_1_27` or `.venv-go/bin/go`, `Availability.go127`), both installed in CI; each test is
+/// reported as skipped where its toolchain is missing. Every `.go` file must be read without a
+/// crash and within a time bound, and for nearly every file the number of function
+/// declarations found must equal an independent count: the lines that start with `func `
+/// (which differs where Go code sits in raw strings or comments, e.g. test programs and
+/// generators).
 ///
 /// `GOSOURCE_GOROOTS=/path/a:/path/b` checks other trees instead.
 @Suite struct StdlibCorpusTests {
     struct Toolchain: Sendable, CustomStringConvertible {
         var name: String
+        /// The `go` that names its GOROOT; empty for a tree of `GOSOURCE_GOROOTS`.
         var go: String
-        var environment: [String: String] = [:]
         var description: String { name }
     }
 
-    static let toolchains = [
-        Toolchain(name: "Go 1.19 (go in PATH)", go: "go"),
-        Toolchain(name: "Go 1.27 (/work/main/.venv-go)", go: "/work/main/.venv-go/bin/go",
-                  environment: ["GOTOOLCHAIN": "local", "GOTELEMETRY": "off"]),
-    ]
+    /// The trees of `GOSOURCE_GOROOTS`, or nil when it is not set.
+    static let otherTrees: [Toolchain]? = ProcessInfo.processInfo.environment["GOSOURCE_GOROOTS"].map { list in
+        list.split(separator: ":").map { Toolchain(name: String($0), go: "") }
+    }
+
+    static let go119 = Availability.go119.map { Toolchain(name: "Go 1.19 (\($0))", go: $0) }
+    static let go127 = Availability.go127.map { Toolchain(name: "Go 1.27 (\($0))", go: $0) }
 
     /// Seconds one file may take (debug build, busy machine); the largest stdlib file, about
     /// 1 MB, takes well under a second.
@@ -31,33 +36,18 @@ import Testing
     /// Share of files whose declaration count must match the line count.
     static let requiredAgreement = 0.97
 
-    static func goroot(_ toolchain: Toolchain) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [toolchain.go, "env", "GOROOT"]
-        process.environment = ProcessInfo.processInfo.environment.merging(toolchain.environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        let root = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func goroot(_ go: String) -> String? {
+        guard let result = try? Subprocess.run(go, ["env", "GOROOT"], environment: Availability.goEnvironment),
+              result.status == 0 else { return nil }
+        let root = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return root.isEmpty ? nil : root
     }
 
-    /// The toolchains to read: the two above, or the trees of `GOSOURCE_GOROOTS`. One test
-    /// case each, so that they run in parallel.
-    static let cases: [Toolchain] = {
-        if let override = ProcessInfo.processInfo.environment["GOSOURCE_GOROOTS"] {
-            return override.split(separator: ":").map { Toolchain(name: String($0), go: "") }
-        }
-        return toolchains
-    }()
+    /// The trees to read: those of `GOSOURCE_GOROOTS`, or the toolchains found.
+    static let cases: [Toolchain] = otherTrees ?? [go119, go127].compactMap { $0 }
 
     static func root(of toolchain: Toolchain) -> String? {
-        toolchain.go.isEmpty ? toolchain.name : goroot(toolchain)
+        toolchain.go.isEmpty ? toolchain.name : goroot(toolchain.go)
     }
 
     /// The `.go` files under `src`.
@@ -99,19 +89,29 @@ import Testing
         var problems: [String] = []
     }
 
-    @Test(arguments: cases)
-    func everyStandardLibraryFileIsRead(_ toolchain: Toolchain) throws {
-        guard let root = Self.root(of: toolchain) else {
-            print("notice: \(toolchain.name) not found; skipping its standard library")
-            return
-        }
+    @Test(.enabled(if: otherTrees == nil, "GOSOURCE_GOROOTS names the trees to read instead"), .needsGo119)
+    func go119StandardLibraryIsRead() throws {
+        try Self.readStandardLibrary(try #require(Self.go119))
+    }
+
+    @Test(.enabled(if: otherTrees == nil, "GOSOURCE_GOROOTS names the trees to read instead"),
+          .enabled(if: go127 != nil, "needs Go 1.27 ($GO_1_27 or .venv-go/bin/go)"))
+    func go127StandardLibraryIsRead() throws {
+        try Self.readStandardLibrary(try #require(Self.go127))
+    }
+
+    /// One test case per tree, so that they run in parallel.
+    @Test(.enabled(if: otherTrees != nil, "runs only with GOSOURCE_GOROOTS=/path/a:/path/b"), arguments: otherTrees ?? [])
+    func otherTreeIsRead(_ tree: Toolchain) throws {
+        try Self.readStandardLibrary(tree)
+    }
+
+    static func readStandardLibrary(_ toolchain: Toolchain) throws {
+        let root = try #require(Self.root(of: toolchain), "\(toolchain.name): go env GOROOT failed")
         // Debian links GOROOT/src elsewhere: walk the real directory.
         let src = URL(fileURLWithPath: root).appendingPathComponent("src").resolvingSymlinksInPath()
         let files = Self.goFiles(src)
-        guard !files.isEmpty else {
-            print("notice: no .go files under \(src.path); skipping \(toolchain.name)")
-            return
-        }
+        try #require(!files.isEmpty, "\(toolchain.name): no .go files under \(src.path)")
         var tally = Tally()
         let clock = ContinuousClock()
         for url in files {
@@ -160,18 +160,17 @@ import Testing
     /// hundreds of functions, thousands of statements each): every pattern on a spread of its
     /// functions, each check within the time bound. A check may read the whole package (for
     /// AP3, where else a map is emptied), so this bounds its cost. One toolchain is enough.
-    @Test func checksOnTheLargestFilesStayFast() throws {
-        guard let (toolchain, root) = Self.cases.lazy.compactMap({ toolchain in Self.root(of: toolchain).map { (toolchain, $0) } }).first else {
-            print("notice: no Go toolchain found; skipping the checks on large files")
-            return
-        }
+    @Test(.enabled(if: !cases.isEmpty, "needs a Go toolchain: Go 1.19 (Debian's golang-go), Go 1.27 (.venv-go) or GOSOURCE_GOROOTS"))
+    func checksOnTheLargestFilesStayFast() throws {
+        let toolchain = try #require(Self.cases.first)
+        let root = try #require(Self.root(of: toolchain), "\(toolchain.name): go env GOROOT failed")
         let src = URL(fileURLWithPath: root).appendingPathComponent("src").resolvingSymlinksInPath()
         let ssa = src.appendingPathComponent("cmd/compile/internal/ssa")
         let sized = Self.goFiles(ssa).filter { $0.lastPathComponent.hasPrefix("rewrite") }.compactMap { url in
             (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize).map { (url, $0) }
         }
         let largest = sized.sorted { $0.1 > $1.1 }.prefix(1).map(\.0)
-        guard !largest.isEmpty else { return }
+        try #require(!largest.isEmpty, "\(toolchain.name): no rewrite*.go under \(ssa.path)")
         let clock = ContinuousClock()
         var slowest = (seconds: 0.0, what: "")
         var checks = 0

@@ -17,7 +17,7 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 }
 
-@Suite struct CorpusTests {
+@Suite(.needsCorpusFiles) struct CorpusTests {
     static let facts: [CorpusFacts] = [
         CorpusFacts(file: "pprof-go-sample-cpu.pb.gz", samples: 76, types: 2, mappings: 3, locations: 86, functions: 14),
         CorpusFacts(file: "pprof-go-large-cpu.pb.gz", samples: 20430, types: 2, mappings: 4, locations: 23355, functions: 23038),
@@ -35,14 +35,13 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
         CorpusFacts(file: "speedscope-go-cpu-nomappings.pb.gz", samples: 9, types: 2, mappings: 0, locations: 30, functions: 25),
     ]
 
-    /// Reads a corpus file, or returns nil (with the notice printed) when the corpus is absent.
-    static func read(_ name: String) throws -> Profile? {
-        guard Corpus.files() != nil else { return nil }
-        return try ProfileReader().read(path: Corpus.profiles.appendingPathComponent(name).path)
+    /// Reads a corpus file (the suite runs only where the corpus is).
+    static func read(_ name: String) throws -> Profile {
+        try ProfileReader().read(path: Corpus.profiles.appendingPathComponent(name).path)
     }
 
     @Test(.timeLimit(.minutes(2))) func everyFileDecodesExceptTheFunctionIDZeroOne() throws {
-        guard let files = Corpus.files() else { return }
+        let files = try #require(Corpus.files())
         #expect(files.contains(Corpus.rejected))
         let clock = ContinuousClock()
         var decoded = 0
@@ -75,7 +74,7 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
     }
 
     @Test(arguments: facts) func countsMatchTheManifest(_ facts: CorpusFacts) throws {
-        guard let profile = try Self.read(facts.file) else { return }
+        let profile = try Self.read(facts.file)
         #expect(profile.samples.count == facts.samples)
         #expect(profile.sampleTypes.count == facts.types)
         #expect(profile.mappings.count == facts.mappings)
@@ -84,46 +83,45 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
     }
 
     @Test func godeltaprofStringTableHas178EmptyStrings() throws {
-        guard Corpus.files() != nil else { return }
         let bytes = try Corpus.protobuf("pyroscope-go-heap-delta-godeltaprof.pb.gz")
         #expect(bytes.count == 31123)
         let raw = try bytes.withUnsafeBytes { try ProfileDecoder.decode($0) }
         #expect(raw.strings.count == 546)
         #expect(raw.strings.filter(\.isEmpty).count == 178)
         // Its ids are not 1...n: the first Location message has id 4.
-        let profile = try #require(try Self.read("pyroscope-go-heap-delta-godeltaprof.pb.gz"))
+        let profile = try Self.read("pyroscope-go-heap-delta-godeltaprof.pb.gz")
         #expect(profile.locations.first?.id == 4)
         #expect(profile.defaultSampleType == "alloc_space")
     }
 
     @Test func sampleTypesAndDefaults() throws {
-        guard let dotnet = try Self.read("pyroscope-dotnet-labels.pprof") else { return }
+        let dotnet = try Self.read("pyroscope-dotnet-labels.pprof")
         #expect(dotnet.sampleTypes.map { "\($0.type)/\($0.unit)" } == [
             "cpu/nanoseconds", "exception/count", "alloc_samples/count", "alloc_size/bytes", "lock_count/count", "lock_time/nanoseconds",
         ])
-        let heap = try #require(try Self.read("pyroscope-go-heap-alloc-objects-only.pb.gz"))
+        let heap = try Self.read("pyroscope-go-heap-alloc-objects-only.pb.gz")
         #expect(heap.sampleTypes == [ValueType(type: "alloc_objects", unit: "count")])
         #expect(heap.defaultSampleType == "alloc_objects")
         #expect(heap.periodType == ValueType(type: "space", unit: "bytes") && heap.period == 524288)
-        let merged = try #require(try Self.read("pyroscope-go-cpu-merged-large.pb.gz"))
+        let merged = try Self.read("pyroscope-go-cpu-merged-large.pb.gz")
         #expect(merged.defaultSampleType == "cpu" && merged.period == 1_000_000_000)
         #expect(merged.timeNanos == 1_692_366_979_000_000_000 && merged.durationNanos == 3_668_963_000_000)
-        let empty = try #require(try Self.read("parca-go-goroutine-empty-sampletype.pb.gz"))
+        let empty = try Self.read("parca-go-goroutine-empty-sampletype.pb.gz")
         #expect(empty.sampleTypes == [ValueType(type: "", unit: "")] && empty.timeNanos == 0)
     }
 
     @Test func oddValuesAndStacks() throws {
-        guard let merged = try Self.read("pyroscope-go-cpu-merged-large.pb.gz") else { return }
+        let merged = try Self.read("pyroscope-go-cpu-merged-large.pb.gz")
         #expect((0..<merged.samples.count).filter { merged.samples.locations(of: $0).isEmpty }.count == 1)
-        let negative = try #require(try Self.read("parca-go-heap-delta-negative.pb.gz"))
+        let negative = try Self.read("parca-go-heap-delta-negative.pb.gz")
         #expect(negative.samples.values.filter { $0 < 0 }.count == 288)
-        let zeros = try #require(try Self.read("parca-go-heap-zero-samples.pb.gz"))
+        let zeros = try Self.read("parca-go-heap-zero-samples.pb.gz")
         #expect((0..<zeros.samples.count).filter { s in (0..<4).allSatisfy { zeros.samples.value(of: s, index: $0) == 0 } }.count == 36)
         // async-profiler writes every location_id unpacked: 12,386 of them.
-        let java = try #require(try Self.read("pyroscope-java-asyncprofiler-cpu.pb.gz"))
+        let java = try Self.read("pyroscope-java-asyncprofiler-cpu.pb.gz")
         #expect((0..<java.samples.count).reduce(0) { $0 + java.samples.locations(of: $1).count } == 12386)
         #expect(java.comments == ["async-profiler"] && java.period == 0)
-        let cpp = try #require(try Self.read("pprof-cpp-cpu-unsymbolized-dropframes.pb.gz"))
+        let cpp = try Self.read("pprof-cpp-cpu-unsymbolized-dropframes.pb.gz")
         #expect(cpp.dropFrames == "ProfileData::Add|ProfileData::prof_handler|CpuProfiler::prof_handler|__pthread_sighandler|__restore")
     }
 
@@ -131,7 +129,7 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
         // `go tool pprof -raw` prints location 5 as
         //   5: 0x40c4db M=1 runtime.tooManyOverflowBuckets .../hashmap.go:1001 s=0
         //              runtime.mapassign_fast64 .../hashmap_fast.go:572 s=0
-        guard let profile = try Self.read("pprof-go-sample-cpu.pb.gz") else { return }
+        let profile = try Self.read("pprof-go-sample-cpu.pb.gz")
         let location = try #require(profile.locations.first { $0.id == 5 })
         #expect(location.address == 0x40c4db)
         let lines = profile.lines(of: location)
@@ -143,7 +141,7 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
 
     @Test func invalidUTF8File() throws {
         // Its second function's name is every byte value 0...255; time_nanos is 15e9.
-        guard let profile = try Self.read("pyroscope-invalid-utf8.pb.gz") else { return }
+        let profile = try Self.read("pyroscope-invalid-utf8.pb.gz")
         #expect(profile.functions.map { ProfileText.rawBytes($0.name) } == [Array("my".utf8), Array(0...255)])
         #expect(profile.timeNanos == 15_000_000_000)
         #expect(profile.defaultSampleType == "cpu")
@@ -152,7 +150,7 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
 
     @Test func gzipAndRawCopiesDecodeAlike() throws {
         // Corpus .pb.gz files re-read from their inflated bytes, and raw files gzip'd here.
-        guard let files = Corpus.files() else { return }
+        let files = try #require(Corpus.files())
         for name in ["notes-go-goroutine-labels.pb.gz", "pyroscope-go-cpu-uncompressed.pb", "pyroscope-nodejs-heap-uncompressed.pprof"] where files.contains(name) {
             let original = try Corpus.bytes(name)
             let protobuf = try Corpus.protobuf(name)

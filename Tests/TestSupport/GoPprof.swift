@@ -8,13 +8,7 @@ public enum GoPprof {
     /// The pprof binary `go tool pprof` runs (`go tool -n pprof` names it): the same output,
     /// without the go command's start-up on each call. Nil, after a printed notice, without Go 1.27.
     public static let binary: String? = {
-        let environment = ProcessInfo.processInfo.environment
-        let candidates: [String] = [environment["GO_1_27"] ?? "", Paths.packageRoot.appendingPathComponent(".venv-go/bin/go").path]
-        for go in candidates where !go.isEmpty && FileManager.default.isExecutableFile(atPath: go) {
-            guard let version = try? Subprocess.run(go, ["env", "GOVERSION"], environment: goEnvironment),
-                  version.status == 0 else { continue }
-            let name = version.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard name == "go1.27" || name.hasPrefix("go1.27.") else { continue }
+        if let go = Availability.go127 {
             // `go tool -n` names the binary; `go tool pprof -h` builds it first if needed.
             _ = try? Subprocess.run(go, ["tool", "pprof", "-h"], environment: goEnvironment)
             if let named = try? Subprocess.run(go, ["tool", "-n", "pprof"], environment: goEnvironment) {
@@ -22,7 +16,7 @@ public enum GoPprof {
                 if named.status == 0 && FileManager.default.isExecutableFile(atPath: path) { return path }
             }
         }
-        print("notice: no Go 1.27 ($GO_1_27 or \(candidates[1])): the checks against go tool pprof are SKIPPED")
+        print("notice: no Go 1.27 ($GO_1_27 or .venv-go/bin/go): the checks against go tool pprof are SKIPPED")
         return nil
     }()
 
@@ -36,12 +30,7 @@ public enum GoPprof {
         return url
     }()
 
-    static var goEnvironment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment["GOTOOLCHAIN"] = "local"
-        environment["GOTELEMETRY"] = "off"
-        return environment
-    }
+    static var goEnvironment: [String: String] { Availability.goEnvironment }
 
     /// Runs pprof with `arguments` in the environment the goldens were made in (TZ=UTC,
     /// LC_ALL=C, an empty HOME): its standard output, or a thrown error with its stderr when

@@ -181,6 +181,9 @@ enum Corpus {
     /// The corpus file names, or nil (after printing a notice) when the corpus is absent.
     static func files() -> [String]? { listing }
 
+    /// Whether the corpus is here: the condition of the tests that read it (`.needsCorpusFiles`).
+    static var isPresent: Bool { listing != nil }
+
     private static let listing: [String]? = {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: profiles.path), !names.isEmpty else {
             print("corpus not found at \(profiles.path), skipping")
@@ -200,6 +203,14 @@ enum Corpus {
     }
 
     static let rejected = "pyroscope-dotnet-funcid0-notgzipped.pb.gz"
+}
+
+extension Trait where Self == ConditionTrait {
+    /// A test of the corpus files `Corpus` reads (../shared/corpus, or $PPROF_TESTS_CORPUS):
+    /// reported as skipped, not passed, where there are none.
+    static var needsCorpusFiles: Self {
+        .enabled(if: Corpus.isPresent, "needs the corpus profiles at \(Corpus.profiles.path) (../shared/corpus, or $PPROF_TESTS_CORPUS)")
+    }
 }
 
 // MARK: This process's memory
