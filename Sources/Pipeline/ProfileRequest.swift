@@ -66,20 +66,23 @@ public struct FilterSpec: Sendable, Equatable {
     public var ignore: String?
     public var hide: String?
     public var show: String?
+    public var showFrom: String?
     /// `KEY=REGEX[,REGEX...]`, each.
     public var tagFocus: [String] = []
     public var tagIgnore: [String] = []
 
-    public init(focus: String? = nil, ignore: String? = nil, hide: String? = nil, show: String? = nil, tagFocus: [String] = [], tagIgnore: [String] = []) {
+    public init(focus: String? = nil, ignore: String? = nil, hide: String? = nil, show: String? = nil, showFrom: String? = nil,
+                tagFocus: [String] = [], tagIgnore: [String] = []) {
         self.focus = focus
         self.ignore = ignore
         self.hide = hide
         self.show = show
+        self.showFrom = showFrom
         self.tagFocus = tagFocus
         self.tagIgnore = tagIgnore
     }
 
-    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
+    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && showFrom == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
 
     /// The filters, compiled; a bad pattern is a usage error naming the option. An empty
     /// pattern is no filter, as in pprof (`-focus=` filters nothing).
@@ -95,6 +98,7 @@ public struct FilterSpec: Sendable, Equatable {
         filters.ignore = try compile("ignore", ignore)
         filters.hide = try compile("hide", hide)
         filters.show = try compile("show", show)
+        filters.showFrom = try compile("show-from", showFrom)
         for text in tagFocus where !text.isEmpty {
             do { filters.tagFocus.append(try SampleFilters.parseTagFocus(text)) } catch {
                 throw .usage("--tagfocus: \(error)")
@@ -115,6 +119,7 @@ public struct FilterSpec: Sendable, Equatable {
         if let ignore, !ignore.isEmpty { lines.append("ignore=\(ignore)") }
         if let hide, !hide.isEmpty { lines.append("hide=\(hide)") }
         if let show, !show.isEmpty { lines.append("show=\(show)") }
+        if let showFrom, !showFrom.isEmpty { lines.append("show_from=\(showFrom)") }
         for text in tagFocus where !text.isEmpty { lines.append("tagfocus=\(text)") }
         for text in tagIgnore where !text.isEmpty { lines.append("tagignore=\(text)") }
         return lines

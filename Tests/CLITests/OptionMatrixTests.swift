@@ -360,6 +360,14 @@ extension OptionCase {
                 #expect(!names.contains("main.alice") && names.contains("main.bob") && (command == "compare" || names.contains("main.carol")), "\(names)")
                 #expect(Output.names(command, baseline!).contains("main.alice"))
             })
+            cases.append(.effect("\(command) --show-from Expire", prefix + ["--show-from", #"Expire$"#] + profiles, without: without) { result, baseline in
+                Output.ok(result)
+                // Stacks start at the culprit: nothing above it (runtime.main, main.main) is left.
+                let names = Output.names(command, result)
+                #expect(!names.isEmpty && !names.contains("runtime.main") && !names.contains("main.main"), "\(names)")
+                // (compare lists the 20 functions that changed most: main.main may not be one.)
+                #expect(result.stdout != baseline!.stdout && (command == "compare" || Output.names(command, baseline!).contains("main.main")))
+            })
             cases.append(.effect("\(command) --show main", prefix + ["--show", #"^main\."#] + profiles, without: without) { result, baseline in
                 Output.ok(result)
                 // Only the frames that match are left in the stacks.
@@ -1132,6 +1140,7 @@ extension OptionCase {
             ("-sample_index", "--sample-index", "alloc_space", H, HF), ("-focus", "--focus", "sha256", A, AF),
             ("-ignore", "--ignore", "sha256", A, AF), ("-hide", "--hide", "runtime", A, AF), ("-tagfocus", "--tagfocus", "user=alice", L, LO),
             ("-show", "--show", "main", A, AF), ("-tagignore", "--tagignore", "user=alice", L, LO),
+            ("-show_from", "--show-from", "main", A, AF),
         ]
         for (position, alias) in aliases.enumerated() {
             for (index, (command, prefix, profiles)) in invocations(alias.profile, base: alias.base).enumerated() {

@@ -12,6 +12,8 @@ public struct SampleFilters: Sendable {
     public var hide: GoRegex?
     /// Keep only matching frames in stacks (pprof's -show).
     public var show: GoRegex?
+    /// Drop the frames above the root-most matching one (pprof's -show_from).
+    public var showFrom: GoRegex?
     /// Keep only samples that carry the label `key` with a value matching one of `values`.
     public var tagFocus: [(key: String, values: [GoRegex])] = []
     /// Drop samples that carry the label `key` with a value matching one of `values`.
@@ -19,12 +21,12 @@ public struct SampleFilters: Sendable {
 
     public init() {}
 
-    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
+    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && showFrom == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
 
     /// The first filter whose pattern ran out of time on a name (see `GoRegex.matchTimeLimit`),
     /// as its option name and pattern: the filtering that used it is not to be trusted.
     public var exceededTimeLimit: (option: String, pattern: String)? {
-        let regexes = [("focus", focus), ("ignore", ignore), ("hide", hide), ("show", show)]
+        let regexes = [("focus", focus), ("ignore", ignore), ("hide", hide), ("show", show), ("show_from", showFrom)]
             + tagFocus.flatMap { filter in filter.values.map { ("tagfocus", Optional($0)) } }
             + tagIgnore.flatMap { filter in filter.values.map { ("tagignore", Optional($0)) } }
         return regexes.lazy.compactMap { option, regex in
@@ -56,6 +58,13 @@ extension Profile {
     /// The profile with `filters` applied: samples kept or dropped, frames hidden.
     public func filtered(by filters: SampleFilters) -> Profile {
         if filters.isEmpty { return self }
+        if let showFrom = filters.showFrom {
+            // pprof applies -show_from after the name filters (its tag filters only drop
+            // samples, in either order alike).
+            var rest = filters
+            rest.showFrom = nil
+            return filtered(by: rest).showingFrom(showFrom)
+        }
         var result = self
         let names = functions.map(FunctionNames.displayName)
         func lineMatches(_ line: Line, _ regex: GoRegex) -> Bool {
@@ -146,6 +155,7 @@ extension Profile {
         if let ignore = filters.ignore, !matchesSomewhere(ignore) { unmatched.append("Ignore expression matched no samples") }
         if let hide = filters.hide, !matchesSomewhere(hide) { unmatched.append("Hide expression matched no samples") }
         if let show = filters.show, !matchesSomewhere(show) { unmatched.append("Show expression matched no samples") }
+        if let showFrom = filters.showFrom, !showFromMatches(showFrom) { unmatched.append("ShowFrom expression matched no samples") }
         if !filters.tagFocus.isEmpty {
             let matched = (0..<samples.count).contains { sample in
                 let labels = self.labels(of: sample)
@@ -165,5 +175,45 @@ extension Profile {
             if !matched { unmatched.append("TagIgnore expression matched no samples") }
         }
         return unmatched
+    }
+}
+
+extension Profile {
+    /// pprof's -show_from: each stack cut above its root-most frame whose function (or file)
+    /// matches (within an inlined location, the lines above the match go too; a location whose
+    /// binary matches is kept whole); a stack with no such frame is dropped.
+    func showingFrom(_ regex: GoRegex) -> Profile {
+        var result = self
+        let names = functions.map(FunctionNames.displayName)
+        func lineMatches(_ line: Line) -> Bool {
+            let function = Int(line.functionIndex)
+            return regex.matches(names[function]) || regex.matches(functions[function].filename)
+        }
+        var matches = [Bool](repeating: false, count: locations.count)
+        for (index, location) in locations.enumerated() {
+            if location.mappingIndex >= 0 && regex.matches(mappings[Int(location.mappingIndex)].filename) {
+                matches[index] = true
+                continue
+            }
+            let lines = self.lines(of: location)
+            if let last = lines.lastIndex(where: lineMatches) {
+                result.locations[index].lineCount = Int32(last - lines.startIndex + 1)
+                matches[index] = true
+            }
+        }
+        result.samples = samples.mapStacks { stack in
+            guard let root = stack.lastIndex(where: { matches[Int($0)] }) else { return nil }
+            return stack[stack.startIndex...root]
+        }
+        return result
+    }
+
+    /// Whether -show_from matches a frame anywhere (pprof warns when it does not).
+    func showFromMatches(_ regex: GoRegex) -> Bool {
+        let names = functions.map(FunctionNames.displayName)
+        return locations.contains { location in
+            (location.mappingIndex >= 0 && regex.matches(mappings[Int(location.mappingIndex)].filename))
+                || lines(of: location).contains { regex.matches(names[Int($0.functionIndex)]) || regex.matches(functions[Int($0.functionIndex)].filename) }
+        }
     }
 }

@@ -75,6 +75,10 @@ struct SelectionOptions: ParsableArguments {
             help: "Keep only frames matching this regular expression in stacks.")
     var show: String?
 
+    @Option(name: [.customLong("show-from"), .customLong("show_from", withSingleDash: true)],
+            help: "Drop the frames above the root-most frame matching this regular expression (stacks without one are dropped).")
+    var showFrom: String?
+
     @Option(name: [.customLong("tagfocus"), .customLong("tagfocus", withSingleDash: true)],
             help: "Keep only samples with this label: KEY=REGEX[,REGEX...] (repeatable).")
     var tagFocus: [String] = []
@@ -89,7 +93,7 @@ struct SelectionOptions: ParsableArguments {
         do { _ = try filters.compiled() } catch { throw ValidationError(error.description) }
     }
 
-    var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, show: show, tagFocus: tagFocus, tagIgnore: tagIgnore) }
+    var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, show: show, showFrom: showFrom, tagFocus: tagFocus, tagIgnore: tagIgnore) }
 
     func apply(to request: inout ProfileRequest) {
         request.sampleIndex = sampleIndex
