@@ -5,7 +5,7 @@ extension Classifier {
     /// Measures one signal of a rule's finding.
     /// `groups`: the indices of the rule's groups of matched stacks that count.
     static func signal(_ spec: SignalSpec, index: Int, rule: Rule, groups: [Int], result: RuleScan.RuleResult,
-                       scan: RuleScan, topCulprit: Int?, matchedValue: Int64, inputIndex: Int, context: EvidenceContext) -> Signal {
+                       scan: RuleScan, topCulprit: Int?, inputIndex: Int, context: EvidenceContext) -> Signal {
         let input = scan.input
         let unit = input.profile.sampleTypes[result.typeIndex].unit
         func amount(_ value: Int64) -> String { Measurement.label(value, unit: unit) }

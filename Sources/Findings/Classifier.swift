@@ -21,7 +21,7 @@ public enum Classifier {
                 // One finding per rule and culprit: evidence of one culprit from several
                 // profiles keeps its strongest reading; different culprits, and a pattern's
                 // kinds (AP2's sync.Map and its lock contention), stay separate findings.
-                let key = finding.id + "\u{0}" + finding.title + "\u{0}" + (finding.culprits.first?.name ?? "")
+                let key = finding.identity
                 let time = input.profile.timeNanos
                 if let existing = kept[key] {
                     if isStronger(finding, time, than: existing.finding, existing.time) { kept[key] = (finding, time) }
@@ -102,7 +102,7 @@ public enum Classifier {
         let topCulprit = ranked.first?.key
         let signals = (rule.signals ?? []).enumerated().map { signal, spec in
             Self.signal(spec, index: signal, rule: rule, groups: groups, result: result, scan: scan, topCulprit: topCulprit,
-                        matchedValue: value, inputIndex: inputIndex, context: context)
+                        inputIndex: inputIndex, context: context)
         }
         if signals.contains(where: { $0.role == .requires && !$0.seen }) { return nil }
         let level = Self.level(share: shareLevel, signals: signals, hasCulprit: !culprits.isEmpty)

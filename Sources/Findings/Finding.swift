@@ -59,6 +59,10 @@ public struct Finding: Sendable, Equatable {
     /// Whether the code at the culprit has the shape of the pattern.
     public var sourceEvidence: SourceEvidence? = nil
 
+    /// What makes two findings the same one (across profiles of a run, and the two sides of a
+    /// comparison): the rule (pattern and title) and the heaviest culprit.
+    public var identity: String { id + "\u{0}" + title + "\u{0}" + (culprits.first?.name ?? "") }
+
     /// Sets `confirm` to the steps whose evidence is not in `given`; nothing for a critical
     /// finding, which needs no more.
     mutating func keepConfirmSteps(notIn given: Set<Rule.ConfirmStep.Evidence>) {

@@ -21,12 +21,11 @@ public struct FindingsDiff: Sendable {
     /// One entry per finding as `Classifier.findings` keeps them (rule and culprit), the most
     /// severe first (by the worse of its two sides).
     public init(base: [Finding], new: [Finding]) {
-        func key(_ finding: Finding) -> String { finding.id + "\u{0}" + finding.title + "\u{0}" + (finding.culprits.first?.name ?? "") }
         var keys: [String] = []
-        for finding in base + new where !keys.contains(key(finding)) { keys.append(key(finding)) }
-        let unordered = keys.map { k in
-            let before = base.first { key($0) == k }
-            let after = new.first { key($0) == k }
+        for finding in base + new where !keys.contains(finding.identity) { keys.append(finding.identity) }
+        let unordered = keys.map { key in
+            let before = base.first { $0.identity == key }
+            let after = new.first { $0.identity == key }
             let status: Status = before == nil ? .new : after == nil ? .fixed : .persisting
             return Entry(id: (after ?? before)!.id, status: status, base: before, new: after)
         }

@@ -20,13 +20,16 @@ public enum SourceAnnotator {
         var missing: [String] = []
         var annotated: [Finding] = []
         for var finding in findings {
-            defer { annotated.append(finding) }
+            defer {
+                // The source was given: it is not evidence to collect (and the level may have changed).
+                finding.keepConfirmSteps(notIn: [.source])
+                annotated.append(finding)
+            }
             guard let input = inputs.first(where: { $0.file == finding.file }),
                   let typeIndex = input.profile.sampleTypes.firstIndex(where: { $0.type == finding.sampleType }) else { continue }
             let rule = rules.rules.first { $0.id == finding.id && $0.title == finding.title }
             let checked = rule?.checksSource ?? true
             let pattern = checked ? MapPattern(rawValue: finding.id) : nil
-            finding.keepConfirmSteps(notIn: [.source])
             // The heaviest culprit's path down to the matched frame, then the next culprits
             // (where values are kept alive is not always where they were allocated).
             var readings: [Reading] = []
@@ -67,7 +70,6 @@ public enum SourceAnnotator {
             default:
                 break
             }
-            finding.keepConfirmSteps(notIn: [.source])
         }
         return Result(findings: Classifier.ordered(annotated), missingFiles: missing)
     }

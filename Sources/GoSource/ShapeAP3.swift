@@ -51,9 +51,9 @@ struct DeleteKeepsValueCheck {
         }
         for operation in context.regionOperations {
             switch operation.kind {
-            case .store where isNil(operation):
+            case .store where isEmptyStore(operation):
                 judged.insert(operation.site)
-                if let result = record(judgeNilStore(operation)) { return result }
+                if let result = record(judgeEmptyStore(operation)) { return result }
             case .delete:
                 judged.insert(operation.site)
                 if let result = record(judgeDelete(operation)) { return result }
@@ -67,9 +67,9 @@ struct DeleteKeepsValueCheck {
         for store in filled {
             guard index.isMap(store.target, 0, context.function),
                   let identity = index.identity(of: store.target, 0, context.function) else { continue }
-            for other in index.operations(on: identity, where: { $0.kind == .delete || ($0.kind == .store && isNil($0)) }) {
+            for other in index.operations(on: identity, where: { $0.kind == .delete || ($0.kind == .store && isEmptyStore($0)) }) {
                 guard judged.insert(other.site).inserted else { continue }
-                if let result = record(other.kind == .delete ? judgeDelete(other) : judgeNilStore(other)) { return result }
+                if let result = record(other.kind == .delete ? judgeDelete(other) : judgeEmptyStore(other)) { return result }
             }
         }
         for status in [ShapeStatus.unknown, .contradicted] {
@@ -88,7 +88,7 @@ struct DeleteKeepsValueCheck {
             for operation in index.operations(file, function) {
                 let outcome: Outcome
                 if operation.kind == .delete { outcome = judgeDelete(operation) }
-                else if operation.kind == .store && isNil(operation) { outcome = judgeNilStore(operation) }
+                else if operation.kind == .store && isEmptyStore(operation) { outcome = judgeEmptyStore(operation) }
                 else { continue }
                 if outcome.status == .confirmed {
                     return context.result(.unknown, .ap3, outcome.shape, at: outcome.site,
@@ -101,7 +101,7 @@ struct DeleteKeepsValueCheck {
 
     /// `M[k] = nil`, or `M[k] = T{}` / `M[k] = T{Field: zero, ...}` (an empty value stored in
     /// place of a delete; the literal may span several lines).
-    private func isNil(_ operation: MapOperation) -> Bool {
+    private func isEmptyStore(_ operation: MapOperation) -> Bool {
         guard operation.op == .assign, let value = operation.value else { return false }
         if value.count == 1 { return index.text(operation.site.file).isIdentifier(value.lowerBound, "nil") }
         return Self.isEmptyLiteral(index.compact(operation.site.file, value))
@@ -129,7 +129,7 @@ struct DeleteKeepsValueCheck {
 
     // MARK: M[k] = nil
 
-    private func judgeNilStore(_ store: MapOperation) -> Outcome {
+    private func judgeEmptyStore(_ store: MapOperation) -> Outcome {
         let site = store.site
         let (file, function) = (site.file, site.function)
         let map = store.targetText
@@ -351,7 +351,7 @@ struct DeleteKeepsValueCheck {
                     ? text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1)) : []
                 let appendsToItself = arguments.first.map { index.compact(operation.site.file, $0) == operation.targetText } ?? false
                 if !appendsToItself { return operation.site }
-            case .store where isNil(operation):
+            case .store where isEmptyStore(operation):
                 return operation.site
             case .clear, .delete:
                 return operation.site

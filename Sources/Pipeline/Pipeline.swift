@@ -149,9 +149,9 @@ public enum Pipeline {
         let sampleIndex = try chooseSampleIndex(request.sampleIndex, loaded, name: name)
         let pruned = loaded.applyingDropFrames()
         let filters = try request.filters.compiled()
-        let filtered = pruned.filtered(by: filters)
+        let (filtered, unmatched) = pruned.filteredReportingUnmatched(by: filters)
         try checkTimeLimit(filters)
-        for warning in pruned.unmatchedFilters(filters) {
+        for warning in unmatched {
             request.onNote?(request.sources.count > 1 ? "\(name): \(warning)" : warning)
         }
         return PreparedProfile(name: name, loaded: loaded, profile: filtered, sampleIndex: sampleIndex,

@@ -13,8 +13,9 @@ public struct AnalyzeReport: Sendable {
     /// Each profile's top table (built beside the rules, for the row count asked for).
     public let tables: [TopReport]
     public var color = false
-    /// Text output: the verdict and the findings only, without the profiles' summaries and tables.
-    public var findingsOnly = false
+    /// Text output: the verdict and the findings only, without the profiles' summaries and
+    /// tables (which are then not built).
+    public let findingsOnly: Bool
     /// Source files the findings' culprits are in that were not found.
     public var missingSourceFiles: [String] = []
     /// The rules the findings come from (SARIF lists them).
@@ -23,14 +24,15 @@ public struct AnalyzeReport: Sendable {
     public var locator: SourceLocator?
     /// Runs the rules over the profiles (evidence combined across them) and, when a locator is
     /// given, shows and checks the culprits' source; `nodeCount`: rows of each table (0: all).
-    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?, nodeCount: Int = 0) {
+    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?, nodeCount: Int = 0, findingsOnly: Bool = false) {
         // The tables are built on the other core while the rules run.
         let ((inputs, findings), tables) = Concurrently.both({
             let inputs = profiles.map(\.classifierInput)
             return (inputs, Classifier.findings(inputs, rules: rules))
         }, {
-            profiles.map { $0.topReport(nodeCount: nodeCount) }
+            findingsOnly ? [] : profiles.map { $0.topReport(nodeCount: nodeCount) }
         })
+        self.findingsOnly = findingsOnly
         self.profiles = profiles
         self.findings = findings
         self.tables = tables
@@ -64,26 +66,20 @@ public struct AnalyzeReport: Sendable {
 
     func text() -> [UInt8] {
         var out: [UInt8] = Array((TerminalText.clean(verdict()) + "\n\n").utf8)
-        if findingsOnly {
-            out.append(contentsOf: FindingsReport.text(findings, color: color).utf8)
-            if !missingSourceFiles.isEmpty {
-                let files = missingSourceFiles.map(TerminalText.clean).joined(separator: ", ")
-                out.append(contentsOf: "\nSource not found (--source-path, --trim-path): \(files)\n".utf8)
-            }
-            return out
-        }
-        for (position, prepared) in profiles.enumerated() {
+        for (position, prepared) in profiles.enumerated() where !findingsOnly {
             if position > 0 { out.append(contentsOf: "\n".utf8) }
             for line in summary(prepared).textLines() { out.append(contentsOf: (TerminalText.clean(line) + "\n").utf8) }
             out.append(contentsOf: "\n".utf8)
             // The table is pprof's, byte for byte (names as the profile has them).
             out.append(contentsOf: tables[position].text())
         }
-        if let growth = HeapGrowthReport(among: profiles) {
+        if !findingsOnly {
+            if let growth = HeapGrowthReport(among: profiles) {
+                out.append(contentsOf: "\n".utf8)
+                out.append(contentsOf: growth.text().utf8)
+            }
             out.append(contentsOf: "\n".utf8)
-            out.append(contentsOf: growth.text().utf8)
         }
-        out.append(contentsOf: "\n".utf8)
         out.append(contentsOf: FindingsReport.text(findings, color: color).utf8)
         if !missingSourceFiles.isEmpty {
             let files = missingSourceFiles.map(TerminalText.clean).joined(separator: ", ")

@@ -14,7 +14,7 @@ import Testing
         Paths.directories(in: Paths.samples.appendingPathComponent("profiles/\(version)")).map { (version, $0.lastPathComponent) }
     }
 
-    static func key(_ finding: Finding) -> String { finding.id + " " + finding.title + " " + (finding.culprits.first?.name ?? "-") }
+    static func key(_ finding: Finding) -> String { finding.identity.replacingOccurrences(of: "\u{0}", with: " ") }
 
     @Test(arguments: runs.map { "\($0.version)/\($0.run)" })
     func addingAProfileNeverLowersAFinding(_ name: String) throws {

@@ -54,41 +54,67 @@ public struct SampleFilters: Sendable {
     }
 }
 
+/// Whether a profile's frames and labels match a pattern, as pprof matches them: a line by its
+/// function's name or file name, a location by one of its lines or its binary's file name.
+private struct FrameMatcher {
+    let profile: Profile
+    let names: [String]
+
+    init(_ profile: Profile) {
+        self.profile = profile
+        names = profile.functions.map(FunctionNames.displayName)
+    }
+
+    func line(_ line: Line, _ regex: GoRegex) -> Bool {
+        let function = Int(line.functionIndex)
+        return regex.matches(names[function]) || regex.matches(profile.functions[function].filename)
+    }
+
+    func mapping(_ location: Location, _ regex: GoRegex) -> Bool {
+        location.mappingIndex >= 0 && regex.matches(profile.mappings[Int(location.mappingIndex)].filename)
+    }
+
+    func location(_ location: Location, _ regex: GoRegex) -> Bool {
+        profile.lines(of: location).contains { line($0, regex) } || mapping(location, regex)
+    }
+
+    /// Whether the labels carry `filter.key` with a string value matching one of its values.
+    static func carries(_ labels: [Label], _ filter: (key: String, values: [GoRegex])) -> Bool {
+        labels.contains { label in label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) } }
+    }
+}
+
 extension Profile {
     /// The profile with `filters` applied: samples kept or dropped, frames hidden.
     public func filtered(by filters: SampleFilters) -> Profile {
-        if filters.isEmpty { return self }
-        if let showFrom = filters.showFrom {
-            // pprof applies -show_from after the name filters (its tag filters only drop
-            // samples, in either order alike).
-            var rest = filters
-            rest.showFrom = nil
-            return filtered(by: rest).showingFrom(showFrom)
-        }
+        filteredReportingUnmatched(by: filters).profile
+    }
+
+    /// The profile with `filters` applied, and what `go tool pprof` warns of on stderr while
+    /// applying them: each filter expression that matched nothing ("Focus expression matched
+    /// no samples"; the filters stay in force). One pass, pprof's order: the name filters,
+    /// then -show_from, then the tag filters on the samples left.
+    public func filteredReportingUnmatched(by filters: SampleFilters) -> (profile: Profile, unmatched: [String]) {
+        if filters.isEmpty { return (self, []) }
         var result = self
-        let names = functions.map(FunctionNames.displayName)
-        func lineMatches(_ line: Line, _ regex: GoRegex) -> Bool {
-            let function = Int(line.functionIndex)
-            return regex.matches(names[function]) || regex.matches(functions[function].filename)
-        }
-        func mappingMatches(_ location: Location, _ regex: GoRegex) -> Bool {
-            location.mappingIndex >= 0 && regex.matches(mappings[Int(location.mappingIndex)].filename)
-        }
-        func locationMatches(_ location: Location, _ regex: GoRegex) -> Bool {
-            self.lines(of: location).contains { lineMatches($0, regex) } || mappingMatches(location, regex)
-        }
+        let match = FrameMatcher(self)
+        var unmatched: [String] = []
 
         // Per location: nil = neither focused nor ignored, true = focused, false = ignored.
         var verdict = [Bool?](repeating: nil, count: locations.count)
         var hidden = [Bool](repeating: false, count: locations.count)
+        var focusMatched = false, ignoreMatched = false, hideMatched = false, showMatched = false
         for (index, location) in locations.enumerated() {
-            if let ignore = filters.ignore, locationMatches(location, ignore) {
+            if let ignore = filters.ignore, match.location(location, ignore) {
                 verdict[index] = false
-            } else if filters.focus.map({ locationMatches(location, $0) }) ?? true {
+                ignoreMatched = true
+            } else if filters.focus.map({ match.location(location, $0) }) ?? true {
                 verdict[index] = true
+                focusMatched = true
             }
-            if let hide = filters.hide, locationMatches(location, hide) {
-                let kept = mappingMatches(location, hide) ? [] : self.lines(of: location).filter { !lineMatches($0, hide) }
+            if let hide = filters.hide, match.location(location, hide) {
+                hideMatched = true
+                let kept = match.mapping(location, hide) ? [] : self.lines(of: location).filter { !match.line($0, hide) }
                 result.locations[index].lineStart = Int32(result.lines.count)
                 result.locations[index].lineCount = Int32(kept.count)
                 result.lines.append(contentsOf: kept)
@@ -96,24 +122,44 @@ extension Profile {
             }
             if let show = filters.show, !hidden[index] {
                 // Of what hide left, the lines that match (pprof's -show).
-                let current = result.lines[Int(result.locations[index].lineStart)..<Int(result.locations[index].lineStart + result.locations[index].lineCount)]
-                let kept = current.filter { lineMatches($0, show) }
+                let current = result.lines(of: result.locations[index])
+                let kept = current.filter { match.line($0, show) }
                 if kept.count != current.count {
                     result.locations[index].lineStart = Int32(result.lines.count)
                     result.locations[index].lineCount = Int32(kept.count)
                     result.lines.append(contentsOf: kept)
                 }
-                if kept.isEmpty { hidden[index] = true }
+                if kept.isEmpty { hidden[index] = true } else { showMatched = true }
             }
         }
+        if filters.focus != nil && !focusMatched { unmatched.append("Focus expression matched no samples") }
+        if filters.ignore != nil && !ignoreMatched { unmatched.append("Ignore expression matched no samples") }
+        if filters.hide != nil && !hideMatched { unmatched.append("Hide expression matched no samples") }
+        if filters.show != nil && !showMatched { unmatched.append("Show expression matched no samples") }
+
+        // -show_from: per location, the lines up to its last match (nil: no match).
+        var showFromCut: [Int?] = []
+        if let showFrom = filters.showFrom {
+            showFromCut = locations.indices.map { index in
+                let location = result.locations[index]
+                if match.mapping(location, showFrom) { return Int(location.lineCount) }
+                let lines = result.lines(of: location)
+                return lines.lastIndex { match.line($0, showFrom) }.map { $0 - lines.startIndex + 1 }
+            }
+            for (index, cut) in showFromCut.enumerated() { if let cut { result.locations[index].lineCount = Int32(cut) } }
+            if !showFromCut.contains(where: { $0 != nil }) { unmatched.append("ShowFrom expression matched no samples") }
+        }
+
         let anyHidden = hidden.contains(true)
         let tagFocus = filters.tagFocus, tagIgnore = filters.tagIgnore
-        func carries(_ labels: [Label], _ filter: (key: String, values: [GoRegex])) -> Bool {
-            labels.contains { label in label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) } }
-        }
+        var tagFocusMatched = false, tagIgnoreMatched = false
         result.samples = samples.mapStacks(keepSample: tagFocus.isEmpty && tagIgnore.isEmpty ? nil : { sample in
             let labels = self.labels(of: sample)
-            return tagFocus.allSatisfy { carries(labels, $0) } && !tagIgnore.contains { carries(labels, $0) }
+            let focused = tagFocus.allSatisfy { FrameMatcher.carries(labels, $0) }
+            let ignored = tagIgnore.contains { FrameMatcher.carries(labels, $0) }
+            tagFocusMatched = tagFocusMatched || focused
+            tagIgnoreMatched = tagIgnoreMatched || ignored
+            return focused && !ignored
         }) { stack in
             // Kept when a frame is focused and none is ignored.
             var focused = false
@@ -123,97 +169,19 @@ extension Profile {
                 focused = true
             }
             guard focused else { return nil }
-            guard anyHidden else { return stack }
-            let visible = stack.filter { !hidden[Int($0)] }
-            return visible.isEmpty ? nil : ArraySlice(visible)
-        }
-        return result
-    }
-}
-
-extension Profile {
-    /// What `go tool pprof` warns of on stderr: each filter expression that matched nothing in
-    /// the profile ("Focus expression matched no samples"); the filters stay in force.
-    public func unmatchedFilters(_ filters: SampleFilters) -> [String] {
-        guard !filters.isEmpty else { return [] }
-        let names = functions.map(FunctionNames.displayName)
-        var used = [Bool](repeating: false, count: locations.count)
-        for id in 0..<samples.stackCount { for location in samples.stack(id) { used[Int(location)] = true } }
-        func matchesSomewhere(_ regex: GoRegex) -> Bool {
-            locations.indices.contains { index in
-                guard used[index] else { return false }
-                let location = locations[index]
-                if location.mappingIndex >= 0 && regex.matches(mappings[Int(location.mappingIndex)].filename) { return true }
-                return lines(of: location).contains { line in
-                    let function = Int(line.functionIndex)
-                    return regex.matches(names[function]) || regex.matches(functions[function].filename)
-                }
+            var kept = stack
+            if anyHidden {
+                let visible = stack.filter { !hidden[Int($0)] }
+                if visible.isEmpty { return nil }
+                kept = ArraySlice(visible)
             }
+            // -show_from: the stack cut above its root-most matching frame, or dropped.
+            guard !showFromCut.isEmpty else { return kept }
+            guard let root = kept.lastIndex(where: { showFromCut[Int($0)] != nil }) else { return nil }
+            return kept[kept.startIndex...root]
         }
-        var unmatched: [String] = []
-        if let focus = filters.focus, !matchesSomewhere(focus) { unmatched.append("Focus expression matched no samples") }
-        if let ignore = filters.ignore, !matchesSomewhere(ignore) { unmatched.append("Ignore expression matched no samples") }
-        if let hide = filters.hide, !matchesSomewhere(hide) { unmatched.append("Hide expression matched no samples") }
-        if let show = filters.show, !matchesSomewhere(show) { unmatched.append("Show expression matched no samples") }
-        if let showFrom = filters.showFrom, !showFromMatches(showFrom) { unmatched.append("ShowFrom expression matched no samples") }
-        if !filters.tagFocus.isEmpty {
-            let matched = (0..<samples.count).contains { sample in
-                let labels = self.labels(of: sample)
-                return filters.tagFocus.allSatisfy { filter in
-                    labels.contains { label in label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) } }
-                }
-            }
-            if !matched { unmatched.append("TagFocus expression matched no samples") }
-        }
-        if !filters.tagIgnore.isEmpty {
-            let matched = (0..<samples.count).contains { sample in
-                let labels = self.labels(of: sample)
-                return filters.tagIgnore.contains { filter in
-                    labels.contains { label in label.isString && label.key == filter.key && filter.values.contains { $0.matches(label.str) } }
-                }
-            }
-            if !matched { unmatched.append("TagIgnore expression matched no samples") }
-        }
-        return unmatched
-    }
-}
-
-extension Profile {
-    /// pprof's -show_from: each stack cut above its root-most frame whose function (or file)
-    /// matches (within an inlined location, the lines above the match go too; a location whose
-    /// binary matches is kept whole); a stack with no such frame is dropped.
-    func showingFrom(_ regex: GoRegex) -> Profile {
-        var result = self
-        let names = functions.map(FunctionNames.displayName)
-        func lineMatches(_ line: Line) -> Bool {
-            let function = Int(line.functionIndex)
-            return regex.matches(names[function]) || regex.matches(functions[function].filename)
-        }
-        var matches = [Bool](repeating: false, count: locations.count)
-        for (index, location) in locations.enumerated() {
-            if location.mappingIndex >= 0 && regex.matches(mappings[Int(location.mappingIndex)].filename) {
-                matches[index] = true
-                continue
-            }
-            let lines = self.lines(of: location)
-            if let last = lines.lastIndex(where: lineMatches) {
-                result.locations[index].lineCount = Int32(last - lines.startIndex + 1)
-                matches[index] = true
-            }
-        }
-        result.samples = samples.mapStacks { stack in
-            guard let root = stack.lastIndex(where: { matches[Int($0)] }) else { return nil }
-            return stack[stack.startIndex...root]
-        }
-        return result
-    }
-
-    /// Whether -show_from matches a frame anywhere (pprof warns when it does not).
-    func showFromMatches(_ regex: GoRegex) -> Bool {
-        let names = functions.map(FunctionNames.displayName)
-        return locations.contains { location in
-            (location.mappingIndex >= 0 && regex.matches(mappings[Int(location.mappingIndex)].filename))
-                || lines(of: location).contains { regex.matches(names[Int($0.functionIndex)]) || regex.matches(functions[Int($0.functionIndex)].filename) }
-        }
+        if !tagFocus.isEmpty && !tagFocusMatched { unmatched.append("TagFocus expression matched no samples") }
+        if !tagIgnore.isEmpty && !tagIgnoreMatched { unmatched.append("TagIgnore expression matched no samples") }
+        return (result, unmatched)
     }
 }

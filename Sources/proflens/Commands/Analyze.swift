@@ -45,10 +45,9 @@ struct Analyze: ParsableCommand {
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
         var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator,
-                                   nodeCount: rows.nodeCount ?? 0)
+                                   nodeCount: rows.nodeCount ?? 0, findingsOnly: findingsOnly)
         let findings = report.findings
         report.color = color.enabled
-        report.findingsOnly = findingsOnly
         try OutputFile.write(report.render(format), to: "-")
         if let threshold = classifier.failOn, findings.contains(where: { $0.level >= threshold }) {
             throw ExitCode(ExitStatus.findings)
