@@ -104,6 +104,13 @@ extension Classifier {
             let average = Double(owner.inuseSpace) / Double(owner.inuseObjects)
             let seen = average >= (spec.minValue ?? 0) && average <= (spec.maxValue ?? .infinity)
             return make(seen, "\(spec.description): \(culpritName) holds \(owner.inuseObjects) objects of \(Measurement.label(Int64(average), unit: "bytes")) on average")
+        case .culpritCount:
+            guard let topCulprit, let culpritName else { return make(false, "\(spec.description): no culprit in user code") }
+            let count = groups.filter { result.groups[$0].culprit == topCulprit }.reduce(Int64(0)) { $0 &+ result.groups[$1].value }
+            let level = spec.levels?.level(of: Double(count))
+            let needs = spec.levels.map { String(format: "; needs %.0f", $0.warning) } ?? ""
+            return make(level.map { $0 >= .warning } ?? false, "\(spec.description) under \(culpritName): \(amount(count))\(needs)",
+                        level: level, measured: Double(count), needed: spec.levels?.warning)
         case .goroutinesParked:
             guard let goroutines = context.inputs.firstIndex(where: { $0.kind == .goroutine }) else {
                 return make(false, "\(spec.description): no goroutine profile given")

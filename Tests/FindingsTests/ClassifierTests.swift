@@ -210,3 +210,39 @@ import Testing
         #expect(FrameOrigin(functionName: "[libc.so.6]") == .native)
     }
 }
+
+/// A goroutine profile is one moment of the lock's queue: by Little's law, one draw of the
+/// number that a mutex profile's delay per second averages. Eight parked at once (the
+/// average's critical level) makes a warning; fewer, or a small share of the goroutines, info.
+@Suite struct GoroutineSnapshotTests {
+    func goroutines(parked: Int64, elsewhere: Int64) -> Classifier.Input {
+        var builder = ProfileBuilder(sampleTypes: [("goroutine", "count")])
+        let lockWait = ["runtime.gopark", "runtime.goparkunlock", "runtime.semacquire1", "sync.runtime_SemacquireMutex",
+                        "sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock", "app.(*Store).Put", "app.serve"]
+        builder.sample(lockWait.map { builder.location([$0]) }, [parked])
+        builder.sample(["runtime.gopark", "runtime.chanrecv", "app.worker"].map { builder.location([$0]) }, [elsewhere])
+        return Classifier.Input(file: "goroutine.pb.gz", profile: builder.profile)
+    }
+
+    func snapshot(_ input: Classifier.Input) -> Finding? {
+        Classifier.findings([input]).first { $0.title == "Goroutines queued on one lock" }
+    }
+
+    @Test func eightParkedOnOneLockIsAWarning() throws {
+        let finding = try #require(snapshot(goroutines(parked: 8, elsewhere: 4)))
+        #expect(finding.level == .warning && finding.culprits.first?.name == "app.(*Store).Put")
+        let queued = try #require(finding.signals.first { $0.name == "goroutinesQueued" })
+        #expect(queued.seen && queued.measured == 8 && queued.needed == 8)
+    }
+
+    @Test func fewerParkedIsInfo() throws {
+        let finding = try #require(snapshot(goroutines(parked: 7, elsewhere: 2)))
+        #expect(finding.level == .info)
+        #expect(finding.signals.first { $0.name == "goroutinesQueued" }?.seen == false)
+    }
+
+    @Test func aSmallShareOfManyGoroutinesIsNoFinding() {
+        // 8 of 100 goroutines: under the rule's 10% floor.
+        #expect(snapshot(goroutines(parked: 8, elsewhere: 92)) == nil)
+    }
+}

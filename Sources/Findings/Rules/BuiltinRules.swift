@@ -132,13 +132,24 @@ enum BuiltinRules {
     },
     {
       "id": "AP2",
-      "title": "Goroutines queued on one lock (a snapshot: info only; with a mutex or block profile it confirms)",
+      "title": "Goroutines queued on one lock",
       "kinds": ["goroutine"],
       "sampleTypes": ["goroutine", "goroutines", "count"],
       "frames": ["^(sync|internal/sync)\\.runtime_Semacquire(RW)?Mutex(R)?$", "^(sync|internal/sync)\\.\\(\\*(Mutex|RWMutex)\\)\\.(lockSlow|Lock|RLock)$"],
       "userCulpritsOnly": true,
       "shareOf": "topCulprit",
-      "thresholds": {"info": 0.1, "warning": 2, "critical": 2},
+      "thresholds": {"info": 0.1, "warning": 0.1, "critical": 2},
+      "signals": [
+        {
+          "name": "goroutinesQueued", "kind": "culpritCount", "role": "discriminates",
+          "description": "goroutines parked on a lock at the moment of the snapshot",
+          "levels": {"info": 0, "warning": 8, "critical": 8}
+        }
+      ],
+      "confirmWith": [
+        {"evidence": "mutexOrBlock", "text": "a mutex or block profile and the CPU profile of the same run (the delay per second of the run is the number waiting on average, not at one moment)"},
+        {"evidence": "source", "text": "the source (--source-path): the lock around the map"}
+      ],
       "explanation": "At the moment the goroutine profile was taken, many goroutines were parked waiting for a lock under the same code: one lock around shared state serializes them.",
       "fix": "Hold the lock only around the map operation, use sync.RWMutex for read-mostly maps, or shard the map across several locks by key hash."
     },

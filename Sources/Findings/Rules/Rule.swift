@@ -130,6 +130,9 @@ public struct SignalSpec: Codable, Sendable, Equatable {
         /// `minValue` and at most `maxValue` bytes (a map's table is a few large blocks,
         /// values kept alive are many small objects).
         case objectSize
+        /// The heaviest culprit's own value, in the profile's unit (goroutines, in a goroutine
+        /// profile); graded by `levels`.
+        case culpritCount
     }
 
     public enum Role: String, Codable, Sendable {
@@ -228,9 +231,9 @@ public struct RuleSet: Codable, Sendable {
                     guard !(signal.frames ?? []).isEmpty else {
                         throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs frames")
                     }
-                case .perSecond:
+                case .perSecond, .culpritCount:
                     guard signal.levels != nil else {
-                        throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (perSecond) needs levels")
+                        throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs levels")
                     }
                 case .culpritShare, .heapGrowth, .heapHeld, .objectSize: break
                 }
