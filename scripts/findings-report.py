@@ -10,14 +10,14 @@ What counts (the same expectations as Tests/FindingsTests/SampleFindingsTests.sw
   allocation churn costs), and no other pattern at warning;
 - a negative run (-fixed variants, hard negatives, healthy) must show nothing at warning or
   above, on each profile alone and on all of the run's profiles together.
-Then the blind programs (samples/blind/<program>/, each with the label its writer gave it
-before any rule ran: label.json), per program and Go version:
+Then the blind programs, batch by batch (samples/blind/<batch>/<program>/, each with the label
+its writer gave it before any rule ran: label.json), per program and Go version:
 - all of a run's profiles together: a positive counts when its pattern is found at warning or
   above with the labelled culprit among the finding's culprits; any other pattern at warning
   is a false positive of that rule; a look-alike counts as a false positive of every rule that
   reaches warning on it;
 - each profile the label says can tell alone ("alone"), judged the same way;
-- with the source (--source-path samples/blind): a positive counts as confirmed when its
+- with the source (--source-path samples/blind/<batch>): a positive counts as confirmed when its
   pattern's finding says `confirmed`; a look-alike, when any finding says `confirmed`.
 Usage: python3 scripts/findings-report.py [PROFLENS_BINARY]
 """
@@ -49,8 +49,8 @@ NEGATIVES = ["ap1-range-mutate-fixed", "ap2-lock-contention-fixed", "ap3-delete-
 
 
 BLIND = os.environ.get('PROFLENS_BLIND_PROGRAMS', os.path.join(ROOT, 'samples/blind'))
-# Where the blind programs were built (the file names their profiles carry).
-BLIND_BUILT_AT = "/work/blind/batch1"
+# Where each batch was built (the file names its profiles carry): /work/blind/<batch>.
+BLIND_BUILT_AT = "/work/blind/"
 
 
 def analyze(folder, kinds, extra=()):
@@ -135,13 +135,18 @@ def sweep_report():
         print("| %s | %s | %s | %s | %s |" % (version, rule, " | ".join(cells), pos, neg))
 
 
-def blind_programs():
-    """(name, label) of every labelled blind program, sorted by name."""
+def blind_batches():
+    """The batches of blind programs (folders of samples/blind with a CONTRACT.md), in order."""
     if not os.path.isdir(BLIND):
         return []
+    return [b for b in sorted(os.listdir(BLIND)) if os.path.exists(os.path.join(BLIND, b, "CONTRACT.md"))]
+
+
+def blind_programs(batch):
+    """(name, label) of every labelled blind program of a batch, sorted by name."""
     programs = []
-    for name in sorted(os.listdir(BLIND)):
-        path = os.path.join(BLIND, name, "label.json")
+    for name in sorted(os.listdir(os.path.join(BLIND, batch))):
+        path = os.path.join(BLIND, batch, name, "label.json")
         if os.path.exists(path):
             with open(path) as f:
                 programs.append((name, json.load(f)))
@@ -164,7 +169,7 @@ def judge(label, findings):
     return ", ".join(words) or "TN", outcome
 
 
-def blind_report(programs):
+def blind_report(batch, programs):
     versions = ["go1.19", "go1.27"]
     counts = {}  # (version, rule) -> dict of counters
     rows = []
@@ -174,7 +179,7 @@ def blind_report(programs):
                                        "confirmed": 0, "unconfirmed": 0, "lookalikeConfirmed": 0,
                                        "sourceTP": 0, "sourceFN": 0, "sourceFP": 0}
         for name, label in programs:
-            folder = os.path.join(BLIND, name, version)
+            folder = os.path.join(BLIND, batch, name, version)
             if not os.path.isdir(folder):
                 continue
             kinds = sorted(f[:-len(".pb.gz")] for f in os.listdir(folder) if f.endswith(".pb.gz"))
@@ -192,7 +197,7 @@ def blind_report(programs):
                     if v in ("TP", "FN", "FP"):
                         counts[(version, rule)]["alone" + v] += 1
                 alone.append("%s: %s" % (kind, one_verdict))
-            sourced = analyze(folder, kinds, ["--source-path", BLIND, "--trim-path", BLIND_BUILT_AT])
+            sourced = analyze(folder, kinds, ["--source-path", os.path.join(BLIND, batch), "--trim-path", BLIND_BUILT_AT + batch])
             status = lambda f: (f.get("sourceEvidence") or {}).get("status", "-")
             source_verdict, with_source = judge(label, sourced)
             for rule, v in with_source.items():
@@ -210,9 +215,9 @@ def blind_report(programs):
                 source = ("confirmed " + ",".join(confirmed_ids)) if confirmed_ids else "none confirmed"
             shape = label["shape"] if label["pattern"] != "none" else "look-alike: " + label["shape"].replace("look-alike: ", "")
             rows.append((version, name, label["pattern"], shape, verdict, "; ".join(alone) or "-", source_verdict + "; " + source, short(findings)))
-    print("\n## Blind programs\n")
+    print("\n## Blind programs, %s\n" % batch)
     print("Programs written for this check by writers who had not seen the rules or their thresholds, each")
-    print("labelled before any rule ran on it (samples/blind/README.md). Counted per program (all of a run's")
+    print("labelled before any rule ran on it (samples/blind/%s/README.md). Counted per program (all of a run's" % batch)
     print("profiles together), then per profile the label says can tell alone, then with the source.\n")
     print("| Go | rule | true positives | false negatives | false positives | true negatives | alone: TP / FN / FP | with the source: TP / FN / FP | source: positives confirmed | source: look-alikes confirmed |")
     print("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |")
@@ -221,7 +226,7 @@ def blind_report(programs):
         print("| %s | %s | %d | %d | %d | %d | %d / %d / %d | %d / %d / %d | %d of %d | %d |" % (
             version, rule, c["TP"], c["FN"], c["FP"], c["TN"], c["aloneTP"], c["aloneFN"], c["aloneFP"],
             c["sourceTP"], c["sourceFN"], c["sourceFP"], c["confirmed"], positives, c["lookalikeConfirmed"]))
-    print("\n### Every blind run\n")
+    print("\n### Every blind run, %s\n" % batch)
     print("| Go | program | label | shape | verdict (all profiles) | alone | with the source | findings |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
@@ -278,9 +283,10 @@ def main():
     print("| --- | --- | --- | --- | --- |")
     for row in rows:
         print("| %s | %s | %s | %s | %s |" % row)
-    programs = blind_programs()
-    if programs:
-        blind_report(programs)
+    for batch in blind_batches():
+        programs = blind_programs(batch)
+        if programs:
+            blind_report(batch, programs)
     if os.path.isdir(SWEEPS):
         sweep_report()
 
