@@ -104,6 +104,8 @@ extension Classifier {
             let average = Double(owner.inuseSpace) / Double(owner.inuseObjects)
             let seen = average >= (spec.minValue ?? 0) && average <= (spec.maxValue ?? .infinity)
             return make(seen, "\(spec.description): \(culpritName) holds \(owner.inuseObjects) objects of \(Measurement.label(Int64(average), unit: "bytes")) on average")
+        case .source:
+            return make(false, "\(spec.description): needs the source (--source-path)")
         case .culpritCount:
             guard let topCulprit, let culpritName else { return make(false, "\(spec.description): no culprit in user code") }
             let count = groups.filter { result.groups[$0].culprit == topCulprit }.reduce(Int64(0)) { $0 &+ result.groups[$1].value }

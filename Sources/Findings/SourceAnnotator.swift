@@ -60,7 +60,10 @@ public enum SourceAnnotator {
                 // The shape in the source tells the pattern from its look-alike: it counts as
                 // the discriminating signal (the share's level, a confirming signal on top).
                 let shape = Signal(name: "sourceShape", role: .discriminates, seen: true, detail: verdict.reason)
-                finding.level = max(finding.level, Classifier.level(share: finding.shareLevel, signals: finding.signals + [shape], hasCulprit: true))
+                // A rule that names the source as a signal gets it seen in its place.
+                finding.signals.removeAll { $0.name == shape.name }
+                finding.signals.append(shape)
+                finding.level = max(finding.level, Classifier.level(share: finding.shareLevel, signals: finding.signals, hasCulprit: true))
             case .contradicted where rule?.sourceLowers == true:
                 finding.level = .info
             case .contradicted:

@@ -63,4 +63,33 @@ import Testing
             #expect(!result.missingFiles.isEmpty)
         }
     }
+
+    /// Re-keying inside a range (delete the old key, insert the new one) does not grow the map:
+    /// only the inserts under the ranging function show, and only the source says whether they
+    /// go into the ranged map. Batch 1's blind programs (seen since; training data now): a
+    /// re-keying loop, and a look-alike that ranges one map while filling another.
+    static let batch1 = Paths.samples.appendingPathComponent("blind/batch1")
+    static let batch1Locator = SourceLocator(searchPaths: [batch1.path], trimPaths: ["/work/blind/batch1"])
+
+    static func blindFindings(_ program: String, source: Bool) throws -> [Finding] {
+        let inputs = try Paths.files(in: batch1.appendingPathComponent("\(program)/go1.27"), suffix: ".pb.gz").map { url in
+            Classifier.Input(file: url.lastPathComponent, profile: try ProfileReader().read(path: url.path).applyingDropFrames())
+        }
+        let findings = Classifier.findings(inputs)
+        return source ? SourceAnnotator.annotate(findings, inputs: inputs, locator: batch1Locator).findings : findings
+    }
+
+    @Test func keysInsertedWhileRangingNeedTheSource() throws {
+        let title = "Keys inserted into a map while ranging over it"
+        let plain = try #require(try Self.blindFindings("d-key-normalize-rename", source: false).first { $0.title == title })
+        #expect(plain.level == .info && plain.culprits.first?.name == "main.canonicalizeHeaders")
+        #expect(plain.signals.first { $0.name == "sourceShape" }?.seen == false)
+        #expect(plain.confirmSteps.contains { $0.evidence == .source })
+        let sourced = try #require(try Self.blindFindings("d-key-normalize-rename", source: true).first { $0.title == title })
+        #expect(sourced.level == .warning && sourced.sourceEvidence?.status == .confirmed)
+        #expect(sourced.signals.filter { $0.name == "sourceShape" }.map(\.seen) == [true])
+        // Ranging one map while filling another: the source does not confirm it.
+        let lookAlike = try #require(try Self.blindFindings("c-batch-aggregate", source: true).first { $0.title == title })
+        #expect(lookAlike.level == .info && lookAlike.sourceEvidence?.status != .confirmed)
+    }
 }

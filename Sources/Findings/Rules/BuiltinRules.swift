@@ -51,6 +51,31 @@ enum BuiltinRules {
       "fix": "Collect the keys to change in a slice during the range and mutate after the loop; or build the new map in a separate variable and swap it in once, after the loop (size it with make(map[K]V, n))."
     },
     {
+      "id": "AP1",
+      "title": "Keys inserted into a map while ranging over it",
+      "kinds": ["cpu"],
+      "sampleTypes": ["cpu", "samples"],
+      "frames": ["^runtime\\.mapassign(_fast.*)?$"],
+      "alsoFrames": [
+        "^runtime\\.(mapiterinit|mapiternext|mapIterStart|mapIterNext)$",
+        "^internal/runtime/maps\\.\\(\\*Iter\\)\\.(Init|Next)$"
+      ],
+      "userCulpritsOnly": true,
+      "thresholds": {"info": 0.05, "warning": 0.08, "critical": 0.35},
+      "signals": [
+        {
+          "name": "sourceShape", "kind": "source", "role": "discriminates",
+          "description": "the source shows the insert going into the map being ranged (a key moved or added inside the loop)"
+        }
+      ],
+      "confirmWith": [
+        {"evidence": "source", "text": "the source (--source-path): whether the loop inserts into the map it ranges, or into another map"}
+      ],
+      "sourceRaises": true, "sourceLowers": true,
+      "explanation": "A function that ranges over a map also inserts into a map, without the map growing (re-keying: delete the old key, insert the new one). If the insert goes into the map being ranged, the loop may or may not visit the new keys, and may visit a moved key twice; a profile cannot tell which map it is.",
+      "fix": "Collect the keys to add or rename in a slice during the range and apply them after the loop, or build the re-keyed map in a separate variable and swap it in once."
+    },
+    {
       "id": "AP2",
       "title": "Concurrent map writes",
       "kinds": ["cpu", "goroutine", "other"],

@@ -133,6 +133,9 @@ public struct SignalSpec: Codable, Sendable, Equatable {
         /// The heaviest culprit's own value, in the profile's unit (goroutines, in a goroutine
         /// profile); graded by `levels`.
         case culpritCount
+        /// The pattern's shape in the source (--source-path): a profile cannot show it; the
+        /// source check sees it (`sourceRaises`). Named `sourceShape`.
+        case source
     }
 
     public enum Role: String, Codable, Sendable {
@@ -235,7 +238,7 @@ public struct RuleSet: Codable, Sendable {
                     guard signal.levels != nil else {
                         throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs levels")
                     }
-                case .culpritShare, .heapGrowth, .heapHeld, .objectSize: break
+                case .culpritShare, .heapGrowth, .heapHeld, .objectSize, .source: break
                 }
                 if let l = signal.levels, !(0 <= l.info && l.info <= l.warning && l.warning <= l.critical) {
                     throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name): levels must satisfy 0 <= info <= warning <= critical")
