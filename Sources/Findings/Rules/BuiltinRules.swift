@@ -214,10 +214,6 @@ enum BuiltinRules {
       "thresholds": {"info": 0.3, "warning": 0.3, "critical": 0.6},
       "signals": [
         {
-          "name": "smallObjects", "kind": "objectSize", "role": "requires",
-          "description": "values rather than tables: many small objects", "maxValue": 2048
-        },
-        {
           "name": "heapGrowth", "kind": "heapGrowth", "role": "discriminates",
           "description": "what this owner holds keeps growing",
           "minValue": 8388608, "minShare": 0.2
