@@ -22,25 +22,25 @@ extension Classifier {
             }
             guard population > 0 else { return make(false, "\(spec.description): nothing to measure") }
             let share = Double(counted) / Double(population)
-            return make(share >= (spec.minShare ?? 0.5),
-                        "\(spec.description): \(percent(share)) (\(amount(counted)) of \(amount(population)); needs \(percent(spec.minShare ?? 0.5)))",
-                        measured: share, needed: spec.minShare ?? 0.5)
+            return make(share >= (spec.requiredShare),
+                        "\(spec.description): \(percent(share)) (\(amount(counted)) of \(amount(population)); needs \(percent(spec.requiredShare)))",
+                        measured: share, needed: spec.requiredShare)
         case .culpritFrames:
             let value = topCulprit.flatMap { result.signalByCulprit[index][$0] } ?? 0
             let share = Double(value) / Double(max(input.totals[result.typeIndex], 1))
             let who = culpritName.map { " under \($0)" } ?? ""
-            return make(value > 0 && share >= (spec.minShare ?? 0.01),
-                        "\(spec.description)\(who): \(amount(value)), \(percent(share)) of the total (needs \(percent(spec.minShare ?? 0.01)))",
-                        measured: share, needed: spec.minShare ?? 0.01)
+            return make(value > 0 && share >= (spec.requiredShare),
+                        "\(spec.description)\(who): \(amount(value)), \(percent(share)) of the total (needs \(percent(spec.requiredShare)))",
+                        measured: share, needed: spec.requiredShare)
         case .culpritShare:
             guard let topCulprit, case let cum = scan.userCum(typeIndex: result.typeIndex, frame: topCulprit), cum > 0 else {
                 return make(false, "\(spec.description): no culprit in user code")
             }
             let under = groups.filter { result.groups[$0].culprit == topCulprit }.reduce(Int64(0)) { $0 &+ result.groups[$1].value }
             let share = Double(under) / Double(cum)
-            return make(share >= (spec.minShare ?? 0.5),
-                        "\(spec.description): \(percent(share)) of \(culpritName!)'s \(amount(cum)) (needs \(percent(spec.minShare ?? 0.5)))",
-                        measured: share, needed: spec.minShare ?? 0.5)
+            return make(share >= (spec.requiredShare),
+                        "\(spec.description): \(percent(share)) of \(culpritName!)'s \(amount(cum)) (needs \(percent(spec.requiredShare)))",
+                        measured: share, needed: spec.requiredShare)
         case .heapHeld:
             let heapType = spec.sampleType ?? "inuse_space"
             guard let heap = context.latestHeap, heap != inputIndex, let owners = context.heapOwners(heap, sampleType: heapType),
@@ -54,9 +54,9 @@ extension Classifier {
             let largest = owners.owners.filter { $0.name == culpritName || (type != nil && receiverType($0.name) == type) }
                 .map(\.largestAllocation).max() ?? 0
             let largestText = largest > 0 ? ", largest single allocation \(Measurement.label(largest, unit: "bytes"))" : ""
-            return make(share >= (spec.minShare ?? 0.3),
+            return make(share >= (spec.requiredShare),
                         "\(owners.file): \(type ?? culpritName) holds \(percent(share)) of \(heapType) (\(Measurement.label(held, unit: "bytes"))\(largestText)); \(spec.description)",
-                        measured: share, needed: spec.minShare ?? 0.3)
+                        measured: share, needed: spec.requiredShare)
         case .heapGrowth:
             let change: HeapGrowth.Change?
             let growth: HeapGrowth?
@@ -76,7 +76,7 @@ extension Classifier {
             guard let change else { return make(false, "\(spec.description): \(culpritName ?? "the owner") holds nothing in \(growth.earlier)") }
             let minimum = Int64(spec.minValue ?? 0)
             let relative = change.before > 0 ? Double(change.delta) / Double(change.before) : (change.delta > 0 ? Double.infinity : 0)
-            return make(change.delta > 0 && change.delta >= minimum && relative >= (spec.minShare ?? 0),
+            return make(change.delta > 0 && change.delta >= minimum && relative >= (spec.requiredShare),
                         "\(growth.describe(change)); \(spec.description)", measured: Double(change.delta), needed: Double(minimum))
         case .perSecond:
             guard let (seconds, source) = context.durationSeconds(of: inputIndex), seconds > 0 else {
@@ -121,9 +121,9 @@ extension Classifier {
             let other = context.inputs[goroutines]
             let (parked, total) = parkedGoroutines(other, waitFrames: spec.frames ?? [], culprit: culpritName)
             let share = total > 0 ? Double(parked) / Double(total) : 0
-            return make(share >= (spec.minShare ?? 0.25),
+            return make(share >= (spec.requiredShare),
                         "\(other.file): \(parked) of \(total) goroutines wait on a lock under \(culpritName) (\(percent(share))); \(spec.description)",
-                        measured: share, needed: spec.minShare ?? 0.25)
+                        measured: share, needed: spec.requiredShare)
         }
     }
 

@@ -138,6 +138,19 @@ public struct SignalSpec: Codable, Sendable, Equatable {
         case source
     }
 
+    /// The share a signal needs when its rule gives no `minShare`: the one home of these
+    /// defaults (README, "Signal kinds").
+    public var requiredShare: Double {
+        if let minShare { return minShare }
+        switch kind {
+        case .frameShare, .culpritShare: return 0.5
+        case .culpritFrames: return 0.01
+        case .heapHeld: return 0.3
+        case .goroutinesParked: return 0.25
+        case .heapGrowth, .perSecond, .objectSize, .culpritCount, .source: return 0
+        }
+    }
+
     public enum Role: String, Codable, Sendable {
         /// Needed for any finding at all.
         case requires
