@@ -7,12 +7,16 @@ public struct FlameGraphSVG {
     public struct Options: Sendable {
         public var title = "Flame Graph"
         public var subtitle = ""
+        /// The defaults of `width` and `minWidth`, for every layer that offers them (the
+        /// command line, FlameOptions): their one home.
+        public static let defaultWidth = 1200
+        public static let defaultMinWidth = 0.1
         /// Image width in pixels.
-        public var width = 1200
+        public var width = defaultWidth
         public var frameHeight = 16
         public var fontSize = 12.0
         /// Frames narrower than this many pixels are left out.
-        public var minWidth = 0.1
+        public var minWidth = defaultMinWidth
         /// Icicle graph: the root at the top.
         public var inverted = false
         public var palette = Palette.hot

@@ -42,6 +42,11 @@ public struct FlameLayout: Sendable {
 
     public enum WidthBy: String, Sendable, CaseIterable {
         case base, new, max
+
+        /// A differential graph's frames, unless told otherwise: the larger of the two values,
+        /// so that what vanished stays visible. (A plain graph has only new values: `Options`
+        /// lays out by `new`, which costs no extra pass.)
+        public static let differentialDefault = WidthBy.max
     }
 
     public let names: [String]

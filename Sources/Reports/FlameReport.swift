@@ -6,9 +6,9 @@ import Pipeline
 /// The options of a flame graph, plain or differential, as `flame` and `compare --svg` take them.
 public struct FlameOptions: Sendable {
     public var title: String?
-    public var width = 1200
+    public var width = FlameGraphSVG.Options.defaultWidth
     /// Frames narrower than this many pixels are left out.
-    public var minWidth = 0.1
+    public var minWidth = FlameGraphSVG.Options.defaultMinWidth
     public var inverted = false
     public var reverse = false
     public var order = FlameLayout.SiblingOrder.name
@@ -16,7 +16,7 @@ public struct FlameOptions: Sendable {
     public var palette = Palette.hot
     public var dark = false
     /// Differential graphs only.
-    public var widthBy = FlameLayout.WidthBy.max
+    public var widthBy = FlameLayout.WidthBy.differentialDefault
     public var colorblindDiff = false
     /// For a graph inline in an HTML page: the prefix of its ids (see `FlameGraphSVG.Options.inlineID`).
     public var inlineID: String?

@@ -8,10 +8,10 @@ struct FlameGraphOptions: ParsableArguments {
     var title: String?
 
     @Option(help: "Image width in pixels (100 to 100000).")
-    var width: Int = 1200
+    var width: Int = FlameGraphSVG.Options.defaultWidth
 
     @Option(name: .customLong("min-width"), help: "Leave out frames narrower than this many pixels (0 to the width).")
-    var minWidth: Double = 0.1
+    var minWidth: Double = FlameGraphSVG.Options.defaultMinWidth
 
     @Flag(help: "Icicle graph: the root at the top.")
     var inverted = false
@@ -49,7 +49,7 @@ struct FlameGraphOptions: ParsableArguments {
 
 /// How a differential graph is sized and coloured (`flame --base`, `compare --svg`).
 struct DifferentialOptions: ParsableArguments {
-    @Option(name: .customLong("width-by"), help: "Differential graphs: frame widths from base, new or max (max keeps vanished frames visible).")
+    @Option(name: .customLong("width-by"), help: "Differential graphs: frame widths from base, new or max (max keeps vanished frames visible; default: \(FlameLayout.WidthBy.differentialDefault.rawValue)).")
     var widthBy: FlameLayout.WidthBy?
 
     @Flag(name: .customLong("colorblind-diff"), help: "Differential graphs: orange for growth instead of red.")
@@ -58,7 +58,7 @@ struct DifferentialOptions: ParsableArguments {
     var isSet: Bool { widthBy != nil || colorblindDiff }
 
     func apply(to options: inout FlameOptions) {
-        options.widthBy = widthBy ?? .max
+        options.widthBy = widthBy ?? FlameLayout.WidthBy.differentialDefault
         options.colorblindDiff = colorblindDiff
     }
 }
