@@ -20,10 +20,6 @@ public struct ListReport: Sendable {
         /// The lines printed, with their text; empty when the source was not found.
         public var lines: [(number: Int64, text: String, flat: Int64, cum: Int64)]
         public var sourceFound: Bool
-        /// The hottest line: the largest cum (then flat, then the lower line number).
-        public var hottestLine: Int64? {
-            lineValues.max { a, b in (a.value.cum, a.value.flat, -a.key) < (b.value.cum, b.value.flat, -b.key) }?.key
-        }
     }
 
     public var total: Int64

@@ -5,21 +5,9 @@ public struct IncompatibleProfiles: Error, CustomStringConvertible, Sendable {
     public let description: String
 }
 
-/// Several profiles as one, as pprof merges the sources it is given (and, negated, the base of
-/// a -diff_base comparison).
+/// What merging and comparing profiles share: the compatibility check, and two profiles as one
+/// (the base of a -diff_base comparison, negated). Merging many is ProfileMerger's.
 public enum ProfileMerge {
-    /// pprof's Profile.Merge: the samples of every profile, identical samples summed and
-    /// all-zero samples dropped; the header as pprof's merge makes it (earliest time, summed
-    /// durations, largest period, drop_frames of the first). Sample and period types must agree.
-    public static func merge(_ profiles: [Profile]) throws(IncompatibleProfiles) -> Profile {
-        guard var result = profiles.first else { return Profile() }
-        for other in profiles.dropFirst() {
-            try checkCompatible(result, other, first: "first", second: "next")
-            result = combine(result, other, sign: 1)
-        }
-        return result.mergingIdenticalSamples()
-    }
-
     /// Sample and period types must be the same for two profiles to be merged or compared.
     public static func checkCompatible(_ a: Profile, _ b: Profile, first: String, second: String) throws(IncompatibleProfiles) {
         guard a.sampleTypes == b.sampleTypes else {

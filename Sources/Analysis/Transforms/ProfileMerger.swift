@@ -5,7 +5,7 @@ import Pprof
 /// one being merged in and the one being read are held (20 instances of a service are 20 times
 /// its profile, merged they are about one). Each profile is merged in on a thread of its own
 /// while the caller reads the next (the merge of the one before is waited for first: they are
-/// merged one at a time, in order). The result is pprof's merge (Profile.Merge), as `ProfileMerge.merge`
+/// merged one at a time, in order). The result is pprof's merge (Profile.Merge), as pprof
 /// makes it: mappings, functions and locations that pprof takes for the same are one record
 /// (the first met); samples with the same locations and labels are one sample, in the order
 /// they first appear, with the labels of the first and the sum of the values; samples whose
