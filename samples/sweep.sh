@@ -11,8 +11,13 @@
 #   busy-neighbour                             two CPU-bound processes running beside it
 #   short-run                                  SAMPLE_RUN_SCALE=0.5: half the run length
 #   long-run                                   SAMPLE_RUN_SCALE=2: twice the run length
-# (The sample programs read SAMPLE_RUN_SCALE through samples/internal/harness; goroutine
-# counts, critical sections and map sizes are not swept yet.)
+#   goroutines-half, goroutines-double         SAMPLE_GOROUTINE_SCALE=0.5 / 2: the lock programs'
+#                                              working goroutines (ap2-*, lock-uncontended only)
+#   size-half, size-double                     SAMPLE_SIZE_SCALE=0.5 / 2: map sizes (ap1's sessions,
+#                                              ap4's storm, dense-iterate's SKUs) and ap3's kept
+#                                              values (ap1-*, ap3-*, ap4-*, dense-iterate only)
+# (The sample programs read these through samples/internal/harness; critical-section length
+# is not swept yet.)
 # The toolchains are found as generate.sh finds them. Runs are made one after the other.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -30,7 +35,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#points[@]} -gt 0 ] || points=(gomaxprocs-1 gomaxprocs-4 gomaxprocs-8 busy-neighbour short-run long-run)
+[ ${#points[@]} -gt 0 ] || points=(gomaxprocs-1 gomaxprocs-4 gomaxprocs-8 busy-neighbour short-run long-run goroutines-half goroutines-double size-half size-double)
 
 find_go() {
   local want=$1 c
@@ -71,6 +76,10 @@ for v in "${versions[@]}"; do
       busy-neighbour) ;;
       short-run) env=(SAMPLE_RUN_SCALE=0.5) ;;
       long-run) env=(SAMPLE_RUN_SCALE=2) ;;
+      goroutines-half) env=(SAMPLE_GOROUTINE_SCALE=0.5) ;;
+      goroutines-double) env=(SAMPLE_GOROUTINE_SCALE=2) ;;
+      size-half) env=(SAMPLE_SIZE_SCALE=0.5) ;;
+      size-double) env=(SAMPLE_SIZE_SCALE=2) ;;
       *) echo "sweep.sh: unknown point $point" >&2; exit 2 ;;
     esac
     if [ "$point" = busy-neighbour ]; then
@@ -78,6 +87,11 @@ for v in "${versions[@]}"; do
     fi
     for spec in "${RUNS[@]}"; do
       read -r run prog flag <<< "$spec"
+      # A parameter's points run only the programs that read it.
+      case "$point" in
+        goroutines-*) [[ $prog == ap2-* || $prog == lock-uncontended ]] || continue ;;
+        size-*) [[ $prog == ap1-* || $prog == ap3-* || $prog == ap4-* || $prog == dense-iterate ]] || continue ;;
+      esac
       out="sweeps/$point/go$v/$run"
       rm -rf "$out"
       mkdir -p "$out"

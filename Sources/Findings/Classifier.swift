@@ -1,4 +1,5 @@
 import Analysis
+import GoSource
 import Pprof
 
 /// Runs anti-pattern rules over one or several profiles of a program and returns findings
@@ -88,12 +89,25 @@ public enum Classifier {
             }
         }
         guard value > 0 else { return nil }
-        let ranked = culpritValues.sorted { $0.value != $1.value ? $0.value > $1.value : names[$0.key] < names[$1.key] }
+        // A compiler-made wrapper (f.deferwrap1 for `defer mu.Unlock()`, f.gowrap1, (*T).M-fm)
+        // is its function's code: one culprit, named for the function, whose frame is the
+        // heavier of the two (its site and its signals).
+        var byFunction: [String: (key: Int, value: Int64, heaviest: Int64)] = [:]
+        for (key, frameValue) in culpritValues {
+            let function = SourceFunctionName.enclosing(names[key])
+            let merged = byFunction[function].map { existing in
+                frameValue > existing.heaviest || (frameValue == existing.heaviest && names[key] < names[existing.key])
+                    ? (key, existing.value &+ frameValue, frameValue) : (existing.key, existing.value &+ frameValue, existing.heaviest)
+            } ?? (key, frameValue, frameValue)
+            byFunction[function] = merged
+        }
+        let ranked = byFunction.map { (name: $0.key, key: $0.value.key, value: $0.value.value) }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.name < $1.name }
         // Culprits that carry at least 1% of the matched value (the heaviest always) and at
         // least `minimumCulpritShare` of the profile's total: smaller ones are noise.
         let culprits = ranked.enumerated().filter { $0.offset == 0 || $0.element.value * 100 >= value }.map(\.element)
             .filter { Double($0.value) >= minimumCulpritShare * Double(total) }
-            .map { Finding.Culprit(name: names[$0.key], location: culpritSite[$0.key].flatMap { input.site(ofLineSlot: $0.lineSlot) }, value: $0.value, share: Double($0.value) / Double(total)) }
+            .map { Finding.Culprit(name: $0.name, location: culpritSite[$0.key].flatMap { input.site(ofLineSlot: $0.lineSlot) }, value: $0.value, share: Double($0.value) / Double(total)) }
         let measured = (rule.shareOf ?? .matched) == .topCulprit ? (ranked.first?.value ?? 0) : value
         if let minimum = rule.minValue, Double(measured) < minimum { return nil }
         let share = Double(measured) / Double(total)

@@ -360,7 +360,7 @@ func serveRequests(worker int, reg *MetricsRegistry, tr *RequestTracker, render 
 func main() {
 	opts := harness.ParseFlags("ap2-lock-contention: one hot mutex around a metrics map, and sync.Map under a write-heavy workload (AP2)",
 		harness.Fixed|harness.Moderate)
-	const workers = 16
+	workers := harness.Goroutines(16)
 	// The -moderate run lasts longer: its lock and sync.Map samples are
 	// fewer per second, by design.
 	runFor := harness.RunFor(3 * time.Second)

@@ -147,7 +147,7 @@ func main() {
 	runtime.SetMutexProfileFraction(1)
 	runtime.SetBlockProfileRate(1000)
 
-	workers := runtime.GOMAXPROCS(0)
+	workers := harness.Goroutines(runtime.GOMAXPROCS(0))
 	l := &Limiter{rules: Rules{Rate: 5, Burst: 10}}
 	for i := 0; i < workers; i++ {
 		l.shards = append(l.shards, &Shard{buckets: make(map[string]*Bucket)})

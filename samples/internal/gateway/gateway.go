@@ -141,10 +141,10 @@ func connect(r Registry, id uint64, now int64) {
 // state, CPU-profiled.
 func Run(name, about string, variants harness.Variants, registry Registry) {
 	opts := harness.ParseFlags(about, variants)
+	storm := harness.Size(1_000_000) // connections during the reconnect storm
 	const (
-		storm   = 1_000_000 // connections during the reconnect storm
-		live    = 3000      // connections that stay
-		maxIdle = 8         // ticks
+		live    = 3000 // connections that stay
+		maxIdle = 8    // ticks
 	)
 
 	// The -moderate run lasts longer: its iteration samples are fewer per

@@ -165,3 +165,23 @@ func RunScale() float64 {
 	}
 	return scale
 }
+
+// Goroutines scales a program's number of working goroutines by
+// SAMPLE_GOROUTINE_SCALE (default 1; at least one goroutine), which
+// samples/sweep.sh sets to sweep the load on locks.
+func Goroutines(n int) int { return scaled(n, "SAMPLE_GOROUTINE_SCALE") }
+
+// Size scales a map's size or a value's size by SAMPLE_SIZE_SCALE (default 1;
+// at least 1), which samples/sweep.sh sets to sweep map and value sizes.
+func Size(n int) int { return scaled(n, "SAMPLE_SIZE_SCALE") }
+
+func scaled(n int, variable string) int {
+	scale, err := strconv.ParseFloat(os.Getenv(variable), 64)
+	if err != nil || !(scale > 0) {
+		return n
+	}
+	if m := int(float64(n)*scale + 0.5); m > 1 {
+		return m
+	}
+	return 1
+}
