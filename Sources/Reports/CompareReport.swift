@@ -39,9 +39,12 @@ public struct CompareReport: Sendable {
         switch format {
         case .text: return Array(text().utf8)
         case .json: return json()
-        case .sarif: return SARIFReport(diff: findings, rules: rules, paths: SARIFPaths(locator: locator)).render()
+        case .sarif: return sarif.render()
         }
     }
+
+    /// The new and worse findings for code scanning.
+    public var sarif: SARIFReport { SARIFReport(diff: findings, rules: rules, paths: SARIFPaths(locator: locator)) }
 
     func text() -> String {
         let unit = comparison.sampleType.unit

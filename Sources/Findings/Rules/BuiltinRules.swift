@@ -53,6 +53,7 @@ enum BuiltinRules {
     {
       "id": "AP2",
       "title": "Concurrent map writes",
+      "variant": "concurrent-writes",
       "kinds": ["cpu", "goroutine", "other"],
       "sampleTypes": ["cpu", "samples", "goroutine", "count"],
       "frames": [
@@ -70,6 +71,7 @@ enum BuiltinRules {
     {
       "id": "AP2",
       "title": "Write-heavy sync.Map",
+      "variant": "sync-map",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
@@ -99,6 +101,7 @@ enum BuiltinRules {
     {
       "id": "AP2",
       "title": "Lock contention around shared state",
+      "variant": "lock-contention",
       "kinds": ["mutex", "block"],
       "sampleTypes": ["delay", "contentions"],
       "frames": [
@@ -133,6 +136,7 @@ enum BuiltinRules {
     {
       "id": "AP2",
       "title": "Goroutines queued on one lock (a snapshot: info only; with a mutex or block profile it confirms)",
+      "variant": "lock-queue",
       "kinds": ["goroutine"],
       "sampleTypes": ["goroutine", "goroutines", "count"],
       "frames": ["^(sync|internal/sync)\\.runtime_Semacquire(RW)?Mutex(R)?$", "^(sync|internal/sync)\\.\\(\\*(Mutex|RWMutex)\\)\\.(lockSlow|Lock|RLock)$"],
@@ -145,6 +149,7 @@ enum BuiltinRules {
     {
       "id": "AP3",
       "title": "Garbage collector marking a growing heap",
+      "variant": "gc-marking",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
@@ -169,6 +174,7 @@ enum BuiltinRules {
     {
       "id": "AP3",
       "title": "In-use heap kept by one owner",
+      "variant": "heap-kept",
       "kinds": ["heap"],
       "sampleTypes": ["inuse_space"],
       "frames": ["."],
@@ -198,6 +204,7 @@ enum BuiltinRules {
     {
       "id": "AP4",
       "title": "Map iterated far beyond its live size",
+      "variant": "sparse-iteration",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
@@ -239,6 +246,7 @@ enum BuiltinRules {
     {
       "id": "AP4",
       "title": "Map table held at its peak size",
+      "variant": "peak-table",
       "kinds": ["heap"],
       "sampleTypes": ["inuse_space"],
       "frames": ["."],

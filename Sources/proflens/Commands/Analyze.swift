@@ -49,6 +49,7 @@ struct Analyze: ParsableCommand {
         let findings = report.findings
         report.color = color.enabled
         try OutputFile.write(report.render(format), to: "-")
+        if format == .sarif, let note = report.sarif.sourceNote { OutputFile.writeAll(Array("proflens: \(note)\n".utf8), to: 2) }
         if let threshold = classifier.failOn, findings.contains(where: { $0.level >= threshold }) {
             throw ExitCode(ExitStatus.findings)
         }

@@ -68,6 +68,7 @@ struct Compare: ParsableCommand {
         // The graph's stacks, sorted for the SVG, serve the HTML report's graph too.
         if let html { try OutputFile.write(HTMLReport.compare(report, comparison, flame: options, stacks: compared.stacks), to: html) }
         try OutputFile.write(report.render(format), to: "-")
+        if format == .sarif, let note = report.sarif.sourceNote { OutputFile.writeAll(Array("proflens: \(note)\n".utf8), to: 2) }
         if let threshold = classifier.failOn,
            report.findings.entries.contains(where: { $0.worsened && ($0.new?.level ?? .info) >= threshold }) {
             throw ExitCode(ExitStatus.findings)
