@@ -8,7 +8,7 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarize profiles, print their top functions as go tool pprof -top counts them, and the map anti-patterns they show.")
 
-    @Argument(help: "One or more pprof profiles of one program (gzip-compressed or raw protobuf; - reads standard input).")
+    @Argument(help: ProfileArguments.help("One or more pprof profiles of one program"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions
