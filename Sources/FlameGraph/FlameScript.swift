@@ -47,7 +47,9 @@ function FlameGraph(svg) {
   var measure = (function () {
     var label = framesGroup.getElementsByTagName("text")[0];
     try {
-      var context = document.createElementNS("http://www.w3.org/1999/xhtml", "canvas").getContext("2d");
+      // An OffscreenCanvas serves a standalone SVG too, where there is no HTML canvas.
+      var canvas = typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas");
+      var context = canvas.getContext("2d");
       var style = window.getComputedStyle(label);
       context.font = style.fontStyle + " " + style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
       return function (text) { return context.measureText(text).width; };
