@@ -18,18 +18,10 @@ FUZZ_JOBS ?= 1
 
 all: build
 
-# Installs what the build needs on a Debian machine, a no-op when present: zlib headers and
-# libcurl's headers and link library (every build: gzip, and live profiles are fetched with
-# libcurl), with pkg-config, which SwiftPM finds both with.
+# Installs what the build needs on a Debian machine, a no-op when present, never upgrading
+# what is installed (scripts/deps.sh).
 deps:
-	@missing=""; \
-	[ -f /usr/include/zlib.h ] || missing="zlib1g-dev"; \
-	{ [ -n "$(LIBCURL)" ] && pkg-config --exists libcurl 2>/dev/null; } || missing="$$missing libcurl4-openssl-dev"; \
-	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
-	  else echo "missing: sudo apt-get install -y $$missing" >&2; exit 1; fi; \
-	fi
+	@sh scripts/deps.sh
 
 build: deps
 	$(SWIFT) build --product proflens

@@ -5,7 +5,7 @@ import PackageDescription
 //   CZlib ◀ Pprof ◀ Analysis ◀ Findings ◀ Reports ◀ proflens
 //                     ▲    ◀ FlameGraph ◀┘  ▲
 //                     └──── Pipeline ───────┘
-//   CCurl ◀ ProfileFetch ◀ Pipeline;  GoSource ◀ Findings
+//   CCurl ◀ ProfileFetch ◀ Pipeline;  GoSource ◀ Findings, Reports
 // The pprof-exact core (Pprof, Analysis) never depends on the heuristics (Findings).
 let package = Package(
     name: "proflens",
@@ -44,7 +44,7 @@ let package = Package(
         // Which samples, of which profiles, seen how: every command's first step.
         .target(name: "Pipeline", dependencies: ["Analysis", "Pprof", "ProfileFetch"]),
         // What the commands print: analyze and compare reports (text, JSON, one-file HTML pages), differential graphs.
-        .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "Pprof"]),
+        .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "GoSource", "Pprof"]),
         // The command-line tool: declarations that call the libraries.
         .executableTarget(
             name: "proflens",

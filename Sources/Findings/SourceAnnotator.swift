@@ -150,15 +150,7 @@ public enum SourceAnnotator {
     static func shapeEvidence(_ pattern: MapPattern, _ source: SourceListing, _ finding: Finding) -> SourceEvidence? {
         guard let bytes = FileManager.default.contents(atPath: source.path) else { return nil }
         let file = GoFile(path: source.path, source: Array(bytes))
-        let directory = (source.path as NSString).deletingLastPathComponent
-        let siblings = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-            .filter { $0.hasSuffix(".go") && !$0.hasSuffix("_test.go") && directory + "/" + $0 != source.path }
-            .prefix(200)
-            .compactMap { name -> GoFile? in
-                let path = directory + "/" + name
-                guard let data = FileManager.default.contents(atPath: path), data.count <= 4 << 20 else { return nil }
-                return GoFile(path: path, source: Array(data))
-            }
+        let siblings = packageSiblings(of: source.path)
         let hot = source.lines.filter { $0.cum > 0 }.map { HotLine(line: Int($0.line), cost: $0.cum) }
         let result = ShapeChecker(file: file, package: Array(siblings)).check(pattern, function: source.function, hotLines: hot)
         let status: SourceEvidence.Status
@@ -170,6 +162,20 @@ public enum SourceAnnotator {
         // The file as the profile names it, the line in it.
         let fileName = result.file == source.path ? source.file : result.file
         return SourceEvidence(status: status, file: fileName, line: result.line, statement: result.statement, reason: result.reason)
+    }
+
+    /// The other Go files of the package of the file at `path` (its directory; tests left
+    /// out, at most 200 files of at most 4 MB), for types, methods and callers.
+    public static func packageSiblings(of path: String) -> [GoFile] {
+        let directory = (path as NSString).deletingLastPathComponent
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+            .filter { $0.hasSuffix(".go") && !$0.hasSuffix("_test.go") && directory + "/" + $0 != path }
+            .prefix(200)
+            .compactMap { name -> GoFile? in
+                let sibling = directory + "/" + name
+                guard let data = FileManager.default.contents(atPath: sibling), data.count <= 4 << 20 else { return nil }
+                return GoFile(path: sibling, source: Array(data))
+            }
     }
 
     /// Hot lines: those that carry at least a tenth of the function's cumulative cost.

@@ -42,11 +42,44 @@ function FlameGraph(svg) {
       history.replaceState(history.state, "", (q ? "?" + q : window.location.pathname) + window.location.hash);
     } catch (e) { /* file: URLs may refuse; the view still works */ }
   }
+  // The width of a label in the font the labels are drawn in (a canvas measures it without a
+  // layout): FONTW, an average width, cuts a proportional font's labels far too short.
+  var measure = (function () {
+    var label = framesGroup.getElementsByTagName("text")[0];
+    try {
+      // An OffscreenCanvas serves a standalone SVG too, where there is no HTML canvas.
+      var canvas = typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas");
+      var context = canvas.getContext("2d");
+      var style = window.getComputedStyle(label);
+      context.font = style.fontStyle + " " + style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+      return function (text) { return context.measureText(text).width; };
+    } catch (e) { return null; }
+  })();
+  // As many characters of the name as the frame's width holds, with ".." when cut.
   function fitText(g) {
     var t = g.getElementsByTagName("text")[0], r = g.getElementsByTagName("rect")[0];
     var w = parseFloat(r.getAttribute("width")) - 3;
     t.setAttribute("x", (parseFloat(r.getAttribute("x")) + 3).toFixed(2));
     var name = nameOf(g), fit = Math.floor(w / (FONT * FONTW));
+    if (measure !== null && w > 0) {
+      if (measure(name) <= w) { t.textContent = name; return; }
+      var low = 0, high = name.length - 1;
+      while (low < high) {
+        var middle = (low + high + 1) >> 1;
+        if (measure(name.substring(0, middle) + "..") <= w) low = middle; else high = middle - 1;
+      }
+      function cut(n) { t.textContent = n > 0 ? name.substring(0, n) + ".." : ""; }
+      cut(low);
+      if (g.classList.contains("hide")) return;
+      // The drawn text has the last word: at a scaled size, hinting moves a character or so.
+      while (low > 0 && t.getComputedTextLength() > w) cut(--low);
+      while (low + 1 < name.length) {
+        cut(low + 1);
+        if (t.getComputedTextLength() > w) { cut(low); break; }
+        low += 1;
+      }
+      return;
+    }
     if (fit < 3) { t.textContent = ""; return; }
     t.textContent = name.length <= fit ? name : name.substring(0, fit - 2) + "..";
   }
@@ -157,6 +190,8 @@ function FlameGraph(svg) {
     if (g && g.parentNode === framesGroup) details.nodeValue = g.getElementsByTagName("title")[0].textContent.replace("\n", " ");
   });
   svg.addEventListener("mouseout", function () { details.nodeValue = " "; });
+  // Labels were cut without a browser, by the average width: cut them again by the font's own.
+  if (measure !== null) frames.forEach(fitText);
   var params = new URLSearchParams(window.location.search);
   if (params.get(P + "x") !== null && params.get(P + "y") !== null) {
     var x = parseFloat(params.get(P + "x")), y = parseFloat(params.get(P + "y"));

@@ -49,9 +49,12 @@ public struct AnalyzeReport: Sendable {
         switch format {
         case .text: return text()
         case .json: return json()
-        case .sarif: return SARIFReport(findings: findings, rules: rules, paths: SARIFPaths(locator: locator)).render()
+        case .sarif: return sarif.render()
         }
     }
+
+    /// The findings for code scanning.
+    public var sarif: SARIFReport { SARIFReport(findings: findings, rules: rules, paths: SARIFPaths(locator: locator)) }
 
     /// The first line of the text output: the most severe finding, or that none reached warning.
     func verdict() -> String {

@@ -39,9 +39,12 @@ public struct CompareReport: Sendable {
         switch format {
         case .text: return Array(text().utf8)
         case .json: return json()
-        case .sarif: return SARIFReport(diff: findings, rules: rules, paths: SARIFPaths(locator: locator)).render()
+        case .sarif: return sarif.render()
         }
     }
+
+    /// The new and worse findings for code scanning.
+    public var sarif: SARIFReport { SARIFReport(diff: findings, rules: rules, paths: SARIFPaths(locator: locator)) }
 
     func text() -> String {
         let unit = comparison.sampleType.unit
@@ -50,6 +53,11 @@ public struct CompareReport: Sendable {
         func relative(_ r: Double?) -> String {
             guard let r else { return "new" }
             return (r > 0 ? "+" : "") + String((r * 1000).rounded() / 10) + "%"
+        }
+        // Nothing on either side (a function whose cum alone changed has no flat) is no
+        // change, not a new function.
+        func relativeChange(_ values: ProfileComparison.Values) -> String {
+            values.base == 0 && values.new == 0 ? "-" : relative(values.relative)
         }
         // Every column starts with a space, so a wide value never runs into its neighbour.
         func pad(_ text: String, _ width: Int) -> String { " " + text.leftPadded(to: width - 1) }
@@ -62,8 +70,8 @@ public struct CompareReport: Sendable {
             + pad("cum base", 11) + pad("new", 11) + pad("delta", 11) + pad("delta%", 9) + "  name\n"
         let shown = rows
         for row in shown {
-            out += pad(value(row.flat.base), 11) + pad(value(row.flat.new), 11) + pad(signed(row.flat.delta), 11) + pad(relative(row.flat.relative), 9) + "  "
-                + pad(value(row.cum.base), 11) + pad(value(row.cum.new), 11) + pad(signed(row.cum.delta), 11) + pad(relative(row.cum.relative), 9)
+            out += pad(value(row.flat.base), 11) + pad(value(row.flat.new), 11) + pad(signed(row.flat.delta), 11) + pad(relativeChange(row.flat), 9) + "  "
+                + pad(value(row.cum.base), 11) + pad(value(row.cum.new), 11) + pad(signed(row.cum.delta), 11) + pad(relativeChange(row.cum), 9)
                 + "  " + TerminalText.clean(row.name) + "\n"
         }
         if shown.count < comparison.rows.count { out += "(\(comparison.rows.count - shown.count) more changed functions; --nodecount 0 shows all)\n" }

@@ -2,8 +2,8 @@
 /// on a column header and filtered by a text box (a regular expression, or the text itself
 /// when it is not one); a click on a function (a culprit, a frame of a finding, a row) zooms
 /// its flame graph to the widest frame of that name, through `window.proflensFlame`, and
-/// scrolls the graph into view. It reads names from `data-fn` attributes and writes only
-/// text (`textContent`) and attributes, never markup.
+/// scrolls the graph into view, below the sticky contents bar. It reads names from `data-fn`
+/// attributes and writes only text (`textContent`) and attributes, never markup.
 enum HTMLScript {
     static let source = #"""
 (function () {
@@ -20,7 +20,12 @@ function zoomTo(prefix, name) {
   setStatus(prefix, found ? "Zoomed to " + name + " (click it or Reset zoom to go back)"
                           : name + " is not drawn in this graph (narrower than the minimum width)");
   var figure = document.getElementById(prefix + "figure");
-  if (figure && figure.scrollIntoView) figure.scrollIntoView({ block: "start" });
+  if (!figure || !figure.scrollIntoView) return;
+  // Its controls and status line stop below the sticky contents bar, however many lines the
+  // bar wraps to on a narrow window.
+  var bar = document.querySelector("nav.toc");
+  figure.style.scrollMarginTop = (bar ? Math.ceil(bar.getBoundingClientRect().height) + 8 : 0) + "px";
+  figure.scrollIntoView({ block: "start" });
 }
 function sortKey(row, column, numeric) {
   var cell = row.cells[column];

@@ -11,6 +11,9 @@ header.page { padding: 16px 24px 8px; border-bottom: 1px solid var(--line); }
 header.page h1 { margin: 0 0 4px; font-size: 22px; }
 header.page p { margin: 2px 0; color: var(--muted); }
 nav.toc { position: sticky; top: 0; z-index: 2; background: rgba(255,255,255,0.96); border-bottom: 1px solid var(--line); padding: 6px 24px; }
+/* What a contents link scrolls to stops below the sticky bar (two lines of it; a culprit's
+   graph is scrolled clear of the bar's own height by the script). */
+section[id], article[id] { scroll-margin-top: 4em; }
 nav.toc a { margin-right: 16px; color: var(--accent); text-decoration: none; }
 nav.toc a:hover { text-decoration: underline; }
 main { padding: 8px 24px 48px; max-width: 1400px; }

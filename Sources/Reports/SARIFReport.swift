@@ -3,19 +3,22 @@ import Findings
 import Foundation
 
 /// Findings as a SARIF 2.1.0 log (OASIS Static Analysis Results Interchange Format), the file
-/// GitHub code scanning and other viewers read: one run of the tool `proflens`, whose rules
-/// are the rule ids (AP1..AP4, or a `--rules` file's), one result per finding.
+/// GitHub code scanning and other viewers read: one run of the tool `proflens`, with one rule
+/// per kind of finding (`SARIFRules`), one result per finding, most severe first (the order of
+/// `Classifier.ordered` and of `FindingsDiff`: a worse finding's level is its new one).
 ///
 /// A result's level is the finding's (critical: error, warning: warning, info: note); its
 /// message says the share, the amount, the culprit and the signals seen; its location is the
+/// statement with the pattern's shape where the source shows it (`SARIFSite`), else the
 /// heaviest culprit's call site (`file:line`), named relative to the source root `%SRCROOT%`
 /// (see `SARIFPaths`), with the culprit function as logical location. A finding without a
 /// culprit in user code (or whose culprit has no file) is placed on the profile it was measured
 /// on, without a region, with the heaviest matched frame as logical location: GitHub code
-/// scanning refuses a log in which any result lacks a physical location.
+/// scanning refuses a log in which any result lacks a physical location. Culprit files that
+/// were not found are named in the run's invocation, with the options that find them.
 ///
-/// `partialFingerprints["proflens/v1"]` identifies a finding across runs: a hash of the rule
-/// id, the culprit function and the culprit's file as the result names it (its URI), or of
+/// `partialFingerprints["proflens/v1"]` identifies a finding across runs: a hash of the SARIF
+/// rule id, the culprit function and the culprit's file as the result names it (its URI), or of
 /// the rule id and the heaviest matched frame when there is no culprit. Shares, amounts, line
 /// numbers, the profile's name and the level are left out, so that the same pattern in the
 /// same function keeps its identity while the code around it moves or the profile changes.
@@ -56,49 +59,29 @@ public struct SARIFReport: Sendable {
         self.toolVersion = toolVersion
     }
 
-    /// One reporting descriptor per rule id, in the order the rule set first names them; the
-    /// rules that share an id (AP2: concurrent writes, sync.Map, lock contention) merged.
-    public struct Descriptor: Sendable, Equatable {
-        public var id: String
-        public var shortDescription: String
-        public var fullDescription: String
-        public var helpText: String
-        public var helpMarkdown: String
-        /// The highest level a rule of this id can reach.
-        public var level: Finding.Level
+    /// The culprits' files that were not found, each once: their results are placed on the
+    /// file as the profile names it, which may be no file of the repository.
+    public var sourcesNotFound: [String] {
+        var missing: [String] = []
+        for item in items {
+            for culprit in item.finding.culprits.prefix(5) {
+                guard let site = culprit.location.flatMap(SARIFPaths.Site.init),
+                      !paths.artifact(for: site.file, listing: item.finding.source).found else { continue }
+                let shown = paths.locator?.displayName(site.file) ?? site.file
+                if !missing.contains(shown) { missing.append(shown) }
+            }
+        }
+        return missing
     }
 
-    public static func descriptors(_ rules: RuleSet, extraIds: [String] = []) -> [Descriptor] {
-        var ids: [String] = []
-        for rule in rules.rules where !ids.contains(rule.id) { ids.append(rule.id) }
-        for id in extraIds where !ids.contains(id) { ids.append(id) }
-        return ids.map { id in
-            let group = rules.rules.filter { $0.id == id }
-            let titles = distinct(group.map(\.title))
-            // Texts that several rules share are said once, under all their titles.
-            func merged(_ text: (Rule) -> String) -> [(titles: [String], text: String)] {
-                var parts: [(titles: [String], text: String)] = []
-                for rule in group {
-                    if let index = parts.firstIndex(where: { $0.text == text(rule) }) {
-                        if !parts[index].titles.contains(rule.title) { parts[index].titles.append(rule.title) }
-                    } else {
-                        parts.append(([rule.title], text(rule)))
-                    }
-                }
-                return parts
-            }
-            func plain(_ parts: [(titles: [String], text: String)]) -> String {
-                parts.count == 1 ? parts[0].text : parts.map { "\($0.titles.joined(separator: "; ")): \($0.text)" }.joined(separator: "\n")
-            }
-            let explanations = merged(\.explanation)
-            let fixes = merged(\.fix)
-            let markdown = fixes.count == 1 ? markdownEscaped(fixes[0].text)
-                : fixes.map { "- **\(markdownEscaped($0.titles.joined(separator: "; ")))**: \(markdownEscaped($0.text))" }.joined(separator: "\n")
-            let level = group.compactMap { $0.thresholds.level(of: 1) }.max() ?? .warning
-            return Descriptor(id: id, shortDescription: titles.isEmpty ? id : titles.joined(separator: "; "),
-                              fullDescription: group.isEmpty ? id : plain(explanations),
-                              helpText: group.isEmpty ? "" : plain(fixes), helpMarkdown: markdown, level: level)
-        }
+    /// What to say, on stderr and in the log, when culprits' files were not found.
+    public var sourceNote: String? {
+        let missing = sourcesNotFound
+        guard !missing.isEmpty else { return nil }
+        let listed = missing.prefix(3).joined(separator: ", ") + (missing.count > 3 ? " and \(missing.count - 3) more" : "")
+        return "source not found for \(listed): results are placed on the files as the profile names them, "
+            + "which code scanning cannot show in the repository; give --source-path DIR (the checkout) "
+            + "or --trim-path PREFIX (the module path a -trimpath build records)"
     }
 
     public static func level(_ level: Finding.Level) -> String {
@@ -110,7 +93,7 @@ public struct SARIFReport: Sendable {
     }
 
     public func render() -> [UInt8] {
-        let descriptors = Self.descriptors(rules, extraIds: items.map(\.finding.id))
+        let ruleSet = SARIFRules(rules, findings: items.map(\.finding))
         var json = JSONWriter()
         json.beginObject()
         json.field("$schema", Self.schemaURI)
@@ -123,16 +106,29 @@ public struct SARIFReport: Sendable {
                 json.field("name", ToolInfo.name)
                 json.field("version", toolVersion)
                 json.field("semanticVersion", toolVersion)
-                json.objects("rules", descriptors) { json, rule in
+                json.objects("rules", ruleSet.descriptors) { json, rule in
                     json.field("id", rule.id)
-                    json.object("shortDescription") { $0.field("text", rule.shortDescription) }
+                    json.object("shortDescription") { $0.field("text", rule.title) }
                     json.object("fullDescription") { $0.field("text", rule.fullDescription) }
                     json.object("help") { json in
                         json.field("text", rule.helpText)
                         json.field("markdown", rule.helpMarkdown)
                     }
                     json.object("defaultConfiguration") { $0.field("level", Self.level(rule.level)) }
-                    json.object("properties") { $0.strings("tags", ["performance", "go", "maps"]) }
+                    json.object("properties") { json in
+                        json.field("pattern", rule.pattern)
+                        json.strings("tags", ["performance", "go", "maps"])
+                    }
+                }
+            }
+        }
+        // The run went well; what it could not do is said here, where a viewer shows it.
+        json.objects("invocations", [sourceNote]) { json, note in
+            json.field("executionSuccessful", true)
+            if let note {
+                json.objects("toolExecutionNotifications", [note]) { json, text in
+                    json.field("level", "warning")
+                    json.object("message") { $0.field("text", text) }
                 }
             }
         }
@@ -143,7 +139,7 @@ public struct SARIFReport: Sendable {
             }
         }
         json.objects("results", items) { json, item in
-            writeResult(item, ruleIndex: descriptors.firstIndex { $0.id == item.finding.id } ?? 0, &json)
+            writeResult(item, rules: ruleSet, &json)
         }
         json.endObject()
         json.endArray()
@@ -151,15 +147,18 @@ public struct SARIFReport: Sendable {
         return json.bytes
     }
 
-    func writeResult(_ item: Item, ruleIndex: Int, _ json: inout JSONWriter) {
+    func writeResult(_ item: Item, rules: SARIFRules, _ json: inout JSONWriter) {
         let finding = item.finding
+        let ruleIndex = rules.index(of: finding)
+        let ruleId = rules.descriptors[ruleIndex].id
         let culprit = finding.culprits.first
-        let site = culprit.flatMap { $0.location.flatMap(SARIFPaths.Site.init) }
-        let artifact = site.map { paths.artifact(for: $0.file, listing: finding.source) }
+        let culpritSite = culprit.flatMap { $0.location.flatMap(SARIFPaths.Site.init) }
+        let culpritArtifact = culpritSite.map { paths.artifact(for: $0.file, listing: finding.source) }
+        let site = SARIFSite.of(finding, paths: paths)
         // GitHub code scanning rejects a whole log when one result has no physical location:
         // a finding without a call site is anchored to the profile it was measured on.
-        let anchor = artifact ?? paths.profileArtifact(finding.file)
-        json.field("ruleId", finding.id)
+        let anchor = site.map { paths.artifact(for: $0.file, listing: finding.source) } ?? paths.profileArtifact(finding.file)
+        json.field("ruleId", ruleId)
         json.field("ruleIndex", ruleIndex)
         json.field("level", Self.level(finding.level))
         json.object("message") { $0.field("text", message(item)) }
@@ -189,7 +188,7 @@ public struct SARIFReport: Sendable {
             }
         }
         json.object("partialFingerprints") { json in
-            json.field(Self.fingerprintKey, Self.fingerprint(finding, uri: artifact?.uri))
+            json.field(Self.fingerprintKey, Self.fingerprint(finding, ruleId: ruleId, uri: culpritArtifact?.uri))
         }
         if item.compared { json.field("baselineState", item.base == nil ? "new" : "updated") }
         json.object("properties") { json in
@@ -255,15 +254,15 @@ public struct SARIFReport: Sendable {
         return text
     }
 
-    /// The `proflens/v1` fingerprint: 16 hex digits of FNV-1a (64 bits) over the rule id, the
-    /// culprit function and the culprit file's URI, NUL-separated (no culprit: the rule id
-    /// and the heaviest matched frame).
-    public static func fingerprint(_ finding: Finding, uri: String?) -> String {
+    /// The `proflens/v1` fingerprint: 16 hex digits of FNV-1a (64 bits) over the SARIF rule
+    /// id, the culprit function and the culprit file's URI, NUL-separated (no culprit: the rule
+    /// id and the heaviest matched frame).
+    public static func fingerprint(_ finding: Finding, ruleId: String, uri: String?) -> String {
         let parts: [String]
         if let culprit = finding.culprits.first {
-            parts = ["v1", finding.id, culprit.name, uri ?? ""]
+            parts = ["v1", ruleId, culprit.name, uri ?? ""]
         } else {
-            parts = ["v1", finding.id, "", finding.frames.first?.name ?? ""]
+            parts = ["v1", ruleId, "", finding.frames.first?.name ?? ""]
         }
         return fnv1a64(parts.joined(separator: "\u{0}"))
     }
@@ -276,21 +275,6 @@ public struct SARIFReport: Sendable {
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-
-    static func distinct(_ items: [String]) -> [String] {
-        var out: [String] = []
-        for item in items where !out.contains(item) { out.append(item) }
-        return out
-    }
-
-    static func markdownEscaped(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            if "\\`*_[]<>#|".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
     }
 }
 
@@ -313,6 +297,11 @@ public struct SARIFPaths: Sendable {
         public var file: String
         public var line: Int?
 
+        public init(file: String, line: Int?) {
+            self.file = file
+            self.line = line
+        }
+
         public init?(_ location: String) {
             if let colon = location.lastIndex(of: ":"), let number = Int(location[location.index(after: colon)...]) {
                 file = String(location[..<colon])
@@ -329,6 +318,8 @@ public struct SARIFPaths: Sendable {
         public var uri: String
         /// Relative to `%SRCROOT%`.
         public var relative: Bool
+        /// Whether the file was found (a file not found is named as the profile names it).
+        public var found = true
     }
 
     /// The root, absolute and without a trailing slash ("/" for the file system's root).
@@ -374,11 +365,11 @@ public struct SARIFPaths: Sendable {
         let shown = locator?.displayName(file) ?? file
         if shown.hasPrefix("/") {
             let absolute = Self.normalized(shown, in: "/")
-            if let relative = Self.relative(absolute, to: root) { return Artifact(uri: Self.encoded(relative), relative: true) }
-            return Artifact(uri: "file://" + Self.encoded(absolute), relative: false)
+            if let relative = Self.relative(absolute, to: root) { return Artifact(uri: Self.encoded(relative), relative: true, found: false) }
+            return Artifact(uri: "file://" + Self.encoded(absolute), relative: false, found: false)
         }
         let components = shown.split(separator: "/").filter { $0 != "." }
-        return Artifact(uri: Self.encoded(components.joined(separator: "/")), relative: true)
+        return Artifact(uri: Self.encoded(components.joined(separator: "/")), relative: true, found: false)
     }
 
     /// `path` made absolute against `directory`, with "." and ".." resolved (symbolic links are

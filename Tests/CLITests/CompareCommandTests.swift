@@ -97,3 +97,20 @@ import Testing
         #expect(flame.status == 0 && flame.text.contains("Differential Flame Graph"))
     }
 }
+
+/// A function whose flat is nothing on either side (only its cum changed) is no change in flat:
+/// the row says `-`, never `new`; a function that was not there before says `new`.
+@Suite struct CompareZeroRowsTests {
+    @Test func nothingOnEitherSideIsNotNew() throws {
+        let result = try CLI.run(["compare", "--nodecount", "0", SampleProfiles.path("ap1-range-mutate-fixed"), SampleProfiles.path("ap1-range-mutate")])
+        #expect(result.status == 0)
+        let rows = result.text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.filter { $0.count == 9 }
+        let flatZero = rows.filter { $0[0] == "0" && $0[1] == "0" }
+        // main.main is such a row (its cum changed, it has no flat of its own).
+        #expect(flatZero.contains { $0[8] == "main.main" }, "\(result.text)")
+        for row in flatZero { #expect(row[2] == "0" && row[3] == "-", "\(row)") }
+        #expect(!result.text.contains(" 0          0          0      new"))
+        let fromNothing = rows.filter { $0[0] == "0" && $0[1] != "0" }
+        #expect(!fromNothing.isEmpty && fromNothing.allSatisfy { $0[3] == "new" }, "\(fromNothing)")
+    }
+}

@@ -26,6 +26,25 @@ import TestSupport
     func run(_ log: JSON) throws -> JSON { try #require((log["runs"] as? [JSON])?.first) }
     func results(_ log: JSON) throws -> [JSON] { try #require(try run(log)["results"] as? [JSON]) }
 
+    func rules(_ log: JSON) throws -> [JSON] { try #require(((try run(log)["tool"] as? JSON)?["driver"] as? JSON)?["rules"] as? [JSON]) }
+
+    /// The pattern id and title of a result's rule (what a finding names its rule by).
+    func rule(of result: JSON, in log: JSON) throws -> (pattern: String?, title: String?) {
+        let rule = try rules(log)[try #require(result["ruleIndex"] as? Int)]
+        #expect(rule["id"] as? String == result["ruleId"] as? String)
+        return ((rule["properties"] as? JSON)?["pattern"] as? String, (rule["shortDescription"] as? JSON)?["text"] as? String)
+    }
+
+    static let severity = ["error": 3, "warning": 2, "note": 1]
+
+    /// The source line a result stands on, read from the file.
+    func sourceLine(_ result: JSON, root: URL = CLI.packageRoot) throws -> String {
+        let place = try #require(physical(result))
+        let line = try #require(place.line)
+        let lines = try String(contentsOf: root.appendingPathComponent(place.uri), encoding: .utf8).components(separatedBy: "\n")
+        return lines[line - 1]
+    }
+
     func fingerprint(_ result: JSON) -> String? { (result["partialFingerprints"] as? [String: String])?["proflens/v1"] }
 
     func physical(_ result: JSON) -> (uri: String, base: String?, line: Int?)? {
@@ -62,23 +81,29 @@ import TestSupport
 
     // MARK: Locations and levels
 
-    @Test func culpritLocationIsRelativeToTheSourceRoot() throws {
+    @Test func locationIsTheShapeStatementRelativeToTheSourceRoot() throws {
         let program = "ap1-range-mutate"
         let json = try CLI.run(["analyze", "--format", "json"] + SampleProfiles.cpuAndHeap(program), in: CLI.packageRoot)
         let findings = try #require((try JSONSerialization.jsonObject(with: json.stdout) as? JSON)?["findings"] as? [JSON])
-        let culprit = try #require((findings.first { $0["id"] as? String == "AP1" }?["culpritDetails"] as? [JSON])?.first)
+        let finding = try #require(findings.first { $0["id"] as? String == "AP1" })
+        let culprit = try #require((finding["culpritDetails"] as? [JSON])?.first)
         let location = try #require(culprit["location"] as? String)
         let line = try #require(Int(location.split(separator: ":").last ?? ""))
+        let evidence = try #require(finding["sourceEvidence"] as? JSON)
+        #expect(evidence["status"] as? String == "confirmed")
+        let shapeLine = try #require(evidence["line"] as? Int)
+        #expect(shapeLine != line, "the sample's shape statement is not the culprit's call site")
 
         let log = try sarif(["analyze", "--format", "sarif"] + SampleProfiles.cpuAndHeap(program)).log
         let ap1 = try #require(try results(log).first { $0["ruleId"] as? String == "AP1" })
         let place = try #require(physical(ap1))
         #expect(place.uri == SampleProfiles.source(program))
         #expect(place.base == "%SRCROOT%")
-        #expect(place.line == line)
-        // The region is the culprit's call site: the statement that grows the map.
-        let source = try String(contentsOf: CLI.packageRoot.appendingPathComponent(place.uri), encoding: .utf8).components(separatedBy: "\n")
-        #expect(source[line - 1].contains("] = "), "\(source[line - 1])")
+        // With the source at hand, the region is the statement with the pattern's shape: the
+        // ranged map reassigned inside its range loop.
+        #expect(place.line == shapeLine)
+        let statement = try #require(evidence["statement"] as? String)
+        #expect(try sourceLine(ap1).trimmingCharacters(in: .whitespaces) == statement)
         let bases = try #require(try run(log)["originalUriBaseIds"] as? JSON)
         #expect((bases["%SRCROOT%"] as? JSON)?["uri"] as? String == "file://" + CLI.packageRoot.resolvingSymlinksInPath().path + "/")
         let logical = try #require(((ap1["locations"] as? [JSON])?.first?["logicalLocations"] as? [JSON])?.first)
@@ -94,11 +119,14 @@ import TestSupport
         #expect(profileFile.hasSuffix("/" + SampleProfiles.source(program)))
         let prefix = String(profileFile.dropLast(SampleProfiles.source(program).count))
         let byTrimPath = try sarif(["analyze", "--format", "sarif", "--trim-path", prefix] + SampleProfiles.cpuAndHeap(program), in: elsewhere).log
-        for other in [bySourcePath, byTrimPath] {
-            let result = try #require(try results(other).first { $0["ruleId"] as? String == "AP1" })
-            #expect(physical(result)?.uri == place.uri && physical(result)?.line == line)
-            #expect(fingerprint(result) == fingerprint(ap1))
-        }
+        let bySource = try #require(try results(bySourcePath).first { $0["ruleId"] as? String == "AP1" })
+        #expect(physical(bySource)?.uri == place.uri && physical(bySource)?.line == shapeLine)
+        // Without the source (only the module path trimmed), the culprit's call site: the
+        // statement that grows the map.
+        let byTrim = try #require(try results(byTrimPath).first { $0["ruleId"] as? String == "AP1" })
+        #expect(physical(byTrim)?.uri == place.uri && physical(byTrim)?.line == line)
+        #expect(try sourceLine(byTrim).contains("] = "))
+        for result in [bySource, byTrim] { #expect(fingerprint(result) == fingerprint(ap1)) }
         // Without either, the module path is all there is: it is kept, relative.
         let untrimmed = try sarif(["analyze", "--format", "sarif"] + SampleProfiles.cpuAndHeap(program), in: elsewhere).log
         #expect(physical(try #require(try results(untrimmed).first))?.uri == profileFile)
@@ -127,12 +155,14 @@ import TestSupport
             let findings = try #require((try JSONSerialization.jsonObject(with: json.stdout) as? JSON)?["findings"] as? [JSON])
             let log = try sarif(["analyze", "--format", "sarif"] + profiles).log
             let results = try results(log)
-            #expect(results.map { $0["ruleId"] as? String } == findings.map { $0["id"] as? String }, "\(program)")
+            // Each result under the rule of its own kind (pattern and title).
+            let named = try results.map { try rule(of: $0, in: log) }
+            #expect(named.map(\.pattern) == findings.map { $0["id"] as? String }, "\(program)")
+            #expect(named.map(\.title) == findings.map { $0["title"] as? String }, "\(program)")
             #expect(results.map { $0["level"] as? String } == findings.map { levels[$0["level"] as? String ?? ""] }, "\(program)")
-            let rules = try #require(((try run(log)["tool"] as? JSON)?["driver"] as? JSON)?["rules"] as? [JSON])
+            let severities = results.map { Self.severity[$0["level"] as? String ?? ""] ?? 0 }
+            #expect(severities == severities.sorted(by: >), "\(program): errors, then warnings, then notes")
             for result in results {
-                let index = try #require(result["ruleIndex"] as? Int)
-                #expect(rules[index]["id"] as? String == result["ruleId"] as? String)
                 let text = try #require((result["message"] as? JSON)?["text"] as? String)
                 #expect(text.contains("% of ") && text.contains("culprit"), "\(text)")
                 #expect(physical(result) != nil, "every result has a physical location (GitHub code scanning needs one)")
@@ -145,23 +175,94 @@ import TestSupport
         #expect(text.contains("main.(*SessionCache).Expire") && text.contains("Evidence: ") && text.contains("heapAllocated"))
     }
 
-    @Test func rulesAreOnePerIdWithTheirTextsMerged() throws {
+    @Test func oneRulePerKindOfFindingWithItsOwnTexts() throws {
         let log = try sarif(["analyze", "--format", "sarif", SampleProfiles.path("healthy")]).log
         let driver = try #require((try run(log)["tool"] as? JSON)?["driver"] as? JSON)
         #expect(driver["name"] as? String == "proflens")
         let version = try CLI.run(["--version"]).text.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(driver["version"] as? String == version)
         let rules = try #require(driver["rules"] as? [JSON])
-        #expect(rules.map { $0["id"] as? String } == ["AP1", "AP2", "AP3", "AP4"])
-        let ap2 = rules[1]
-        let short = try #require((ap2["shortDescription"] as? JSON)?["text"] as? String)
-        #expect(short.contains("Concurrent map writes") && short.contains("Write-heavy sync.Map") && short.contains("Lock contention"))
-        let help = try #require(ap2["help"] as? JSON)
-        #expect((help["text"] as? String)?.contains("sync.RWMutex") == true)
-        #expect((help["markdown"] as? String)?.contains("- **") == true)
-        for rule in rules {
-            #expect(((rule["fullDescription"] as? JSON)?["text"] as? String)?.isEmpty == false)
-            #expect((rule["defaultConfiguration"] as? JSON)?["level"] as? String == "error")
+        #expect(rules.map { $0["id"] as? String } == ["AP1", "AP1/keys-inserted", "AP2/concurrent-writes", "AP2/sync-map", "AP2/lock-contention", "AP2/lock-queue",
+                                                      "AP3/gc-marking", "AP3/heap-kept", "AP4/sparse-iteration", "AP4/peak-table"])
+        // Each descriptor is one built-in rule's: its title, explanation, fix, and the highest
+        // level its thresholds reach.
+        let builtin = try #require((try JSONSerialization.jsonObject(with: try CLI.run(["rules"]).stdout) as? JSON)?["rules"] as? [JSON])
+        #expect(builtin.count == rules.count)
+        for (rule, source) in zip(rules, builtin) {
+            let id = try #require(rule["id"] as? String)
+            #expect((rule["shortDescription"] as? JSON)?["text"] as? String == source["title"] as? String, "\(id)")
+            #expect((rule["fullDescription"] as? JSON)?["text"] as? String == source["explanation"] as? String, "\(id)")
+            let help = try #require(rule["help"] as? JSON)
+            #expect(help["text"] as? String == source["fix"] as? String, "\(id)")
+            #expect((help["markdown"] as? String)?.isEmpty == false && (help["markdown"] as? String)?.contains("- **") == false, "\(id)")
+            #expect((rule["properties"] as? JSON)?["pattern"] as? String == source["id"] as? String, "\(id)")
+            let thresholds = try #require(source["thresholds"] as? [String: Double])
+            let reachable = thresholds["critical"]! <= 1 ? "error" : thresholds["warning"]! <= 1 ? "warning" : "note"
+            #expect((rule["defaultConfiguration"] as? JSON)?["level"] as? String == reachable, "\(id)")
+        }
+        // A write-heavy sync.Map alert is headed by its own kind alone.
+        #expect((rules[2]["shortDescription"] as? JSON)?["text"] as? String == "Write-heavy sync.Map")
+        #expect(rules.filter { ($0["shortDescription"] as? JSON)?["text"] as? String == "Concurrent map writes" }.count == 1)
+    }
+
+    @Test func rulesOfAFileThatShareAnIdWithoutVariantsGetIdsOfTheirOwn() throws {
+        let rules = #"{"rules": [{"id": "GC1", "title": "Background marking", "kinds": ["cpu"], "sampleTypes": ["cpu"], "frames": ["^runtime\\.gcBgMarkWorker$"], "thresholds": {"info": 0.0001, "warning": 2, "critical": 2}, "explanation": "GC", "fix": "allocate less"}, {"id": "GC1", "title": "Marking, assisted!", "kinds": ["cpu"], "sampleTypes": ["cpu"], "frames": ["^runtime\\.gcAssistAlloc$"], "thresholds": {"info": 0.5, "warning": 0.6, "critical": 0.7}, "explanation": "assists", "fix": "allocate less often"}, {"id": "GC2", "variant": "drain", "title": "Drain", "kinds": ["cpu"], "sampleTypes": ["cpu"], "frames": ["^runtime\\.gcDrain$"], "thresholds": {"info": 0.5, "warning": 0.6, "critical": 0.7}, "explanation": "drain", "fix": "less"}]}"#
+        let file = try CLI.temporaryFile(Array(rules.utf8), name: "shared-rules-\(UUID().uuidString).json")
+        let log = try sarif(["analyze", "--format", "sarif", "--rules", file.path, SampleProfiles.path("ap1-range-mutate")]).log
+        #expect(try self.rules(log).map { $0["id"] as? String } == ["GC1", "GC1/marking-assisted", "GC2/drain"])
+        let result = try #require(try results(log).first)
+        #expect(result["ruleId"] as? String == "GC1" && result["ruleIndex"] as? Int == 0)
+        // A variant that is not a slug is refused with the rule named.
+        let bad = try CLI.temporaryFile(Array(rules.replacingOccurrences(of: #""variant": "drain""#, with: #""variant": "Drain/1""#).utf8),
+                                        name: "bad-rules-\(UUID().uuidString).json")
+        let refused = try CLI.run(["analyze", "--rules", bad.path, SampleProfiles.path("ap1-range-mutate")])
+        #expect(refused.status == 64 && refused.stderr.contains("rule GC2: variant"), "\(refused.stderr)")
+    }
+
+    @Test func aWriteHeavySyncMapStandsOnAWriteOfTheMap() throws {
+        let program = "ap2-lock-contention"
+        let log = try sarif(["analyze", "--format", "sarif"] + Self.allProfiles(program)).log
+        let all = try results(log)
+        let syncMap = try #require(all.first { $0["ruleId"] as? String == "AP2/sync-map" }, "\(all.map { $0["ruleId"] as? String })")
+        let text = try sourceLine(syncMap)
+        let writes = ["Store(", "LoadOrStore(", "LoadAndDelete(", "Delete(", "Swap(", "CompareAndSwap(", "CompareAndDelete("]
+        #expect(writes.contains { text.contains("." + $0) }, "\(text)")
+        // The culprit's heaviest call site in this profile is a Load: the finding names it.
+        let json = try CLI.run(["analyze", "--format", "json"] + Self.allProfiles(program), in: CLI.packageRoot)
+        let findings = try #require((try JSONSerialization.jsonObject(with: json.stdout) as? JSON)?["findings"] as? [JSON])
+        let finding = try #require(findings.first { $0["title"] as? String == "Write-heavy sync.Map" })
+        let site = try #require((finding["culpritDetails"] as? [JSON])?.first?["location"] as? String)
+        let siteLine = try #require(Int(site.split(separator: ":").last ?? ""))
+        let source = try String(contentsOf: CLI.packageRoot.appendingPathComponent(try #require(physical(syncMap)).uri), encoding: .utf8)
+            .components(separatedBy: "\n")
+        #expect(source[siteLine - 1].contains(".Load("), "\(source[siteLine - 1])")
+    }
+
+    @Test func sourcesNotFoundAreSaidOnStandardErrorAndInTheInvocation() throws {
+        let elsewhere = try Self.emptyDirectory()
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let program = "ap1-range-mutate"
+        let runs = [["analyze", "--format", "sarif"] + SampleProfiles.cpuAndHeap(program),
+                    ["compare", "--format", "sarif", SampleProfiles.path(program + "-fixed"), SampleProfiles.path(program)]]
+        for arguments in runs {
+            // Not found: the module path is all there is.
+            let result = try CLI.run(arguments, in: elsewhere)
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("source not found for ") && result.stderr.contains("main.go"), "\(result.stderr)")
+            #expect(result.stderr.contains("--source-path") && result.stderr.contains("--trim-path"), "\(result.stderr)")
+            let log = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? JSON)
+            let invocation = try #require((try run(log)["invocations"] as? [JSON])?.first)
+            #expect(invocation["executionSuccessful"] as? Bool == true)
+            let notes = try #require(invocation["toolExecutionNotifications"] as? [JSON])
+            let text = try #require((notes.first?["message"] as? JSON)?["text"] as? String)
+            #expect(notes.count == 1 && text.contains("--source-path") && text.contains("--trim-path") && text.contains("main.go"), "\(text)")
+            #expect(result.stderr.contains(text))
+            // Found: nothing to say.
+            let found = try CLI.run(arguments, in: CLI.packageRoot)
+            #expect(found.status == 0 && !found.stderr.contains("source not found"), "\(found.stderr)")
+            let foundLog = try #require(try JSONSerialization.jsonObject(with: found.stdout) as? JSON)
+            let foundInvocation = try #require((try run(foundLog)["invocations"] as? [JSON])?.first)
+            #expect(foundInvocation["toolExecutionNotifications"] == nil)
         }
     }
 
@@ -182,7 +283,17 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: variant) }
         let shifted = try #require(try results(try sarif(["analyze", "--format", "sarif", variant.path, SampleProfiles.path(program, "heap")]).log)
             .first { $0["ruleId"] as? String == "AP1" })
-        #expect(physical(shifted)?.line == physical(original)!.line.map { $0 + 7 })
+        // The profile's lines moved (the culprit's call site is 7 lines down); the result stands
+        // on the shape statement the source on disk has, which did not.
+        func culpritLine(_ profiles: [String]) throws -> Int? {
+            let json = try CLI.run(["analyze", "--format", "json"] + profiles, in: CLI.packageRoot)
+            let findings = (try JSONSerialization.jsonObject(with: json.stdout) as? JSON)?["findings"] as? [JSON]
+            let location = ((findings?.first { $0["id"] as? String == "AP1" }?["culpritDetails"] as? [JSON])?.first?["location"] as? String)
+            return location.flatMap { Int($0.split(separator: ":").last ?? "") }
+        }
+        let originalLine = try #require(try culpritLine(SampleProfiles.cpuAndHeap(program)))
+        #expect(try culpritLine([variant.path, SampleProfiles.path(program, "heap")]) == originalLine + 7)
+        #expect(physical(shifted)?.line == physical(original)?.line)
         #expect((shifted["properties"] as? JSON)?["share"] as? Double != (original["properties"] as? JSON)?["share"] as? Double)
         #expect(fingerprint(shifted) == fingerprint(original))
 
@@ -195,15 +306,25 @@ import TestSupport
     // MARK: compare
 
     @Test func compareReportsNewAndWorseFindingsOnly() throws {
+        let levels = ["critical": "error", "warning": "warning", "info": "note"]
         for program in Self.programs.dropLast() {
             let fixed = SampleProfiles.path(program + "-fixed"), broken = SampleProfiles.path(program)
             for (base, new) in [(fixed, broken), (broken, fixed), (broken, broken)] {
                 let json = try CLI.run(["compare", "--format", "json", base, new], in: CLI.packageRoot)
                 let entries = try #require((try JSONSerialization.jsonObject(with: json.stdout) as? JSON)?["findings"] as? [JSON])
                 let worse = entries.filter { $0["worsened"] as? Bool == true }
-                let results = try results(try sarif(["compare", "--format", "sarif", base, new]).log)
-                #expect(results.map { $0["ruleId"] as? String } == worse.map { $0["id"] as? String }, "\(program): \(base) -> \(new)")
-                #expect(results.map { $0["baselineState"] as? String } == worse.map { $0["status"] as? String == "new" ? "new" : "updated" })
+                let log = try sarif(["compare", "--format", "sarif", base, new]).log
+                let results = try results(log)
+                // The same findings, errors first, then warnings, then notes.
+                let byLevel = worse.enumerated().sorted { a, b in
+                    let (x, y) = (Self.severity[levels[(a.element["after"] as? JSON)?["level"] as? String ?? ""] ?? ""] ?? 0,
+                                  Self.severity[levels[(b.element["after"] as? JSON)?["level"] as? String ?? ""] ?? ""] ?? 0)
+                    return x != y ? x > y : a.offset < b.offset
+                }.map(\.element)
+                #expect(try results.map { try rule(of: $0, in: log).pattern } == byLevel.map { $0["id"] as? String }, "\(program): \(base) -> \(new)")
+                #expect(results.map { $0["baselineState"] as? String } == byLevel.map { $0["status"] as? String == "new" ? "new" : "updated" })
+                let severities = results.map { Self.severity[$0["level"] as? String ?? ""] ?? 0 }
+                #expect(severities == severities.sorted(by: >))
                 if base == new || new == fixed { #expect(results.isEmpty) }
             }
         }

@@ -107,6 +107,65 @@ import Testing
         #expect((out["errors"] as? [String]) == [])
     }
 
+    @Test func aCulpritScrollsItsGraphClearOfTheStickyBar() throws {
+        let page = try HTMLReportTests.samplePage()
+        let (out, console) = try Harness.run(page, actions: #"""
+            window.scrollTo(0, 0);
+            document.querySelector("#finding-0 table.culprits button.zoom").click();
+            var bar = document.querySelector("nav.toc").getBoundingClientRect();
+            out.scrolled = window.scrollY;
+            out.barBottom = bar.bottom;
+            out.figureTop = document.getElementById("g0-figure").getBoundingClientRect().top;
+            out.statusTop = document.getElementById("g0-status").getBoundingClientRect().top;
+            out.status = document.getElementById("g0-status").textContent;
+            out.viewport = window.innerHeight;
+            """#)
+        #expect(console == [])
+        #expect(out["exception"] == nil, "\(out)")
+        #expect((out["status"] as? String)?.hasPrefix("Zoomed to ") == true)
+        // The page did scroll to the graph, and its controls and status line are below the bar.
+        let scrolled = try #require(out["scrolled"] as? Double), barBottom = try #require(out["barBottom"] as? Double)
+        let figureTop = try #require(out["figureTop"] as? Double), statusTop = try #require(out["statusTop"] as? Double)
+        #expect(scrolled > 0 && barBottom > 0)
+        #expect(figureTop >= barBottom && statusTop >= barBottom, "\(out)")
+        #expect(statusTop < (out["viewport"] as? Double ?? 0))
+    }
+
+    @Test func labelsHoldAsMuchOfTheNameAsTheFrameWidthAllows() throws {
+        let page = try HTMLReportTests.samplePage()
+        // Each drawn label, measured as the browser lays it out: it fits its frame, and when it
+        // is cut, one more character would not.
+        let (out, console) = try Harness.run(page, actions: #"""
+            function check(prefix, into) {
+              t.frames(prefix).forEach(function (g) {
+                if (g.classList.contains("hide")) return;
+                var text = g.getElementsByTagName("text")[0], label = text.textContent, name = t.nameOf(g);
+                var room = parseFloat(g.getElementsByTagName("rect")[0].getAttribute("width")) - 3;
+                if (label !== "" && text.getComputedTextLength() > room + 0.5) into.overflow.push(label);
+                if (label === name) { into.whole += 1; return; }
+                var kept = label === "" ? 0 : label.length - 2;
+                into.cut += 1;
+                text.textContent = name.substring(0, kept + 1) + "..";
+                if (text.getComputedTextLength() <= room) into.roomForMore.push(label + " of " + name);
+                text.textContent = label;
+              });
+            }
+            out.loaded = { overflow: [], roomForMore: [], whole: 0, cut: 0 };
+            check("g0-", out.loaded); check("g1-", out.loaded);
+            document.querySelector("#finding-0 table.culprits button.zoom").click();
+            out.zoomed = { overflow: [], roomForMore: [], whole: 0, cut: 0 };
+            check("g0-", out.zoomed);
+            """#)
+        #expect(console == [])
+        #expect(out["exception"] == nil, "\(out)")
+        for key in ["loaded", "zoomed"] {
+            let seen = try #require(out[key] as? [String: Any], "\(out)")
+            #expect((seen["whole"] as? Int ?? 0) > 0 && (seen["cut"] as? Int ?? 0) > 0, "\(key): \(seen)")
+            #expect(seen["overflow"] as? [String] == [], "\(key): \(seen)")
+            #expect(seen["roomForMore"] as? [String] == [], "\(key): \(seen)")
+        }
+    }
+
     @Test func searchAndZoomOfTheGraphWorkInThePage() throws {
         let page = try HTMLReportTests.samplePage()
         let (out, console) = try Harness.run(page, actions: #"""

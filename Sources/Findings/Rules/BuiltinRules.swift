@@ -53,6 +53,7 @@ enum BuiltinRules {
     {
       "id": "AP1",
       "title": "Keys inserted into a map while ranging over it",
+      "variant": "keys-inserted",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": ["^runtime\\.mapassign(_fast.*)?$"],
@@ -78,6 +79,7 @@ enum BuiltinRules {
     {
       "id": "AP2",
       "title": "Concurrent map writes",
+      "variant": "concurrent-writes",
       "kinds": ["cpu", "goroutine", "other"],
       "sampleTypes": ["cpu", "samples", "goroutine", "count"],
       "frames": [
@@ -95,6 +97,7 @@ enum BuiltinRules {
     {
       "id": "AP2",
       "title": "Write-heavy sync.Map",
+      "variant": "sync-map",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
@@ -124,6 +127,7 @@ enum BuiltinRules {
     {
       "id": "AP2",
       "title": "Lock contention around shared state",
+      "variant": "lock-contention",
       "kinds": ["mutex", "block"],
       "sampleTypes": ["delay", "contentions"],
       "frames": [
@@ -158,6 +162,7 @@ enum BuiltinRules {
     {
       "id": "AP2",
       "title": "Goroutines queued on one lock",
+      "variant": "lock-queue",
       "kinds": ["goroutine"],
       "sampleTypes": ["goroutine", "goroutines", "count"],
       "frames": ["^(sync|internal/sync)\\.runtime_Semacquire(RW)?Mutex(R)?$", "^(sync|internal/sync)\\.\\(\\*(Mutex|RWMutex)\\)\\.(lockSlow|Lock|RLock)$"],
@@ -181,6 +186,7 @@ enum BuiltinRules {
     {
       "id": "AP3",
       "title": "Garbage collector marking a growing heap",
+      "variant": "gc-marking",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
@@ -205,6 +211,7 @@ enum BuiltinRules {
     {
       "id": "AP3",
       "title": "In-use heap kept by one owner",
+      "variant": "heap-kept",
       "kinds": ["heap"],
       "sampleTypes": ["inuse_space"],
       "frames": ["."],
@@ -230,6 +237,7 @@ enum BuiltinRules {
     {
       "id": "AP4",
       "title": "Map iterated far beyond its live size",
+      "variant": "sparse-iteration",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
@@ -271,6 +279,7 @@ enum BuiltinRules {
     {
       "id": "AP4",
       "title": "Map table held at its peak size",
+      "variant": "peak-table",
       "kinds": ["heap"],
       "sampleTypes": ["inuse_space"],
       "frames": ["."],

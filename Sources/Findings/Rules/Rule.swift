@@ -10,6 +10,10 @@ public struct Rule: Codable, Sendable, Equatable {
     /// id (different evidence for one pattern); the strongest finding per id is kept.
     public var id: String
     public var title: String
+    /// Which kind of finding of its pattern the rule reports, when several rules share an id
+    /// (AP2's `sync-map`, `lock-contention`, …): lowercase letters, digits and hyphens. SARIF
+    /// names the rule `id/variant`, so that each kind has its own descriptor.
+    public var variant: String?
     /// Profile kinds read: cpu, heap, goroutine, mutex, block, wallclock, other.
     public var kinds: [String]
     /// Sample types read, in order of preference (the first the profile has is used).
@@ -232,6 +236,9 @@ public struct RuleSet: Codable, Sendable {
                 do { _ = try GoRegex(pattern) } catch {
                     throw LoadError.invalid("\(source): rule \(rule.id): not a valid regular expression: \(pattern) (\(error))")
                 }
+            }
+            if let variant = rule.variant, variant.isEmpty || !variant.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) {
+                throw LoadError.invalid("\(source): rule \(rule.id): variant must be lowercase letters, digits and hyphens: \"\(variant)\"")
             }
             let t = rule.thresholds
             // A threshold above 1 is never reached: a rule can stop at info or warning.

@@ -8,7 +8,7 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarize profiles, print their top functions as go tool pprof -top counts them, and the map anti-patterns they show.")
 
-    @Argument(help: "One or more pprof profiles of one program (gzip-compressed or raw protobuf; - reads standard input).")
+    @Argument(help: ProfileArguments.help("One or more pprof profiles of one program"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions
@@ -49,6 +49,7 @@ struct Analyze: ParsableCommand {
         let findings = report.findings
         report.color = color.enabled
         try OutputFile.write(report.render(format), to: "-")
+        if format == .sarif, let note = report.sarif.sourceNote { OutputFile.writeAll(Array("proflens: \(note)\n".utf8), to: 2) }
         if let threshold = classifier.failOn, findings.contains(where: { $0.level >= threshold }) {
             throw ExitCode(ExitStatus.findings)
         }

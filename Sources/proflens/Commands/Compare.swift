@@ -10,10 +10,10 @@ struct Compare: ParsableCommand {
         abstract: "Compare two profiles: changed functions (as go tool pprof -top -diff_base), findings fixed or new, a differential flame graph.",
         discussion: "BASE NEW, or --base FILE (repeatable) followed by the new profiles; several files on a side are merged, as pprof merges its sources.")
 
-    @Argument(help: "BASE NEW, or only the new profiles when --base is given.")
+    @Argument(help: ProfileArguments.help("BASE NEW, or only the new profiles when --base is given"), completion: ProfileArguments.completion)
     var files: [String]
 
-    @Option(name: .customLong("base"), help: "A base profile (repeatable); then every argument is a new profile.")
+    @Option(name: .customLong("base"), help: "A base profile (repeatable); then every argument is a new profile.", completion: ProfileArguments.completion)
     var bases: [String] = []
 
     @OptionGroup var input: InputOptions
@@ -68,6 +68,7 @@ struct Compare: ParsableCommand {
         // The graph's stacks, sorted for the SVG, serve the HTML report's graph too.
         if let html { try OutputFile.write(HTMLReport.compare(report, comparison, flame: options, stacks: compared.stacks), to: html) }
         try OutputFile.write(report.render(format), to: "-")
+        if format == .sarif, let note = report.sarif.sourceNote { OutputFile.writeAll(Array("proflens: \(note)\n".utf8), to: 2) }
         if let threshold = classifier.failOn,
            report.findings.entries.contains(where: { $0.worsened && ($0.new?.level ?? .info) >= threshold }) {
             throw ExitCode(ExitStatus.findings)

@@ -8,7 +8,7 @@ struct Flame: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write an interactive SVG flame graph (click to zoom, Ctrl-F or / to search); with --base, a differential one.")
 
-    @Argument(help: "Pprof profiles (gzip-compressed or raw protobuf; - reads standard input; several are merged).")
+    @Argument(help: ProfileArguments.help("Pprof profiles, merged when several"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions
@@ -27,7 +27,7 @@ struct Flame: ParsableCommand {
     @Option(help: "With --highlight: a rules file used instead of the built-in rules.")
     var rules: String?
 
-    @Option(name: .customLong("base"), help: "Draw a differential flame graph against this base profile (repeatable: merged).")
+    @Option(name: .customLong("base"), help: "Draw a differential flame graph against this base profile (repeatable: merged).", completion: ProfileArguments.completion)
     var bases: [String] = []
 
     @Flag(name: [.customLong("normalize"), .customLong("normalize", withSingleDash: true)],

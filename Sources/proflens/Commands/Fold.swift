@@ -8,7 +8,7 @@ struct Fold: ParsableCommand {
         abstract: "Write the profile's stacks in the folded format (root;caller;leaf VALUE), one line per stack.",
         discussion: "A ';' inside a frame name is written as '；' (U+FF1B) and control characters as U+FFFD, so that neither can split a frame or a line.")
 
-    @Argument(help: "Pprof profiles (gzip-compressed or raw protobuf; - reads standard input; several are merged).")
+    @Argument(help: ProfileArguments.help("Pprof profiles, merged when several"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions

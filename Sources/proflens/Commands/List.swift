@@ -11,7 +11,7 @@ struct List: ParsableCommand {
     @Argument(help: "A regular expression over function names.")
     var regex: String
 
-    @Argument(help: "Pprof profiles (gzip-compressed or raw protobuf; - reads standard input; several are merged).")
+    @Argument(help: ProfileArguments.help("Pprof profiles, merged when several"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions

@@ -14,7 +14,7 @@ struct Merge: ParsableCommand {
             lines and line numbers; and no call edge that touches a function under --node-fraction of the total.
             """)
 
-    @Argument(help: "Pprof profiles: files, URLs or host:port (- reads standard input). Several are merged.")
+    @Argument(help: ProfileArguments.help("Pprof profiles, merged into one"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions
@@ -24,7 +24,7 @@ struct Merge: ParsableCommand {
     var output: String = "-"
 
     @Option(name: [.customLong("diff-base"), .customLong("diff_base", withSingleDash: true)],
-            help: "Write the difference against this base profile (repeatable: merged), as go tool pprof -diff_base -proto.")
+            help: "Write the difference against this base profile (repeatable: merged), as go tool pprof -diff_base -proto.", completion: ProfileArguments.completion)
     var diffBase: [String] = []
 
     @Flag(name: [.customLong("normalize"), .customLong("normalize", withSingleDash: true)],

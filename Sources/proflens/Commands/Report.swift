@@ -9,7 +9,7 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one self-contained HTML report: summaries, findings with their evidence, sortable top tables and interactive flame graphs.")
 
-    @Argument(help: "One or more pprof profiles of one program (gzip-compressed or raw protobuf; - reads standard input).")
+    @Argument(help: ProfileArguments.help("One or more pprof profiles of one program"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions

@@ -7,7 +7,7 @@ struct Top: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the top table exactly as `go tool pprof -top` does (several profiles are merged, as pprof merges them).")
 
-    @Argument(help: "Pprof profiles (gzip-compressed or raw protobuf; - reads standard input).")
+    @Argument(help: ProfileArguments.help("Pprof profiles"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions
@@ -16,7 +16,7 @@ struct Top: ParsableCommand {
     @OptionGroup var rows: NodeCountOption
 
     @Option(name: [.customLong("diff-base"), .customLong("diff_base", withSingleDash: true)],
-            help: "Print the difference against this base profile (repeatable: merged), as go tool pprof -diff_base.")
+            help: "Print the difference against this base profile (repeatable: merged), as go tool pprof -diff_base.", completion: ProfileArguments.completion)
     var diffBase: [String] = []
 
     @Flag(name: [.customLong("normalize"), .customLong("normalize", withSingleDash: true)],

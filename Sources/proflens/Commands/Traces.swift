@@ -7,7 +7,7 @@ struct Traces: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print every sample's stack exactly as `go tool pprof -traces` does.")
 
-    @Argument(help: "Pprof profiles (gzip-compressed or raw protobuf; - reads standard input; several are merged).")
+    @Argument(help: ProfileArguments.help("Pprof profiles, merged when several"), completion: ProfileArguments.completion)
     var files: [String]
 
     @OptionGroup var input: InputOptions
