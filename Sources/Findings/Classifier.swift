@@ -32,7 +32,17 @@ public enum Classifier {
                 }
             }
         }
-        return ordered(order.compactMap { kept[$0]?.finding })
+        return ordered(withoutYielded(order.compactMap { kept[$0]?.finding }, rules: rules))
+    }
+
+    /// The findings, less those of a rule that `yieldsTo` another finding of the same pattern
+    /// and culprit at the same level or higher (applied again after the source check).
+    static func withoutYielded(_ findings: [Finding], rules: RuleSet) -> [Finding] {
+        findings.filter { finding in
+            guard let stronger = rules.rules.first(where: { $0.id == finding.id && $0.title == finding.title })?.yieldsTo,
+                  let culprit = finding.culprits.first?.name else { return true }
+            return !findings.contains { $0.id == finding.id && $0.title == stronger && $0.culprits.first?.name == culprit && $0.level >= finding.level }
+        }
     }
 
     /// Most severe first, then the larger share (stable otherwise): applied again after the

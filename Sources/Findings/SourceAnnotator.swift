@@ -74,7 +74,7 @@ public enum SourceAnnotator {
                 break
             }
         }
-        return Result(findings: Classifier.ordered(annotated), missingFiles: missing)
+        return Result(findings: Classifier.ordered(Classifier.withoutYielded(annotated, rules: rules)), missingFiles: missing)
     }
 
     /// A function read for a finding: on the heaviest culprit's path (culprit down to the

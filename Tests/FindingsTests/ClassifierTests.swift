@@ -172,6 +172,18 @@ import Testing
         #expect(ap1.culprits.first?.name == "app.(*Graph).expand" && ap1.level == .warning && ap1.share == 0.3)
     }
 
+    @Test func aCompilerMadeWrapperIsItsFunction() throws {
+        // Go 1.22+ runs `defer mu.Unlock()` and `go f()` in wrappers named f.deferwrap1 and
+        // f.gowrap1: the culprit is the function the user wrote, with both frames' time.
+        let p = profile([
+            (["main.main", "app.(*Ledger).Transfer.deferwrap1", "runtime.mapassign_faststr", "runtime.fatal"], 30),
+            (["main.main", "app.(*Ledger).Transfer", "runtime.mapassign_faststr", "runtime.fatal"], 20),
+            (["main.main", "app.other"], 950),
+        ])
+        let ap2 = try #require(Classifier.findings([Classifier.Input(file: "t", profile: p)]).first { $0.id == "AP2" })
+        #expect(ap2.culprits.map(\.name) == ["app.(*Ledger).Transfer"] && ap2.culprits.first?.value == 50)
+    }
+
     @Test func culpritsBelowHalfAPercentAreNotNamed() throws {
         // 0.4% of the CPU under the one culprit: no culprit is named, and the finding is info.
         let p = profile([

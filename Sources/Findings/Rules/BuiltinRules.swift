@@ -54,6 +54,7 @@ enum BuiltinRules {
       "id": "AP1",
       "title": "Keys inserted into a map while ranging over it",
       "variant": "keys-inserted",
+      "yieldsTo": "Map rebuilt or grown while ranging over it",
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": ["^runtime\\.mapassign(_fast.*)?$"],

@@ -62,6 +62,10 @@ public struct Rule: Codable, Sendable, Equatable {
     /// the contradiction is reported as unknown). It stands only when every user function on
     /// the path from the culprit to the matched frame was read.
     public var sourceLowers: Bool?
+    /// The title of a rule of the same pattern that says more about the same code: this
+    /// rule's finding is left out where that rule finds the same culprit at the same level or
+    /// higher (AP1's "keys inserted" yields to "grown while ranging", which implies it).
+    public var yieldsTo: String?
     public var explanation: String
     public var fix: String
 
@@ -247,6 +251,9 @@ public struct RuleSet: Codable, Sendable {
             }
             guard !rule.frames.isEmpty && !rule.kinds.isEmpty && !rule.sampleTypes.isEmpty else {
                 throw LoadError.invalid("\(source): rule \(rule.id): kinds, sampleTypes and frames must not be empty")
+            }
+            if let stronger = rule.yieldsTo, !set.rules.contains(where: { $0.id == rule.id && $0.title == stronger }) {
+                throw LoadError.invalid("\(source): rule \(rule.id): yieldsTo \"\(stronger)\" names no rule \(rule.id) of that title")
             }
             for signal in rule.signals ?? [] {
                 switch signal.kind {
