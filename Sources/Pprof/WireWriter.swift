@@ -1,8 +1,8 @@
-/// Protobuf wire-format output, the project's one writer of it: varint and length-delimited
-/// fields appended to one byte array. An embedded message is written in place
+/// Protobuf wire-format output, the project's one writer of it: varint, fixed-width and
+/// length-delimited fields appended to one byte array. An embedded message is written in place
 /// between `beginMessage` and `endMessage`, which then puts its tag and length in front of it
-/// (no closure and no second buffer per message). `package`: the bench's profile generator
-/// writes through it too; what the generator calls per sample is
+/// (no closure and no second buffer per message). `package`: the bench's profile generator and
+/// the tests' profile builders write through it too; what the generator calls per sample is
 /// `@inlinable`, so that it runs as fast from there as from this module.
 package struct WireWriter {
     @usableFromInline package internal(set) var bytes: [UInt8] = []
@@ -43,6 +43,18 @@ package struct WireWriter {
     @inlinable
     package mutating func int64Field(_ field: Int, _ value: Int64, omitZero: Bool = false) {
         uint64Field(field, UInt64(bitPattern: value), omitZero: omitZero)
+    }
+
+    /// Wire type 1: eight bytes, little-endian. profile.proto has none; a reader must skip them.
+    package mutating func fixed64Field(_ field: Int, _ value: UInt64) {
+        tag(field, wireType: 1)
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
+    /// Wire type 5: four bytes, little-endian.
+    package mutating func fixed32Field(_ field: Int, _ value: UInt32) {
+        tag(field, wireType: 5)
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
     @inlinable
