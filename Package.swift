@@ -53,8 +53,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Writes large deterministic profiles for `make bench`.
-        .executableTarget(name: "ProfileGenerator"),
+        // Writes large deterministic profiles for `make bench`, through Pprof's WireWriter (it reads none).
+        .executableTarget(name: "ProfileGenerator", dependencies: ["Pprof"]),
         // What several test targets share: where the corpus and samples are, profiles built in code.
         .target(name: "TestSupport", dependencies: ["Pprof"], path: "Tests/TestSupport"),
         .testTarget(name: "PprofTests", dependencies: ["Pprof", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -10,7 +10,8 @@
 # Profiles (Sources/ProfileGenerator; deterministic: same shape, size, seed and
 # generator sources, same bytes) are written once into bench-data/, gzipped
 # with `gzip -1` as Go's runtime/pprof does, and reused while the shape, its
-# parameters, the seed and the generator's sources stay the same:
+# parameters, the seed and the generator's sources (with Pprof's WireWriter,
+# which writes its bytes) stay the same:
 #   current     CPU, 1.5M samples over ~24k stacks (the regression guard)
 #   wide        CPU, 2M samples over 400k stacks, ~137k locations, ~8k functions,
 #               ~24 frames deep with inlined frames, two labels on every sample
@@ -239,7 +240,7 @@ rss_bytes() { if [[ -n ${KB[$1]:-} ]]; then echo $((KB[$1] * 1024)); fi; }
 
 # ---------------------------------------------------------------- profiles
 
-GEN_VERSION=$(cat Sources/ProfileGenerator/*.swift | cksum | cut -d' ' -f1)
+GEN_VERSION=$(cat Sources/ProfileGenerator/*.swift Sources/Pprof/WireWriter.swift | cksum | cut -d' ' -f1)
 mkdir -p "$DATA"
 
 # meta FILE KEY: a value from a profile's .meta file.

@@ -70,7 +70,7 @@ public enum ProfileEncoder {
             out.int64Field(2, periodType.1, omitZero: true)
             out.endMessage(11, start: period)
             out.int64Field(12, profile.period, omitZero: true)
-            out.packedInt64s(13, comments)
+            out.repeatedInt64s(13, comments)
             out.int64Field(14, defaultSampleType, omitZero: true)
             out.int64Field(15, docURL, omitZero: true)
             return out.bytes
@@ -133,7 +133,7 @@ public enum ProfileEncoder {
                 if !stackFields.has(stack) {
                     ids.removeAll(keepingCapacity: true)
                     for location in table.stack(stack) { ids.append(locationIDs[Int(location)]) }
-                    stackFields.encode(stack) { $0.packedUInt64s(1, ids) }
+                    stackFields.encode(stack) { $0.repeatedUInt64s(1, ids) }
                 }
                 let set = Int(table.sampleLabelSets[sample])
                 if !setFields.has(set) {
@@ -151,7 +151,7 @@ public enum ProfileEncoder {
                 }
                 values.removeAll(keepingCapacity: true)
                 for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
-                let length = stackFields.size(stack) + WireWriter.packedInt64sSize(2, values) + setFields.size(set)
+                let length = stackFields.size(stack) + WireWriter.repeatedInt64sSize(2, values) + setFields.size(set)
                 size += 1 + WireWriter.varintSize(UInt64(length)) + length
             }
             out.reserve(size + restSize())
@@ -159,11 +159,11 @@ public enum ProfileEncoder {
                 let stack = Int(table.sampleStacks[sample]), set = Int(table.sampleLabelSets[sample])
                 values.removeAll(keepingCapacity: true)
                 for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
-                let length = stackFields.size(stack) + WireWriter.packedInt64sSize(2, values) + setFields.size(set)
+                let length = stackFields.size(stack) + WireWriter.repeatedInt64sSize(2, values) + setFields.size(set)
                 out.tag(2, wireType: 2)
                 out.varint(UInt64(length))
                 stackFields.copy(stack, to: &out)
-                out.packedInt64s(2, values)
+                out.repeatedInt64s(2, values)
                 setFields.copy(set, to: &out)
             }
         }

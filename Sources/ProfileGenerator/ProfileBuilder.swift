@@ -3,7 +3,10 @@
 // Location (and the Functions it introduces) is written just before the first
 // sample that uses it, with IDs in order of first use; the string table is
 // interned on the fly and written last. Output goes to the sink in ~1 MiB
-// pieces, so a profile is never held whole.
+// pieces, so a profile is never held whole. The bytes are Pprof's WireWriter's
+// (the project's one protobuf writer); nothing here reads profiles.
+
+import Pprof
 
 final class ProfileBuilder {
     static let flushThreshold = 1 << 20
@@ -12,12 +15,11 @@ final class ProfileBuilder {
     private let locations: [LocationInfo]
     private let sink: OutputSink
 
-    /// The profile message, flushed to the sink in pieces.
-    private var out = ProtoBuffer(capacity: ProfileBuilder.flushThreshold + (64 << 10))
-    /// The sample being assembled (between beginSample and endSample).
-    private var sample = ProtoBuffer(capacity: 4096)
-    private var scratch = ProtoBuffer(capacity: 4096)
-    private var small = ProtoBuffer(capacity: 64)
+    /// The profile message, flushed to the sink in pieces (each embedded
+    /// message written in place).
+    private var out = WireWriter()
+    /// Where the sample being written starts (between beginSample and endSample).
+    private var sampleStart = 0
 
     private var strings: [String] = [""]
     private var stringIndex: [String: Int] = ["": 0]
@@ -32,7 +34,7 @@ final class ProfileBuilder {
     private var stackLength: [Int32]
     private var stackDepth: [Int32]
     private var stackLines: [Int32]
-    private var stackArena: [UInt8] = []
+    private var stackArena = WireWriter()
     private var stackScratch: [Int] = []
     private var idScratch: [UInt64] = []
 
@@ -41,6 +43,7 @@ final class ProfileBuilder {
         self.functions = functions
         self.locations = locations
         self.sink = sink
+        out.reserve(Self.flushThreshold + (64 << 10))
         locationIDs = Array(repeating: 0, count: locations.count)
         functionIDs = Array(repeating: 0, count: functions.count)
         stackOffset = Array(repeating: -1, count: stackSlots)
@@ -68,14 +71,14 @@ final class ProfileBuilder {
     // MARK: Header fields
 
     func valueType(_ field: Int, _ type: String, _ unit: String) {
-        scratch.removeAll()
-        scratch.uint64Opt(Field.ValueType.type, intern(type))
-        scratch.uint64Opt(Field.ValueType.unit, intern(unit))
-        out.message(field, scratch)
+        let start = out.beginMessage()
+        out.uint64Field(Field.ValueType.type, intern(type), omitZero: true)
+        out.uint64Field(Field.ValueType.unit, intern(unit), omitZero: true)
+        out.endMessage(field, start: start)
     }
 
     func int64(_ field: Int, _ value: Int64) {
-        out.int64Opt(field, value)
+        out.int64Field(field, value, omitZero: true)
     }
 
     // MARK: Locations and stacks
@@ -89,9 +92,9 @@ final class ProfileBuilder {
 
         let info = locations[location]
         var newFunctions: [Int] = []
-        scratch.removeAll()
-        scratch.uint64Opt(Field.Location.id, UInt64(id))
-        scratch.uint64Opt(Field.Location.address, info.address)
+        let start = out.beginMessage()
+        out.uint64Field(Field.Location.id, UInt64(id), omitZero: true)
+        out.uint64Field(Field.Location.address, info.address, omitZero: true)
         for line in info.lines {
             let f = Int(line.function)
             if functionIDs[f] == 0 {
@@ -99,24 +102,25 @@ final class ProfileBuilder {
                 nextFunctionID += 1
                 newFunctions.append(f)
             }
-            small.removeAll()
-            small.uint64Opt(Field.Line.functionID, UInt64(functionIDs[f]))
-            small.int64Opt(Field.Line.line, Int64(line.line))
-            scratch.message(Field.Location.line, small)
+            let lineStart = out.beginMessage()
+            out.uint64Field(Field.Line.functionID, UInt64(functionIDs[f]), omitZero: true)
+            out.int64Field(Field.Line.line, Int64(line.line), omitZero: true)
+            out.endMessage(Field.Location.line, start: lineStart)
         }
-        scratch.uint64Opt(Field.Location.mappingID, 1)
-        out.message(Field.Profile.location, scratch)
+        out.uint64Field(Field.Location.mappingID, 1)
+        out.endMessage(Field.Profile.location, start: start)
 
         for f in newFunctions {
             let function = functions[f]
             let name = intern(function.name)
-            scratch.removeAll()
-            scratch.uint64Opt(Field.Function.id, UInt64(functionIDs[f]))
-            scratch.uint64Opt(Field.Function.name, name)
-            scratch.uint64Opt(Field.Function.systemName, name)
-            scratch.uint64Opt(Field.Function.filename, intern(function.file))
-            scratch.int64Opt(Field.Function.startLine, Int64(function.startLine))
-            out.message(Field.Profile.function, scratch)
+            let file = intern(function.file)
+            let start = out.beginMessage()
+            out.uint64Field(Field.Function.id, UInt64(functionIDs[f]), omitZero: true)
+            out.uint64Field(Field.Function.name, name, omitZero: true)
+            out.uint64Field(Field.Function.systemName, name, omitZero: true)
+            out.uint64Field(Field.Function.filename, file, omitZero: true)
+            out.int64Field(Field.Function.startLine, Int64(function.startLine), omitZero: true)
+            out.endMessage(Field.Profile.function, start: start)
         }
         return UInt64(id)
     }
@@ -131,13 +135,12 @@ final class ProfileBuilder {
             idScratch.append(locationID(location))
             lines += self.locations[location].lines.count
         }
-        scratch.removeAll()
-        scratch.repeatedUInt64(Field.Sample.locationID, idScratch)
-        stackOffset[slot] = Int32(stackArena.count)
-        stackLength[slot] = Int32(scratch.count)
+        let start = stackArena.bytes.count
+        stackArena.repeatedUInt64s(Field.Sample.locationID, idScratch)
+        stackOffset[slot] = Int32(start)
+        stackLength[slot] = Int32(stackArena.bytes.count - start)
         stackDepth[slot] = Int32(idScratch.count)
         stackLines[slot] = Int32(lines)
-        stackArena.append(contentsOf: scratch.bytes)
     }
 
     // MARK: Samples
@@ -148,34 +151,34 @@ final class ProfileBuilder {
     func beginSample(stack slot: Int, _ locations: (inout [Int]) -> Void) -> (locations: Int, frames: Int) {
         if stackOffset[slot] < 0 { encodeStack(slot, locations) }
         let offset = Int(stackOffset[slot])
-        sample.removeAll()
-        sample.bytes.append(contentsOf: stackArena[offset..<offset + Int(stackLength[slot])])
+        sampleStart = out.beginMessage()
+        out.append(stackArena.bytes[offset..<offset + Int(stackLength[slot])])
         return (Int(stackDepth[slot]), Int(stackLines[slot]))
     }
 
     func value(_ v: UInt64) {
-        sample.uint64(Field.Sample.value, v)
+        out.uint64Field(Field.Sample.value, v)
     }
 
     /// A string label (indices into the string table).
     func stringLabel(key: UInt64, value: UInt64) {
-        small.removeAll()
-        small.uint64Opt(Field.Label.key, key)
-        small.uint64Opt(Field.Label.str, value)
-        sample.message(Field.Sample.label, small)
+        let start = out.beginMessage()
+        out.uint64Field(Field.Label.key, key, omitZero: true)
+        out.uint64Field(Field.Label.str, value, omitZero: true)
+        out.endMessage(Field.Sample.label, start: start)
     }
 
     /// A numeric label, with an optional unit (a string index, 0 for none).
     func numberLabel(key: UInt64, value: Int64, unit: UInt64 = 0) {
-        small.removeAll()
-        small.uint64Opt(Field.Label.key, key)
-        small.int64Opt(Field.Label.num, value)
-        small.uint64Opt(Field.Label.numUnit, unit)
-        sample.message(Field.Sample.label, small)
+        let start = out.beginMessage()
+        out.uint64Field(Field.Label.key, key, omitZero: true)
+        out.int64Field(Field.Label.num, value, omitZero: true)
+        out.uint64Field(Field.Label.numUnit, unit, omitZero: true)
+        out.endMessage(Field.Sample.label, start: start)
     }
 
     func endSample() throws {
-        out.message(Field.Profile.sample, sample)
+        out.endMessage(Field.Profile.sample, start: sampleStart)
         try flushIfNeeded()
     }
 
@@ -186,24 +189,25 @@ final class ProfileBuilder {
 
     /// The executable's mapping, covering the text segment up to `textEnd`.
     func mapping(textEnd: UInt64, file: String, buildID: String) {
-        scratch.removeAll()
-        scratch.uint64Opt(Field.Mapping.id, 1)
-        scratch.uint64Opt(Field.Mapping.memoryStart, 0x40_0000)
-        scratch.uint64Opt(Field.Mapping.memoryLimit, (textEnd + 0xFFFF) & ~0xFFFF)
-        scratch.uint64Opt(Field.Mapping.fileOffset, 0)
-        scratch.uint64Opt(Field.Mapping.filename, intern(file))
-        scratch.uint64Opt(Field.Mapping.buildID, intern(buildID))
-        scratch.boolOpt(Field.Mapping.hasFunctions, true)
-        scratch.boolOpt(Field.Mapping.hasFilenames, true)
-        scratch.boolOpt(Field.Mapping.hasLineNumbers, true)
-        scratch.boolOpt(Field.Mapping.hasInlineFrames, true)
-        out.message(Field.Profile.mapping, scratch)
+        let fileIndex = intern(file), buildIDIndex = intern(buildID)
+        let start = out.beginMessage()
+        out.uint64Field(Field.Mapping.id, 1)
+        out.uint64Field(Field.Mapping.memoryStart, 0x40_0000)
+        out.uint64Field(Field.Mapping.memoryLimit, (textEnd + 0xFFFF) & ~0xFFFF, omitZero: true)
+        // file_offset is 0: not written.
+        out.uint64Field(Field.Mapping.filename, fileIndex, omitZero: true)
+        out.uint64Field(Field.Mapping.buildID, buildIDIndex, omitZero: true)
+        out.uint64Field(Field.Mapping.hasFunctions, 1)
+        out.uint64Field(Field.Mapping.hasFilenames, 1)
+        out.uint64Field(Field.Mapping.hasLineNumbers, 1)
+        out.uint64Field(Field.Mapping.hasInlineFrames, 1)
+        out.endMessage(Field.Profile.mapping, start: start)
     }
 
     /// Writes the string table (index 0 is "") and flushes everything.
     func finish() throws -> (locations: Int, functions: Int, strings: Int, bytes: Int) {
         for text in strings {
-            out.string(Field.Profile.stringTable, text)
+            out.bytesField(Field.Profile.stringTable, text.utf8)
             try flushIfNeeded()
         }
         try sink.write(out.bytes)
@@ -212,7 +216,7 @@ final class ProfileBuilder {
     }
 
     private func flushIfNeeded() throws {
-        if out.count >= Self.flushThreshold {
+        if out.bytes.count >= Self.flushThreshold {
             try sink.write(out.bytes)
             out.removeAll()
         }

@@ -1,5 +1,7 @@
-// A tiny protobuf writer for tests: inputs are built from readable field lists, and the bytes
-// it produces are plain concatenations, so byte offsets can be worked out by hand.
+// Protobuf inputs for tests, built from readable field lists and written by Pprof's WireWriter:
+// the bytes are plain concatenations, so byte offsets can be worked out by hand.
+
+import Pprof
 
 /// One protobuf field (or raw bytes spliced in as they are).
 public indirect enum PB: Sendable {
@@ -16,69 +18,33 @@ public indirect enum PB: Sendable {
     public static func packedInts(_ field: Int, _ values: [Int64]) -> PB { .packed(field, values.map { UInt64(bitPattern: $0) }) }
 }
 
-public struct ProtoWriter {
-    public init() {}
-    public private(set) var bytes: [UInt8] = []
-
-    public mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    public mutating func key(_ field: Int, _ wireType: Int) {
-        varint(UInt64(field) << 3 | UInt64(wireType))
-    }
-
-    public mutating func lengthDelimited(_ field: Int, _ payload: [UInt8]) {
-        key(field, 2)
-        varint(UInt64(payload.count))
-        bytes += payload
-    }
-
-    public mutating func packed(_ field: Int, _ values: [UInt64]) {
-        var body = ProtoWriter()
-        for value in values { body.varint(value) }
-        lengthDelimited(field, body.bytes)
-    }
-
-    public mutating func fixed64(_ field: Int, _ value: UInt64) {
-        key(field, 1)
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
-    }
-
-    public mutating func fixed32(_ field: Int, _ value: UInt32) {
-        key(field, 5)
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-    }
-
-    public mutating func write(_ field: PB) {
+extension WireWriter {
+    /// Writes `field` with the library's writer (the one `proflens merge` writes with).
+    fileprivate mutating func write(_ field: PB) {
         switch field {
-        case .varint(let number, let value):
-            key(number, 0)
-            varint(value)
-        case .fixed64(let number, let value): fixed64(number, value)
-        case .bytes(let number, let payload): lengthDelimited(number, payload)
-        case .message(let number, let fields): lengthDelimited(number, encode(fields))
-        case .packed(let number, let values): packed(number, values)
-        case .fixed32(let number, let value): fixed32(number, value)
-        case .raw(let raw): bytes += raw
+        case .varint(let number, let value): uint64Field(number, value)
+        case .fixed64(let number, let value): fixed64Field(number, value)
+        case .bytes(let number, let payload): bytesField(number, payload)
+        case .message(let number, let fields):
+            let start = beginMessage()
+            for field in fields { write(field) }
+            endMessage(number, start: start)
+        case .packed(let number, let values): packedUInt64s(number, values)
+        case .fixed32(let number, let value): fixed32Field(number, value)
+        case .raw(let raw): append(raw)
         }
     }
 }
 
 public func encode(_ fields: [PB]) -> [UInt8] {
-    var writer = ProtoWriter()
+    var writer = WireWriter()
     for field in fields { writer.write(field) }
     return writer.bytes
 }
 
 /// The encoding of one varint, for inline byte arrays.
 public func varintBytes(_ value: UInt64) -> [UInt8] {
-    var writer = ProtoWriter()
+    var writer = WireWriter()
     writer.varint(value)
     return writer.bytes
 }
