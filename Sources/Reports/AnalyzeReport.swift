@@ -6,8 +6,6 @@ import Pprof
 /// What `proflens analyze` prints: per profile a summary and the top table (exactly as
 /// `go tool pprof -top`), then the findings across all the profiles.
 public struct AnalyzeReport: Sendable {
-    public enum Format: String, Sendable, CaseIterable { case text, json, sarif }
-
     public var profiles: [PreparedProfile]
     public var findings: [Finding]
     /// Each profile's top table (built beside the rules, for the row count asked for).
@@ -45,7 +43,7 @@ public struct AnalyzeReport: Sendable {
         }
     }
 
-    public func render(_ format: Format) -> [UInt8] {
+    public func render(_ format: ReportFormat) -> [UInt8] {
         switch format {
         case .text: return text()
         case .json: return json()

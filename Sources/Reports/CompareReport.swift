@@ -7,8 +7,6 @@ import Pprof
 /// What `proflens compare` prints: each side's total and the change, the functions that changed
 /// most (the deltas `go tool pprof -top -diff_base` prints), and how each finding fared.
 public struct CompareReport: Sendable {
-    public enum Format: String, Sendable, CaseIterable { case text, json, sarif }
-
     public var comparison: ProfileComparison
     public var findings: FindingsDiff
     public var baseNames: [String]
@@ -35,7 +33,7 @@ public struct CompareReport: Sendable {
 
     var rows: [ProfileComparison.Row] { nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount)) }
 
-    public func render(_ format: Format) -> [UInt8] {
+    public func render(_ format: ReportFormat) -> [UInt8] {
         switch format {
         case .text: return Array(text().utf8)
         case .json: return json()

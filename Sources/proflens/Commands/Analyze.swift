@@ -20,7 +20,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var source: SourceOptions
 
     @Option(help: "Output format: text, json or sarif (SARIF 2.1.0, for code scanning: one result per finding).")
-    var format: AnalyzeReport.Format = .text
+    var format: ReportFormat = .text
 
     @Flag(name: .customLong("findings-only"), help: "Print the verdict and the findings only, without each profile's summary and table (text output).")
     var findingsOnly = false
@@ -56,4 +56,3 @@ struct Analyze: ParsableCommand {
     }
 }
 
-extension AnalyzeReport.Format: ExpressibleByArgument {}

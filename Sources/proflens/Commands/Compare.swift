@@ -28,7 +28,7 @@ struct Compare: ParsableCommand {
     var normalize = false
 
     @Option(help: "Output format: text, json or sarif (SARIF 2.1.0: the findings that are new or worse than in the base).")
-    var format: CompareReport.Format = .text
+    var format: ReportFormat = .text
 
     @Option(help: "Also write a differential flame graph here.")
     var svg: String?
@@ -76,4 +76,3 @@ struct Compare: ParsableCommand {
     }
 }
 
-extension CompareReport.Format: ExpressibleByArgument {}

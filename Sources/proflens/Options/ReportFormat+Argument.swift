@@ -1,0 +1,5 @@
+import ArgumentParser
+import Reports
+
+/// `--format text|json|sarif` of analyze and compare.
+extension ReportFormat: ExpressibleByArgument {}
