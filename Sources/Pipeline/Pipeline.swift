@@ -156,7 +156,7 @@ public enum Pipeline {
         }
         return PreparedProfile(name: name, loaded: loaded, profile: filtered, sampleIndex: sampleIndex,
                                totals: pruned.pprofTotals(), granularity: request.granularity,
-                               filterLegend: request.filters.legend, compatibility: request.compatibility)
+                               fileNames: request.fileNames, filterLegend: request.filters.legend, compatibility: request.compatibility)
     }
 
     /// A filter whose pattern ran out of time on a name filtered wrongly: a usage error.

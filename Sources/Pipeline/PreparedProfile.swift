@@ -27,13 +27,13 @@ public struct PreparedProfile: Sendable {
     public var kind: ProfileKind { ProfileKind.of(loaded) }
 
     init(name: String, loaded: Profile, profile: Profile, sampleIndex: Int, totals: [Int64],
-         granularity: FrameTable.Granularity, filterLegend: [String], compatibility: PprofCompatibility) {
+         granularity: FrameTable.Granularity, fileNames: SourceLocator, filterLegend: [String], compatibility: PprofCompatibility) {
         self.name = name
         self.loaded = loaded
         self.profile = profile
         self.sampleIndex = sampleIndex
         self.totals = totals
-        frames = FrameTable(profile: profile, granularity: granularity)
+        frames = FrameTable(profile: profile, granularity: granularity, fileName: fileNames.displayName)
         self.filterLegend = filterLegend
         self.compatibility = compatibility
     }
@@ -72,7 +72,7 @@ public struct PreparedComparison: Sendable {
             let pruned = loaded.applyingDropFrames(drop: dropFrames, keep: keepFrames)
             return PreparedProfile(name: name, loaded: loaded, profile: pruned.filtered(by: filters), sampleIndex: sampleIndex,
                                    totals: totals ?? pruned.samples.absoluteSums(), granularity: request.granularity,
-                                   filterLegend: request.filters.legend, compatibility: request.compatibility)
+                                   fileNames: request.fileNames, filterLegend: request.filters.legend, compatibility: request.compatibility)
         }
     }
 }

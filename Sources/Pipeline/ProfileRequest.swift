@@ -17,6 +17,9 @@ public struct ProfileRequest: Sendable {
     public var filters = FilterSpec()
     /// Frames per function or per source line.
     public var granularity = FrameTable.Granularity.functions
+    /// How pprof's line-granularity frames name their files: trimmed as -source_path and
+    /// -trim_path say (pprof trims them in every report, not only where it reads sources).
+    public var fileNames = SourceLocator()
     /// Which pprof the pprof-exact reports reproduce (it decides whether a single profile is
     /// merged on load).
     public var compatibility = PprofCompatibility.current

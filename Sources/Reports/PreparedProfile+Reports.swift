@@ -6,10 +6,11 @@ import Pprof
 /// The pprof-exact reports and the classifier's input, read off a prepared profile.
 extension PreparedProfile {
     /// `go tool pprof -top` (with `-nodecount`), percentages of the whole profile.
-    public func topReport(nodeCount: Int = 0, sortByCum: Bool = false) -> TopReport {
+    public func topReport(nodeCount: Int = 0, sortByCum: Bool = false, unit: String = "minimum") -> TopReport {
         var options = TopReport.Options()
         options.nodeCount = nodeCount
         options.sortByCum = sortByCum
+        options.unit = unit
         options.activeFilters = filterLegend
         options.compatibility = compatibility
         return TopReport(profile: profile, sampleIndex: sampleIndex, options: options, totalOverride: total, frames: frames)

@@ -692,6 +692,46 @@ extension OptionCase {
                 #expect(rows != plain && Set(rows) == Set(plain) && rows.first == "main.main")
             },
             .same("top -cum", ["top", "-cum", A], as: ["top", "--cum", A], without: ["top", A]),
+            .effect("top --lines", ["top", "--lines", A], without: ["top", A]) { result, baseline in
+                Output.ok(result)
+                // A row per source line, named "function file:line" (TopOptionGoldenTests: pprof's
+                // -top -lines byte for byte).
+                let rows = Output.topRows(result.text)
+                #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(/. \S+\.(go|s):\d+$/) }, "\(rows.prefix(3))")
+                #expect(rows.contains("main.(*SessionCache).Expire proflens/samples/ap1-range-mutate/main.go:98"))
+                #expect(!Output.topRows(baseline!.text).contains { $0.contains(/:\d+$/) })
+            },
+            .same("top -lines", ["top", "-lines", A], as: ["top", "--lines", A], without: ["top", A]),
+            .effect("top --unit ms", ["top", "--unit", "ms", A], without: ["top", A]) { result, baseline in
+                Output.ok(result)
+                // Every value in ms, where pprof's own choice for this whole table is s.
+                let values = Self.topValues(result.text), plain = Self.topValues(baseline!.text)
+                #expect(!values.isEmpty && values.allSatisfy { $0 == "0" || $0.hasSuffix("ms") }, "\(values.prefix(4))")
+                #expect(plain.contains { $0.hasSuffix("s") && !$0.hasSuffix("ms") })
+                #expect(result.text.contains("Total samples = 2200ms") && baseline!.text.contains("Total samples = 2.20s"))
+            },
+            .same("top -unit=ms", ["top", "-unit=ms", A], as: ["top", "--unit", "ms", A], without: ["top", A]),
+            .effect("top --source-path --lines", ["top", "--lines", "--source-path", Paths.samples.path, A], without: ["top", "--lines", A]) { result, baseline in
+                Output.ok(result)
+                // pprof trims the profile's file names up to the search directory's name.
+                let rows = Output.topRows(result.text)
+                #expect(rows.contains("main.(*SessionCache).Expire ap1-range-mutate/main.go:98") && !result.text.contains("proflens/samples/"))
+                #expect(baseline!.text.contains("main.(*SessionCache).Expire proflens/samples/ap1-range-mutate/main.go:98"))
+            },
+            .same("top -source_path", ["top", "--lines", "-source_path", Paths.samples.path, A],
+                  as: ["top", "--lines", "--source-path", Paths.samples.path, A], without: ["top", "--lines", A]),
+            .effect("top --source-path (no file names to trim)", ["top", "--source-path", Paths.samples.path, A], without: ["top", A]) { result, baseline in
+                // Accepted, and, as for pprof, nothing it prints names a file.
+                Output.ok(result)
+                #expect(result.stdout == baseline!.stdout && !result.stdout.isEmpty)
+            },
+            .effect("top --trim-path --lines", ["top", "--lines", "--trim-path", "proflens", A], without: ["top", "--lines", A]) { result, baseline in
+                Output.ok(result)
+                #expect(Output.topRows(result.text).contains("main.(*SessionCache).Expire samples/ap1-range-mutate/main.go:98"))
+                #expect(!result.text.contains("proflens/samples/") && baseline!.text.contains("proflens/samples/"))
+            },
+            .same("top -trim_path", ["top", "--lines", "-trim_path=proflens", A],
+                  as: ["top", "--lines", "--trim-path", "proflens", A], without: ["top", "--lines", A]),
             .effect("top --diff-base", ["top", "--diff-base", A, AF], without: ["top", AF]) { result, baseline in
                 Output.ok(result)
                 let reference = try Samples.reference("diff/ap1-range-mutate.cpu.top.txt")
@@ -710,6 +750,18 @@ extension OptionCase {
             },
             .refused("top --normalize without --diff-base", ["top", "--normalize", A], mentions: ["--normalize", "--diff-base"]),
         ]
+    }
+
+    /// The flat and cum values of a top table's rows.
+    static func topValues(_ text: String) -> [String] {
+        var values: [String] = []
+        var inTable = false
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("      flat  flat%") { inTable = true; continue }
+            let fields = line.split(separator: " ")
+            if inTable && fields.count > 5 { values += [String(fields[0]), String(fields[3])] }
+        }
+        return values
     }
 
     /// fold's --lines and -o.

@@ -3,6 +3,7 @@ import Pprof
 /// The frames of a profile at function granularity, as `go tool pprof` builds its nodes:
 /// one frame per distinct function name; a location without a named function becomes its
 /// binary's frame (`[libc.so.6]`) or `<unknown>`. Inlined functions are frames of their own.
+/// At line granularity, one frame per function and source line.
 public struct FrameTable: Sendable {
     /// What makes two frames the same node (pprof's NodeInfo at function granularity).
     public struct Key: Hashable, Sendable {
@@ -11,6 +12,8 @@ public struct FrameTable: Sendable {
         public var startLine: Int64
         /// The source line, at line granularity; 0 at function granularity.
         public var line: Int64 = 0
+        /// The function's file, at pprof's line granularity (`fileLines`); "" otherwise.
+        public var file = ""
     }
 
     public private(set) var keys: [Key] = []
@@ -23,17 +26,20 @@ public struct FrameTable: Sendable {
 
     public var count: Int { names.count }
 
-    /// Frames per function (pprof's default), or per source line (`function:line`).
-    public enum Granularity: Sendable { case functions, lines }
+    /// Frames per function (pprof's default), per source line named `function:line` (folded
+    /// stacks), or per source line named `function file:line` (pprof's -lines).
+    public enum Granularity: Sendable { case functions, lines, fileLines }
 
-    public init(profile: Profile, granularity: Granularity = .functions) {
+    /// `fileName`: how a file is named at `fileLines` granularity (pprof trims the profile's
+    /// paths as -source_path and -trim_path say).
+    public init(profile: Profile, granularity: Granularity = .functions, fileName: (String) -> String = { $0 }) {
         var index: [Key: UInt32] = [:]
         func intern(_ key: Key) -> UInt32 {
             if let id = index[key] { return id }
             let id = UInt32(keys.count)
             index[key] = id
             keys.append(key)
-            names.append(Self.printableName(key))
+            names.append(granularity == .fileLines ? Self.pprofLineName(key) : Self.printableName(key))
             return id
         }
         let displayNames = profile.functions.map(FunctionNames.displayName)
@@ -50,7 +56,10 @@ public struct FrameTable: Sendable {
             for line in lines {
                 let function = Int(line.functionIndex)
                 let name = displayNames[function]
-                if name.isEmpty {
+                if granularity == .fileLines {
+                    frames.append(intern(Self.lineKey(name: name, line: line.line, function: profile.functions[function],
+                                                      objfile: objfile, fileName: fileName)))
+                } else if name.isEmpty {
                     frames.append(intern(Key(name: "", objfile: objfile, startLine: profile.functions[function].startLine)))
                 } else if granularity == .lines {
                     frames.append(intern(Key(name: name, objfile: "", startLine: 0, line: line.line)))
@@ -71,6 +80,30 @@ public struct FrameTable: Sendable {
         frames[Int(frameStarts[location])..<Int(frameStarts[location + 1])]
     }
 
+    /// pprof's node at line granularity: the function, its (trimmed) file and the line; a
+    /// function without a name or line keeps its binary and start line to tell it apart.
+    static func lineKey(name: String, line: Int64, function: Function, objfile: String, fileName: (String) -> String) -> Key {
+        let file = function.filename.isEmpty ? "" : fileName(function.filename)
+        if name.isEmpty && line == 0 {
+            return Key(name: name, objfile: objfile, startLine: function.startLine, line: 0, file: file)
+        }
+        return Key(name: name, objfile: "", startLine: 0, line: line, file: file)
+    }
+
+    /// pprof's printable name of a line-granularity node: "function file:line", "function
+    /// file" when the line is unknown, and the function alone when the file is too.
+    static func pprofLineName(_ key: Key) -> String {
+        var parts: [String] = key.name.isEmpty ? [] : [key.name]
+        if key.line != 0 {
+            parts.append("\(key.file):\(key.line)")
+        } else if !key.file.isEmpty {
+            parts.append(key.file)
+        } else if key.name.isEmpty {
+            parts.append(printableName(key))
+        }
+        return parts.joined(separator: " ")
+    }
+
     static func printableName(_ key: Key) -> String {
         if !key.name.isEmpty { return key.line != 0 ? "\(key.name):\(key.line)" : key.name }
         if !key.objfile.isEmpty { return "[" + baseName(key.objfile) + "]" }
@@ -87,10 +120,11 @@ public struct FrameTable: Sendable {
     }
 
     /// pprof's last-resort order between two nodes with the same printable name: its
-    /// fmt.Sprint of the NodeInfo struct.
+    /// fmt.Sprint of the NodeInfo struct (Name, OrigName, Address, File, StartLine, Lineno,
+    /// Columnno, Objfile).
     func tieBreakKey(_ frame: Int) -> String {
         let key = keys[frame]
-        return "{\(key.name)  0  \(key.startLine) 0 \(key.objfile)}"
+        return "{\(key.name)  0 \(key.file) \(key.startLine) \(key.line) 0 \(key.objfile)}"
     }
 }
 

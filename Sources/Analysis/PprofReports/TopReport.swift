@@ -18,6 +18,10 @@ public struct TopReport: Sendable {
         public var compatibility = PprofCompatibility.current
         /// Rows by |cum| rather than |flat| (pprof's -cum).
         public var sortByCum = false
+        /// pprof's -unit: "minimum" picks one unit for the table from its values, "auto" one
+        /// per value; any other name is used as given (a unit of another kind, or none pprof
+        /// knows, falls back to the kind's base unit).
+        public var unit = "minimum"
         public init() {}
     }
 
@@ -33,7 +37,7 @@ public struct TopReport: Sendable {
     public var sampleIndex: Int
     /// Sum of |value| over all samples.
     public var total: Int64
-    /// The unit values are printed in ("ms", "MB", or the sample unit).
+    /// The unit values are printed in ("ms", "MB", the sample unit, or as asked with -unit).
     public var outputUnit: String
     public var header: [String]
     public var legend: [String]
@@ -91,7 +95,8 @@ public struct TopReport: Sendable {
         let inlineLabels = graph.inlineLabels(profile: profile, kept: keptMask, edgeCutoff: edgeCutoff)
         rows = kept.map { Row(name: frames.names[$0], inlineLabel: inlineLabels[$0], flat: graph.flat[$0], cum: graph.cum[$0]) }
 
-        // The unit: readable for the smallest row, and no coarser than the total needs.
+        // The unit: readable for the smallest row, and no coarser than the total needs (unless
+        // -unit names one: pprof then skips the choice).
         var minValue: Int64 = 0
         for row in rows {
             var value = abs(row.flat)
@@ -100,9 +105,13 @@ public struct TopReport: Sendable {
         }
         // With no row left (a filter matched nothing), pprof scales the total by itself.
         if rows.isEmpty { minValue = abs(total) }
-        outputUnit = minValue == 0
-            ? sampleType.unit
-            : Measurement.outputUnit(sampleUnit: sampleType.unit, minValue: minValue, maxValue: total)
+        if options.unit != "minimum" {
+            outputUnit = options.unit
+        } else {
+            outputUnit = minValue == 0
+                ? sampleType.unit
+                : Measurement.outputUnit(sampleUnit: sampleType.unit, minValue: minValue, maxValue: total)
+        }
 
         header = []
         legend = []

@@ -14,6 +14,7 @@ struct Top: ParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var compatibility: CompatibilityOptions
     @OptionGroup var rows: NodeCountOption
+    @OptionGroup var source: SourceOptions
 
     @Option(name: [.customLong("diff-base"), .customLong("diff_base", withSingleDash: true)],
             help: "Print the difference against this base profile (repeatable: merged), as go tool pprof -diff_base.", completion: ProfileArguments.completion)
@@ -27,6 +28,14 @@ struct Top: ParsableCommand {
           help: "Sort the rows by cumulative value, as go tool pprof -top -cum.")
     var cum = false
 
+    @Flag(name: [.customLong("lines"), .customLong("lines", withSingleDash: true)],
+          help: "One row per source line (function file:line), as go tool pprof -top -lines.")
+    var lines = false
+
+    @Option(name: [.customLong("unit"), .customLong("unit", withSingleDash: true)],
+            help: "Print values in this unit (ms, s, MB, ...), as go tool pprof -unit; minimum: one unit for the table (default), auto: one per value.")
+    var unit = "minimum"
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one profile") }
         if normalize && diffBase.isEmpty { throw ValidationError("--normalize needs --diff-base") }
@@ -36,12 +45,14 @@ struct Top: ParsableCommand {
         var request = try input.request(files, base: diffBase)
         selection.apply(to: &request)
         request.compatibility = compatibility.compatibility
+        request.granularity = lines ? .fileLines : .functions
+        request.fileNames = source.locator
         let nodeCount = rows.nodeCount ?? 0
         if diffBase.isEmpty {
-            try OutputFile.write(Pipeline.prepare(request).topReport(nodeCount: nodeCount, sortByCum: cum).text(), to: "-")
+            try OutputFile.write(Pipeline.prepare(request).topReport(nodeCount: nodeCount, sortByCum: cum, unit: unit).text(), to: "-")
             return
         }
         request.normalize = normalize
-        try OutputFile.write(Pipeline.prepareComparison(request).combined.topReport(nodeCount: nodeCount, sortByCum: cum).text(), to: "-")
+        try OutputFile.write(Pipeline.prepareComparison(request).combined.topReport(nodeCount: nodeCount, sortByCum: cum, unit: unit).text(), to: "-")
     }
 }
