@@ -8,10 +8,13 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 STRIP ?= strip
 # The release binary with the Swift runtime and Foundation linked in (no Swift library needed
-# where it runs; libcurl, libz and the C/C++ runtimes stay the system's).
+# where it runs; libcurl, libz and the C/C++ runtimes stay the system's; RE2 is linked in from
+# libre2.a in every build).
 STATIC_BUILD = $(SWIFT) build -c release --static-swift-stdlib --product proflens
 # libcurl's link library, when present (read when a recipe runs: `deps` may install it first).
 LIBCURL = $$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)
+# RE2's static library and headers (Debian: libre2-dev), which every build links.
+LIBRE2 = $$(ls /usr/lib/*/libre2.a /usr/lib/libre2.a /usr/lib64/libre2.a 2>/dev/null)
 FUZZ_JOBS ?= 1
 
 .PHONY: all build release static install uninstall install-check run test samples bench fuzz deps clean findings-report
@@ -20,12 +23,14 @@ all: build
 
 # Installs what the build needs on a Debian machine, a no-op when present: zlib headers and
 # libcurl's headers and link library (every build: gzip, and live profiles are fetched with
-# libcurl), with pkg-config, which SwiftPM finds both with.
+# libcurl), with pkg-config, which SwiftPM finds both with; RE2's headers and static library
+# (Go's regular expressions).
 deps:
 	@missing=""; \
 	[ -f /usr/include/zlib.h ] || missing="zlib1g-dev"; \
 	{ [ -n "$(LIBCURL)" ] && pkg-config --exists libcurl 2>/dev/null; } || missing="$$missing libcurl4-openssl-dev"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	{ [ -n "$(LIBRE2)" ] && [ -f /usr/include/re2/re2.h ]; } || missing="$$missing libre2-dev"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 	  else echo "missing: sudo apt-get install -y $$missing" >&2; exit 1; fi; \
