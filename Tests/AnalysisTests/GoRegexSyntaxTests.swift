@@ -128,6 +128,10 @@ import Testing
                 #expect(newerScripts.contains(name) && "\(error)".contains("newer than RE2's Unicode tables"), "\\p{\(name)}: \(error)")
             }
         }
+        // Negated and loosely named, too.
+        do { _ = try GoRegex(#"\p{^garay}"#); Issue.record("\\p{^garay} compiles") } catch {
+            #expect("\(error)".contains("newer than RE2's Unicode tables"), "\(error)")
+        }
     }
 
     /// Go's classes that one RE2 bracket class cannot hold are refused inside brackets, saying
