@@ -447,7 +447,7 @@ extension OptionCase {
             cases.append(.refused("\(command) --focus (", prefix + ["--focus", "("] + profiles, mentions: ["--focus", "("]))
             cases.append(.refused("\(command) --tagfocus user=[", prefix + ["--tagfocus", "user=["] + profiles,
                                   mentions: ["--tagfocus: not a valid regular expression: ["]))
-            // Go's syntax, not ICU's: a lookbehind ICU would run is refused, as go tool pprof refuses it.
+            // Go's syntax: a lookbehind (which backtracking engines run) is refused, as go tool pprof refuses it.
             cases.append(.refused("\(command) --focus (?<=a)b", prefix + ["--focus", "(?<=a)b"] + profiles,
                                   mentions: ["--focus: not a valid regular expression: (?<=a)b", "no lookbehind"]))
         }
