@@ -8,10 +8,13 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 STRIP ?= strip
 # The release binary with the Swift runtime and Foundation linked in (no Swift library needed
-# where it runs; libcurl, libz and the C/C++ runtimes stay the system's).
+# where it runs; libcurl, libz and the C/C++ runtimes stay the system's; RE2 is linked in from
+# libre2.a in every build).
 STATIC_BUILD = $(SWIFT) build -c release --static-swift-stdlib --product proflens
 # libcurl's link library, when present (read when a recipe runs: `deps` may install it first).
 LIBCURL = $$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)
+# RE2's static library and headers (Debian: libre2-dev), which every build links.
+LIBRE2 = $$(ls /usr/lib/*/libre2.a /usr/lib/libre2.a /usr/lib64/libre2.a 2>/dev/null)
 FUZZ_JOBS ?= 1
 
 .PHONY: all build release static install uninstall install-check run test samples bench fuzz deps clean findings-report
@@ -19,7 +22,8 @@ FUZZ_JOBS ?= 1
 all: build
 
 # Installs what the build needs on a Debian machine, a no-op when present, never upgrading
-# what is installed (scripts/deps.sh).
+# what is installed (scripts/deps.sh): zlib's and libcurl's headers, pkg-config, and RE2's
+# headers and static library (Go's regular expressions).
 deps:
 	@sh scripts/deps.sh
 

@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 //   CZlib ◀ Pprof ◀ Analysis ◀ Findings ◀ Reports ◀ proflens
-//                     ▲    ◀ FlameGraph ◀┘  ▲
+//            CRE2 ◀┘  ▲    ◀ FlameGraph ◀┘  ▲
 //                     └──── Pipeline ───────┘
 //   CCurl ◀ ProfileFetch ◀ Pipeline;  GoSource ◀ Findings, Reports
 // The pprof-exact core (Pprof, Analysis) never depends on the heuristics (Findings).
@@ -25,6 +25,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libcurl from the system (Debian: libcurl4-openssl-dev), for live profiles.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // RE2, Go's regular expression engine, from the system (Debian: libre2-dev) behind a C
+        // shim. Linked from libre2.a, so that no build needs libre2's shared library to run.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary(":libre2.a")]),
         // The C library's allocator settings (glibc's mallopt), for the command-line tool.
         .systemLibrary(name: "CMalloc"),
         // A prefetch hint (Swift has none), for loops that read scattered memory in a known order.
@@ -32,7 +35,7 @@ let package = Package(
         // Reading profiles: gzip, protobuf wire format, profile.proto model and validation.
         .target(name: "Pprof", dependencies: ["CZlib"]),
         // What go tool pprof computes: load-time transforms, frames, top/traces, folding, diffs.
-        .target(name: "Analysis", dependencies: ["Pprof", "CPrefetch"]),
+        .target(name: "Analysis", dependencies: ["Pprof", "CPrefetch", "CRE2"]),
         // Reading Go source: a lexer, a block-structure reader, and the map anti-pattern shape checks.
         .target(name: "GoSource"),
         // The map anti-pattern rules: signals, classifier, findings, what the source says.

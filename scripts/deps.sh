@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what the build needs on a Debian machine (zlib's and libcurl's headers and link
-# libraries, pkg-config, which SwiftPM finds both with), and nothing else: a no-op when they
+# libraries, pkg-config, which SwiftPM finds both with, and RE2's headers and static library
+# for Go's regular expressions), and nothing else: a no-op when they
 # are there, and never an upgrade. A -dev package is asked for at the version of the library
 # already installed, since the newest one would pull an upgrade of the library (and of curl,
 # which needs that exact version) into a `make run`.
@@ -13,6 +14,8 @@ if [ -z "$libcurl" ] || { command -v pkg-config >/dev/null 2>&1 && ! pkg-config 
   missing="$missing libcurl4-openssl-dev"
 fi
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+libre2=$(ls /usr/lib/*/libre2.a /usr/lib/libre2.a /usr/lib64/libre2.a 2>/dev/null || true)
+{ [ -n "$libre2" ] && [ -f /usr/include/re2/re2.h ]; } || missing="$missing libre2-dev"
 [ -n "$missing" ] || exit 0
 
 if [ "$(id -u)" != 0 ]; then
@@ -33,6 +36,7 @@ for package in $missing; do
   case "$package" in
     zlib1g-dev) version=$(installed_version zlib1g) ;;
     libcurl4-openssl-dev) version=$(installed_version libcurl4t64 libcurl4) ;;
+    libre2-dev) version=$(installed_version libre2-9 libre2-10 libre2-11) ;;
     *) version="" ;;
   esac
   packages="$packages $package${version:+=$version}"

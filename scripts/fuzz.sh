@@ -32,15 +32,16 @@ mkdir -p "$out" "$corpus" "$artifacts"
 
 # 1. Build: one module per library target, in dependency order (read from Package.swift),
 #    each compiled whole-module into one object; system library modules (`import CZlib`)
-#    resolve through their Sources/*/module.modulemap. Then the harness, linked with the
-#    objects and zlib.
+#    resolve through their Sources/*/module.modulemap, the C++ shim over RE2 through
+#    Sources/CRE2/include/module.modulemap. Then the harness, linked with the objects, zlib
+#    and RE2.
 modules="$out/modules"
 mkdir -p "$modules"
 # lld (shipped with the Swift toolchain) links quietly; gold warns about every ASan symbol.
 linker=()
 if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v "$swiftc")")/ld.lld" ]; then linker=(-use-ld=lld); fi
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name proflens -I "$modules")
-for map in "$root"/Sources/*/module.modulemap; do flags+=(-I "$(dirname "$map")"); done
+for map in "$root"/Sources/*/module.modulemap "$root"/Sources/*/include/module.modulemap; do flags+=(-I "$(dirname "$map")"); done
 # The modules the harness imports (Findings, FlameGraph) and theirs, dependencies first, as
 # Package.swift declares them (system library targets are found through -I instead).
 # (Read into a variable first: a failure inside a process substitution would go unseen.)
@@ -63,16 +64,27 @@ print("\n".join(order))
 [ -n "$target_list" ] || { echo "fuzz: swift package describe named no modules" >&2; exit 1; }
 mapfile -t targets <<< "$target_list"
 sources_of() { find "$root/Sources/$1" -name '*.swift' | LC_ALL=C sort; }
+# A C++ target (CRE2: the shim over RE2) is compiled with the toolchain's clang++.
+cxx_sources_of() { find "$root/Sources/$1" -name '*.cpp' | LC_ALL=C sort; }
+clangxx="$(dirname "$(command -v "$swiftc")")/clang++"
+[ -x "$clangxx" ] || clangxx=clang++
 all_sources=("$root/Fuzz/ProfileFuzzer.swift")
-for target in "${targets[@]}"; do mapfile -t -O "${#all_sources[@]}" all_sources < <(sources_of "$target"); done
+for target in "${targets[@]}"; do
+  mapfile -t -O "${#all_sources[@]}" all_sources < <(sources_of "$target"; cxx_sources_of "$target")
+done
 # Rebuilt when a source, a module map or its header, Package.swift or this script is newer, or
 # when the list of sources changed (a file added or removed).
-inputs=("${all_sources[@]}" "$0" "$root/Package.swift" "$root"/Sources/*/module.modulemap "$root"/Sources/*/*.h)
+inputs=("${all_sources[@]}" "$0" "$root/Package.swift" "$root"/Sources/*/module.modulemap "$root"/Sources/*/*.h "$root"/Sources/*/include/*)
 source_list=$(printf '%s\n' "${all_sources[@]}")
 if [ ! -x "$binary" ] || [ -n "$(find "${inputs[@]}" -newer "$binary" 2>/dev/null)" ] \
    || [ "$source_list" != "$(cat "$out/sources.txt" 2>/dev/null)" ]; then
   for target in "${targets[@]}"; do
     echo "fuzz: building module $target"
+    mapfile -t cxx_sources < <(cxx_sources_of "$target")
+    if [ "${#cxx_sources[@]}" -gt 0 ] && [ -n "${cxx_sources[0]}" ]; then
+      "$clangxx" -fsanitize=fuzzer-no-link,address -O1 -g -I "$root/Sources/$target/include" -c "${cxx_sources[@]}" -o "$modules/$target.o"
+      continue
+    fi
     mapfile -t target_sources < <(sources_of "$target")
     "$swiftc" "${flags[@]}" -module-name "$target" -wmo -c "${target_sources[@]}" \
       -emit-module -emit-module-path "$modules/$target.swiftmodule" -o "$modules/$target.o"
@@ -81,7 +93,7 @@ if [ ! -x "$binary" ] || [ -n "$(find "${inputs[@]}" -newer "$binary" 2>/dev/nul
   objects=()
   for target in "${targets[@]}"; do objects+=("$modules/$target.o"); done
   "$swiftc" "${flags[@]}" "${linker[@]}" -module-name ProfileFuzzer "$root/Fuzz/ProfileFuzzer.swift" \
-    "${objects[@]}" -lz -o "$binary.tmp"
+    "${objects[@]}" -lz -l:libre2.a -lstdc++ -o "$binary.tmp"
   mv "$binary.tmp" "$binary"
   printf '%s\n' "$source_list" > "$out/sources.txt"
 fi

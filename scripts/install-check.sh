@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make install` into a temporary DESTDIR, then checks what was installed:
 #   - the binary needs no Swift library (ldd lists no libswift*, libFoundation*,
-#     lib_FoundationICU, libdispatch, libBlocksRuntime) and nothing it cannot find;
+#     lib_FoundationICU, libdispatch, libBlocksRuntime), no libre2 (linked in) and nothing it
+#     cannot find;
 #   - it runs with the toolchain off every path (env -i, empty LD_LIBRARY_PATH): --version and
 #     a real analyze of a sample profile;
 #   - the bash, zsh and fish completions and the man page exist and name every subcommand; the
@@ -42,6 +43,8 @@ libraries=$(ldd "$bin" 2>&1 || true)
 swift_libraries=$(printf '%s\n' "$libraries" | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libicu' || true)
 [ -z "$swift_libraries" ] || fail "the binary needs Swift libraries:"$'\n'"$swift_libraries"
 ! printf '%s\n' "$libraries" | grep -q 'not found' || fail "ldd: $(printf '%s\n' "$libraries" | grep 'not found')"
+# RE2 is linked in: a fresh machine has no libre2 shared library.
+! printf '%s\n' "$libraries" | grep -q 'libre2' || fail "the binary needs libre2's shared library: $(printf '%s\n' "$libraries" | grep libre2)"
 ! readelf -d "$bin" 2>/dev/null | grep -Eq 'R(UN)?PATH.*(swift|'"$toolchain"')' || fail "the binary has an rpath into the toolchain"
 
 # With the toolchain off PATH and LD_LIBRARY_PATH.

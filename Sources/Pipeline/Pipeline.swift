@@ -50,11 +50,8 @@ public enum Pipeline {
         let filters = try request.filters.compiled()
         let sides = PreparedComparison.Sides(dropFrames: diff.new.dropFrames, keepFrames: diff.new.keepFrames, filters: filters,
                                              sampleIndex: sampleIndex, request: request)
-        let comparison = PreparedComparison(base: sides.prepare(baseName, diff.base), new: sides.prepare(newName, diff.new),
-                                            combinedName: "\(baseName) → \(newName)", baseTotals: diff.baseTotals, sides: sides)
-        // The combined profile, made later, has the names of the two sides: checked here.
-        try checkTimeLimit(filters)
-        return comparison
+        return PreparedComparison(base: sides.prepare(baseName, diff.base), new: sides.prepare(newName, diff.new),
+                                  combinedName: "\(baseName) → \(newName)", baseTotals: diff.baseTotals, sides: sides)
     }
 
     // MARK: - Steps
@@ -150,20 +147,12 @@ public enum Pipeline {
         let pruned = loaded.applyingDropFrames()
         let filters = try request.filters.compiled()
         let (filtered, unmatched) = pruned.filteredReportingUnmatched(by: filters)
-        try checkTimeLimit(filters)
         for warning in unmatched {
             request.onNote?(request.sources.count > 1 ? "\(name): \(warning)" : warning)
         }
         return PreparedProfile(name: name, loaded: loaded, profile: filtered, sampleIndex: sampleIndex,
                                totals: pruned.pprofTotals(), granularity: request.granularity,
                                fileNames: request.fileNames, filterLegend: request.filters.legend, compatibility: request.compatibility)
-    }
-
-    /// A filter whose pattern ran out of time on a name filtered wrongly: a usage error.
-    static func checkTimeLimit(_ filters: SampleFilters) throws(PipelineError) {
-        guard let (option, pattern) = filters.exceededTimeLimit else { return }
-        throw .usage("--\(option): regular expression too slow to match (over \(GoRegex.matchTimeLimit) s on one name; "
-                     + "simplify nested repetitions): \(pattern)")
     }
 
     static func chooseSampleIndex(_ requested: String?, _ profile: Profile, name: String) throws(PipelineError) -> Int {

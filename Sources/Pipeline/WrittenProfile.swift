@@ -39,7 +39,6 @@ public struct WrittenProfile: Sendable {
         }
         _ = try Pipeline.chooseSampleIndex(request.sampleIndex, loaded, name: name)
         var written = loaded.applyingDropFrames().filtered(by: filters)
-        try Pipeline.checkTimeLimit(filters)
         // pprof writes the drop_frames it applied; applying them again changes nothing.
         written.dropFrames = loaded.dropFrames
         written.keepFrames = loaded.keepFrames

@@ -37,26 +37,3 @@ import Testing
         #expect(FunctionNames.removeMatching("f(g(h))i", open: UInt8(ascii: "("), close: UInt8(ascii: ")")) == "fi")
     }
 }
-
-@Suite struct GoRegexTests {
-    @Test func literalPrefixesAreOnlyWhatEveryMatchStartsWith() {
-        #expect(GoRegex.literalPrefix(of: #"^runtime\.(makemap|hashGrow)$"#) == "runtime.")
-        #expect(GoRegex.literalPrefix(of: #"^sync\.\(\*Map\)\.(Store|Swap)$"#) == "sync.(*Map).")
-        #expect(GoRegex.literalPrefix(of: #"^main\.busyLoop$"#) == "main.busyLoop")
-        #expect(GoRegex.literalPrefix(of: "^ab?c") == "a")
-        #expect(GoRegex.literalPrefix(of: "^abc|def") == "")
-        #expect(GoRegex.literalPrefix(of: #"^abc\.x(y|z)|def"#) == "")
-        #expect(GoRegex.literalPrefix(of: "runtime") == "")
-    }
-
-    @Test func prefilteredMatchingAgreesWithTheExpression() throws {
-        let names = ["runtime.makemap", "runtime.mapiternext", "main.main", "sync.(*Map).Store", "xruntime.makemap", "runtime.makemap_small"]
-        for pattern in [#"^runtime\.(makemap|makemap_small)$"#, #"^sync\.\(\*Map\)\."#, "map", "^(main|sync)"] {
-            let fast = try GoRegex(pattern)
-            let plain = try NSRegularExpression(pattern: pattern)
-            for name in names {
-                #expect(fast.matches(name) == (plain.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil), "\(pattern) on \(name)")
-            }
-        }
-    }
-}

@@ -6,8 +6,8 @@ import Reports
 import TestSupport
 import Testing
 
-/// The filters as the pipeline applies them: pprof's meaning for empty patterns, and a
-/// pattern too slow for ICU refused rather than left to hang.
+/// The filters as the pipeline applies them: pprof's meaning for empty patterns, and Go's
+/// regular expressions in linear time.
 @Suite struct FilterTests {
     static let profile = SampleProfiles.path("ap1-range-mutate")
 
@@ -32,35 +32,26 @@ import Testing
         #expect(filters.tagFocus.first?.values.first?.matches("alice") == true)
     }
 
-    /// A pattern that runs past GoRegex.matchTimeLimit on a name is a usage error naming the
-    /// option, reported in about the time limit, not minutes later.
+    /// Go's regexp, RE2, takes time linear in the name whatever the pattern: nested
+    /// repetitions that a backtracking engine takes minutes on (ICU did, on this profile: found
+    /// by RandomCommandLineTests) filter as the plain pattern does, in seconds.
     @Test(arguments: ["focus", "ignore", "hide"])
-    func aPathologicalPatternIsAUsageError(_ option: String) throws {
-        let pattern = "(.*)*(.*)*(.*)*(.*)*(.*)*Q"
-        var spec = FilterSpec()
-        switch option {
-        case "focus": spec.focus = pattern
-        case "ignore": spec.ignore = pattern
-        default: spec.hide = pattern
+    func nestedRepetitionsFilterAsThePlainPatternDoes(_ option: String) throws {
+        func spec(_ pattern: String) -> FilterSpec {
+            switch option {
+            case "focus": FilterSpec(focus: pattern)
+            case "ignore": FilterSpec(ignore: pattern)
+            default: FilterSpec(hide: pattern)
+            }
+        }
+        // Without the "Active filters:" lines, which quote the pattern.
+        func report(_ pattern: String) throws -> [Substring] {
+            try top(spec(pattern)).split(separator: "\n").filter { !$0.contains("\(option)=") }
         }
         let started = Date()
-        do {
-            _ = try top(spec)
-            Issue.record("--\(option) \(pattern) was accepted")
-        } catch let error as PipelineError {
-            guard case .usage(let message) = error else { Issue.record("not a usage error: \(error)"); return }
-            #expect(message.hasPrefix("--\(option): regular expression too slow to match") && message.hasSuffix(pattern))
-        }
+        let nested = try report("(.*)*(.*)*(.*)*(.*)*(.*)*mapassign")
+        #expect(nested == (try report("mapassign")))
+        #expect(nested.contains { $0.hasSuffix("runtime.mapassign_faststr") } == (option == "focus"))
         #expect(Date().timeIntervalSince(started) < 10)
-    }
-
-    @Test func aPathologicalPatternInAComparisonIsAUsageError() throws {
-        var request = ProfileRequest(sources: [.file(Self.profile)])
-        request.baseSources = [.file(Self.profile)]
-        request.filters = FilterSpec(tagFocus: ["user=(.*)*(.*)*(.*)*(.*)*(.*)*Q"])
-        // No sample has a string label: the expression never runs, and nothing is refused.
-        #expect(throws: Never.self) { try Pipeline.prepareComparison(request) }
-        request.filters = FilterSpec(focus: "(.*)*(.*)*(.*)*(.*)*(.*)*Q")
-        #expect(throws: PipelineError.self) { try Pipeline.prepareComparison(request) }
     }
 }

@@ -1,39 +1,21 @@
-/// The character classes Go's regular expressions name, as Go 1.27 defines them: `\d`, `\s`,
-/// `\w` and `[[:alpha:]]` are ASCII (ICU's are Unicode), and `\p{Name}` knows Go's categories,
-/// category aliases and scripts only (ICU knows many more properties).
+/// The Unicode classes `\p{name}` names, as Go 1.27 reads them, written for Debian's RE2: Go
+/// looks names up loosely (`\p{greek}`, `\p{Old Italic}`), knows category aliases
+/// (`\p{Letter}`) and `Any`, `ASCII`, `Assigned`, `LC`, `Cn`, and counts unassigned code
+/// points in `C`; RE2 (2022-06-01) knows the exact names of categories and scripts only, and
+/// its `C` leaves unassigned code points out.
 enum GoRegexClasses {
-    /// Code point ranges, lowest first.
-    typealias Ranges = [ClosedRange<UInt32>]
+    /// What RE2 reads for a class Go knows.
+    enum Class: Equatable {
+        /// RE2 has it under this name (`Greek`, `Lu`, `Any`).
+        case named(String)
+        /// The class's members, and its complement, as the inside of a bracket class; nil when
+        /// one bracket class cannot hold it (the complement of a union is not a union).
+        case written(members: String?, complement: String?)
+    }
 
-    /// `\d`, `\s`, `\w` and their negations (regexp/syntax/perl_groups.go).
-    static let perl: [Unicode.Scalar: (ranges: Ranges, negated: Bool)] = {
-        let digit: Ranges = [0x30...0x39], space: Ranges = [0x09...0x0A, 0x0C...0x0D, 0x20...0x20]
-        let word: Ranges = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
-        return ["d": (digit, false), "D": (digit, true), "s": (space, false), "S": (space, true), "w": (word, false), "W": (word, true)]
-    }()
-
-    /// `[:alpha:]` and the other POSIX classes, with their `[:^alpha:]` negations.
-    static let posix: [String: (ranges: Ranges, negated: Bool)] = {
-        let classes: [String: Ranges] = [
-            "alnum": [0x30...0x39, 0x41...0x5A, 0x61...0x7A], "alpha": [0x41...0x5A, 0x61...0x7A],
-            "ascii": [0x00...0x7F], "blank": [0x09...0x09, 0x20...0x20], "cntrl": [0x00...0x1F, 0x7F...0x7F],
-            "digit": [0x30...0x39], "graph": [0x21...0x7E], "lower": [0x61...0x7A], "print": [0x20...0x7E],
-            "punct": [0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E], "space": [0x09...0x0D, 0x20...0x20],
-            "upper": [0x41...0x5A], "word": [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A],
-            "xdigit": [0x30...0x39, 0x41...0x46, 0x61...0x66],
-        ]
-        var table: [String: (ranges: Ranges, negated: Bool)] = [:]
-        for (name, ranges) in classes {
-            table["[:\(name):]"] = (ranges, false)
-            table["[:^\(name):]"] = (ranges, true)
-        }
-        return table
-    }()
-
-    /// The ICU property for a `\p{name}` Go knows, and whether it is the complement (Go's
-    /// `Assigned` is "not `Cn`"); nil for a name Go refuses.
-    static func unicodeProperty(_ name: String) -> (property: String, inverted: Bool)? {
-        unicodeNames[canonicalName(name)]
+    /// The class Go means by `\p{name}`, nil for a name Go refuses.
+    static func lookup(_ name: String) -> Class? {
+        classes[canonicalName(name)]
     }
 
     /// Go's lookup key for a class name: case, `_`, `-` and spaces do not count (`\p{greek}`,
@@ -53,23 +35,32 @@ enum GoRegexClasses {
         return out
     }
 
-    /// Canonical name to ICU property, in Go's order of lookup (the first name wins).
-    private static let unicodeNames: [String: (property: String, inverted: Bool)] = {
-        var table: [String: (property: String, inverted: Bool)] = [
-            "Any": ("Any", false), "Assigned": ("gc=Cn", true), "Ascii": ("ASCII", false), "Lc": ("gc=LC", false),
+    /// Every assigned category but the C ones (C is the complement of these in Go).
+    private static let assignedButOther = #"\pL\pM\pN\pP\pS\pZ"#
+    private static let assigned = assignedButOther + #"\p{Cc}\p{Cf}\p{Co}\p{Cs}"#
+
+    /// Canonical name to class, in Go's order of lookup (the first name wins).
+    private static let classes: [String: Class] = {
+        var table: [String: Class] = [
+            "Any": .named("Any"),
+            "Ascii": .written(members: #"\x00-\x7F"#, complement: #"\x{80}-\x{10FFFF}"#),
+            "Assigned": .written(members: assigned, complement: nil),
+            "C": .written(members: nil, complement: assignedButOther),
+            "Cn": .written(members: nil, complement: assigned),
+            "Lc": .written(members: #"\p{Lu}\p{Ll}\p{Lt}"#, complement: nil),
         ]
-        func add(_ name: String, _ property: String) {
+        func add(_ name: String, _ value: Class?) {
             let key = canonicalName(name)
-            if table[key] == nil { table[key] = (property, false) }
+            if table[key] == nil, let value { table[key] = value }
         }
         let scripts = scriptNames.split(separator: " ").map(String.init)
-        for category in categoryNames.split(separator: " ") { add(String(category), "gc=\(category)") }
-        for script in scripts where canonicalName(script) == script { add(script, "sc=\(script)") }
+        for category in categoryNames.split(separator: " ") { add(String(category), .named(String(category))) }
+        for script in scripts where canonicalName(script) == script { add(script, .named(script)) }
         for alias in categoryAliases.split(separator: " ") {
-            let parts = alias.split(separator: "=")
-            add(String(parts[0]), "gc=\(parts[1])")
+            let parts = alias.split(separator: "=").map(String.init)
+            add(parts[0], table[canonicalName(parts[1])])
         }
-        for script in scripts { add(script, "sc=\(script)") }
+        for script in scripts { add(script, .named(script)) }
         return table
     }()
 

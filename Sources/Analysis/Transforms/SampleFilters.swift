@@ -23,17 +23,6 @@ public struct SampleFilters: Sendable {
 
     public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && showFrom == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
 
-    /// The first filter whose pattern ran out of time on a name (see `GoRegex.matchTimeLimit`),
-    /// as its option name and pattern: the filtering that used it is not to be trusted.
-    public var exceededTimeLimit: (option: String, pattern: String)? {
-        let regexes = [("focus", focus), ("ignore", ignore), ("hide", hide), ("show", show), ("show_from", showFrom)]
-            + tagFocus.flatMap { filter in filter.values.map { ("tagfocus", Optional($0)) } }
-            + tagIgnore.flatMap { filter in filter.values.map { ("tagignore", Optional($0)) } }
-        return regexes.lazy.compactMap { option, regex in
-            regex.flatMap { $0.exceededTimeLimit ? (option, $0.pattern) : nil }
-        }.first
-    }
-
     /// Parses `KEY=REGEX[,REGEX...]`, as pprof's -tagfocus with a key.
     public static func parseTagFocus(_ text: String) throws -> (key: String, values: [GoRegex]) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
