@@ -14,7 +14,6 @@ STATIC_BUILD = $(SWIFT) build -c release --static-swift-stdlib --product proflen
 # libcurl's link library, when present (read when a recipe runs: `deps` may install it first).
 LIBCURL = $$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)
 # RE2's static library and headers (Debian: libre2-dev), which every build links.
-LIBRE2 = $$(ls /usr/lib/*/libre2.a /usr/lib/libre2.a /usr/lib64/libre2.a 2>/dev/null)
 FUZZ_JOBS ?= 1
 
 .PHONY: all build release static install uninstall install-check run test samples bench fuzz deps clean findings-report
