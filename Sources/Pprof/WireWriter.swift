@@ -6,6 +6,9 @@ struct WireWriter {
 
     mutating func reserve(_ count: Int) { bytes.reserveCapacity(count) }
 
+    /// Empty again, keeping the room (what was written has been handed on).
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     @inline(__always)
     mutating func varint(_ value: UInt64) {
         var value = value
