@@ -172,6 +172,57 @@ public enum Gzip {
         } while status != Z_STREAM_END
     }
 
+    /// One piece of a gzip member's deflate stream, compressed on its own (so that pieces can
+    /// be compressed at once on several cores) and joined to the others by concatenation: raw
+    /// deflate (no header or trailer), primed with `dictionary`, the up to 32 KiB of input just
+    /// before the piece, so that matches reach back across the seam as in one stream; it ends
+    /// on a byte boundary (a sync flush) unless it is the `last` piece, which has the final block.
+    static func deflatePiece(_ data: UnsafeRawBufferPointer, dictionary: UnsafeRawBufferPointer, last: Bool,
+                             level: Int32) throws -> [UInt8] {
+        var stream = z_stream()
+        guard proflens_deflateInit2(&stream, level, -15) == Z_OK else {
+            throw DecodeError.gzip("zlib: cannot initialise the deflater")
+        }
+        defer { deflateEnd(&stream) }
+        if dictionary.count > 0 {
+            let status = deflateSetDictionary(&stream, dictionary.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                              UInt32(dictionary.count))
+            guard status == Z_OK else { throw DecodeError.gzip("zlib: error \(status) while setting a dictionary") }
+        }
+        stream.next_in = UnsafeMutablePointer(mutating: data.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        stream.avail_in = UInt32(data.count)
+        // Room for the worst case (stored blocks) and the flush marker, grown should it be short.
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(data.count))) + 64)
+        var produced = 0
+        while true {
+            let status = output.withUnsafeMutableBufferPointer { output in
+                stream.next_out = output.baseAddress! + produced
+                stream.avail_out = UInt32(output.count - produced)
+                let status = CZlib.deflate(&stream, last ? Z_FINISH : Z_SYNC_FLUSH)
+                produced = output.count - Int(stream.avail_out)
+                return status
+            }
+            guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+                throw DecodeError.gzip("zlib: error \(status) while compressing: \(message(stream))")
+            }
+            // Done when all the input went in and the output was not filled (nothing is pending).
+            if last ? status == Z_STREAM_END : stream.avail_in == 0 && stream.avail_out > 0 { break }
+            output += [UInt8](repeating: 0, count: output.count)
+        }
+        output.removeSubrange(produced...)
+        return output
+    }
+
+    /// The CRC-32 that a gzip trailer holds, of `data` following bytes whose CRC is `previous`.
+    static func crc32(_ data: UnsafeRawBufferPointer, previous: UInt32 = 0) -> UInt32 {
+        UInt32(CZlib.crc32(UInt(previous), data.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt32(data.count)))
+    }
+
+    /// The CRC-32 of two byte runs one after the other, from the CRC of each and the second's length.
+    static func crc32Combine(_ first: UInt32, _ second: UInt32, secondLength: Int) -> UInt32 {
+        UInt32(CZlib.crc32_combine(UInt(first), UInt(second), .init(secondLength)))
+    }
+
     private static func message(_ stream: z_stream) -> String {
         guard let msg = stream.msg else { return "invalid data" }
         return String(cString: msg)

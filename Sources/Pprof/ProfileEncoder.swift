@@ -12,17 +12,18 @@ public enum ProfileEncoder {
     }
 
     /// The profile as pprof's Profile.Write writes a file: encoded, then gzip-compressed,
-    /// handed to `sink` a piece at a time. Returns the compressed size.
+    /// handed to `sink` a piece at a time. Returns the compressed size. The encoding is
+    /// compressed as it is made, on every core (see `ParallelGzip`): it is never held whole.
     @discardableResult
     public static func writeCompressed(_ profile: Profile, to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        let bytes = encode(profile)
         var written = 0
-        try bytes.withUnsafeBytes { raw in
-            try Gzip.deflate(raw) { piece in
-                written += piece.count
-                try sink(piece)
-            }
-        }
+        try ParallelGzip.deflate(produce: { gzip in
+            var writer = Writer(profile, compressor: gzip)
+            _ = writer.encode()
+        }, write: { piece in
+            written += piece.count
+            try sink(piece)
+        })
         return written
     }
 
@@ -39,8 +40,12 @@ public enum ProfileEncoder {
         var writtenFunctions: [Int] = []
         var writtenMappings: [Int] = []
 
-        init(_ profile: Profile) {
+        /// Where the bytes go a piece at a time, when they are compressed as they are made.
+        let compressor: ParallelGzip?
+
+        init(_ profile: Profile, compressor: ParallelGzip? = nil) {
             self.profile = profile
+            self.compressor = compressor
             locationIDs = [UInt64](repeating: 0, count: profile.locations.count)
             functionIDs = [UInt64](repeating: 0, count: profile.functions.count)
             mappingIDs = [UInt64](repeating: 0, count: profile.mappings.count)
@@ -73,7 +78,16 @@ public enum ProfileEncoder {
             out.repeatedInt64s(13, comments)
             out.int64Field(14, defaultSampleType, omitZero: true)
             out.int64Field(15, docURL, omitZero: true)
+            handOff(atLeast: 0)
             return out.bytes
+        }
+
+        /// With a compressor, the bytes written so far go to it once they are `atLeast` that
+        /// many; called only between top-level fields (a message being written is patched in place).
+        mutating func handOff(atLeast count: Int) {
+            guard let compressor, out.bytes.count >= count else { return }
+            out.bytes.withUnsafeBytes { compressor.append($0) }
+            out.removeAll()
         }
 
         /// Ids for what the samples reach: locations in the order stacks first name them,
@@ -120,7 +134,8 @@ public enum ProfileEncoder {
         /// then, as pprof numbers them), and copied into every sample that has them: samples
         /// share stacks and sets by the hundred, and each one's length is known before it is
         /// written. A first pass encodes the parts and counts the bytes, so that the output is
-        /// allocated once, at its size (growing it would copy it, and hold two copies).
+        /// allocated once, at its size (growing it would copy it, and hold two copies), unless
+        /// it goes to a compressor a piece at a time.
         mutating func samples() {
             let table = profile.samples
             var stackFields = EncodedParts(count: table.stackCount)
@@ -154,7 +169,8 @@ public enum ProfileEncoder {
                 let length = stackFields.size(stack) + WireWriter.repeatedInt64sSize(2, values) + setFields.size(set)
                 size += 1 + WireWriter.varintSize(UInt64(length)) + length
             }
-            out.reserve(size + restSize())
+            // Compressed as it goes, the output is held a piece at a time.
+            out.reserve(compressor == nil ? size + restSize() : 2 * ParallelGzip.pieceSize)
             for sample in 0..<table.count {
                 let stack = Int(table.sampleStacks[sample]), set = Int(table.sampleLabelSets[sample])
                 values.removeAll(keepingCapacity: true)
@@ -165,6 +181,7 @@ public enum ProfileEncoder {
                 stackFields.copy(stack, to: &out)
                 out.repeatedInt64s(2, values)
                 setFields.copy(set, to: &out)
+                handOff(atLeast: ParallelGzip.pieceSize)
             }
         }
 
