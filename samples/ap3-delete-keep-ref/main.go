@@ -151,11 +151,8 @@ func (t *UploadTracker) Finish(id string) {
 	t.progress[id] = nil
 }
 
-// Upload sizes: each upload is parts chunks of chunkSize bytes (the values
-// kept alive).
-const parts = 24
-
-var chunkSize = harness.Size(4096)
+// Upload sizes: each upload is parts chunks of chunkSize bytes (the values kept alive).
+var parts, chunkSize = 24, harness.Size(4096)
 
 // dedupRounds is how many times -moderate hashes each body.
 const dedupRounds = 1

@@ -131,8 +131,10 @@ func feed(batch []Update, seed *uint64, skus int) {
 
 func main() {
 	opts := harness.ParseFlags("dense-iterate: pricing service that aggregates over a dense, fully live map of 1M SKUs (hard negative of AP4)", 0)
-	skus := harness.Size(1_000_000)
-	const batch = 70_000 // feed records per tick
+	var (
+		skus  = harness.Size(1_000_000)
+		batch = 70_000 // feed records per tick
+	)
 	runFor := harness.RunFor(3 * time.Second)
 
 	cat := &Catalog{}
