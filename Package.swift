@@ -7,9 +7,10 @@ import PackageDescription
 //                     └──── Pipeline ───────┘
 //   CCurl ◀ ProfileFetch ◀ Pipeline;  GoSource ◀ Findings, Reports
 // The pprof-exact core (Pprof, Analysis) never depends on the heuristics (Findings).
+// The bench's ProfileGenerator writes through Pprof's WireWriter (it reads nothing with it).
+// Linux only (Debian): several targets call Glibc, and RE2 is linked as libre2.a with GNU ld.
 let package = Package(
     name: "proflens",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "proflens", targets: ["proflens"]),
         .library(name: "Pprof", targets: ["Pprof"]),
