@@ -1,4 +1,5 @@
 import Analysis
+import GoSource
 import Pprof
 
 extension Classifier {
@@ -22,23 +23,23 @@ extension Classifier {
             }
             guard population > 0 else { return make(false, "\(spec.description): nothing to measure") }
             let share = Double(counted) / Double(population)
-            return make(share >= (spec.requiredShare),
+            return make(share >= spec.requiredShare,
                         "\(spec.description): \(percent(share)) (\(amount(counted)) of \(amount(population)); needs \(percent(spec.requiredShare)))",
                         measured: share, needed: spec.requiredShare)
         case .culpritFrames:
             let value = topCulprit.flatMap { result.signalByCulprit[index][$0] } ?? 0
             let share = Double(value) / Double(max(input.totals[result.typeIndex], 1))
             let who = culpritName.map { " under \($0)" } ?? ""
-            return make(value > 0 && share >= (spec.requiredShare),
+            return make(value > 0 && share >= spec.requiredShare,
                         "\(spec.description)\(who): \(amount(value)), \(percent(share)) of the total (needs \(percent(spec.requiredShare)))",
                         measured: share, needed: spec.requiredShare)
         case .culpritShare:
             guard let topCulprit, case let cum = scan.userCum(typeIndex: result.typeIndex, frame: topCulprit), cum > 0 else {
                 return make(false, "\(spec.description): no culprit in user code")
             }
-            let under = groups.filter { result.groups[$0].culprit == topCulprit }.reduce(Int64(0)) { $0 &+ result.groups[$1].value }
+            let under = value(under: topCulprit, groups, result)
             let share = Double(under) / Double(cum)
-            return make(share >= (spec.requiredShare),
+            return make(share >= spec.requiredShare,
                         "\(spec.description): \(percent(share)) of \(culpritName!)'s \(amount(cum)) (needs \(percent(spec.requiredShare)))",
                         measured: share, needed: spec.requiredShare)
         case .heapHeld:
@@ -54,7 +55,7 @@ extension Classifier {
             let largest = owners.owners.filter { $0.name == culpritName || (type != nil && receiverType($0.name) == type) }
                 .map(\.largestAllocation).max() ?? 0
             let largestText = largest > 0 ? ", largest single allocation \(Measurement.label(largest, unit: "bytes"))" : ""
-            return make(share >= (spec.requiredShare),
+            return make(share >= spec.requiredShare,
                         "\(owners.file): \(type ?? culpritName) holds \(percent(share)) of \(heapType) (\(Measurement.label(held, unit: "bytes"))\(largestText)); \(spec.description)",
                         measured: share, needed: spec.requiredShare)
         case .heapGrowth:
@@ -108,7 +109,7 @@ extension Classifier {
             return make(false, "\(spec.description): needs the source (--source-path)")
         case .culpritCount:
             guard let topCulprit, let culpritName else { return make(false, "\(spec.description): no culprit in user code") }
-            let count = groups.filter { result.groups[$0].culprit == topCulprit }.reduce(Int64(0)) { $0 &+ result.groups[$1].value }
+            let count = value(under: topCulprit, groups, result)
             let level = spec.levels?.level(of: Double(count))
             let needs = spec.levels.map { String(format: "; needs %.0f", $0.warning) } ?? ""
             return make(level.map { $0 >= .warning } ?? false, "\(spec.description) under \(culpritName): \(amount(count))\(needs)",
@@ -121,10 +122,15 @@ extension Classifier {
             let other = context.inputs[goroutines]
             let (parked, total) = parkedGoroutines(other, waitFrames: spec.frames ?? [], culprit: culpritName)
             let share = total > 0 ? Double(parked) / Double(total) : 0
-            return make(share >= (spec.requiredShare),
+            return make(share >= spec.requiredShare,
                         "\(other.file): \(parked) of \(total) goroutines wait on a lock under \(culpritName) (\(percent(share))); \(spec.description)",
                         measured: share, needed: spec.requiredShare)
         }
+    }
+
+    /// The matched value whose culprit is `culprit`.
+    static func value(under culprit: Int, _ groups: [Int], _ result: RuleScan.RuleResult) -> Int64 {
+        groups.filter { result.groups[$0].culprit == culprit }.reduce(Int64(0)) { $0 &+ result.groups[$1].value }
     }
 
     /// Goroutines whose stack waits in one of `waitFrames` under `culprit` (or a method of its
@@ -134,7 +140,7 @@ extension Classifier {
         let regexes = waitFrames.compactMap { try? GoRegex($0) }
         let waits = input.frames.names.map { name in regexes.contains { $0.matches(name) } }
         let type = receiverType(culprit)
-        let related = input.frames.names.map { $0 == culprit || (type != nil && receiverType($0) == type) }
+        let related = input.frames.names.map { SourceFunctionName.enclosing($0) == culprit || (type != nil && receiverType($0) == type) }
         var parked: Int64 = 0
         let samples = input.profile.samples
         let sums = input.stackSums(typeIndex)

@@ -39,7 +39,7 @@ public enum Classifier {
     /// and culprit at the same level or higher (applied again after the source check).
     static func withoutYielded(_ findings: [Finding], rules: RuleSet) -> [Finding] {
         findings.filter { finding in
-            guard let stronger = rules.rules.first(where: { $0.id == finding.id && $0.title == finding.title })?.yieldsTo,
+            guard let stronger = rules.rule(of: finding)?.yieldsTo,
                   let culprit = finding.culprits.first?.name else { return true }
             return !findings.contains { $0.id == finding.id && $0.title == stronger && $0.culprits.first?.name == culprit && $0.level >= finding.level }
         }
@@ -99,19 +99,8 @@ public enum Classifier {
             }
         }
         guard value > 0 else { return nil }
-        // A compiler-made wrapper (f.deferwrap1 for `defer mu.Unlock()`, f.gowrap1, (*T).M-fm)
-        // is its function's code: one culprit, named for the function, whose frame is the
-        // heavier of the two (its site and its signals).
-        var byFunction: [String: (key: Int, value: Int64, heaviest: Int64)] = [:]
-        for (key, frameValue) in culpritValues {
-            let function = SourceFunctionName.enclosing(names[key])
-            let merged = byFunction[function].map { existing in
-                frameValue > existing.heaviest || (frameValue == existing.heaviest && names[key] < names[existing.key])
-                    ? (key, existing.value &+ frameValue, frameValue) : (existing.key, existing.value &+ frameValue, existing.heaviest)
-            } ?? (key, frameValue, frameValue)
-            byFunction[function] = merged
-        }
-        let ranked = byFunction.map { (name: $0.key, key: $0.value.key, value: $0.value.value) }
+        // A culprit frame stands for its source function (Input.culpritFrame): named for it.
+        let ranked = culpritValues.map { (name: SourceFunctionName.enclosing(names[$0.key]), key: $0.key, value: $0.value) }
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.name < $1.name }
         // Culprits that carry at least 1% of the matched value (the heaviest always) and at
         // least `minimumCulpritShare` of the profile's total: smaller ones are noise.

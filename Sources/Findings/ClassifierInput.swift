@@ -1,4 +1,5 @@
 import Analysis
+import GoSource
 import Pprof
 
 extension Classifier {
@@ -11,6 +12,11 @@ extension Classifier {
         public var frames: FrameTable
         /// For each frame, whether it is the user's own code.
         public var isUser: [Bool]
+        /// For each user frame, the frame that stands for its source function as a culprit
+        /// (a compiler-made wrapper — f.deferwrap1 for `defer mu.Unlock()`, f.gowrap1,
+        /// (*T).M-fm — is f's code: one culprit, the first frame of that function met); -1 for
+        /// frames that are not the user's.
+        public var culpritFrame: [Int32]
         /// Per sample type: the total shares are of (the whole profile's, when `profile` was
         /// filtered, as pprof's percentages are).
         public var totals: [Int64]
@@ -22,7 +28,19 @@ extension Classifier {
             kind = ProfileKind.of(profile)
             self.frames = frames ?? FrameTable(profile: profile)
             isUser = self.frames.names.map { FrameOrigin(functionName: $0) == .user }
+            culpritFrame = Self.culpritFrames(names: self.frames.names, isUser: isUser)
             self.totals = totals ?? profile.samples.absoluteSums()
+        }
+
+        static func culpritFrames(names: [String], isUser: [Bool]) -> [Int32] {
+            var first: [String: Int32] = [:]
+            return names.indices.map { frame in
+                guard isUser[frame] else { return -1 }
+                let function = SourceFunctionName.enclosing(names[frame])
+                if let standing = first[function] { return standing }
+                first[function] = Int32(frame)
+                return Int32(frame)
+            }
         }
 
         /// One sample type's values per stack (a pass over the samples: computed where a rule

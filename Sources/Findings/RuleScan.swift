@@ -227,7 +227,7 @@ struct RuleScan {
         let samples = input.profile.samples
         var cum: Int64 = 0
         for id in 0..<samples.stackCount where values[id] > 0 {
-            let holds = samples.stack(id).contains { location in input.frames.frames(ofLocation: Int(location)).contains { Int($0) == frame } }
+            let holds = samples.stack(id).contains { location in input.frames.frames(ofLocation: Int(location)).contains { Int(input.culpritFrame[Int($0)]) == frame } }
             if holds { cum &+= values[id] }
         }
         return cum
@@ -254,7 +254,7 @@ struct RuleScan {
         let sitedLines = input.profile.lines.indices.map { input.hasSite(lineSlot: $0) }
         var stackRules = [UInt64](repeating: 0, count: words)
         var stack: [Classifier.StackFrame] = []
-        let isUser = input.isUser
+        let culpritFrame = input.culpritFrame
         // First the functions that range (lead into a rule's alsoFrames), so that the culprit
         // of a growth can be the function up the stack that ranges, whatever order the stacks
         // come in.
@@ -263,7 +263,7 @@ struct RuleScan {
             let ranges = (0..<input.profile.locations.count).map { frameTable.frames(ofLocation: $0).contains { also[Int($0)] } }
             for id in 0..<samples.stackCount where typeValues[index][id] > 0 && samples.stack(id).contains(where: { ranges[Int($0)] }) {
                 input.rootFirstFrames(ofStack: id, into: &stack)
-                if let position = stack.firstIndex(where: { also[$0.frame] }), let user = Self.nearestUser(above: position, stack, isUser) {
+                if let position = stack.firstIndex(where: { also[$0.frame] }), let user = Self.nearestUser(above: position, stack, culpritFrame) {
                     results[index].alsoCulprits.insert(user.frame)
                 }
             }
@@ -286,31 +286,34 @@ struct RuleScan {
                     input.rootFirstFrames(ofStack: id, into: &stack)
                     built = true
                 }
-                Self.scan(compiled[index], into: &results[index], stack: stack, stackID: id, value: value, isUser: isUser,
+                Self.scan(compiled[index], into: &results[index], stack: stack, stackID: id, value: value, culpritFrame: culpritFrame,
                           sitedLines: sitedLines, extraValues: extraValues[index], matched: &matched)
             }
         }
         self.results = results
     }
 
-    private static func nearestUser(above position: Int, _ stack: [Classifier.StackFrame], _ isUser: [Bool]) -> Classifier.StackFrame? {
+    /// The user frame nearest above `position`, as a culprit: the frame of its function (see
+    /// `Input.culpritFrame`), with the line it was called at.
+    private static func nearestUser(above position: Int, _ stack: [Classifier.StackFrame], _ culpritFrame: [Int32]) -> Classifier.StackFrame? {
         var index = position - 1
         while index >= 0 {
-            if isUser[stack[index].frame] { return stack[index] }
+            let culprit = culpritFrame[stack[index].frame]
+            if culprit >= 0 { return Classifier.StackFrame(frame: Int(culprit), lineSlot: stack[index].lineSlot) }
             index -= 1
         }
         return nil
     }
 
     private static func scan(_ compiled: CompiledRule, into result: inout RuleResult, stack: [Classifier.StackFrame], stackID: Int,
-                             value: Int64, isUser: [Bool], sitedLines: [Bool], extraValues: [[Int64]], matched matchedList: inout [UInt32]) {
+                             value: Int64, culpritFrame: [Int32], sitedLines: [Bool], extraValues: [[Int64]], matched matchedList: inout [UInt32]) {
         // Signals that count frames below a culprit, whatever the rule matched.
         for signal in compiled.culpritFrameSignals {
             var withinSeen = signal.within == nil
             for (position, entry) in stack.enumerated() {
                 if let within = signal.within, within[entry.frame] { withinSeen = true }
                 if withinSeen && signal.frames[entry.frame] {
-                    if let user = nearestUser(above: position, stack, isUser) {
+                    if let user = nearestUser(above: position, stack, culpritFrame) {
                         result.signalByCulprit[signal.position][user.frame, default: 0] &+= value
                     }
                     break
@@ -335,10 +338,11 @@ struct RuleScan {
         case .caller where compiled.also != nil:
             // The user function up the stack that also ranges (AP1: the range loop may be any
             // number of calls above the insert that grows the map), else the nearest.
-            culprit = stack[..<rootmost].last { isUser[$0.frame] && result.alsoCulprits.contains($0.frame) }
-                ?? nearestUser(above: rootmost, stack, isUser)
-        case .caller: culprit = nearestUser(above: rootmost, stack, isUser)
-        case .allocator: culprit = nearestUser(above: stack.count, stack, isUser)
+            culprit = stack[..<rootmost].last { result.alsoCulprits.contains(Int(culpritFrame[$0.frame])) }
+                .map { Classifier.StackFrame(frame: Int(culpritFrame[$0.frame]), lineSlot: $0.lineSlot) }
+                ?? nearestUser(above: rootmost, stack, culpritFrame)
+        case .caller: culprit = nearestUser(above: rootmost, stack, culpritFrame)
+        case .allocator: culprit = nearestUser(above: stack.count, stack, culpritFrame)
         }
         if compiled.userCulpritsOnly && culprit == nil { return }
         var inPopulation: UInt32 = 0, counted: UInt32 = 0

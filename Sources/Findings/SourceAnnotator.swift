@@ -27,7 +27,7 @@ public enum SourceAnnotator {
             }
             guard let input = inputs.first(where: { $0.file == finding.file }),
                   let typeIndex = input.profile.sampleTypes.firstIndex(where: { $0.type == finding.sampleType }) else { continue }
-            let rule = rules.rules.first { $0.id == finding.id && $0.title == finding.title }
+            let rule = rules.rule(of: finding)
             let checked = rule?.checksSource ?? true
             let pattern = checked ? MapPattern(rawValue: finding.id) : nil
             // The heaviest culprit's path down to the matched frame, then the next culprits

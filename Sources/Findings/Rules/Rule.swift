@@ -276,6 +276,9 @@ public struct RuleSet: Codable, Sendable {
     }
 
     /// The built-in rules' JSON text.
+    /// The rule that made a finding: its pattern and title.
+    public func rule(of finding: Finding) -> Rule? { rules.first { $0.id == finding.id && $0.title == finding.title } }
+
     public static var builtinJSON: String { BuiltinRules.json + "\n" }
 
     public static let builtin: RuleSet = {
