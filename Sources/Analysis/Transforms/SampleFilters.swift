@@ -43,28 +43,38 @@ public struct SampleFilters: Sendable {
     }
 }
 
-/// Whether a profile's frames and labels match a pattern, as pprof matches them: a line by its
+/// Whether a profile's frames match one pattern, as pprof matches them: a line by its
 /// function's name or file name, a location by one of its lines or its binary's file name.
+/// The pattern runs once per function, file and mapping; locations and lines look it up.
 private struct FrameMatcher {
     let profile: Profile
-    let names: [String]
+    /// Per function: its display name or its file name matches.
+    let functions: [Bool]
+    /// Per mapping: its file name matches.
+    let mappings: [Bool]
 
-    init(_ profile: Profile) {
+    init(_ regex: GoRegex, in profile: Profile, names: [String]) {
         self.profile = profile
-        names = profile.functions.map(FunctionNames.displayName)
+        var files: [String: Bool] = [:]
+        functions = profile.functions.indices.map { function in
+            if regex.matches(names[function]) { return true }
+            let file = profile.functions[function].filename
+            if let known = files[file] { return known }
+            let matches = regex.matches(file)
+            files[file] = matches
+            return matches
+        }
+        mappings = profile.mappings.map { regex.matches($0.filename) }
     }
 
-    func line(_ line: Line, _ regex: GoRegex) -> Bool {
-        let function = Int(line.functionIndex)
-        return regex.matches(names[function]) || regex.matches(profile.functions[function].filename)
+    func line(_ line: Line) -> Bool { functions[Int(line.functionIndex)] }
+
+    func mapping(_ location: Location) -> Bool {
+        location.mappingIndex >= 0 && mappings[Int(location.mappingIndex)]
     }
 
-    func mapping(_ location: Location, _ regex: GoRegex) -> Bool {
-        location.mappingIndex >= 0 && regex.matches(profile.mappings[Int(location.mappingIndex)].filename)
-    }
-
-    func location(_ location: Location, _ regex: GoRegex) -> Bool {
-        profile.lines(of: location).contains { line($0, regex) } || mapping(location, regex)
+    func location(_ location: Location) -> Bool {
+        profile.lines(of: location).contains { line($0) } || mapping(location)
     }
 
     /// Whether the labels carry `filter.key` with a string value matching one of its values.
@@ -86,7 +96,11 @@ extension Profile {
     public func filteredReportingUnmatched(by filters: SampleFilters) -> (profile: Profile, unmatched: [String]) {
         if filters.isEmpty { return (self, []) }
         var result = self
-        let match = FrameMatcher(self)
+        let names = [filters.focus, filters.ignore, filters.hide, filters.show, filters.showFrom].contains { $0 != nil }
+            ? functions.map(FunctionNames.displayName) : []
+        func matcher(_ regex: GoRegex?) -> FrameMatcher? { regex.map { FrameMatcher($0, in: self, names: names) } }
+        let focus = matcher(filters.focus), ignore = matcher(filters.ignore), hide = matcher(filters.hide)
+        let show = matcher(filters.show), showFrom = matcher(filters.showFrom)
         var unmatched: [String] = []
 
         // Per location: nil = neither focused nor ignored, true = focused, false = ignored.
@@ -94,25 +108,25 @@ extension Profile {
         var hidden = [Bool](repeating: false, count: locations.count)
         var focusMatched = false, ignoreMatched = false, hideMatched = false, showMatched = false
         for (index, location) in locations.enumerated() {
-            if let ignore = filters.ignore, match.location(location, ignore) {
+            if let ignore, ignore.location(location) {
                 verdict[index] = false
                 ignoreMatched = true
-            } else if filters.focus.map({ match.location(location, $0) }) ?? true {
+            } else if focus?.location(location) ?? true {
                 verdict[index] = true
                 focusMatched = true
             }
-            if let hide = filters.hide, match.location(location, hide) {
+            if let hide, hide.location(location) {
                 hideMatched = true
-                let kept = match.mapping(location, hide) ? [] : self.lines(of: location).filter { !match.line($0, hide) }
+                let kept = hide.mapping(location) ? [] : self.lines(of: location).filter { !hide.line($0) }
                 result.locations[index].lineStart = Int32(result.lines.count)
                 result.locations[index].lineCount = Int32(kept.count)
                 result.lines.append(contentsOf: kept)
                 if kept.isEmpty { hidden[index] = true }
             }
-            if let show = filters.show, !hidden[index] {
+            if let show, !hidden[index] {
                 // Of what hide left, the lines that match (pprof's -show).
                 let current = result.lines(of: result.locations[index])
-                let kept = current.filter { match.line($0, show) }
+                let kept = current.filter { show.line($0) }
                 if kept.count != current.count {
                     result.locations[index].lineStart = Int32(result.lines.count)
                     result.locations[index].lineCount = Int32(kept.count)
@@ -128,12 +142,12 @@ extension Profile {
 
         // -show_from: per location, the lines up to its last match (nil: no match).
         var showFromCut: [Int?] = []
-        if let showFrom = filters.showFrom {
+        if let showFrom {
             showFromCut = locations.indices.map { index in
                 let location = result.locations[index]
-                if match.mapping(location, showFrom) { return Int(location.lineCount) }
+                if showFrom.mapping(location) { return Int(location.lineCount) }
                 let lines = result.lines(of: location)
-                return lines.lastIndex { match.line($0, showFrom) }.map { $0 - lines.startIndex + 1 }
+                return lines.lastIndex { showFrom.line($0) }.map { $0 - lines.startIndex + 1 }
             }
             for (index, cut) in showFromCut.enumerated() { if let cut { result.locations[index].lineCount = Int32(cut) } }
             if !showFromCut.contains(where: { $0 != nil }) { unmatched.append("ShowFrom expression matched no samples") }
@@ -142,12 +156,18 @@ extension Profile {
         let anyHidden = hidden.contains(true)
         let tagFocus = filters.tagFocus, tagIgnore = filters.tagIgnore
         var tagFocusMatched = false, tagIgnoreMatched = false
-        result.samples = samples.mapStacks(keepSample: tagFocus.isEmpty && tagIgnore.isEmpty ? nil : { sample in
-            let labels = self.labels(of: sample)
+        // Samples share label sets: each set is decided once, the first time a kept sample has it.
+        let byTags = !tagFocus.isEmpty || !tagIgnore.isEmpty
+        var keptSets = [Bool?](repeating: nil, count: byTags ? samples.labelSets.count : 0)
+        result.samples = samples.mapStacks(keepSample: !byTags ? nil : { sample in
+            let set = Int(self.samples.sampleLabelSets[sample])
+            if let kept = keptSets[set] { return kept }
+            let labels = self.samples.labelSets[set].map { self.label(for: $0) }
             let focused = tagFocus.allSatisfy { FrameMatcher.carries(labels, $0) }
             let ignored = tagIgnore.contains { FrameMatcher.carries(labels, $0) }
             tagFocusMatched = tagFocusMatched || focused
             tagIgnoreMatched = tagIgnoreMatched || ignored
+            keptSets[set] = focused && !ignored
             return focused && !ignored
         }) { stack in
             // Kept when a frame is focused and none is ignored.
