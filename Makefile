@@ -13,7 +13,6 @@ STRIP ?= strip
 STATIC_BUILD = $(SWIFT) build -c release --static-swift-stdlib --product proflens
 # libcurl's link library, when present (read when a recipe runs: `deps` may install it first).
 LIBCURL = $$(ls /usr/lib/*/libcurl.so /usr/lib/libcurl.so /usr/lib64/libcurl.so 2>/dev/null)
-# RE2's static library and headers (Debian: libre2-dev), which every build links.
 FUZZ_JOBS ?= 1
 
 .PHONY: all build release static install uninstall install-check run test samples bench fuzz deps clean findings-report

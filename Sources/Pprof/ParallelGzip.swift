@@ -65,13 +65,11 @@ public final class ParallelGzip {
         self.write = write
         maxInFlight = 2 * threads
         current.reserveCapacity(Self.window + Self.pieceSize)
-        if threads > 1 {
-            let queue = PieceQueue()
-            self.queue = queue
-            workers = (0..<threads).map { _ in JoinableThread { queue.work() } }
-        } else {
-            queue = nil
-        }
+        // Workers wait for pieces: one that cannot get a thread is not made (and with none,
+        // the pieces are compressed here).
+        let pieces = PieceQueue()
+        workers = threads > 1 ? (0..<threads).compactMap { _ in JoinableThread.start { pieces.work() } } : []
+        queue = workers.isEmpty ? nil : pieces
         // RFC 1952's header: deflate, no flags or time, the level's extra flags, Unix.
         let extraFlags: UInt8 = level == 9 ? 2 : level == 1 ? 4 : 0
         emit([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, extraFlags, 3])

@@ -13,7 +13,9 @@ public enum ProfileEncoder {
 
     /// The profile as pprof's Profile.Write writes a file: encoded, then gzip-compressed,
     /// handed to `sink` a piece at a time. Returns the compressed size. The encoding is
-    /// compressed as it is made, on every core (see `ParallelGzip`): it is never held whole.
+    /// compressed as it is made, on every core (see `ParallelGzip`): the samples, the bulk of
+    /// a large profile, are handed on as they are encoded; the tables after them (mappings,
+    /// locations, functions, strings) are handed on together at the end.
     @discardableResult
     public static func writeCompressed(_ profile: Profile, to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         var written = 0
