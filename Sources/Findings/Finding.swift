@@ -19,6 +19,9 @@ public struct Finding: Sendable, Equatable {
         public var location: String?
         public var value: Int64
         public var share: Double
+        /// Set when the source shows this function keeping alive what the named culprit
+        /// allocates (AP3): `value` and `share` are then that culprit's.
+        public var keeps: String? = nil
     }
 
     /// A matched frame and the value under it.
@@ -102,12 +105,15 @@ public struct SourceEvidence: Sendable, Equatable {
     public var line: Int?
     public var statement: String?
     public var reason: String
+    /// The function holding `line`, as the profile names functions.
+    public var function: String?
 
-    public init(status: Status, file: String? = nil, line: Int? = nil, statement: String? = nil, reason: String) {
+    public init(status: Status, file: String? = nil, line: Int? = nil, statement: String? = nil, reason: String, function: String? = nil) {
         self.status = status
         self.file = file
         self.line = line
         self.statement = statement
         self.reason = reason
+        self.function = function
     }
 }

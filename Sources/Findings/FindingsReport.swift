@@ -25,7 +25,8 @@ public enum FindingsReport {
             } else {
                 for (index, culprit) in finding.culprits.prefix(5).enumerated() {
                     let site = culprit.location.map { " (\(clean($0)))" } ?? ""
-                    out += "  \(index == 0 ? "culprits:" : "         ")  \(paint(clean(culprit.name), "1"))\(site) \(percent(culprit.share))\n"
+                    let kept = culprit.keeps.map { " keeps what \(clean($0)) allocates:" } ?? ""
+                    out += "  \(index == 0 ? "culprits:" : "         ")  \(paint(clean(culprit.name), "1"))\(site)\(kept) \(percent(culprit.share))\n"
                 }
             }
             out += "  example:   \(finding.exampleStack.map(clean).joined(separator: " > "))\n"
@@ -89,6 +90,7 @@ public enum FindingsReport {
                 json.field("location", culprit.location)
                 json.field("value", culprit.value)
                 json.field("share", culprit.share)
+                if let keeps = culprit.keeps { json.field("keeps", keeps) }
             }
             json.strings("exampleStack", finding.exampleStack)
             json.objects("signals", finding.signals) { json, signal in

@@ -73,8 +73,24 @@ public enum SourceAnnotator {
             default:
                 break
             }
+            if verdict.status == .confirmed, pattern == .ap3 { nameKeeper(verdict, in: &finding) }
         }
         return Result(findings: Classifier.ordered(Classifier.withoutYielded(annotated, rules: rules)), missingFiles: missing)
+    }
+
+    /// AP3's culprit is the code that keeps the values, not the code that allocates them: when
+    /// the confirming statement is in another function, that function leads the culprits, for
+    /// what the first one allocates.
+    static func nameKeeper(_ evidence: SourceEvidence, in finding: inout Finding) {
+        guard let keeper = evidence.function, let first = finding.culprits.first, keeper != first.name else { return }
+        // Named as the profile names the first culprit's file: a package is one directory.
+        let file = evidence.file.map { file -> String in
+            guard let sibling = first.location.map({ String($0.prefix { $0 != ":" }) }), sibling.contains("/") else { return file }
+            return (sibling as NSString).deletingLastPathComponent + "/" + (file as NSString).lastPathComponent
+        }
+        let location = file.map { file in evidence.line.map { "\(file):\($0)" } ?? file }
+        finding.culprits.removeAll { $0.name == keeper }
+        finding.culprits.insert(Finding.Culprit(name: keeper, location: location, value: first.value, share: first.share, keeps: first.name), at: 0)
     }
 
     /// A function read for a finding: on the heaviest culprit's path (culprit down to the
@@ -161,7 +177,8 @@ public enum SourceAnnotator {
         }
         // The file as the profile names it, the line in it.
         let fileName = result.file == source.path ? source.file : result.file
-        return SourceEvidence(status: status, file: fileName, line: result.line, statement: result.statement, reason: result.reason)
+        return SourceEvidence(status: status, file: fileName, line: result.line, statement: result.statement, reason: result.reason,
+                              function: result.holder ?? source.function)
     }
 
     /// The other Go files of the package of the file at `path` (its directory; tests left

@@ -46,6 +46,15 @@ struct CheckContext {
         ShapeResult(status: status, pattern: pattern, shape: shape, function: name,
                     file: index.files[site?.file ?? 0].path,
                     line: site.map { index.line($0) }, statement: site.map { index.sourceText($0) },
-                    reason: reason + note)
+                    reason: reason + note, holder: site.flatMap(holder))
+    }
+
+    /// The function holding `site` in the profile's naming (the culprit's package prefix, then
+    /// the function's runtime name), when it is another function than the culprit.
+    private func holder(of site: Site) -> String? {
+        guard site.file != 0 || site.function != function else { return nil }
+        let own = index.displayName(0, function)
+        guard name.hasSuffix(own) else { return nil }
+        return String(name.dropLast(own.count)) + index.displayName(site.file, site.function)
     }
 }

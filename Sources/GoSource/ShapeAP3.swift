@@ -80,23 +80,55 @@ struct DeleteKeepsValueCheck {
         return elsewhere()
     }
 
-    /// Nothing at the hot lines: allocation sites often are not where the map is emptied. Say
-    /// so, and point at a shape elsewhere in the package if there is one.
+    /// Nothing at the hot lines: allocation sites often are not where the map is emptied. A
+    /// shape elsewhere in the package confirms the finding when its map is one the culprit
+    /// reads or fills (the values it allocates live there: the culprit puts them in, the
+    /// other function keeps them after the delete); any other shape is only pointed at.
     private func elsewhere() -> ShapeResult {
         let base = "no map store, delete or nil overwrite at the hot lines of \(context.name): the values may be kept by code elsewhere"
+        let culpritMaps = mapsTouched(0, context.function)
+        var unlinked: (outcome: Outcome, file: Int, function: Int)?
         for (file, function) in index.allFunctions {
             for operation in index.operations(file, function) {
                 let outcome: Outcome
                 if operation.kind == .delete { outcome = judgeDelete(operation) }
                 else if operation.kind == .store && isEmptyStore(operation) { outcome = judgeEmptyStore(operation) }
                 else { continue }
-                if outcome.status == .confirmed {
-                    return context.result(.unknown, .ap3, outcome.shape, at: outcome.site,
-                                          "\(base); in \(index.displayName(file, function)): \(outcome.reason)")
+                guard outcome.status == .confirmed else { continue }
+                if let identity = index.identity(of: operation.target, file, function), culpritMaps.contains(identity) {
+                    return context.result(.confirmed, .ap3, outcome.shape, at: outcome.site,
+                                          "\(outcome.reason); \(context.name) puts the values into \(operation.targetText)")
                 }
+                if unlinked == nil { unlinked = (outcome, file, function) }
             }
         }
+        if let (outcome, file, function) = unlinked {
+            return context.result(.unknown, .ap3, outcome.shape, at: outcome.site,
+                                  "\(base); in \(index.displayName(file, function)): \(outcome.reason)")
+        }
         return context.result(.unknown, .ap3, nil, at: context.hotSites.first, base)
+    }
+
+    /// The maps a function stores into, deletes from, ranges over or reads an entry of
+    /// (`v := M[k]`, `v, ok := M[k]`).
+    private func mapsTouched(_ file: Int, _ function: Int) -> Set<MapIdentity> {
+        let text = index.text(file)
+        var maps: Set<MapIdentity> = []
+        for operation in index.operations(file, function) {
+            switch operation.kind {
+            case .store, .delete, .range:
+                if let identity = index.identity(of: operation.target, file, function) { maps.insert(identity) }
+            case .define:
+                guard let value = operation.value, value.count > 1, text.kind(value.upperBound - 1) == .rightBracket else { continue }
+                let open = text.pairs.partner(value.upperBound - 1)
+                guard open > value.lowerBound, index.isMap(value.lowerBound..<open, file, function),
+                      let identity = index.identity(of: value.lowerBound..<open, file, function) else { continue }
+                maps.insert(identity)
+            default:
+                continue
+            }
+        }
+        return maps
     }
 
     /// `M[k] = nil`, or `M[k] = T{}` / `M[k] = T{Field: zero, ...}` (an empty value stored in
@@ -264,22 +296,17 @@ struct DeleteKeepsValueCheck {
     /// slice, stored into another map, pushed onto a list, held by a field or package variable.
     private func references(to name: String, in origin: Site) -> [Reference] {
         let (file, function) = (origin.file, origin.function)
-        let text = index.text(file)
         var found: [Reference] = []
         for operation in index.operations(file, function) {
             switch operation.kind {
             case .reassign:
-                guard let value = operation.value else { continue }
-                let valueText = index.compact(file, value)
-                if valueText.hasPrefix("append(") && text.kind(value.lowerBound) == .identifier {
-                    let arguments = text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
-                    if arguments.dropFirst().contains(where: { index.compact(file, $0) == name }) {
-                        found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
-                    }
+                if let value = operation.value, appends(name, value, file) {
+                    found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
                 }
             case .store:
-                // Into another map (a slice slot is overwritten: bounded).
-                if let value = operation.value, index.compact(file, value) == name, operation.site != origin,
+                // Into another map, as its value or appended to its slice (`S2[x] = append(S2[x], v)`);
+                // a slice slot is overwritten: bounded.
+                if let value = operation.value, index.compact(file, value) == name || appends(name, value, file), operation.site != origin,
                    index.isMap(operation.target, file, function) {
                     found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
                 }
@@ -298,6 +325,14 @@ struct DeleteKeepsValueCheck {
             default: return false
             }
         }
+    }
+
+    /// `append(S, ..., name, ...)`: the value `name` appended to a slice.
+    private func appends(_ name: String, _ value: Range<Int>, _ file: Int) -> Bool {
+        let text = index.text(file)
+        guard index.compact(file, value).hasPrefix("append("), text.kind(value.lowerBound) == .identifier else { return false }
+        let arguments = text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
+        return arguments.dropFirst().contains { index.compact(file, $0) == name }
     }
 
     private func assess(_ reference: Reference) -> Assessment {
@@ -327,7 +362,9 @@ struct DeleteKeepsValueCheck {
         } else {
             reason = "\(head), which nothing trims: the value stays reachable after the delete"
         }
-        return Outcome(status: assessment.status, shape: .deletedValueKept, site: delete.site, reason: reason)
+        // Confirmed, the statement with the shape is the one that keeps the value.
+        let site = assessment.status == .confirmed ? reference.site : delete.site
+        return Outcome(status: assessment.status, shape: .deletedValueKept, site: site, reason: reason)
     }
 
     /// A statement that drops entries from the holder: any assignment to it other than

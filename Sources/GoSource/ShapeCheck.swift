@@ -78,6 +78,9 @@ public struct ShapeResult: Sendable, Equatable, CustomStringConvertible {
     public var statement: String?
     /// Why, in one or two sentences.
     public var reason: String
+    /// The function holding `line`, named as the profile names functions, when it is not the
+    /// culprit (a value kept alive by code elsewhere in the package); nil otherwise.
+    public var holder: String? = nil
 
     public var description: String {
         let location = line.map { "\(file):\($0)" } ?? file

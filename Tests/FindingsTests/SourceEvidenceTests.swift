@@ -116,3 +116,36 @@ import Testing
         #expect(!plain.contains { $0.title == Self.keysInserted } && plain.first { $0.title == Self.grown }?.level == .info)
     }
 }
+
+/// AP3's culprit is the code that keeps the values alive, found in the source, not the code that
+/// allocates them (blind batch 3 labelled the keeper; the profiles name only the allocator).
+@Suite struct KeeperCulpritTests {
+    /// Run, Go version, the keeper and the statement that keeps, the allocator it keeps for.
+    static let runs: [(String, String, String, String, String)] = [
+        ("i-sessions-nil-delete", "go1.19", "main.logout", "sh.byID[id] = nil", "main.login"),
+        ("i-sessions-nil-delete", "go1.27", "main.logout", "sh.byID[id] = nil", "main.login"),
+        ("j-upload-chunks-list", "go1.27", "main.(*Gateway).Commit", "g.recent.PushFront(u)", "main.(*Gateway).PutChunk"),
+        ("k-history-second-map", "go1.19", "main.(*desk).place", "d.byCustomer[o.CustomerID] = append(d.byCustomer[o.CustomerID], o)", "main.newOrder"),
+        ("k-history-second-map", "go1.27", "main.(*desk).place", "d.byCustomer[o.CustomerID] = append(d.byCustomer[o.CustomerID], o)", "main.newOrder"),
+    ]
+
+    @Test(arguments: runs.indices)
+    func theKeeperLeadsTheCulprits(_ index: Int) throws {
+        let (run, version, keeper, statement, allocator) = Self.runs[index]
+        let batch = Paths.samples.appendingPathComponent("blind/batch3")
+        let inputs = try Paths.files(in: batch.appendingPathComponent("\(run)/\(version)"), suffix: ".pb.gz").map { url in
+            Classifier.Input(file: url.lastPathComponent, profile: try ProfileReader().read(path: url.path).applyingDropFrames())
+        }
+        let locator = SourceLocator(searchPaths: [batch.appendingPathComponent(run).path], trimPaths: ["/work/blind/batch3/\(run)"])
+        let plain = try #require(Classifier.findings(inputs).first { $0.id == "AP3" && $0.sampleType == "inuse_space" })
+        #expect(plain.culprits.first?.name == allocator, "without the source the profile names the allocator")
+        let finding = try #require(SourceAnnotator.annotate(Classifier.findings(inputs), inputs: inputs, locator: locator).findings
+            .first { $0.id == "AP3" && $0.sampleType == "inuse_space" })
+        #expect(finding.sourceEvidence?.status == .confirmed && finding.sourceEvidence?.statement == statement, "\(String(describing: finding.sourceEvidence))")
+        let first = try #require(finding.culprits.first)
+        #expect(first.name == keeper && first.keeps == allocator && first.share == plain.culprits.first?.share)
+        #expect(first.location?.hasSuffix("main.go:\(finding.sourceEvidence?.line ?? 0)") == true, "\(first.location ?? "-")")
+        #expect(finding.culprits.dropFirst().first?.name == allocator)
+        #expect(finding.level >= plain.level)
+    }
+}

@@ -504,10 +504,13 @@ import Testing
     @Test func ap3BrokenCounterpartsAreConfirmed() {
         let s = Self.deleteSnippets
         let kept = Self.check(s, .ap3, "main.(*Uploads).End", ["delete(u.live, id)"])
-        Self.expectConfirmed(kept, "delete(u.live, id)")
-        #expect(kept.shape == .deletedValueKept && kept.reason.contains("u.recent"))
+        // The statement with the shape is the one that keeps the value, in the function that holds it.
+        Self.expectConfirmed(kept, "u.recent = append(u.recent, x)")
+        #expect(kept.shape == .deletedValueKept && kept.reason.contains("delete(u.live, id)"))
+        #expect(kept.holder == "main.(*Uploads).Begin")
         let nilStore = Self.check(s, .ap3, "main.(*Uploads).End", ["u.done[id] = nil"])
         Self.expectConfirmed(nilStore, "u.done[id] = nil")
+        #expect(nilStore.holder == nil)
     }
 
     // MARK: AP4 look-alikes
