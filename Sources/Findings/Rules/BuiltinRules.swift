@@ -242,9 +242,8 @@ enum BuiltinRules {
       "kinds": ["cpu"],
       "sampleTypes": ["cpu", "samples"],
       "frames": [
-        "^runtime\\.(mapiterinit|mapiternext|mapIterStart|mapIterNext|mapclear)$",
-        "^internal/runtime/maps\\.\\(\\*Iter\\)\\.(Init|Next)$",
-        "^internal/runtime/maps\\.\\(\\*(Map|table)\\)\\.Clear$"
+        "^runtime\\.(mapiterinit|mapiternext|mapIterStart|mapIterNext)$",
+        "^internal/runtime/maps\\.\\(\\*Iter\\)\\.(Init|Next)$"
       ],
       "userCulpritsOnly": true,
       "thresholds": {"info": 0.05, "warning": 0.08, "critical": 0.35},
@@ -276,6 +275,33 @@ enum BuiltinRules {
       "sourceLowers": true,
       "explanation": "Ranging over the map spends its time skipping empty slots: a Go map never gives its table back, so after most keys are deleted len(m) is small, yet every range still walks the whole table of its peak size, and the memory stays held.",
       "fix": "When a map has shrunk far below its peak, copy the live entries into a new map and drop the old one (m = maps.Clone(m) or a rebuild); use clear(m) (Go 1.21+) to empty it wholly; size maps for their steady state."
+    },
+    {
+      "id": "AP4",
+      "title": "Map emptied at its peak size",
+      "variant": "cleared-table",
+      "kinds": ["cpu"],
+      "sampleTypes": ["cpu", "samples"],
+      "frames": [
+        "^runtime\\.mapclear$",
+        "^internal/runtime/maps\\.\\(\\*(Map|table)\\)\\.Clear$"
+      ],
+      "userCulpritsOnly": true,
+      "thresholds": {"info": 0.05, "warning": 0.08, "critical": 0.35},
+      "signals": [
+        {
+          "name": "clearedTableHeld", "kind": "heapHeld", "role": "discriminates",
+          "description": "the emptied map's owner holds the heap: a table kept at its peak size, not a small scratch map",
+          "minShare": 0.3
+        }
+      ],
+      "confirmWith": [
+        {"evidence": "heap", "text": "a heap profile of the same run (a table kept at its peak size is held by the map's owner; a scratch map holds almost nothing)"},
+        {"evidence": "source", "text": "the source (--source-path): the map emptied key by key and never re-made"}
+      ],
+      "sourceLowers": true,
+      "explanation": "Emptying a map costs time in proportion to its table, not to the keys it holds: Go up to 1.23 zeroes every bucket of the table the map grew to. A map that peaked and now holds a handful of keys, emptied often, pays for its peak on every clear, and keeps that table in memory.",
+      "fix": "After a peak, replace the map (m = make(map[K]V)) instead of emptying it key by key or with clear(m); size maps for their steady state."
     },
     {
       "id": "AP4",
