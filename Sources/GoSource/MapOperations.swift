@@ -17,6 +17,8 @@ struct MapOperation {
         case range
         /// `M.method(args)`: `Store`, `Lock`, `PushBack`, ...
         case methodCall(String)
+        /// `f(args)`: a call of a plain name (a function, or a variable holding a closure).
+        case call(String)
     }
 
     var kind: Kind
@@ -73,6 +75,8 @@ enum MapOperations {
                 default:
                     if let receiver = call.receiver {
                         operations.append(MapOperation(kind: .methodCall(call.method), site: site, target: receiver, arguments: call.arguments))
+                    } else {
+                        operations.append(MapOperation(kind: .call(call.name), site: site, target: call.callee, arguments: call.arguments))
                     }
                 }
             }

@@ -5,7 +5,8 @@
 /// the old one, as in `c.sessions = next`), and `M[k2] = ...` / `M[k2] += ...` with a key other
 /// than the loop's own key variable (an insert during iteration; may grow the map). One level
 /// of method calls on the same receiver is followed: `c.rebuild()` in the loop, where `rebuild`
-/// assigns `c.sessions`, or `g.link(a, b)`, where `link` inserts into `g.edges`. Local aliases
+/// assigns `c.sessions`, or `g.link(a, b)`, where `link` inserts into `g.edges`; so is a call of
+/// a closure defined before the loop in the same function (`bookNext(o)`). Local aliases
 /// of the ranged map (`idx := s.tags`, plain names and field paths assigned one to the other)
 /// are the same map: an insert through one is an insert into it.
 ///
@@ -82,6 +83,10 @@ struct RangeMutationCheck {
                     let through = target == ranged ? "" : " (\(target) is \(ranged))"
                     found.append(Evidence(shape: .rangeInsert, site: site,
                                           reason: "\(target)[\(key)] is written inside the range over \(ranged) (line \(loopLine)) with a key other than the loop's key\(through): an insert during iteration, which may grow the map"))
+                case .call(let name):
+                    if let evidence = mutatedByClosure(name, site: site, before: loop, names: names, ranged: ranged, loopLine: loopLine) {
+                        found.append(evidence)
+                    }
                 case .methodCall(let method):
                     if let reason = reassignedByMethod(method, receiver: operation.target, ranged: ranged) {
                         found.append(Evidence(shape: .rangeReassign, site: site, reason: reason + " (line \(loopLine))"))
@@ -138,6 +143,30 @@ struct RangeMutationCheck {
             guard !callee.isLiteral, callee.name == method, callee.receiverType == type, let calleeReceiver = callee.receiverName else { continue }
             for operation in index.operations(file, function) where operation.kind == .store && operation.targetText == calleeReceiver + field {
                 return "\(receiverName).\(method)() inserts into \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged)"
+            }
+        }
+        return nil
+    }
+
+    /// `bookNext(o)` inside the range over `s.pending`, where `bookNext := func(...) { ... }` was
+    /// defined in this function before the loop and inserts into (or reassigns) `s.pending`, a
+    /// name it shares with the function (closures capture, so the text names the same map).
+    private func mutatedByClosure(_ name: String, site: Site, before loop: Int, names: Set<String>, ranged: String, loopLine: Int) -> Evidence? {
+        let functions = index.files[0].functions
+        for define in index.operations(0, context.function) where define.kind == .define && define.targetText == name && define.site.node < loop {
+            guard let value = define.value,
+                  let literal = functions.indices.first(where: { functions[$0].isLiteral && functions[$0].parent == context.function && functions[$0].funcToken == value.lowerBound })
+            else { continue }
+            for operation in index.operations(0, literal) {
+                let target = operation.targetText
+                if operation.kind == .reassign && target == ranged {
+                    return Evidence(shape: .rangeReassign, site: site,
+                                    reason: "\(name)() reassigns \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged) (line \(loopLine))")
+                }
+                if operation.kind == .store && names.contains(target) {
+                    return Evidence(shape: .rangeInsert, site: site,
+                                    reason: "\(name)() inserts into \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged) (line \(loopLine))")
+                }
             }
         }
         return nil

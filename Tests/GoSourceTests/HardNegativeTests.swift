@@ -111,6 +111,27 @@ import Testing
         \t}
         \treturn sum
         }
+
+        // A closure called in the loop: inserting into the ranged map, or into another one.
+        func (ix *Index) Book(now int) {
+        \tbookNext := func(it *Item) {
+        \t\tix.byName[it.Name+"-next"] = it
+        \t}
+        \tfor _, it := range ix.byName {
+        \t\tbookNext(it)
+        \t}
+        }
+
+        func (ix *Index) Mirror() {
+        \tcopyTo := make(map[string]*Item)
+        \tkeep := func(it *Item) {
+        \t\tcopyTo[it.Name] = it
+        \t}
+        \tfor _, it := range ix.byName {
+        \t\tkeep(it)
+        \t}
+        \tix.sizes = append(ix.sizes, len(copyTo))
+        }
         """
 
     @Test func ap1LookAlikesAreNotConfirmed() {
@@ -121,12 +142,14 @@ import Testing
         Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Index).ResetOnFirst", ["ix.byName = map[string]*Item{}", "ix.byName = nil"]))
         Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Index).Grow", ["ix.sizes = append(ix.sizes, n)"]))
         Self.expectNotConfirmed(Self.check(s, .ap1, "main.total", ["sum += p", "for _, p := range prices {"]))
+        Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Index).Mirror", ["keep(it)"]))
     }
 
     @Test func ap1BrokenCounterpartsAreConfirmed() {
         let s = Self.rangeSnippets
         Self.expectConfirmed(Self.check(s, .ap1, "main.lower", ["m[k+\"-copy\"] = v"]), "m[k+\"-copy\"] = v")
         Self.expectConfirmed(Self.check(s, .ap1, "main.(*Index).Shrink", ["next := make(map[string]*Item)"]), "ix.byName = next")
+        Self.expectConfirmed(Self.check(s, .ap1, "main.(*Index).Book", ["bookNext(it)"]), "bookNext(it)")
     }
 
     // MARK: AP2 look-alikes
