@@ -201,8 +201,9 @@ struct DeleteKeepsValueCheck {
                   text.kind(value.upperBound - 1) == .rightBracket else { continue }
             let open = text.pairs.partner(value.upperBound - 1)
             let statementFacts = index.facts(operation.site).assignments
-            let commaOk = statementFacts.contains { $0.op == .define && $0.targets.count == 2 && $0.values.count == 1 }
-            if open > value.lowerBound, commaOk, index.compact(file, value.lowerBound..<open) == map {
+            guard let commaOk = statementFacts.first(where: { $0.op == .define && $0.targets.count == 2 && $0.values.count == 1 }) else { continue }
+            if open > value.lowerBound, index.compact(file, value.lowerBound..<open) == map,
+               !Self.runsOnlyOnHit(store: site.node, after: operation.site.node, ok: index.compact(file, commaOk.targets[1]), outline, text) {
                 return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
                                reason: "\(map)[\(key)] = \(shown) comes after a comma-ok lookup of \(map) (line \(index.line(operation.site))): it may be a negative cache, where nil means \"known missing\"")
             }
@@ -210,6 +211,28 @@ struct DeleteKeepsValueCheck {
         let what = emptyLiteral ? "an empty value" : "a nil value"
         return Outcome(status: .confirmed, shape: .zeroValueOverwrite, site: site,
                        reason: "\(map)[\(key)] = \(emptyLiteral ? "an empty " + parts.value : "nil") keeps the key with \(what) instead of deleting it: \(map) keeps one entry for every key it has ever held (delete(\(map), \(key)) was meant)")
+    }
+
+    /// Whether the store runs only when the comma-ok lookup found the key: an earlier
+    /// `if !ok ... { return }` (or `continue`) leaves first, and no `if !ok` encloses the store.
+    /// Then the store empties an entry that exists — not a negative cache, which stores nil for
+    /// a key that was missing.
+    static func runsOnlyOnHit(store: Int, after lookup: Int, ok: String, _ outline: FunctionOutline, _ text: TokenText) -> Bool {
+        guard ok != "_", !ok.isEmpty else { return false }
+        func testsMiss(_ node: Int) -> Bool {
+            let statement = outline.nodes[node].statement
+            guard statement.kind == .ifStatement else { return false }
+            let header = statement.header
+            return header.contains { text.kind($0) == .not && $0 + 1 < header.upperBound && text.isIdentifier($0 + 1, ok) }
+        }
+        if outline.ancestors(of: store).contains(where: testsMiss) { return false }
+        let (from, to) = (outline.nodes[lookup].statement.tokens.upperBound, outline.nodes[store].statement.tokens.lowerBound)
+        return outline.nodes.indices.contains { node in
+            let tokens = outline.nodes[node].statement.tokens
+            guard tokens.lowerBound >= from, tokens.upperBound <= to, testsMiss(node),
+                  let then = outline.nodes[node].statement.blocks.first else { return false }
+            return then.tokens.contains { text.kind($0) == .kwReturn || text.kind($0) == .kwContinue }
+        }
     }
 
     // MARK: delete(M, k) with the value kept elsewhere

@@ -497,6 +497,22 @@ import Testing
         \treturn nil
         }
 
+        // A negative cache filled under the miss: nil means "known missing".
+        func (r *Resolver) Miss(host string) {
+        \tif _, ok := r.cache[host]; !ok {
+        \t\tr.cache[host] = nil
+        \t}
+        }
+
+        // The miss returns first: the nil store empties an entry that exists (a "delete").
+        func (r *Resolver) Forget(host string) {
+        \ta, ok := r.cache[host]
+        \tif !ok || a == nil {
+        \t\treturn
+        \t}
+        \tr.cache[host] = nil
+        }
+
         // The broken ones: a value kept in a never-trimmed slice; nil stored for delete.
         type Uploads struct {
         \tlive   map[string]*Job
@@ -521,6 +537,7 @@ import Testing
         Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Jobs).Reset", ["j.counts[k] = 0", "j.seen[k] = struct{}{}", "j.errs[k] = nil", "j.doc[k] = nil", "j.slots[0] = nil"]))
         Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Jobs).Finish", ["delete(j.active, id)"]))
         Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Resolver).Lookup", ["r.cache[host] = nil"]))
+        Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Resolver).Miss", ["r.cache[host] = nil"]))
         Self.expectNotConfirmed(Self.check(s, .ap3, "main.(*Recent).Remove", ["delete(r.live, id)"]))
     }
 
@@ -533,6 +550,7 @@ import Testing
         #expect(kept.holder == "main.(*Uploads).Begin")
         let nilStore = Self.check(s, .ap3, "main.(*Uploads).End", ["u.done[id] = nil"])
         Self.expectConfirmed(nilStore, "u.done[id] = nil")
+        Self.expectConfirmed(Self.check(s, .ap3, "main.(*Resolver).Forget", ["r.cache[host] = nil"]), "r.cache[host] = nil")
         #expect(nilStore.holder == nil)
     }
 
