@@ -24,6 +24,7 @@ Usage: python3 scripts/findings-report.py [PROFLENS_BINARY]
 import json
 import os
 import subprocess
+import tempfile
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -53,9 +54,19 @@ BLIND = os.environ.get('PROFLENS_BLIND_PROGRAMS', os.path.join(ROOT, 'samples/bl
 BLIND_BUILT_AT = "/work/blind/"
 
 
-def analyze(folder, kinds, extra=()):
-    files = [os.path.join(folder, k + ".pb.gz") for k in kinds if os.path.exists(os.path.join(folder, k + ".pb.gz"))]
-    out = subprocess.run([BINARY, "analyze", "--format", "json"] + list(extra) + files, capture_output=True, check=True)
+# proflens reads the source wherever the profile's file names lead (as pprof's -list does):
+# from the current directory, and at absolute paths that exist. A judgment "without the source"
+# must not find it by accident, so analyze runs in an empty directory, and a blind batch's
+# absolute paths (where it was built) are trimmed to relative ones that lead nowhere there.
+NO_SOURCE_DIR = tempfile.mkdtemp(prefix="proflens-no-source-")
+
+
+def analyze(folder, kinds, extra=(), built_at=None):
+    files = [os.path.abspath(os.path.join(folder, k + ".pb.gz")) for k in kinds if os.path.exists(os.path.join(folder, k + ".pb.gz"))]
+    extra = list(extra)
+    if built_at and "--source-path" not in extra:
+        extra += ["--trim-path", built_at]
+    out = subprocess.run([BINARY, "analyze", "--format", "json"] + extra + files, capture_output=True, check=True, cwd=NO_SOURCE_DIR)
     return json.loads(out.stdout)["findings"]
 
 
@@ -184,7 +195,7 @@ def blind_report(batch, programs):
             if not os.path.isdir(folder):
                 continue
             kinds = sorted(f[:-len(".pb.gz")] for f in os.listdir(folder) if f.endswith(".pb.gz"))
-            findings = analyze(folder, kinds)
+            findings = analyze(folder, kinds, built_at=BLIND_BUILT_AT + batch)
             verdict, outcome = judge(label, findings)
             for rule, v in outcome.items():
                 counts[(version, rule)][v] += 1
@@ -193,7 +204,7 @@ def blind_report(batch, programs):
                 kind = file[:-len(".pb.gz")]
                 if kind not in kinds:
                     continue
-                one_verdict, one = judge(label, analyze(folder, [kind]))
+                one_verdict, one = judge(label, analyze(folder, [kind], built_at=BLIND_BUILT_AT + batch))
                 for rule, v in one.items():
                     if v in ("TP", "FN", "FP"):
                         counts[(version, rule)]["alone" + v] += 1
