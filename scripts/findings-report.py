@@ -37,7 +37,7 @@ POSITIVES = {
     "ap2-lock-contention": ("AP2", ["main.(*RequestTracker).Start", "main.(*RequestTracker).Poll",
                                     "main.(*RequestTracker).Finish", "main.(*MetricsRegistry).Observe"],
                             [["cpu", "mutex"], ["cpu", "block"], ["cpu", "mutex", "block", "goroutine", "heap"]]),
-    "ap3-delete-keep-ref": ("AP3", ["main.(*Upload).AddPart", "main.(*UploadTracker).Begin", "main.readBody", "main.receiveUpload"],
+    "ap3-delete-keep-ref": ("AP3", ["main.(*Upload).AddPart", "main.(*UploadTracker).Begin", "main.(*UploadTracker).Finish", "main.readBody", "main.receiveUpload"],
                             [["heap-early", "heap"], ["cpu", "heap-early", "heap"]]),
     "ap4-never-shrink": ("AP4", ["main.(*Registry).Broadcast", "main.(*Registry).Prune"], [["cpu"], ["cpu", "heap"]]),
 }
