@@ -41,10 +41,10 @@ let package = Package(
         .target(name: "GoSource"),
         // The map anti-pattern rules: signals, classifier, findings, what the source says.
         .target(name: "Findings", dependencies: ["Analysis", "Pprof", "GoSource"]),
-        // Flame graphs: layout, palettes, SVG with its embedded script. The script is a file of
-        // its own, compiled into the module as bytes (embedInCode: no bundle to install).
+        // Flame graphs: layout, palettes, SVG with its embedded script. The script and the style
+        // sheet are files, compiled into the module as bytes (embedInCode: no bundle to install).
         .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof", "CPrefetch"],
-                resources: [.embedInCode("Resources/flame-graph.js")]),
+                resources: [.embedInCode("Resources/flame-graph.js"), .embedInCode("Resources/flame-graph.css")]),
         // Fetching profiles from a live Go service over HTTP(S) (libcurl), or from stdin.
         .target(name: "ProfileFetch", dependencies: ["CCurl"]),
         // Which samples, of which profiles, seen how: every command's first step.

@@ -67,17 +67,16 @@ public struct FlameGraphSVG {
         let root = options.inlineID == nil ? #" xmlns="http://www.w3.org/2000/svg""# : #" id="\#(id("svg"))" data-prefix="\#(prefix)""#
         out.line(#"<svg version="1.1"\#(root) width="\#(options.width)" height="\#(height)" viewBox="0 0 \#(options.width) \#(height)" data-width="\#(Markup.number(graphWidth))" data-xpad="\#(Markup.number(xpad))" data-font="\#(Markup.number(options.fontSize))" data-fontw="\#(fontWidth)" data-minw="\#(Markup.number(options.minWidth))" data-total="\#(widthTotal(layout))">"#)
         out.line("<style>")
-        out.line("\(scope)text { font-family: Verdana, sans-serif; font-size: \(Markup.number(options.fontSize))px; fill: \(foreground); }")
-        out.line("#\(id("title")) { font-size: \(Markup.number(options.fontSize + 5))px; text-anchor: middle; }")
-        out.line("#\(id("subtitle")) { text-anchor: middle; fill: \(options.dark ? "#a0a0a0" : "#555555"); }")
-        out.line("#\(id("frames")) text { pointer-events: none; fill: #000000; }")
-        out.line("#\(id("frames")) g:hover rect { stroke: \(options.dark ? "#ffffff" : "#000000"); stroke-width: 0.5; cursor: pointer; }")
-        out.line("#\(id("frames")) g.match rect { fill: rgb(230,0,230) !important; }")
-        out.line("#\(id("frames")) g.parent { opacity: 0.5; }")
-        out.line("#\(id("frames")) g.hl rect { stroke: #000000; stroke-width: 1.5; }")
-        out.line("\(scope).hide { display: none; }")
-        out.line("#\(id("search")), #\(id("unzoom")) { cursor: pointer; }")
-        out.line("#\(id("search")).active { fill: rgb(230,0,230); }")
+        // The style sheet's placeholders (Resources/flame-graph.css), each one of the options.
+        out.line(FlameStyle.sheet([
+            "scope": scope,
+            "prefix": prefix,
+            "font-size": Markup.number(options.fontSize),
+            "title-font-size": Markup.number(options.fontSize + 5),
+            "foreground": foreground,
+            "subtitle-colour": options.dark ? "#a0a0a0" : "#555555",
+            "hover-outline": options.dark ? "#ffffff" : "#000000",
+        ]))
         out.line("</style>")
         if options.embedsScript && options.inlineID == nil {
             out.line("<script type=\"text/ecmascript\"><![CDATA[")
