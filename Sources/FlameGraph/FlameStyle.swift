@@ -2,7 +2,7 @@
 /// depends on the graph. Each `__name__` in it is a value the writer passes: the id prefix of a
 /// graph inline in a page (`prefix`, and `scope`, the graph's root, that keeps a rule for every
 /// `text` of the page to this graph), the font sizes and the colours of a light or dark graph.
-/// The writer names them all in one place.
+/// `StyleAndScriptWriter` names them all in one place.
 enum FlameStyle {
     static let template = EmbeddedText.string(PackageResources.flame_graph_css)
 
