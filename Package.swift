@@ -41,14 +41,18 @@ let package = Package(
         .target(name: "GoSource"),
         // The map anti-pattern rules: signals, classifier, findings, what the source says.
         .target(name: "Findings", dependencies: ["Analysis", "Pprof", "GoSource"]),
-        // Flame graphs: layout, palettes, SVG with its embedded script.
-        .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof", "CPrefetch"]),
+        // Flame graphs: layout, palettes, SVG with its embedded script. The script and the style
+        // sheet are files, compiled into the module as bytes (embedInCode: no bundle to install).
+        .target(name: "FlameGraph", dependencies: ["Analysis", "Pprof", "CPrefetch"],
+                resources: [.embedInCode("Resources/flame-graph.js"), .embedInCode("Resources/flame-graph.css")]),
         // Fetching profiles from a live Go service over HTTP(S) (libcurl), or from stdin.
         .target(name: "ProfileFetch", dependencies: ["CCurl"]),
         // Which samples, of which profiles, seen how: every command's first step.
         .target(name: "Pipeline", dependencies: ["Analysis", "Pprof", "ProfileFetch"]),
         // What the commands print: analyze and compare reports (text, JSON, one-file HTML pages), differential graphs.
-        .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "GoSource", "Pprof"]),
+        // The page's script and style sheet are files, compiled in as bytes like the flame graph's.
+        .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "GoSource", "Pprof"],
+                resources: [.embedInCode("Resources/report.js"), .embedInCode("Resources/report.css")]),
         // The command-line tool: declarations that call the libraries.
         .executableTarget(
             name: "proflens",

@@ -36,7 +36,7 @@ mkdir -p "$out" "$corpus" "$artifacts"
 #    Sources/CRE2/include/module.modulemap. Then the harness, linked with the objects, zlib
 #    and RE2.
 modules="$out/modules"
-mkdir -p "$modules"
+mkdir -p "$modules" "$modules/embedded"
 # lld (shipped with the Swift toolchain) links quietly; gold warns about every ASan symbol.
 linker=()
 if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v "$swiftc")")/ld.lld" ]; then linker=(-use-ld=lld); fi
@@ -46,9 +46,31 @@ for map in "$root"/Sources/*/module.modulemap "$root"/Sources/*/include/module.m
 # Package.swift declares them (system library targets are found through -I instead).
 # (Read into a variable first: a failure inside a process substitution would go unseen.)
 described=$(cd "$root" && "${SWIFT:-swift}" package describe --type json)
+# A target's files with SwiftPM's embedInCode rule (the flame graph's script) become what
+# SwiftPM generates for them, a PackageResources struct with one byte array per file named
+# after the file (characters an identifier cannot hold as "_"), in
+# $modules/embedded/TARGET/embedded_resources.swift (SwiftPM's name: a target's own file would
+# not have it), rewritten only when it changes (it is a rebuild input).
 target_list=$(printf '%s' "$described" | python3 -c '
-import json, sys
+import json, os, re, sys
 described = {t["name"]: t for t in json.load(sys.stdin)["targets"]}
+embedded = sys.argv[1]
+def write_embedded(target):
+    files = [r["path"] for r in target.get("resources") or [] if "embed_in_code" in r["rule"]]
+    path = os.path.join(embedded, target["name"], "embedded_resources.swift")
+    if not files:
+        if os.path.exists(path): os.remove(path)
+        return
+    lines = ["struct PackageResources {"]
+    for file in sorted(files):
+        name = re.sub(r"[^A-Za-z0-9_]", "_", os.path.basename(file))
+        if name[0].isdigit(): name = "_" + name
+        data = open(file, "rb").read()
+        lines.append("static let %s: [UInt8] = [%s]" % (name, ",".join(str(b) for b in data)))
+    text = "\n".join(lines + ["}", ""])
+    if not os.path.exists(path) or open(path).read() != text:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as out: out.write(text)
 order = []
 def visit(name):
     target = described[name]
@@ -56,14 +78,15 @@ def visit(name):
         return
     for dependency in target.get("target_dependencies") or []:
         visit(dependency)
+    write_embedded(target)
     order.append(name)
 for name in ("Findings", "FlameGraph"):
     visit(name)
 print("\n".join(order))
-')
+' "$modules/embedded")
 [ -n "$target_list" ] || { echo "fuzz: swift package describe named no modules" >&2; exit 1; }
 mapfile -t targets <<< "$target_list"
-sources_of() { find "$root/Sources/$1" -name '*.swift' | LC_ALL=C sort; }
+sources_of() { find "$root/Sources/$1" -name '*.swift' | LC_ALL=C sort; find "$modules/embedded/$1" -name '*.swift' 2>/dev/null || true; }
 # A C++ target (CRE2: the shim over RE2) is compiled with the toolchain's clang++.
 cxx_sources_of() { find "$root/Sources/$1" -name '*.cpp' | LC_ALL=C sort; }
 clangxx="$(dirname "$(command -v "$swiftc")")/clang++"

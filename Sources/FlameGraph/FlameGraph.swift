@@ -16,7 +16,7 @@ public enum FlameGraph {
         var layoutOptions = layoutOptions
         layoutOptions.reverse = stacks.reverse
         var svgOptions = svgOptions
-        let graphWidth = Double(svgOptions.width) - 2 * FlameGraphSVG.xpad
+        let graphWidth = Double(svgOptions.width) - 2 * FlameCanvas.xpad
         // The stacks merged into a tree, laid out once its minimum frame width is known.
         let tree = FlameTree(stacks)
         let widths = tree.widths(layoutOptions.widthBy)

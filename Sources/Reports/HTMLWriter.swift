@@ -4,7 +4,7 @@ import FlameGraph
 /// names are literals (`StaticString`); every value, text content or attribute value, goes
 /// through `Markup.escape` (the flame graph's escaping: `& < > " '` as references, control
 /// characters and bytes that were not UTF-8 as U+FFFD). The only unescaped inserts are
-/// literals, the page's own scripts (compile-time constants, checked not to close their
+/// literals, the page's own scripts (files compiled into the binary, checked not to close their
 /// element) and the flame graph SVG, which escapes its own strings the same way.
 struct HTMLWriter {
     private(set) var bytes: [UInt8] = []
