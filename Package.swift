@@ -2,11 +2,16 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   CZlib ◀ Pprof ◀ Analysis ◀ Findings ◀ Reports ◀ proflens
+//   CZlib ◀ Pprof ◀ Analysis ◀ Findings ◀ Reports ◀ UseCases ◀ proflens
 //            CRE2 ◀┘  ▲    ◀ FlameGraph ◀┘  ▲
 //                     └──── Pipeline ───────┘
 //   CCurl ◀ ProfileFetch ◀ Pipeline;  GoSource ◀ Findings, Reports
 // The pprof-exact core (Pprof, Analysis) never depends on the heuristics (Findings).
+// UseCases is a target of its own, above Reports: a use case loads the rules, asks the
+// Pipeline, builds a report and says what to write and whether --fail-on fails, which is more
+// than what a report prints; and it must not need the argument parser, so that a test (or
+// another front end) runs a command in-process: an options value in, bytes and a verdict out.
+// proflens only declares the options and hands each use case's result to one writer.
 // The bench's ProfileGenerator writes through Pprof's WireWriter (it reads nothing with it).
 // Linux only (Debian): several targets call Glibc, and RE2 is linked as libre2.a with GNU ld.
 let package = Package(
@@ -49,11 +54,14 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["Analysis", "Pprof", "ProfileFetch"]),
         // What the commands print: analyze and compare reports (text, JSON, one-file HTML pages), differential graphs.
         .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "GoSource", "Pprof"]),
-        // The command-line tool: declarations that call the libraries.
+        // One use case per command: its options value in; the bytes to write, the notes and the
+        // --fail-on verdict out; and the one mapping of errors to exit codes.
+        .target(name: "UseCases", dependencies: ["Reports", "Pipeline", "Analysis", "Findings", "FlameGraph", "Pprof"]),
+        // The command-line tool: declarations that call the use cases.
         .executableTarget(
             name: "proflens",
             dependencies: [
-                "CMalloc", "Pipeline", "Reports", "Analysis", "Findings", "FlameGraph", "Pprof",
+                "CMalloc", "UseCases", "Pipeline", "Reports", "Analysis", "Findings", "FlameGraph", "Pprof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

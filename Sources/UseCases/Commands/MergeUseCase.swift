@@ -1,0 +1,27 @@
+import Pipeline
+
+/// `proflens merge`: one pprof profile, as `go tool pprof -proto` writes it (or, for PGO, what
+/// Go's profile-guided optimisation reads).
+public enum MergeUseCase {
+    public struct Options: Sendable {
+        /// The profiles, and a base to write the difference against.
+        public var input: ProfileInput
+        /// With a base: scale the profile to the base's total first.
+        public var normalize = false
+        /// Trim for PGO with this node fraction; nil: write everything.
+        public var pgoNodeFraction: Double?
+        /// A file, or "-" for standard output.
+        public var output = "-"
+
+        public init(input: ProfileInput) { self.input = input }
+    }
+
+    public static func run(_ options: Options) throws -> CommandResult {
+        var request = try options.input.request()
+        request.normalize = options.normalize
+        let merged = try WrittenProfile(request, pgoNodeFraction: options.pgoNodeFraction)
+        let output = CommandOutput(.file(options.output), .stream { try merged.write(to: $0) },
+                                   noteAfterWriting: { try merged.pgoNote(writtenSize: $0) })
+        return CommandResult(outputs: [output])
+    }
+}
