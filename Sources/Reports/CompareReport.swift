@@ -141,7 +141,8 @@ public struct CompareReport: Sendable {
 }
 
 extension CompareReport {
-    /// The comparison with its findings and, when `flame` is given, its differential flame graph,
+    /// The comparison with its findings (their culprits' source checked, as `analyze` checks
+    /// it, when `locator` is given) and, when `flame` is given, its differential flame graph,
     /// and with `keepingStacks` the sorted stacks it was drawn from (for another drawing of the
     /// graph, the HTML report's; otherwise they go as soon as the graph is drawn). The graph's
     /// stacks are sorted first, on both cores; the graph is then drawn on one core while the
@@ -152,7 +153,7 @@ extension CompareReport {
         -> (report: CompareReport, svg: [UInt8]?, stacks: SortedStacks?) {
         let stacks = flame.map { FlameReport.differentialStacks(prepared, $0) }
         let (report, svg) = Concurrently.both({
-            CompareReport(prepared, findings: prepared.findingsDiff(rules: rules), baseNames: baseNames,
+            CompareReport(prepared, findings: prepared.findingsDiff(rules: rules, locator: locator), baseNames: baseNames,
                           newNames: newNames, nodeCount: nodeCount, color: color, rules: rules, locator: locator)
         }, {
             flame.map { FlameReport.differentialSVG(prepared, stacks!, $0) }
