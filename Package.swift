@@ -77,6 +77,8 @@ let package = Package(
         // The HTML reports: escaping, self-containment, and their scripts in headless Chromium.
         .testTarget(name: "HTMLReportTests", dependencies: ["Reports", "Pipeline", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"], exclude: ["Goldens"]),
+        // The commands run in-process: options in, the bytes each writes and its verdict out.
+        .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "Reports", "Pipeline", "Findings", "Analysis", "Pprof", "TestSupport"]),
         // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
         .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch", "TestSupport"], exclude: ["Fixtures"]),
         // Reading Go source: the lexer on both standard libraries, the shape checks on look-alikes.
