@@ -18,6 +18,7 @@ struct Traces: ParsableCommand {
     }
 
     func run() throws {
-        try deliver(TracesUseCase.run(TracesUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))))
+        let options = TracesUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))
+        try deliver(TracesUseCase.run(options))
     }
 }
