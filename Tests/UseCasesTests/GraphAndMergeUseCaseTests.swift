@@ -59,7 +59,7 @@ import UseCases
         options.pgoNodeFraction = 0.005
         let output = try #require(try MergeUseCase.run(options).outputs.first)
         let size = try output.bytes().count
-        let note = try #require(try output.noteAfterWriting?(size))
+        let note = try #require(output.noteAfterWriting?(size))
         #expect(note.hasPrefix("PGO profile: \(size) bytes, ") && note.contains("(samples/count only; "))
         options.pgoNodeFraction = nil
         #expect(try MergeUseCase.run(options).outputs.first?.noteAfterWriting?(size) == nil)

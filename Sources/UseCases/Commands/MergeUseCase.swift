@@ -20,8 +20,12 @@ public enum MergeUseCase {
         var request = try options.input.request()
         request.normalize = options.normalize
         let merged = try WrittenProfile(request, pgoNodeFraction: options.pgoNodeFraction)
-        let output = CommandOutput(.file(options.output), .stream { try merged.write(to: $0) },
-                                   noteAfterWriting: { try merged.pgoNote(writtenSize: $0) })
+        let output = CommandOutput(.file(options.output), .stream { try merged.write(to: $0) }, noteAfterWriting: { size in
+            // The profile is written: a size that cannot be compared does not fail the run.
+            do { return try merged.pgoNote(writtenSize: size) } catch {
+                return "PGO profile: \(size) bytes (the untrimmed profile could not be measured: \(error))"
+            }
+        })
         return CommandResult(outputs: [output])
     }
 }

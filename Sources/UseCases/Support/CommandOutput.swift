@@ -21,9 +21,9 @@ public struct CommandOutput {
     public let content: Content
     /// What to say on standard error once the output is written, from the number of bytes
     /// written (merge --pgo: how much smaller the profile became).
-    public let noteAfterWriting: ((_ size: Int) throws -> String?)?
+    public let noteAfterWriting: ((_ size: Int) -> String?)?
 
-    public init(_ destination: Destination, _ content: Content, noteAfterWriting: ((_ size: Int) throws -> String?)? = nil) {
+    public init(_ destination: Destination, _ content: Content, noteAfterWriting: ((_ size: Int) -> String?)? = nil) {
         self.destination = destination
         self.content = content
         self.noteAfterWriting = noteAfterWriting

@@ -25,14 +25,14 @@ public enum ResultWriter {
                 case .stream(let produce): try produce(counting)
                 }
             }
-            if onTerminal { Messages.standardError.note("wrote \(path)") }
-            if let note = try output.noteAfterWriting?(size) { Messages.standardError.note(note) }
         } catch let error as OutputError {
             throw error
         } catch {
             // What made the output failed (compressing it, say): it was not written.
             throw OutputError(description: "\(path): cannot write: \(error)")
         }
+        if onTerminal { Messages.standardError.note("wrote \(path)") }
+        if let note = output.noteAfterWriting?(size) { Messages.standardError.note(note) }
     }
 
     /// The path to write (standard output is "-"), and whether it is the file markup goes to
