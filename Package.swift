@@ -2,11 +2,16 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   CZlib ◀ Pprof ◀ Analysis ◀ Findings ◀ Reports ◀ proflens
+//   CZlib ◀ Pprof ◀ Analysis ◀ Findings ◀ Reports ◀ UseCases ◀ proflens
 //            CRE2 ◀┘  ▲    ◀ FlameGraph ◀┘  ▲
 //                     └──── Pipeline ───────┘
 //   CCurl ◀ ProfileFetch ◀ Pipeline;  GoSource ◀ Findings, Reports
 // The pprof-exact core (Pprof, Analysis) never depends on the heuristics (Findings).
+// UseCases is a target of its own, above Reports: a use case loads the rules, asks the
+// Pipeline, builds a report and says what to write and whether --fail-on fails, which is more
+// than what a report prints; and it must not need the argument parser, so that a test (or
+// another front end) runs a command in-process: an options value in, bytes and a verdict out.
+// proflens only declares the options and hands each use case's result to one writer.
 // The bench's ProfileGenerator writes through Pprof's WireWriter (it reads nothing with it).
 // Linux only (Debian): several targets call Glibc, and RE2 is linked as libre2.a with GNU ld.
 let package = Package(
@@ -53,11 +58,14 @@ let package = Package(
         // The page's script and style sheet are files, compiled in as bytes like the flame graph's.
         .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "GoSource", "Pprof"],
                 resources: [.embedInCode("Resources/report.js"), .embedInCode("Resources/report.css")]),
-        // The command-line tool: declarations that call the libraries.
+        // One use case per command: its options value in; the bytes to write, the notes and the
+        // --fail-on verdict out; and the one mapping of errors to exit codes.
+        .target(name: "UseCases", dependencies: ["Reports", "Pipeline", "Analysis", "Findings", "FlameGraph", "Pprof"]),
+        // The command-line tool: declarations that call the use cases.
         .executableTarget(
             name: "proflens",
             dependencies: [
-                "CMalloc", "Pipeline", "Reports", "Analysis", "Findings", "FlameGraph", "Pprof",
+                "CMalloc", "UseCases", "Pipeline", "Reports", "Analysis", "Findings", "FlameGraph", "Pprof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +81,8 @@ let package = Package(
         // The HTML reports: escaping, self-containment, and their scripts in headless Chromium.
         .testTarget(name: "HTMLReportTests", dependencies: ["Reports", "Pipeline", "Findings", "FlameGraph", "Analysis", "Pprof", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["proflens", "TestSupport"], exclude: ["Goldens"]),
+        // The commands run in-process: options in, the bytes each writes and its verdict out.
+        .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "Reports", "Pipeline", "Findings", "Analysis", "Pprof", "TestSupport"]),
         // Builds and runs a Go net/http/pprof server from Fixtures/ (needs Go; skipped without).
         .testTarget(name: "ProfileFetchTests", dependencies: ["ProfileFetch", "TestSupport"], exclude: ["Fixtures"]),
         // Reading Go source: the lexer on both standard libraries, the shape checks on look-alikes.

@@ -6,23 +6,25 @@ import Pprof
 /// What `proflens analyze` prints: per profile a summary and the top table (exactly as
 /// `go tool pprof -top`), then the findings across all the profiles.
 public struct AnalyzeReport: Sendable {
-    public var profiles: [PreparedProfile]
-    public var findings: [Finding]
+    public let profiles: [PreparedProfile]
+    public let findings: [Finding]
     /// Each profile's top table (built beside the rules, for the row count asked for).
     public let tables: [TopReport]
-    public var color = false
+    /// Text output: the findings' status painted for a terminal.
+    public let color: Bool
     /// Text output: the verdict and the findings only, without the profiles' summaries and
     /// tables (which are then not built).
     public let findingsOnly: Bool
     /// Source files the findings' culprits are in that were not found.
-    public var missingSourceFiles: [String] = []
+    public let missingSourceFiles: [String]
     /// The rules the findings come from (SARIF lists them).
-    public var rules: RuleSet = .builtin
+    public let rules: RuleSet
     /// Where the culprits' source is (SARIF names files relative to its root).
-    public var locator: SourceLocator?
+    public let locator: SourceLocator?
     /// Runs the rules over the profiles (evidence combined across them) and, when a locator is
     /// given, shows and checks the culprits' source; `nodeCount`: rows of each table (0: all).
-    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?, nodeCount: Int = 0, findingsOnly: Bool = false) {
+    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?, nodeCount: Int = 0, findingsOnly: Bool = false,
+                color: Bool = false) {
         // The tables are built on the other core while the rules run.
         let ((inputs, findings), tables) = Concurrently.both({
             let inputs = profiles.map(\.classifierInput)
@@ -31,8 +33,8 @@ public struct AnalyzeReport: Sendable {
             findingsOnly ? [] : profiles.map { $0.topReport(nodeCount: nodeCount) }
         })
         self.findingsOnly = findingsOnly
+        self.color = color
         self.profiles = profiles
-        self.findings = findings
         self.tables = tables
         self.rules = rules
         self.locator = locator
@@ -40,6 +42,9 @@ public struct AnalyzeReport: Sendable {
             let annotated = SourceAnnotator.annotate(findings, inputs: inputs, locator: locator, rules: rules)
             self.findings = annotated.findings
             missingSourceFiles = annotated.missingFiles
+        } else {
+            self.findings = findings
+            missingSourceFiles = []
         }
     }
 

@@ -7,21 +7,24 @@ import Pprof
 /// What `proflens compare` prints: each side's total and the change, the functions that changed
 /// most (the deltas `go tool pprof -top -diff_base` prints), and how each finding fared.
 public struct CompareReport: Sendable {
-    public var comparison: ProfileComparison
-    public var findings: FindingsDiff
-    public var baseNames: [String]
-    public var newNames: [String]
+    public let comparison: ProfileComparison
+    public let findings: FindingsDiff
+    public let baseNames: [String]
+    public let newNames: [String]
     /// Rows shown (0: every function with a change).
-    public var nodeCount = 20
-    public var color = false
+    public let nodeCount: Int
+    /// Text output: the findings' status painted for a terminal.
+    public let color: Bool
     /// For heap profiles: in-use growth per owner.
-    public var heapGrowth: HeapGrowthReport?
+    public let heapGrowth: HeapGrowthReport?
     /// The rules the findings come from (SARIF lists them).
-    public var rules: RuleSet = .builtin
+    public let rules: RuleSet
     /// Where the culprits' source is (SARIF names files relative to its root).
-    public var locator: SourceLocator?
+    public let locator: SourceLocator?
 
-    public init(_ prepared: PreparedComparison, findings: FindingsDiff, baseNames: [String], newNames: [String]) {
+    /// `findings`: how each finding fared, from `rules` (see `PreparedComparison.findingsDiff`).
+    public init(_ prepared: PreparedComparison, findings: FindingsDiff, baseNames: [String], newNames: [String],
+                nodeCount: Int = 20, color: Bool = false, rules: RuleSet = .builtin, locator: SourceLocator? = nil) {
         comparison = ProfileComparison(base: prepared.base.profile, baseFrames: prepared.base.frames,
                                        new: prepared.new.profile, newFrames: prepared.new.frames, sampleIndex: prepared.sampleIndex,
                                        baseTotal: prepared.base.total, newTotal: prepared.new.total)
@@ -29,6 +32,10 @@ public struct CompareReport: Sendable {
         heapGrowth = HeapGrowthReport(earlier: prepared.base, later: prepared.new)
         self.baseNames = baseNames
         self.newNames = newNames
+        self.nodeCount = nodeCount
+        self.color = color
+        self.rules = rules
+        self.locator = locator
     }
 
     var rows: [ProfileComparison.Row] { nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount)) }
@@ -134,18 +141,20 @@ public struct CompareReport: Sendable {
 }
 
 extension CompareReport {
-    /// The comparison with its findings and, when `flame` is given, its differential flame
-    /// graph, and with `keepingStacks` the sorted stacks it was drawn from (for another drawing
-    /// of the graph, the HTML report's; otherwise they go as soon as the graph is drawn). The graph's stacks are sorted first, on both cores; the graph is then
-    /// drawn on one core while the findings and changed functions are worked out on the other.
+    /// The comparison with its findings (their culprits' source checked, as `analyze` checks
+    /// it, when `locator` is given) and, when `flame` is given, its differential flame graph,
+    /// and with `keepingStacks` the sorted stacks it was drawn from (for another drawing of the
+    /// graph, the HTML report's; otherwise they go as soon as the graph is drawn). The graph's
+    /// stacks are sorted first, on both cores; the graph is then drawn on one core while the
+    /// findings and changed functions are worked out on the other.
     public static func withDifferentialGraph(_ prepared: PreparedComparison, rules: RuleSet, baseNames: [String],
-                                             newNames: [String], flame: FlameOptions?, keepingStacks: Bool = false)
+                                             newNames: [String], nodeCount: Int = 20, color: Bool = false, locator: SourceLocator? = nil,
+                                             flame: FlameOptions?, keepingStacks: Bool = false)
         -> (report: CompareReport, svg: [UInt8]?, stacks: SortedStacks?) {
         let stacks = flame.map { FlameReport.differentialStacks(prepared, $0) }
         let (report, svg) = Concurrently.both({
-            var report = CompareReport(prepared, findings: prepared.findingsDiff(rules: rules), baseNames: baseNames, newNames: newNames)
-            report.rules = rules
-            return report
+            CompareReport(prepared, findings: prepared.findingsDiff(rules: rules, locator: locator), baseNames: baseNames,
+                          newNames: newNames, nodeCount: nodeCount, color: color, rules: rules, locator: locator)
         }, {
             flame.map { FlameReport.differentialSVG(prepared, stacks!, $0) }
         })

@@ -5,6 +5,7 @@ import Glibc
 /// Output that cannot be written (exit code 73).
 public struct OutputError: Error, CustomStringConvertible, Sendable {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// Writes a command's output: to standard output for "-", else to a file that appears only
@@ -13,19 +14,9 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 /// on a pipe, a FIFO) is written in place, and a symbolic link is followed: renaming over
 /// either would replace it.
 public enum OutputFile {
-    /// Whether standard output is a terminal (colour and the flame graph's default file name
-    /// depend on it).
+    /// Whether standard output is a terminal (colour, and where markup goes when no file is
+    /// named, depend on it).
     public static var standardOutputIsTerminal: Bool { isatty(1) == 1 }
-
-    /// Writes markup (SVG, HTML) to `output`; with none named, to standard output, unless that
-    /// is a terminal, where markup does not belong: then to `terminalFile`, saying so on
-    /// standard error.
-    public static func writeMarkup(_ bytes: [UInt8], to output: String?, terminalFile: @autoclosure () -> String) throws(OutputError) {
-        guard output == nil && standardOutputIsTerminal else { return try write(bytes, to: output ?? "-") }
-        let file = terminalFile()
-        try write(bytes, to: file)
-        writeAll(Array("proflens: wrote \(file)\n".utf8), to: 2)
-    }
 
     /// write(2) until everything is written; false on an error (a closed pipe, a full disk).
     @discardableResult

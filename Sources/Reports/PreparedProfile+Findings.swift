@@ -1,3 +1,4 @@
+import Analysis
 import Findings
 import Pipeline
 
@@ -10,11 +11,18 @@ extension PreparedProfile {
 
 extension PreparedComparison {
     /// How each pattern fared: the rules on the base, and on the new side with the base as
-    /// evidence (the earlier of two heap profiles, say), but not judged again.
-    public func findingsDiff(rules: RuleSet) -> FindingsDiff {
-        let baseInput = base.classifierInput
-        return FindingsDiff(base: Classifier.findings([baseInput], rules: rules),
-                            new: Classifier.findings([new.classifierInput], evidence: [baseInput], rules: rules))
+    /// evidence (the earlier of two heap profiles, say), but not judged again. With a locator,
+    /// each side's findings are checked against their culprits' source, as `analyze` checks
+    /// its findings (`SourceAnnotator`): a confirmed shape can raise a finding, a contradicted
+    /// one lower it.
+    public func findingsDiff(rules: RuleSet, locator: SourceLocator? = nil) -> FindingsDiff {
+        let baseInput = base.classifierInput, newInput = new.classifierInput
+        func checked(_ findings: [Finding], _ input: Classifier.Input) -> [Finding] {
+            guard let locator else { return findings }
+            return SourceAnnotator.annotate(findings, inputs: [input], locator: locator, rules: rules).findings
+        }
+        return FindingsDiff(base: checked(Classifier.findings([baseInput], rules: rules), baseInput),
+                            new: checked(Classifier.findings([newInput], evidence: [baseInput], rules: rules), newInput))
     }
 
     /// The findings of both sides, the new side's first (a differential graph shows what was

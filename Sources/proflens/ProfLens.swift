@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMalloc
 import Reports
+import UseCases
 
 #if canImport(Glibc)
 import Glibc
@@ -33,5 +34,14 @@ struct ProfLens: ParsableCommand {
             }
             exit(withError: error)
         }
+    }
+}
+
+extension ParsableCommand {
+    /// Every command's last step: writes what its use case returned, and exits 1 when its
+    /// findings reach --fail-on.
+    func deliver(_ result: CommandResult) throws {
+        let status = try ResultWriter.write(result)
+        if status != ExitStatus.ok { throw ExitCode(status) }
     }
 }

@@ -62,6 +62,35 @@ import Testing
         #expect(entries.first { $0["id"] as? String == "AP2" }?["status"] as? String == "fixed")
     }
 
+    /// compare's findings are checked against their culprits' source as analyze's are: with
+    /// ap1-range-mutate's source, AP1 is the critical finding analyze reports (its statement
+    /// confirmed), and a new critical finding fails --fail-on critical; where the source is
+    /// not, it stays the profile's info finding. Run outside the checkout, so that only
+    /// --source-path can find the source.
+    @Test func findingsAreSourceCheckedAsAnalyzeChecksThem() throws {
+        let outside = FileManager.default.temporaryDirectory
+        let broken = profile("ap1-range-mutate"), fixed = profile("ap1-range-mutate-fixed")
+        let withSource = ["--source-path", Paths.samples.path], withoutSource = ["--source-path", outside.path]
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let result = try CLI.run(arguments, in: outside)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        }
+        let analyzed = try #require((try json(["analyze", "--format", "json"] + withSource + [broken])["findings"] as? [[String: Any]])?
+            .first { $0["id"] as? String == "AP1" })
+        #expect(analyzed["level"] as? String == "critical")
+        #expect((analyzed["sourceEvidence"] as? [String: Any])?["status"] as? String == "confirmed")
+        func ap1After(_ source: [String]) throws -> String? {
+            let entries = try json(["compare", "--format", "json"] + source + [fixed, broken])["findings"] as? [[String: Any]]
+            return (entries?.first { $0["id"] as? String == "AP1" }?["after"] as? [String: Any])?["level"] as? String
+        }
+        #expect(try ap1After(withSource) == "critical")
+        #expect(try ap1After(withoutSource) == "info")
+        let failing = try CLI.run(["compare", "--fail-on", "critical"] + withSource + [fixed, broken], in: outside)
+        #expect(failing.status == 1 && failing.text.contains("NEW AP1 Map rebuilt or grown while ranging over it: none -> critical"), "\(failing.text)")
+        #expect(try CLI.run(["compare", "--fail-on", "critical"] + withoutSource + [fixed, broken], in: outside).status == 0)
+    }
+
     @Test func filtersApplyToBothSides() throws {
         let result = try CLI.run(["compare", "--nodecount", "0", "--focus", "AppendFrame", profile("ap4-never-shrink"), profile("ap4-never-shrink-fixed")])
         #expect(result.status == 0)

@@ -46,8 +46,8 @@ import Testing
         request.baseSources = [Self.source("ap1-range-mutate", "cpu")]
         let comparison = try Pipeline.prepareComparison(request)
         let findings = comparison.findingsDiff(rules: .builtin)
-        var report = CompareReport(comparison, findings: findings, baseNames: [comparison.base.name], newNames: [comparison.new.name])
-        report.nodeCount = 10
+        let report = CompareReport(comparison, findings: findings, baseNames: [comparison.base.name], newNames: [comparison.new.name],
+                                   nodeCount: 10)
         // Every row of go tool pprof -top -diff_base's output, with the same deltas (a function
         // without a row changed by nothing).
         let reference = PprofTopText.cpuRows(try String(contentsOf: Self.expected.appendingPathComponent("diff/ap1-range-mutate.cpu.top.txt"),

@@ -1,7 +1,6 @@
 import ArgumentParser
-import Findings
-import Pipeline
 import Reports
+import UseCases
 
 /// `proflens analyze FILE...`: per profile a summary and the top table, then the findings.
 struct Analyze: ParsableCommand {
@@ -39,20 +38,15 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
-        let rules = try classifier.ruleSet()
-        var request = try input.request(files)
-        if let heapInterval { try request.takeHeapURLsTwice(interval: heapInterval.seconds) }
-        selection.apply(to: &request)
-        request.compatibility = compatibility.compatibility
-        var report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator,
-                                   nodeCount: rows.nodeCount ?? 0, findingsOnly: findingsOnly)
-        let findings = report.findings
-        report.color = color.enabled
-        try OutputFile.write(report.render(format), to: "-")
-        if format == .sarif, let note = report.sarif.sourceNote { OutputFile.writeAll(Array("proflens: \(note)\n".utf8), to: 2) }
-        if let threshold = classifier.failOn, findings.contains(where: { $0.level >= threshold }) {
-            throw ExitCode(ExitStatus.findings)
-        }
+        var options = AnalyzeUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))
+        options.format = format
+        options.findingsOnly = findingsOnly
+        options.color = color.enabled
+        options.nodeCount = rows.nodeCount ?? 0
+        options.rulesFile = classifier.rules
+        options.failOn = classifier.failOn
+        options.source = source.locator
+        options.heapInterval = heapInterval?.seconds
+        try deliver(AnalyzeUseCase.run(options))
     }
 }
-

@@ -1,8 +1,6 @@
-import Analysis
 import ArgumentParser
-import Findings
-import Pipeline
 import Reports
+import UseCases
 
 /// `proflens compare BASE NEW`: what grew, what shrank, which findings were fixed or appeared.
 struct Compare: ParsableCommand {
@@ -50,29 +48,18 @@ struct Compare: ParsableCommand {
     var newFiles: [String] { bases.isEmpty ? [files[1]] : files }
 
     func run() throws {
-        let rules = try classifier.ruleSet()
-        var request = try input.request(newFiles, base: baseFiles)
-        request.normalize = normalize
-        selection.apply(to: &request)
-        let comparison = try Pipeline.prepareComparison(request)
-        var options = FlameOptions()
-        differential.apply(to: &options)
-        let compared = CompareReport.withDifferentialGraph(comparison, rules: rules, baseNames: baseFiles,
-                                                           newNames: newFiles, flame: svg == nil ? nil : options,
-                                                           keepingStacks: html != nil)
-        if let svg, let flameGraph = compared.svg { try OutputFile.write(flameGraph, to: svg) }
-        var report = compared.report
-        report.nodeCount = rows.nodeCount ?? 20
-        report.color = color.enabled
-        report.locator = source.locator
-        // The graph's stacks, sorted for the SVG, serve the HTML report's graph too.
-        if let html { try OutputFile.write(HTMLReport.compare(report, comparison, flame: options, stacks: compared.stacks), to: html) }
-        try OutputFile.write(report.render(format), to: "-")
-        if format == .sarif, let note = report.sarif.sourceNote { OutputFile.writeAll(Array("proflens: \(note)\n".utf8), to: 2) }
-        if let threshold = classifier.failOn,
-           report.findings.entries.contains(where: { $0.worsened && ($0.new?.level ?? .info) >= threshold }) {
-            throw ExitCode(ExitStatus.findings)
-        }
+        var options = CompareUseCase.Options(input: input.profiles(newFiles, base: baseFiles, selection: selection))
+        options.normalize = normalize
+        options.format = format
+        options.color = color.enabled
+        options.nodeCount = rows.nodeCount ?? 20
+        options.rulesFile = classifier.rules
+        options.failOn = classifier.failOn
+        options.source = source.locator
+        options.svg = svg
+        options.html = html
+        differential.apply(to: &options.flame)
+        try deliver(CompareUseCase.run(options))
     }
 }
 

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Findings
-import Pipeline
-import Reports
+import UseCases
 
 /// `proflens flame FILE -o out.svg`: an interactive SVG flame graph, plain or differential.
 struct Flame: ParsableCommand {
@@ -48,30 +46,16 @@ struct Flame: ParsableCommand {
     }
 
     func run() throws {
-        let ruleSet = highlight ? try ClassifierOptions(rules: rules).ruleSet() : nil
-        var request = try input.request(files, base: bases)
-        selection.apply(to: &request)
-        request.granularity = lines ? .lines : .functions
-        var options = graph.options
-        let svg: [UInt8]
-        if bases.isEmpty {
-            let prepared = try Pipeline.prepare(request)
-            let findings = ruleSet.map { prepared.findings(rules: $0) }
-            svg = FlameReport.svg(prepared, options, highlighting: findings)
-        } else {
-            request.normalize = normalize
-            differential.apply(to: &options)
-            let comparison = try Pipeline.prepareComparison(request)
-            let findings = ruleSet.map { comparison.findingsOfBothSides(rules: $0) }
-            svg = FlameReport.differentialSVG(comparison, options, highlighting: findings)
-        }
-        try OutputFile.writeMarkup(svg, to: output, terminalFile: SVGFileName.forProfile(files[0]))
+        var options = FlameUseCase.Options(input: input.profiles(files, base: bases, selection: selection))
+        options.lines = lines
+        options.graph = graph.options
+        // --width-by and --colorblind-diff: refused without --base (validate).
+        differential.apply(to: &options.graph)
+        options.highlight = highlight
+        options.rulesFile = rules
+        options.normalize = normalize
+        options.output = output
+        try deliver(FlameUseCase.run(options))
     }
 }
 
-extension ClassifierOptions {
-    init(rules: String?) {
-        self.init()
-        self.rules = rules
-    }
-}

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Pipeline
-import Reports
+import UseCases
 
 /// `proflens fold FILE`: folded stacks for flamegraph.pl, inferno and speedscope.
 struct Fold: ParsableCommand {
@@ -25,12 +24,9 @@ struct Fold: ParsableCommand {
     }
 
     func run() throws {
-        var request = try input.request(files)
-        selection.apply(to: &request)
-        request.granularity = lines ? .lines : .functions
-        // The profile goes once its stacks are folded; the text is written as it is made, and
-        // merges stacks with the same frames as it goes.
-        let stacks = try Pipeline.prepare(request).foldedStacks(merging: false)
-        try OutputFile.stream(to: output) { try stacks.writeText(to: $0) }
+        var options = FoldUseCase.Options(input: input.profiles(files, selection: selection))
+        options.lines = lines
+        options.output = output
+        try deliver(FoldUseCase.run(options))
     }
 }

@@ -1,7 +1,6 @@
 import Analysis
 import ArgumentParser
-import Pipeline
-import Reports
+import UseCases
 
 /// `proflens list REGEX FILE`: annotated source, exactly as `go tool pprof -list` prints it.
 struct List: ParsableCommand {
@@ -24,11 +23,8 @@ struct List: ParsableCommand {
     }
 
     func run() throws {
-        var request = try input.request(files)
-        selection.apply(to: &request)
-        let prepared = try Pipeline.prepare(request)
-        let report = prepared.listReport(matching: try GoRegex(regex), locator: source.locator)
-        if report.routines.isEmpty { throw UsageError("no matches found for regexp: \(regex)") }
-        try OutputFile.write(report.text(), to: "-")
+        var options = ListUseCase.Options(regex: regex, input: input.profiles(files, selection: selection))
+        options.source = source.locator
+        try deliver(ListUseCase.run(options))
     }
 }

@@ -1,7 +1,7 @@
 import Analysis
 import ArgumentParser
-import Pipeline
 import Reports
+import UseCases
 
 /// `proflens merge FILE... -o OUT`: one pprof profile, as `go tool pprof -proto` writes it.
 struct Merge: ParsableCommand {
@@ -50,14 +50,10 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        var request = try input.request(files, base: diffBase)
-        selection.apply(to: &request)
-        request.normalize = normalize
-        let merged = try WrittenProfile(request, pgoNodeFraction: pgo ? nodeFraction : nil)
-        var size = 0
-        try OutputFile.stream(to: output) { size = try merged.write(to: $0) }
-        if let note = try merged.pgoNote(writtenSize: size) {
-            OutputFile.writeAll(Array("proflens: \(note)\n".utf8), to: 2)
-        }
+        var options = MergeUseCase.Options(input: input.profiles(files, base: diffBase, selection: selection))
+        options.normalize = normalize
+        options.pgoNodeFraction = pgo ? nodeFraction : nil
+        options.output = output
+        try deliver(MergeUseCase.run(options))
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Findings
-import Pipeline
-import Reports
+import UseCases
 
 /// `proflens report FILE... -o report.html`: what `analyze` shows, as one self-contained HTML
 /// page with the flame graphs, sortable tables and findings linked to the graphs.
@@ -27,15 +25,12 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        let rules = try classifier.ruleSet()
-        var request = try input.request(files)
-        selection.apply(to: &request)
-        request.compatibility = compatibility.compatibility
-        let report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: source.locator,
-                                   nodeCount: rows.nodeCount ?? 0)
-        try OutputFile.writeMarkup(HTMLReport.analyze(report), to: output, terminalFile: "report.html")
-        if let threshold = classifier.failOn, report.findings.contains(where: { $0.level >= threshold }) {
-            throw ExitCode(ExitStatus.findings)
-        }
+        var options = ReportUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))
+        options.nodeCount = rows.nodeCount ?? 0
+        options.rulesFile = classifier.rules
+        options.failOn = classifier.failOn
+        options.source = source.locator
+        options.output = output
+        try deliver(ReportUseCase.run(options))
     }
 }

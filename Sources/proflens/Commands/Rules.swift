@@ -1,6 +1,5 @@
 import ArgumentParser
-import Findings
-import Reports
+import UseCases
 
 /// `proflens rules`: prints the built-in rules, a starting point for a team's own file.
 struct Rules: ParsableCommand {
@@ -8,6 +7,6 @@ struct Rules: ParsableCommand {
         abstract: "Print the built-in anti-pattern rules as JSON (the format of --rules).")
 
     func run() throws {
-        try OutputFile.write(Array(RuleSet.builtinJSON.utf8), to: "-")
+        try deliver(RulesUseCase.run())
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Pipeline
-import Reports
+import UseCases
 
 /// Exactly what `go tool pprof -top` prints, for diffing against the reference tool.
 struct Top: ParsableCommand {
@@ -42,17 +41,13 @@ struct Top: ParsableCommand {
     }
 
     func run() throws {
-        var request = try input.request(files, base: diffBase)
-        selection.apply(to: &request)
-        request.compatibility = compatibility.compatibility
-        request.granularity = lines ? .fileLines : .functions
-        request.fileNames = source.locator
-        let nodeCount = rows.nodeCount ?? 0
-        if diffBase.isEmpty {
-            try OutputFile.write(Pipeline.prepare(request).topReport(nodeCount: nodeCount, sortByCum: cum, unit: unit).text(), to: "-")
-            return
-        }
-        request.normalize = normalize
-        try OutputFile.write(Pipeline.prepareComparison(request).combined.topReport(nodeCount: nodeCount, sortByCum: cum, unit: unit).text(), to: "-")
+        var options = TopUseCase.Options(input: input.profiles(files, base: diffBase, selection: selection, compatibility: compatibility))
+        options.normalize = normalize
+        options.nodeCount = rows.nodeCount ?? 0
+        options.sortByCum = cum
+        options.lines = lines
+        options.unit = unit
+        options.source = source.locator
+        try deliver(TopUseCase.run(options))
     }
 }

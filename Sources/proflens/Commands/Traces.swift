@@ -1,6 +1,5 @@
 import ArgumentParser
-import Pipeline
-import Reports
+import UseCases
 
 /// Exactly what `go tool pprof -traces` prints.
 struct Traces: ParsableCommand {
@@ -19,10 +18,7 @@ struct Traces: ParsableCommand {
     }
 
     func run() throws {
-        var request = try input.request(files)
-        selection.apply(to: &request)
-        request.compatibility = compatibility.compatibility
-        let prepared = try Pipeline.prepare(request)
-        try OutputFile.stream(to: "-") { try prepared.writeTraces(to: $0) }
+        let options = TracesUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))
+        try deliver(TracesUseCase.run(options))
     }
 }

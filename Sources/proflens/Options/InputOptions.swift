@@ -2,7 +2,7 @@ import Analysis
 import ArgumentParser
 import Pipeline
 import Pprof
-import Reports
+import UseCases
 
 /// Options every command that reads profiles takes.
 struct InputOptions: ParsableArguments {
@@ -27,29 +27,19 @@ struct InputOptions: ParsableArguments {
         if let timeout, !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be more than 0 and at most 86400 seconds") }
     }
 
-    /// The sources named by `arguments` (files, `-`, URLs).
-    func sources(_ arguments: [String]) throws -> [ProfileSource] {
-        try arguments.map { try ProfileSource(argument: $0, seconds: seconds) }
-    }
-
-    /// A request for these sources (`base`: the base of a comparison) with these options.
-    func request(_ arguments: [String], base: [String] = []) throws -> ProfileRequest {
-        var request = ProfileRequest(sources: try sources(arguments))
-        request.baseSources = try sources(base)
-        if (seconds != nil || timeout != nil) && !(request.sources + request.baseSources).contains(where: \.isURL) {
-            throw UsageError("--seconds and --timeout apply to URL sources, and no profile is a URL")
-        }
-        request.maxInflatedSize = maxInflatedSize.bytes
-        request.seconds = seconds
-        request.timeout = timeout
-        request.onFetch = { name in
-            _ = OutputFile.writeAll(Array("Fetching profile over HTTP from \(name)\n".utf8), to: 2)
-        }
-        request.saveDirectory = noSave ? nil : FetchedProfileArchive.defaultDirectory()
-        request.onNote = { note in
-            _ = OutputFile.writeAll(Array("proflens: \(note.replacingNewlines())\n".utf8), to: 2)
-        }
-        return request
+    /// The profiles named by `arguments` (and `base`, a comparison's) with these options and
+    /// the selection's.
+    func profiles(_ arguments: [String], base: [String] = [], selection: SelectionOptions,
+                  compatibility: CompatibilityOptions? = nil) -> ProfileInput {
+        var input = ProfileInput(arguments, base: base)
+        input.maxInflatedSize = maxInflatedSize.bytes
+        input.seconds = seconds
+        input.timeout = timeout
+        input.saveDirectory = noSave ? nil : FetchedProfileArchive.defaultDirectory()
+        input.sampleIndex = selection.sampleIndex
+        input.filters = selection.filters
+        input.compatibility = compatibility?.compatibility ?? .current
+        return input
     }
 }
 
@@ -94,11 +84,6 @@ struct SelectionOptions: ParsableArguments {
     }
 
     var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, show: show, showFrom: showFrom, tagFocus: tagFocus, tagIgnore: tagIgnore) }
-
-    func apply(to request: inout ProfileRequest) {
-        request.sampleIndex = sampleIndex
-        request.filters = filters
-    }
 }
 
 /// Which `go tool pprof` the pprof-exact output reproduces.

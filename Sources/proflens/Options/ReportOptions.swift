@@ -29,11 +29,6 @@ struct ClassifierOptions: ParsableArguments {
 
     @Option(name: .customLong("fail-on"), help: "Exit with status 1 when a finding at or above this level is found: info, warning or critical.")
     var failOn: Finding.Level?
-
-    func ruleSet() throws -> RuleSet {
-        guard let rules else { return .builtin }
-        return try RuleSet.load(path: rules)
-    }
 }
 
 extension Finding.Level: ExpressibleByArgument {

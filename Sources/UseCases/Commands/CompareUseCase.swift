@@ -1,0 +1,57 @@
+import Analysis
+import Findings
+import Pipeline
+import Reports
+
+/// `proflens compare`: what grew, what shrank, which findings were fixed or appeared (their
+/// culprits' source checked, as `analyze` checks it); with a differential flame graph and an
+/// HTML page when asked.
+public enum CompareUseCase {
+    public struct Options: Sendable {
+        /// The new profiles (`arguments`) and the base (`baseArguments`).
+        public var input: ProfileInput
+        /// Scale the new profile to the base's total first (pprof's -normalize).
+        public var normalize = false
+        public var format = ReportFormat.text
+        /// Text output: colour for a terminal.
+        public var color = false
+        /// Rows of changed functions (0: all).
+        public var nodeCount = 20
+        /// A rules file used instead of the built-in rules.
+        public var rulesFile: String?
+        /// The level at which a new or worse finding fails the run.
+        public var failOn: Finding.Level?
+        /// Where the culprits' source is.
+        public var source = SourceLocator()
+        /// Also write the differential flame graph here.
+        public var svg: String?
+        /// Also write the HTML report here.
+        public var html: String?
+        /// How the differential graph is drawn (for the SVG and the HTML report's).
+        public var flame = FlameOptions()
+
+        public init(input: ProfileInput) { self.input = input }
+    }
+
+    public static func run(_ options: Options) throws -> CommandResult {
+        let rules = try RuleSet.named(options.rulesFile)
+        var request = try options.input.request()
+        request.normalize = options.normalize
+        let comparison = try Pipeline.prepareComparison(request)
+        let compared = CompareReport.withDifferentialGraph(
+            comparison, rules: rules, baseNames: options.input.baseArguments, newNames: options.input.arguments,
+            nodeCount: options.nodeCount, color: options.color, locator: options.source,
+            flame: options.svg == nil ? nil : options.flame, keepingStacks: options.html != nil)
+        let report = compared.report
+        var outputs: [CommandOutput] = []
+        if let svg = options.svg, let graph = compared.svg { outputs.append(CommandOutput(.file(svg), .bytes(graph))) }
+        // The graph's stacks, sorted for the SVG, serve the HTML report's graph too.
+        if let html = options.html {
+            outputs.append(CommandOutput(.file(html), .bytes(HTMLReport.compare(report, comparison, flame: options.flame, stacks: compared.stacks))))
+        }
+        outputs.append(CommandOutput(.standardOutput, .bytes(report.render(options.format))))
+        let note = options.format == .sarif ? report.sarif.sourceNote : nil
+        let worse = report.findings.entries.filter(\.worsened).map { $0.new?.level ?? .info }
+        return CommandResult(outputs: outputs, notes: note.map { [$0] } ?? [], verdict: Verdict(worse, failOn: options.failOn))
+    }
+}
