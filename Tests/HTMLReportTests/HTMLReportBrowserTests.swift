@@ -5,7 +5,7 @@ import Testing
 /// The pages in headless Chromium: they load without a console message (no error, no policy
 /// violation), their scripts run under the page's own policy, and a test script acting as a
 /// user sorts, filters, clicks culprits and rows, and searches.
-@Suite(.serialized, .enabled(if: Browser.isInstalled, "needs chromium")) struct HTMLReportBrowserTests {
+@Suite(.serialized, .needsChromium) struct HTMLReportBrowserTests {
     static let width = 1180.0, xpad = 10.0
 
     /// The untouched page: every graph and the page's script initialized, nothing on the console.
