@@ -37,6 +37,17 @@ struct MapOperation {
     var arguments: [Range<Int>] = []
 }
 
+extension MapOperation {
+    /// For a read of one entry, `v := X[k]` or `v, ok := X[k]`: the tokens of `X` and of `k`;
+    /// nil for any other operation.
+    func entryRead(_ text: TokenText) -> (map: Range<Int>, key: Range<Int>)? {
+        guard kind == .define, let value, text.kind(value.upperBound - 1) == .rightBracket else { return nil }
+        let open = text.pairs.partner(value.upperBound - 1)
+        guard open > value.lowerBound else { return nil }
+        return (value.lowerBound..<open, span(open + 1, value.upperBound - 1))
+    }
+}
+
 enum MapOperations {
     static func extract(_ index: PackageIndex, file: Int, function: Int) -> [MapOperation] {
         let text = index.files[file].text

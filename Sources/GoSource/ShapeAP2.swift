@@ -307,12 +307,9 @@ struct ConcurrencyCheck {
                 map = operation.target
                 parts = [operation.key].compactMap { $0 }
             case .define:
-                if let value = operation.value, text.kind(value.upperBound - 1) == .rightBracket {
-                    let open = text.pairs.partner(value.upperBound - 1)
-                    if open > value.lowerBound {
-                        map = value.lowerBound..<open
-                        parts = [span(open + 1, value.upperBound - 1)]
-                    }
+                if let read = operation.entryRead(text) {
+                    map = read.map
+                    parts = [read.key]
                 }
             default:
                 break

@@ -119,10 +119,8 @@ struct DeleteKeepsValueCheck {
             case .store, .delete, .range:
                 if let identity = index.identity(of: operation.target, file, function) { maps.insert(identity) }
             case .define:
-                guard let value = operation.value, value.count > 1, text.kind(value.upperBound - 1) == .rightBracket else { continue }
-                let open = text.pairs.partner(value.upperBound - 1)
-                guard open > value.lowerBound, index.isMap(value.lowerBound..<open, file, function),
-                      let identity = index.identity(of: value.lowerBound..<open, file, function) else { continue }
+                guard let read = operation.entryRead(text), index.isMap(read.map, file, function),
+                      let identity = index.identity(of: read.map, file, function) else { continue }
                 maps.insert(identity)
             default:
                 continue
@@ -197,12 +195,10 @@ struct DeleteKeepsValueCheck {
         let position = outline.nodes[site.node].statement.tokens.lowerBound
         let text = index.text(file)
         for operation in index.operations(file, function) where operation.kind == .define && region.contains(operation.site.node) {
-            guard outline.nodes[operation.site.node].statement.tokens.lowerBound < position, let value = operation.value,
-                  text.kind(value.upperBound - 1) == .rightBracket else { continue }
-            let open = text.pairs.partner(value.upperBound - 1)
+            guard outline.nodes[operation.site.node].statement.tokens.lowerBound < position, let read = operation.entryRead(text) else { continue }
             let statementFacts = index.facts(operation.site).assignments
             guard let commaOk = statementFacts.first(where: { $0.op == .define && $0.targets.count == 2 && $0.values.count == 1 }) else { continue }
-            if open > value.lowerBound, index.compact(file, value.lowerBound..<open) == map,
+            if index.compact(file, read.map) == map,
                !Self.runsOnlyOnHit(store: site.node, after: operation.site.node, ok: index.compact(file, commaOk.targets[1]), outline, text) {
                 return Outcome(status: .unknown, shape: .zeroValueOverwrite, site: site,
                                reason: "\(map)[\(key)] = \(shown) comes after a comma-ok lookup of \(map) (line \(index.line(operation.site))): it may be a negative cache, where nil means \"known missing\"")
@@ -266,9 +262,7 @@ struct DeleteKeepsValueCheck {
         var best: Assessment?
         var readsSeen = 0
         for define in index.operations(file, function) where define.kind == .define {
-            guard let value = define.value, text.kind(value.upperBound - 1) == .rightBracket else { continue }
-            let open = text.pairs.partner(value.upperBound - 1)
-            guard open > value.lowerBound, index.compact(file, value.lowerBound..<open) == map else { continue }
+            guard let read = define.entryRead(text), index.compact(file, read.map) == map else { continue }
             readsSeen += 1
             for reference in references(to: define.targetText, in: define.site) {
                 best = better(best, assess(reference))
