@@ -54,6 +54,12 @@ public enum Pipeline {
                                   combinedName: "\(baseName) → \(newName)", baseTotals: diff.baseTotals, sides: sides)
     }
 
+    /// Ends the fetches still under way (a URL that was downloading when another input
+    /// failed): the process must not exit while a transfer's thread is inside libcurl.
+    public static func endFetches() {
+        Fetcher.stopAll()
+    }
+
     // MARK: - Steps
 
     static func checkSources(_ request: ProfileRequest) throws(PipelineError) {

@@ -18,6 +18,8 @@ final class CurlTransfer: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var readingClosed = false
+    /// Set by `stopAll` when the process is about to exit.
+    private var stopping = false
     /// Set by the transfer's thread before `finished` is signalled.
     private var failure: FetchError.Reason?
 
@@ -49,9 +51,31 @@ final class CurlTransfer: @unchecked Sendable {
     nonisolated(unsafe) private static var live = 0
     private static let liveLock = NSLock()
     static var liveCount: Int { liveLock.withLock { live } }
+    /// Transfers whose thread is still inside libcurl, and whether the process is ending
+    /// (then no transfer starts). Guarded by `liveLock`.
+    nonisolated(unsafe) private static var running: [ObjectIdentifier: CurlTransfer] = [:]
+    nonisolated(unsafe) private static var ending = false
+
+    /// Stops every transfer under way and waits (at most `seconds`) for their threads to leave
+    /// libcurl. Called before the process exits: a transfer left running when one input fails
+    /// early is inside OpenSSL while exit handlers tear its libraries down, and crashes there.
+    static func stopAll(waitingAtMost seconds: Double) {
+        let transfers: [CurlTransfer] = liveLock.withLock {
+            ending = true
+            return Array(running.values)
+        }
+        for transfer in transfers { transfer.lock.withLock { transfer.stopping = true } }
+        let deadline = DispatchTime.now() + seconds
+        for transfer in transfers where transfer.finished.wait(timeout: deadline) == .success {
+            transfer.finished.signal()
+        }
+    }
+
+    /// Counted in `live` (a transfer refused at its start is not).
+    private var registered = false
 
     deinit {
-        Self.liveLock.withLock { Self.live -= 1 }
+        if registered { Self.liveLock.withLock { Self.live -= 1 } }
     }
 
     private static let initialised: Bool = {
@@ -66,15 +90,30 @@ final class CurlTransfer: @unchecked Sendable {
         self.maxRedirects = maxRedirects
         self.userAgent = userAgent
         var ends: [Int32] = [0, 0]
-        guard Self.initialised, socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
             throw FetchError(source: Fetcher.displayName(url), reason: .network(detail: "cannot start a transfer: \(String(cString: strerror(errno)))"))
         }
         descriptor = ends[0]
         writeDescriptor = ends[1]
-        Self.liveLock.withLock { Self.live += 1 }
+        // libcurl's (and OpenSSL's) one-time set-up runs under the lock `stopAll` takes, so
+        // that the process never exits in the middle of it.
+        let refusal: String? = Self.liveLock.withLock {
+            if Self.ending { return "not started: the program is ending" }
+            if !Self.initialised { return "libcurl could not be initialised" }
+            Self.live += 1
+            Self.running[ObjectIdentifier(self)] = self
+            registered = true
+            return nil
+        }
+        if let refusal {
+            Glibc.close(ends[0])
+            Glibc.close(ends[1])
+            throw FetchError(source: Fetcher.displayName(url), reason: .network(detail: refusal))
+        }
         let thread = Thread { [self] in
             run()
             Glibc.close(writeDescriptor)
+            Self.liveLock.withLock { _ = Self.running.removeValue(forKey: ObjectIdentifier(self)) }
             finished.signal()
         }
         thread.name = "proflens.fetch"
@@ -100,6 +139,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     private var isReadingClosed: Bool { lock.withLock { readingClosed } }
+    private var isStopping: Bool { lock.withLock { stopping } }
 
     /// Milliseconds left before the deadline (0 once it has passed).
     private var millisecondsLeft: Int {
@@ -145,7 +185,7 @@ final class CurlTransfer: @unchecked Sendable {
             _ = proflens_curl_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
             _ = proflens_curl_setopt_progress_function(easy) { context, _, _, _, _ in
                 let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
-                return transfer.isReadingClosed ? 1 : 0
+                return transfer.isReadingClosed || transfer.isStopping ? 1 : 0
             }
             _ = proflens_curl_setopt_pointer(easy, CURLOPT_XFERINFODATA, context)
             if let caFile = ProcessInfo.processInfo.environment["SSL_CERT_FILE"], !caFile.isEmpty {
@@ -161,7 +201,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// went wrong).
     private func received(_ piece: UnsafeRawBufferPointer) -> Bool {
         if body == .undecided && head.isEmpty { readAnswer() }
-        if reason != nil { return false }
+        if reason != nil || isStopping { return false }
         if millisecondsLeft == 0 { return timedOutReceiving() }
         received += piece.count
         if received > maxBytes && body != .notAProfile {
@@ -235,6 +275,7 @@ final class CurlTransfer: @unchecked Sendable {
             case EAGAIN, EWOULDBLOCK:
                 let left = millisecondsLeft
                 if left == 0 { return timedOutReceiving() }
+                if isStopping { return false }
                 var room = pollfd(fd: writeDescriptor, events: Int16(POLLOUT), revents: 0)
                 _ = poll(&room, 1, Int32(min(left, 1000)))
             default:

@@ -62,6 +62,13 @@ public struct Fetcher: Sendable {
         return FetchedBody(source: source, transfer: transfer)
     }
 
+    /// Stops every fetch still under way, waiting up to two seconds for each to let go of its
+    /// connection; no fetch starts after it. For a process about to exit (after one input
+    /// failed while other URLs were still downloading).
+    public static func stopAll() {
+        CurlTransfer.stopAll(waitingAtMost: 2)
+    }
+
     /// The whole body at `url`, when it is a 200 answer that may be a profile.
     public func fetch(_ url: URL) throws(FetchError) -> [UInt8] {
         let body = try open(url)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMalloc
+import Pipeline
 import Reports
 import UseCases
 
@@ -27,7 +28,9 @@ struct ProfLens: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            Pipeline.endFetches()
         } catch {
+            Pipeline.endFetches()
             if let code = ExitStatus.code(for: error) {
                 ExitStatus.report(error)
                 Glibc.exit(code)

@@ -173,6 +173,18 @@ struct HostileServerTests {
         try expectFailure(path, [url(path)], code: code, cause: cause, wall: 0...10, peakRSS: 100_000_000, cpu: 1)
     }
 
+    /// A missing file beside a URL still downloading at full speed: the run ends with the
+    /// file's error, after stopping the download (a process that exits while libcurl's thread
+    /// is inside OpenSSL or libldap crashed in their exit handlers about one run in three on a
+    /// loaded machine; two of five here). Ten runs, each must end with 66, unsignalled, in a few seconds.
+    @Test func aFailedFileEndsADownloadUnderWay() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-missing-\(UUID().uuidString).pb.gz").path
+        for round in 1...10 {
+            try expectFailure("missing file beside /endless, round \(round)", [missing, try url("/endless"), "--timeout", "30"], code: 66,
+                              cause: "\(missing): No such file or directory", wall: 0...8, peakRSS: 200_000_000)
+        }
+    }
+
     // MARK: What a fetch costs when it works
 
     /// While Go collects a 5 s CPU profile, proflens waits in poll(2).
