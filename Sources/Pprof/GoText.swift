@@ -66,8 +66,11 @@ enum GoText {
 
     /// The lines after which pprof reads a memory map.
     static func isMemoryMapSentinel(_ line: TextBytes) -> Bool {
-        contains(line, "--- Memory map: ---") || contains(line, "MAPPED_LIBRARIES:")
+        firstIndex(of: memoryMapLine, in: line, from: 0) != nil || firstIndex(of: mappedLibrariesLine, in: line, from: 0) != nil
     }
+
+    private static let memoryMapLine = Array("--- Memory map: ---".utf8)
+    private static let mappedLibrariesLine = Array("MAPPED_LIBRARIES:".utf8)
 
     static func hasPrefix(_ text: TextBytes, _ prefix: String) -> Bool {
         var index = 0
@@ -78,19 +81,18 @@ enum GoText {
         return true
     }
 
-    static func contains(_ text: TextBytes, _ part: String) -> Bool {
-        firstIndex(of: part, in: text, from: 0) != nil
+    static func firstIndex(of part: String, in text: TextBytes, from start: Int) -> Int? {
+        firstIndex(of: Array(part.utf8), in: text, from: start)
     }
 
-    static func firstIndex(of part: String, in text: TextBytes, from start: Int) -> Int? {
-        let bytes = Array(part.utf8)
-        guard let first = bytes.first, text.count >= bytes.count else { return nil }
+    static func firstIndex(of part: [UInt8], in text: TextBytes, from start: Int) -> Int? {
+        guard let first = part.first else { return nil }
         var index = start
-        while index + bytes.count <= text.count {
+        while index + part.count <= text.count {
             if text[index] == first {
                 var offset = 1
-                while offset < bytes.count && text[index + offset] == bytes[offset] { offset += 1 }
-                if offset == bytes.count { return index }
+                while offset < part.count && text[index + offset] == part[offset] { offset += 1 }
+                if offset == part.count { return index }
             }
             index += 1
         }

@@ -19,13 +19,19 @@ enum LegacyProfile {
     static func recognize(_ start: UnsafeRawBufferPointer) -> Format? {
         if LegacyCPUProfile.wordFormat(start) != nil { return .cpu }
         let bytes = start.assumingMemoryBound(to: UInt8.self)
-        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).lazy.map { line in
-            line.last == UInt8(ascii: "\r") ? TextBytes(rebasing: line.dropLast()) : TextBytes(rebasing: line)
-        }.makeIterator()
-        guard let first = lines.next() else { return nil }
+        var next = 0
+        // The lines in these bytes (the last one possibly cut), without their `\r`.
+        func nextLine() -> TextBytes? {
+            guard next < bytes.count else { return nil }
+            let end = bytes[next...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            defer { next = end + 1 }
+            let line = TextBytes(rebasing: bytes[next..<end])
+            return line.last == UInt8(ascii: "\r") ? TextBytes(rebasing: line.dropLast()) : line
+        }
+        guard let first = nextLine() else { return nil }
         if let header = HeapTextProfile.header(first) { return .heap(header) }
         var line = first
-        while GoText.isSpaceOrComment(line), let next = lines.next() { line = next }
+        while GoText.isSpaceOrComment(line), let following = nextLine() { line = following }
         if let type = CountTextProfile.type(ofHeader: line) { return .count(type: type) }
         if let kind = ContentionTextProfile.kind(ofFirstLine: first) { return .contention(kind) }
         return nil
