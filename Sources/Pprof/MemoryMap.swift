@@ -71,21 +71,22 @@ struct MemoryMapReader {
     }
 
     /// The line with each `$name` replaced by its value, left to right: at each `$`, the first
-    /// defined name that starts there. A line whose replacing would take more than a few
-    /// comparisons per byte (names that mostly match, over and over) is refused: no memory map
-    /// needs that, and it would take time quadratic in the line.
+    /// defined name that starts there. A line whose replacing would compare more than 64 bytes
+    /// per byte of it (names that mostly match, over and over) is refused: no memory map needs
+    /// that, and its time would grow as the square of the line.
     private func substitute(_ line: TextBytes) throws(LegacyParseError) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(line.count)
-        var budget = 64 * (line.count + 64)
+        var budget = 64 * line.count + 4096
         var index = 0
         next: while index < line.count {
             if line[index] == UInt8(ascii: "$") {
                 for (name, value) in attributes {
-                    let length = min(name.count, line.count - index)
-                    budget -= length
+                    var same = 0
+                    while same < name.count && index + same < line.count && name[same] == line[index + same] { same += 1 }
+                    budget -= same + 1
                     if budget < 0 { throw LegacyParseError("its $name substitutions are too many to make") }
-                    if name.count <= line.count - index && name.elementsEqual(line[index..<index + name.count]) {
+                    if same == name.count {
                         result += value
                         index += name.count
                         continue next

@@ -189,6 +189,16 @@ import TestSupport
         #expect(mappings.count == 6 && mappings[5].memoryLimit == UInt64.max && mappings.map(\.id) == [1, 2, 3, 4, 5, 6])
     }
 
+    /// `$name` substitutions that would take time growing as the square of a line (thousands of
+    /// names tried at each of thousands of `$`) are refused rather than made.
+    @Test func costlySubstitutionsAreRefused() {
+        let names = (0..<3000).map { "k\($0)=v\n" }.joined()
+        let text = "heap profile: 1: 1 [1: 1] @ heapprofile\n1: 1 [1: 1] @ 0x10\nMAPPED_LIBRARIES:\n" + names
+            + String(repeating: "$", count: 2000) + "\n"
+        expectDecodeError(.legacy(format: "the text heap profile (@ heapprofile)", at: "line 3004",
+                                  reason: "its $name substitutions are too many to make"), Array(text.utf8))
+    }
+
     /// The program at 0x400000 whose offset says it was mapped from 0x400000 starts there; a
     /// leading /anon_hugepage mapping joined to the next is dropped.
     @Test func mappingHeuristics() {
