@@ -59,6 +59,9 @@ public final class ByteBuffer: @unchecked Sendable {
         }
     }
 
+    /// The bytes, valid until the buffer changes or goes.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
+
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: storage, count: count))
     }

@@ -25,6 +25,10 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownLocation(offset: Int, sample: Int, locationID: UInt64)
     case unknownFunction(offset: Int, locationID: UInt64, functionID: UInt64)
 
+    /// A profile in one of the formats pprof reads besides profile.proto (`format`, as a user
+    /// knows it) that is malformed `at` a line or byte offset.
+    case legacy(format: String, at: String, reason: String)
+
     /// The input is something else that can be named (an HTML page, a Go execution trace);
     /// `decoding` is what the protobuf decoder found.
     case notAProfile(what: String, decoding: String)
@@ -67,6 +71,8 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible, Sendable {
             return "sample #\(sample) at byte offset \(offset) refers to location id \(locationID), which does not exist"
         case .unknownFunction(let offset, let locationID, let functionID):
             return "location id \(locationID) at byte offset \(offset) has a line with function id \(functionID), which does not exist"
+        case .legacy(let format, let at, let reason):
+            return "\(format), \(at): \(reason)"
         case .notAProfile(let what, let decoding):
             return "not a pprof profile: \(what) (\(decoding))"
         }

@@ -59,6 +59,8 @@ public struct ProfileReader: Sendable {
     private func read(_ file: InputFile, name: String) throws(ProfileReadError) -> Profile {
         // The first bytes of an input that is not gzip: what it is, when it is not a profile.
         var start: [UInt8] = []
+        // Errors in a format recognized need no guess at what the input is.
+        var recognized = false
         do {
             // Raw protobuf is decoded as it is read; so is gzip, inflated on a second thread as
             // it is read, from a file, standard input or a download alike. A stream of unknown
@@ -83,30 +85,44 @@ public struct ProfileReader: Sendable {
                     return count
                 }
                 let expectedSize = file.isRegular ? min(file.gzipSizeHint(), maxInflatedSize) : 0
-                var raw = try inflateAndDecode(reader, expectedSize: expectedSize)
-                return try raw.resolve()
+                return try inflateAndDecode(reader, expectedSize: expectedSize)
+            }
+            // The first piece (all of a small input) tells a legacy profile from protobuf.
+            let piece = ByteBuffer(capacity: Self.pieceSize)
+            piece.append(head)
+            var total = try file.read(into: piece) + head.count
+            if total > maxInflatedSize { throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize) }
+            start = Array(piece.bytes.prefix(InputSniffer.length))
+            if let format = LegacyProfile.recognize(piece.bytes) {
+                recognized = true
+                var first = true
+                let limit = maxInflatedSize
+                return try LegacyProfile.read(format) {
+                    if first {
+                        first = false
+                        return piece.bytes
+                    }
+                    piece.count = 0
+                    let count = try file.read(into: piece)
+                    total += count
+                    if total > limit { throw DecodeError.inflatedSizeLimit(limit: limit) }
+                    return count == 0 ? nil : piece.bytes
+                }
             }
             var stream = ProfileStream(expectedSize: file.size)
-            start = head
-            try head.withUnsafeBytes { try stream.feed($0) }
-            var total = head.count
-            let piece = ByteBuffer(capacity: Self.pieceSize)
-            while true {
+            while piece.count > 0 {
+                try piece.withUnsafeBytes { try stream.feed($0) }
                 piece.count = 0
                 let n = try file.read(into: piece)
-                if n == 0 { break }
                 total += n
                 if total > maxInflatedSize { throw DecodeError.inflatedSizeLimit(limit: maxInflatedSize) }
-                if start.count < InputSniffer.length {
-                    piece.withUnsafeBytes { start += $0.prefix(InputSniffer.length - start.count) }
-                }
-                try piece.withUnsafeBytes { try stream.feed($0) }
             }
             var raw = try stream.finish()
             return try raw.resolve()
         } catch let error as FileError {
             throw .unreadable(path: name, reason: error.reason)
         } catch let error as DecodeError {
+            if recognized { throw .malformed(path: name, error: error) }
             // The decoder may stop within the first bytes: read up to the sniffer's length.
             if !start.isEmpty && start.count < InputSniffer.length {
                 let more = ByteBuffer(capacity: InputSniffer.length - start.count)
@@ -122,7 +138,7 @@ public struct ProfileReader: Sendable {
     /// Decodes a profile held in memory (gzip-compressed or raw protobuf).
     public func decode(_ contents: ByteBuffer) throws(DecodeError) -> Profile {
         do {
-            var raw = try contents.withUnsafeBytes { bytes -> RawProfile in
+            return try contents.withUnsafeBytes { bytes -> Profile in
                 if Gzip.isGzip(bytes) {
                     var offset = 0
                     return try inflateAndDecode(CompressedReader { room in
@@ -133,9 +149,16 @@ public struct ProfileReader: Sendable {
                     }, expectedSize: min(Gzip.sizeHint(bytes), maxInflatedSize))
                 }
                 if bytes.isEmpty { throw DecodeError.emptyInput }
-                return try ProfileDecoder.decode(bytes)
+                if let format = LegacyProfile.recognize(bytes) {
+                    var sent = false
+                    return try LegacyProfile.read(format) {
+                        defer { sent = true }
+                        return sent ? nil : bytes
+                    }
+                }
+                var raw = try ProfileDecoder.decode(bytes)
+                return try raw.resolve()
             }
-            return try raw.resolve()
         } catch let error as DecodeError {
             throw error
         } catch {
@@ -147,9 +170,10 @@ public struct ProfileReader: Sendable {
         try decode(ByteBuffer(bytes))
     }
 
-    /// Inflates on a second thread into a ring of pieces and decodes them here. The thread is
-    /// joined on every path, so the ring and the thread never outlive this call.
-    private func inflateAndDecode(_ input: CompressedReader, expectedSize: Int) throws -> RawProfile {
+    /// Inflates on a second thread into a ring of pieces and decodes them here: as protobuf,
+    /// or as the legacy profile the first piece shows. The thread is joined on every path, so
+    /// the ring and the thread never outlive this call.
+    private func inflateAndDecode(_ input: CompressedReader, expectedSize: Int) throws -> Profile {
         let ring = PieceRing(pieces: 4, pieceSize: Self.pieceSize)
         let maxInflatedSize = maxInflatedSize
         let inflater = JoinableThread(willExit: { ProfileReader.inflaterWillExit?() }) {
@@ -162,21 +186,39 @@ public struct ProfileReader: Sendable {
                 ring.finish(error: error)
             }
         }
-        var stream = ProfileStream(expectedSize: expectedSize)
+        var raw: RawProfile
         do {
-            while let piece = try ring.nextFilled() {
-                try stream.feed(piece)
-                ring.release()
+            let first = try ring.nextFilled()
+            if let first, let format = LegacyProfile.recognize(first) {
+                var held = true  // The first piece, not yet released.
+                let profile = try LegacyProfile.read(format) {
+                    if held {
+                        held = false
+                        return first
+                    }
+                    ring.release()
+                    return try ring.nextFilled()
+                }
+                inflater.join()
+                return profile
             }
+            var stream = ProfileStream(expectedSize: expectedSize)
+            var piece = first
+            while let filled = piece {
+                try stream.feed(filled)
+                ring.release()
+                piece = try ring.nextFilled()
+            }
+            raw = try stream.finish()
         } catch {
             ring.cancel()
             inflater.join()
-            // A gzip error explains a garbled protobuf better than the protobuf error does.
+            // A gzip error explains a garbled profile better than the decoder's error does.
             if let inflateError = ring.producerFailure { throw inflateError }
             throw error
         }
         inflater.join()
-        return try stream.finish()
+        return try raw.resolve()
     }
 
     /// Tests only: runs on the inflating thread after its work, when it holds nothing but is
