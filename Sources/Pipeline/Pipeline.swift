@@ -50,7 +50,12 @@ public enum Pipeline {
         let filters = try request.filters.compiled()
         let sides = PreparedComparison.Sides(dropFrames: diff.new.dropFrames, keepFrames: diff.new.keepFrames, filters: filters,
                                              sampleIndex: sampleIndex, request: request)
-        return PreparedComparison(base: sides.prepare(baseName, diff.base), new: sides.prepare(newName, diff.new),
+        let (preparedBase, baseUnmatched) = sides.prepareReportingUnmatched(baseName, diff.base)
+        let (preparedNew, newUnmatched) = sides.prepareReportingUnmatched(newName, diff.new)
+        // pprof filters the two merged into one: a filter matched nothing when it matched
+        // nothing on either side.
+        for warning in newUnmatched where baseUnmatched.contains(warning) { request.onNote?(warning) }
+        return PreparedComparison(base: preparedBase, new: preparedNew,
                                   combinedName: "\(baseName) → \(newName)", baseTotals: diff.baseTotals, sides: sides)
     }
 

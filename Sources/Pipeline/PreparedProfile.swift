@@ -69,10 +69,17 @@ public struct PreparedComparison: Sendable {
         let request: ProfileRequest
 
         func prepare(_ name: String, _ loaded: Profile, totals: [Int64]? = nil) -> PreparedProfile {
+            prepareReportingUnmatched(name, loaded, totals: totals).prepared
+        }
+
+        /// The side prepared, and pprof's warnings for the filters that matched nothing in it.
+        func prepareReportingUnmatched(_ name: String, _ loaded: Profile, totals: [Int64]? = nil) -> (prepared: PreparedProfile, unmatched: [String]) {
             let pruned = loaded.applyingDropFrames(drop: dropFrames, keep: keepFrames)
-            return PreparedProfile(name: name, loaded: loaded, profile: pruned.filtered(by: filters), sampleIndex: sampleIndex,
-                                   totals: totals ?? pruned.samples.absoluteSums(), granularity: request.granularity,
-                                   fileNames: request.fileNames, filterLegend: request.filters.legend, compatibility: request.compatibility)
+            let (filtered, unmatched) = pruned.filteredReportingUnmatched(by: filters)
+            let prepared = PreparedProfile(name: name, loaded: loaded, profile: filtered, sampleIndex: sampleIndex,
+                                           totals: totals ?? pruned.samples.absoluteSums(), granularity: request.granularity,
+                                           fileNames: request.fileNames, filterLegend: request.filters.legend, compatibility: request.compatibility)
+            return (prepared, unmatched)
         }
     }
 }

@@ -73,9 +73,12 @@ public struct FilterSpec: Sendable, Equatable {
     /// `KEY=REGEX[,REGEX...]`, each.
     public var tagFocus: [String] = []
     public var tagIgnore: [String] = []
+    /// Regular expressions over label keys: the labels kept, the labels removed.
+    public var tagShow: String?
+    public var tagHide: String?
 
     public init(focus: String? = nil, ignore: String? = nil, hide: String? = nil, show: String? = nil, showFrom: String? = nil,
-                tagFocus: [String] = [], tagIgnore: [String] = []) {
+                tagFocus: [String] = [], tagIgnore: [String] = [], tagShow: String? = nil, tagHide: String? = nil) {
         self.focus = focus
         self.ignore = ignore
         self.hide = hide
@@ -83,9 +86,14 @@ public struct FilterSpec: Sendable, Equatable {
         self.showFrom = showFrom
         self.tagFocus = tagFocus
         self.tagIgnore = tagIgnore
+        self.tagShow = tagShow
+        self.tagHide = tagHide
     }
 
-    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && showFrom == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
+    public var isEmpty: Bool {
+        focus == nil && ignore == nil && hide == nil && show == nil && showFrom == nil && tagFocus.isEmpty && tagIgnore.isEmpty
+            && tagShow == nil && tagHide == nil
+    }
 
     /// The filters, compiled; a bad pattern is a usage error naming the option. An empty
     /// pattern is no filter, as in pprof (`-focus=` filters nothing).
@@ -102,6 +110,8 @@ public struct FilterSpec: Sendable, Equatable {
         filters.hide = try compile("hide", hide)
         filters.show = try compile("show", show)
         filters.showFrom = try compile("show-from", showFrom)
+        filters.tagShow = try compile("tagshow", tagShow)
+        filters.tagHide = try compile("taghide", tagHide)
         for text in tagFocus where !text.isEmpty {
             do { filters.tagFocus.append(try SampleFilters.parseTagFocus(text)) } catch {
                 throw .usage("--tagfocus: \(error)")
@@ -125,6 +135,8 @@ public struct FilterSpec: Sendable, Equatable {
         if let showFrom, !showFrom.isEmpty { lines.append("show_from=\(showFrom)") }
         for text in tagFocus where !text.isEmpty { lines.append("tagfocus=\(text)") }
         for text in tagIgnore where !text.isEmpty { lines.append("tagignore=\(text)") }
+        if let tagShow, !tagShow.isEmpty { lines.append("tagshow=\(tagShow)") }
+        if let tagHide, !tagHide.isEmpty { lines.append("taghide=\(tagHide)") }
         return lines
     }
 }

@@ -38,7 +38,8 @@ public struct WrittenProfile: Sendable {
             name = Pipeline.name(of: request.sources)
         }
         _ = try Pipeline.chooseSampleIndex(request.sampleIndex, loaded, name: name)
-        var written = loaded.applyingDropFrames().filtered(by: filters)
+        var (written, unmatched) = loaded.applyingDropFrames().filteredReportingUnmatched(by: filters)
+        for warning in unmatched { request.onNote?(warning) }
         // pprof writes the drop_frames it applied; applying them again changes nothing.
         written.dropFrames = loaded.dropFrames
         written.keepFrames = loaded.keepFrames

@@ -189,6 +189,22 @@ public struct SampleTable: Sendable {
         labelSets[Int(sampleLabelSets[sample])]
     }
 
+    /// The table with every label set reduced to the labels `keep` accepts; samples keep their
+    /// stacks, values and label-set ids (pprof's -tagshow and -taghide remove labels, never
+    /// samples).
+    public func keepingLabels(_ keep: (LabelReference) -> Bool) -> SampleTable {
+        var labels: [LabelReference] = []
+        var starts = [0]
+        starts.reserveCapacity(labelSets.count + 1)
+        for set in 0..<labelSets.count {
+            labels.append(contentsOf: labelSets[set].filter(keep))
+            starts.append(labels.count)
+        }
+        var table = self
+        table.labelSets = LabelSets(labels: labels, starts: starts)
+        return table
+    }
+
     /// Every sample's labels back to back, as a flat list would hold them (tests; nothing on a
     /// large profile should build it).
     public var labels: [LabelReference] { (0..<count).flatMap { labels(of: $0) } }

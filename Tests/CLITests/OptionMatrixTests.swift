@@ -360,6 +360,22 @@ extension OptionCase {
                 #expect(!names.contains("main.alice") && names.contains("main.bob") && (command == "compare" || names.contains("main.carol")), "\(names)")
                 #expect(Output.names(command, baseline!).contains("main.alice"))
             })
+            // -taghide/-tagshow remove labels, never samples: every function stays; traces
+            // (and merge's profile, read back with traces) lose the user labels.
+            for (option, value) in [("--taghide", "^user$"), ("--tagshow", "^nosuchkey$")] {
+                cases.append(.effect("\(command) \(option) \(value)", prefix + [option, value] + labelled, without: prefix + labelled) { result, baseline in
+                    Output.ok(result)
+                    #expect(Output.names(command, result) == Output.names(command, baseline!), "\(option) dropped or added frames")
+                    if command == "traces" {
+                        #expect(!result.text.contains("user:") && baseline!.text.contains("user:"), "\(result.text)")
+                    }
+                    if command == "merge" {
+                        let merged = try await Output.mergedReport(["traces"], result), whole = try await Output.mergedReport(["traces"], baseline!)
+                        #expect(!merged.text.contains("user:") && whole.text.contains("user:"), "\(merged.text)")
+                    }
+                    if option == "--tagshow" { #expect(result.stderr.contains("TagShow expression matched no samples"), "\(result.stderr)") }
+                })
+            }
             cases.append(.effect("\(command) --show-from Expire", prefix + ["--show-from", #"Expire$"#] + profiles, without: without) { result, baseline in
                 Output.ok(result)
                 // Stacks start at the culprit: nothing above it (runtime.main, main.main) is left.
@@ -1197,7 +1213,7 @@ extension OptionCase {
             ("-sample_index", "--sample-index", "alloc_space", H, HF), ("-focus", "--focus", "sha256", A, AF),
             ("-ignore", "--ignore", "sha256", A, AF), ("-hide", "--hide", "runtime", A, AF), ("-tagfocus", "--tagfocus", "user=alice", L, LO),
             ("-show", "--show", "main", A, AF), ("-tagignore", "--tagignore", "user=alice", L, LO),
-            ("-show_from", "--show-from", "main", A, AF),
+            ("-show_from", "--show-from", "main", A, AF), ("-taghide", "--taghide", "user", L, LO), ("-tagshow", "--tagshow", "nosuchkey", L, LO),
         ]
         for (position, alias) in aliases.enumerated() {
             for (index, (command, prefix, profiles)) in invocations(alias.profile, base: alias.base).enumerated() {
@@ -1207,6 +1223,15 @@ extension OptionCase {
                     // It chooses nothing in merge's output: the same as --sample-index, and as none.
                     let long = prefix + [alias.long, alias.value] + profiles
                     cases.append(.effect("merge \(spelled.joined(separator: " "))", prefix + spelled + profiles, without: long) { result, baseline in
+                        Output.ok(result)
+                        #expect(!result.stdout.isEmpty && result.stdout == baseline!.stdout)
+                    })
+                    continue
+                }
+                if ["--taghide", "--tagshow"].contains(alias.long) && ["fold", "flame", "list", "compare"].contains(command) {
+                    // These show no labels: the spelling gives what the long option gives.
+                    let long = prefix + [alias.long, alias.value] + profiles
+                    cases.append(.effect("\(command) \(spelled.joined(separator: " "))", prefix + spelled + profiles, without: long) { result, baseline in
                         Output.ok(result)
                         #expect(!result.stdout.isEmpty && result.stdout == baseline!.stdout)
                     })

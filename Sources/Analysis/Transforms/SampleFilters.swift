@@ -18,10 +18,17 @@ public struct SampleFilters: Sendable {
     public var tagFocus: [(key: String, values: [GoRegex])] = []
     /// Drop samples that carry the label `key` with a value matching one of `values`.
     public var tagIgnore: [(key: String, values: [GoRegex])] = []
+    /// Keep only the labels whose key matches (pprof's -tagshow); samples stay.
+    public var tagShow: GoRegex?
+    /// Remove the labels whose key matches (pprof's -taghide); samples stay.
+    public var tagHide: GoRegex?
 
     public init() {}
 
-    public var isEmpty: Bool { focus == nil && ignore == nil && hide == nil && show == nil && showFrom == nil && tagFocus.isEmpty && tagIgnore.isEmpty }
+    public var isEmpty: Bool {
+        focus == nil && ignore == nil && hide == nil && show == nil && showFrom == nil && tagFocus.isEmpty && tagIgnore.isEmpty
+            && tagShow == nil && tagHide == nil
+    }
 
     /// Parses `KEY=REGEX[,REGEX...]`, as pprof's -tagfocus with a key.
     public static func parseTagFocus(_ text: String) throws -> (key: String, values: [GoRegex]) {
@@ -191,6 +198,43 @@ extension Profile {
         }
         if !tagFocus.isEmpty && !tagFocusMatched { unmatched.append("TagFocus expression matched no samples") }
         if !tagIgnore.isEmpty && !tagIgnoreMatched { unmatched.append("TagIgnore expression matched no samples") }
+        if filters.tagShow != nil || filters.tagHide != nil {
+            unmatched += result.keepLabelsByKey(show: filters.tagShow, hide: filters.tagHide)
+        }
         return (result, unmatched)
+    }
+}
+
+extension Profile {
+    /// pprof's FilterTagsByName, after the sample filters: each kept sample keeps the labels
+    /// whose key matches `show` (all when nil) and not `hide`. A pattern "matches" when some
+    /// kept sample has a string or numeric label with a matching key; the warnings for those
+    /// that did not are returned.
+    mutating func keepLabelsByKey(show: GoRegex?, hide: GoRegex?) -> [String] {
+        var showMatched = false, hideMatched = false
+        var decided: [Int32: Bool] = [:]
+        let strings = stringTable
+        func keep(_ key: Int32) -> Bool {
+            if let kept = decided[key] { return kept }
+            let name = strings[Int(key)]
+            let kept = (show?.matches(name) ?? true) && !(hide?.matches(name) ?? false)
+            decided[key] = kept
+            return kept
+        }
+        // The sets kept samples carry: only their labels count as matches.
+        var used = [Bool](repeating: false, count: samples.labelSets.count)
+        for sample in 0..<samples.count { used[Int(samples.sampleLabelSets[sample])] = true }
+        for (set, isUsed) in used.enumerated() where isUsed {
+            for label in samples.labelSets[set] where label.isString || label.isNumeric {
+                let name = strings[Int(label.key)]
+                if show?.matches(name) ?? false { showMatched = true }
+                if hide?.matches(name) ?? false { hideMatched = true }
+            }
+        }
+        samples = samples.keepingLabels { keep($0.key) }
+        var unmatched: [String] = []
+        if show != nil && !showMatched { unmatched.append("TagShow expression matched no samples") }
+        if hide != nil && !hideMatched { unmatched.append("TagHide expression matched no samples") }
+        return unmatched
     }
 }

@@ -77,13 +77,22 @@ struct SelectionOptions: ParsableArguments {
             help: "Drop samples with this label: KEY=REGEX[,REGEX...] (repeatable).")
     var tagIgnore: [String] = []
 
+    @Option(name: [.customLong("tagshow"), .customLong("tagshow", withSingleDash: true)],
+            help: "Keep only the labels whose key matches this regular expression (samples stay).")
+    var tagShow: String?
+
+    @Option(name: [.customLong("taghide"), .customLong("taghide", withSingleDash: true)],
+            help: "Remove the labels whose key matches this regular expression (samples stay).")
+    var tagHide: String?
+
     func validate() throws {
         // Checked here so that a bad pattern is refused before any profile is read. The
         // argument parser exits 64 for a ValidationError only (1 for any other error).
         do { _ = try filters.compiled() } catch { throw ValidationError(error.description) }
     }
 
-    var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, show: show, showFrom: showFrom, tagFocus: tagFocus, tagIgnore: tagIgnore) }
+    var filters: FilterSpec { FilterSpec(focus: focus, ignore: ignore, hide: hide, show: show, showFrom: showFrom, tagFocus: tagFocus, tagIgnore: tagIgnore,
+                                      tagShow: tagShow, tagHide: tagHide) }
 }
 
 /// Which `go tool pprof` the pprof-exact output reproduces.
