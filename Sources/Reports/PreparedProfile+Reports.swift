@@ -22,8 +22,9 @@ extension PreparedProfile {
     }
 
     /// `go tool pprof -traces`, handed to `write` a piece at a time.
-    public func writeTraces(to write: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try TracesReport.write(profile: profile, sampleIndex: sampleIndex, total: total, compatibility: compatibility, frames: frames, to: write)
+    public func writeTraces(unit: String = "minimum", to write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try TracesReport.write(profile: profile, sampleIndex: sampleIndex, total: total, compatibility: compatibility, frames: frames,
+                               unit: unit, to: write)
     }
 
     /// The folded stacks of the chosen sample type (for a flame graph, not `merging` those

@@ -7,10 +7,10 @@ public enum TracesReport {
     /// merged: see `Profile.mergingIdenticalSamples`). `total` is the header's total when
     /// `profile` was filtered (pprof's totals are of the whole profile).
     public static func text(profile: Profile, sampleIndex: Int, total totalOverride: Int64? = nil,
-                            compatibility: PprofCompatibility = .current, frames: FrameTable? = nil) -> [UInt8] {
+                            compatibility: PprofCompatibility = .current, frames: FrameTable? = nil, unit: String = "minimum") -> [UInt8] {
         var out: [UInt8] = []
         // Collecting into an array throws nothing.
-        try! write(profile: profile, sampleIndex: sampleIndex, total: totalOverride, compatibility: compatibility, frames: frames) {
+        try! write(profile: profile, sampleIndex: sampleIndex, total: totalOverride, compatibility: compatibility, frames: frames, unit: unit) {
             out.append(contentsOf: $0)
         }
         return out
@@ -19,17 +19,18 @@ public enum TracesReport {
     /// The text of `text(...)`, handed to `emit` a piece at a time: it has a line per frame
     /// of every sample, gigabytes for a profile of millions of samples. What repeats is made
     /// once: each label set's lines, each frame's line, each value's text.
+    /// `unit`: pprof's -unit (`minimum`, the default, scales each value to its own unit).
     public static func write(profile: Profile, sampleIndex: Int, total totalOverride: Int64? = nil,
-                             compatibility: PprofCompatibility = .current, frames: FrameTable? = nil,
+                             compatibility: PprofCompatibility = .current, frames: FrameTable? = nil, unit: String = "minimum",
                              to emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         try withoutActuallyEscaping(emit) { emit in
             try write(profile: profile, sampleIndex: sampleIndex, total: totalOverride, compatibility: compatibility, frames: frames,
-                      into: OutputPiece(emit))
+                      unit: unit, into: OutputPiece(emit))
         }
     }
 
     private static func write(profile: Profile, sampleIndex: Int, total totalOverride: Int64?, compatibility: PprofCompatibility,
-                              frames: FrameTable?, into piece: OutputPiece) throws {
+                              frames: FrameTable?, unit: String, into piece: OutputPiece) throws {
         var out = piece
         let sampleType = profile.sampleTypes[sampleIndex]
         let frames = frames ?? FrameTable(profile: profile)
@@ -42,7 +43,7 @@ public enum TracesReport {
             try out.append(UInt8(ascii: "\n"))
         }
         // Values are scaled one by one here: pprof picks no common unit for traces.
-        let format = { (value: Int64) in Measurement.scaledLabel(value, from: sampleType.unit, to: "minimum") }
+        let format = { (value: Int64) in Measurement.scaledLabel(value, from: sampleType.unit, to: unit) }
         // pprof prints the header lines joined, then a newline: a blank line when there are none.
         try line(ReportHeader.lines(profile: profile, sampleType: sampleType, total: total, compatibility: compatibility, format: format)
             .joined(separator: "\n"))

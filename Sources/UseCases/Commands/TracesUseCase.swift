@@ -5,13 +5,22 @@ import Reports
 public enum TracesUseCase {
     public struct Options: Sendable {
         public var input: ProfileInput
+        /// Each frame with its file and line (-lines).
+        public var lines = false
+        /// pprof's -unit.
+        public var unit = "minimum"
 
         public init(input: ProfileInput) { self.input = input }
     }
 
     public static func run(_ options: Options) throws -> CommandResult {
-        let prepared = try Pipeline.prepare(try options.input.request())
+        var request = try options.input.request()
+        request.granularity = options.lines ? .fileLines : .functions
+        // File names as the profile has them: pprof's -traces trims none (-trim_path is for
+        // the reports that look sources up).
+        let prepared = try Pipeline.prepare(request)
+        let unit = options.unit
         // Hundreds of megabytes of text for a large profile: written as it is made.
-        return CommandResult(outputs: [CommandOutput(.standardOutput, .stream { try prepared.writeTraces(to: $0) })])
+        return CommandResult(outputs: [CommandOutput(.standardOutput, .stream { try prepared.writeTraces(unit: unit, to: $0) })])
     }
 }

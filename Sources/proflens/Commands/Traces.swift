@@ -13,12 +13,22 @@ struct Traces: ParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var compatibility: CompatibilityOptions
 
+    @Flag(name: [.customLong("lines"), .customLong("lines", withSingleDash: true)],
+          help: "Each frame with its file and line (function file:line), as go tool pprof -traces -lines.")
+    var lines = false
+
+    @Option(name: [.customLong("unit"), .customLong("unit", withSingleDash: true)],
+            help: "Print values in this unit (ms, s, MB, ...), as go tool pprof -unit; minimum (default) and auto: each value in its own unit.")
+    var unit = "minimum"
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one profile") }
     }
 
     func run() throws {
-        let options = TracesUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))
+        var options = TracesUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))
+        options.lines = lines
+        options.unit = unit
         try deliver(TracesUseCase.run(options))
     }
 }
