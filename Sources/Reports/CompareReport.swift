@@ -21,10 +21,13 @@ public struct CompareReport: Sendable {
     public let rules: RuleSet
     /// Where the culprits' source is (SARIF names files relative to its root).
     public let locator: SourceLocator?
+    /// Source files the findings' culprits are in that were not found.
+    public let missingSourceFiles: [String]
 
     /// `findings`: how each finding fared, from `rules` (see `PreparedComparison.findingsDiff`).
     public init(_ prepared: PreparedComparison, findings: FindingsDiff, baseNames: [String], newNames: [String],
-                nodeCount: Int = 20, color: Bool = false, rules: RuleSet = .builtin, locator: SourceLocator? = nil) {
+                nodeCount: Int = 20, color: Bool = false, rules: RuleSet = .builtin, locator: SourceLocator? = nil,
+                missingSourceFiles: [String] = []) {
         comparison = ProfileComparison(base: prepared.base.profile, baseFrames: prepared.base.frames,
                                        new: prepared.new.profile, newFrames: prepared.new.frames, sampleIndex: prepared.sampleIndex,
                                        baseTotal: prepared.base.total, newTotal: prepared.new.total)
@@ -36,6 +39,7 @@ public struct CompareReport: Sendable {
         self.color = color
         self.rules = rules
         self.locator = locator
+        self.missingSourceFiles = missingSourceFiles
     }
 
     var rows: [ProfileComparison.Row] { nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount)) }
@@ -91,6 +95,10 @@ public struct CompareReport: Sendable {
             out += "  \(painted) \(TerminalText.clean(entry.id)) \(TerminalText.clean(title)): \(describe(entry.base)) -> \(describe(entry.new))"
                 + "\(entry.worsened && entry.status == .persisting ? " (worse)" : "")\n"
         }
+        if !missingSourceFiles.isEmpty {
+            let files = missingSourceFiles.map(TerminalText.clean).joined(separator: ", ")
+            out += "\nSource not found (--source-path, --trim-path): \(files)\n"
+        }
         return out
     }
 
@@ -127,6 +135,7 @@ public struct CompareReport: Sendable {
                 }
             }
         }
+        json.strings("sourceNotFound", missingSourceFiles)
         json.endObject()
         return json.bytes
     }
@@ -153,8 +162,9 @@ extension CompareReport {
         -> (report: CompareReport, svg: [UInt8]?, stacks: SortedStacks?) {
         let stacks = flame.map { FlameReport.differentialStacks(prepared, $0) }
         let (report, svg) = Concurrently.both({
-            CompareReport(prepared, findings: prepared.findingsDiff(rules: rules, locator: locator), baseNames: baseNames,
-                          newNames: newNames, nodeCount: nodeCount, color: color, rules: rules, locator: locator)
+            let (findings, missing) = prepared.findingsDiffReportingMissingSources(rules: rules, locator: locator)
+            return CompareReport(prepared, findings: findings, baseNames: baseNames, newNames: newNames, nodeCount: nodeCount,
+                                 color: color, rules: rules, locator: locator, missingSourceFiles: missing)
         }, {
             flame.map { FlameReport.differentialSVG(prepared, stacks!, $0) }
         })

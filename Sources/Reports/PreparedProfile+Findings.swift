@@ -16,13 +16,23 @@ extension PreparedComparison {
     /// its findings (`SourceAnnotator`): a confirmed shape can raise a finding, a contradicted
     /// one lower it.
     public func findingsDiff(rules: RuleSet, locator: SourceLocator? = nil) -> FindingsDiff {
+        findingsDiffReportingMissingSources(rules: rules, locator: locator).findings
+    }
+
+    /// `findingsDiff`, and the source files of the culprits that were not found (none
+    /// without `locator`).
+    public func findingsDiffReportingMissingSources(rules: RuleSet, locator: SourceLocator?) -> (findings: FindingsDiff, missingFiles: [String]) {
         let baseInput = base.classifierInput, newInput = new.classifierInput
+        var missing: [String] = []
         func checked(_ findings: [Finding], _ input: Classifier.Input) -> [Finding] {
             guard let locator else { return findings }
-            return SourceAnnotator.annotate(findings, inputs: [input], locator: locator, rules: rules).findings
+            let annotated = SourceAnnotator.annotate(findings, inputs: [input], locator: locator, rules: rules)
+            for file in annotated.missingFiles where !missing.contains(file) { missing.append(file) }
+            return annotated.findings
         }
-        return FindingsDiff(base: checked(Classifier.findings([baseInput], rules: rules), baseInput),
-                            new: checked(Classifier.findings([newInput], evidence: [baseInput], rules: rules), newInput))
+        let diff = FindingsDiff(base: checked(Classifier.findings([baseInput], rules: rules), baseInput),
+                                new: checked(Classifier.findings([newInput], evidence: [baseInput], rules: rules), newInput))
+        return (diff, missing)
     }
 
     /// The findings of both sides, the new side's first (a differential graph shows what was

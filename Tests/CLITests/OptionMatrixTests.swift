@@ -569,6 +569,13 @@ extension OptionCase {
                 Output.ok(result)
                 #expect(result.stdout != baseline!.stdout && result.text.contains("ap1-range-mutate/main.go"))
             },
+            .effect("compare --source-path (text)", ["compare", "--source-path", samples, AF, A],
+                    without: ["compare", "--source-path", elsewhere, AF, A]) { result, baseline in
+                // As analyze: the culprits' files not found are named under the findings.
+                Output.ok(result)
+                #expect(!result.text.contains("Source not found ("), "\(result.text)")
+                #expect(baseline!.text.contains("\nSource not found (--source-path, --trim-path): proflens/samples/ap1-range-mutate/main.go\n"), "\(baseline!.text)")
+            },
             .same("compare -source_path", ["compare", "--format", "sarif", "-source_path", samples, AF, A],
                   as: ["compare", "--format", "sarif", "--source-path", samples, AF, A],
                   without: ["compare", "--format", "sarif", "--source-path", elsewhere, AF, A]),
@@ -753,6 +760,20 @@ extension OptionCase {
             },
             .same("top -trim_path", ["top", "--lines", "-trim_path=proflens", A],
                   as: ["top", "--lines", "--trim-path", "proflens", A], without: ["top", "--lines", A]),
+            .effect("traces --lines", ["traces", "--lines", A], without: ["traces", A]) { result, baseline in
+                Output.ok(result)
+                // Every frame "function file:line" (TracesOptionGoldenTests: pprof's -traces -lines byte for byte).
+                let frames = Output.traces(result.text).flatMap { $0 }
+                #expect(!frames.isEmpty && frames.allSatisfy { $0.contains(/. \S+\.(go|s):\d+( \(inline\))?$/) }, "\(frames.prefix(3))")
+                #expect(!Output.traces(baseline!.text).flatMap { $0 }.contains { $0.contains(/:\d+( \(inline\))?$/) })
+            },
+            .same("traces -lines", ["traces", "-lines", A], as: ["traces", "--lines", A], without: ["traces", A]),
+            .effect("traces --unit ms", ["traces", "--unit", "ms", A], without: ["traces", A]) { result, baseline in
+                Output.ok(result)
+                #expect(result.text.contains("Total samples = 2200ms") && baseline!.text.contains("Total samples = 2.20s"))
+                #expect(result.text.contains("\n      10ms   ") && result.stdout != baseline!.stdout)
+            },
+            .same("traces -unit=ms", ["traces", "-unit=ms", A], as: ["traces", "--unit", "ms", A], without: ["traces", "--unit", "s", A]),
             .effect("top --diff-base", ["top", "--diff-base", A, AF], without: ["top", AF]) { result, baseline in
                 Output.ok(result)
                 let reference = try Samples.reference("diff/ap1-range-mutate.cpu.top.txt")
