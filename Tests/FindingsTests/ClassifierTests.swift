@@ -95,9 +95,9 @@ import Testing
         let custom = #"{"rules": [{"id": "TEAM1", "title": "busy loop", "kinds": ["cpu"], "sampleTypes": ["cpu"], "frames": ["^main\\.busyLoop$"], "thresholds": {"info": 0.1, "warning": 0.5, "critical": 0.9}, "explanation": "e", "fix": "f"}]}"#
         let set = try RuleSet.load(json: Data(custom.utf8), source: "team.json")
         #expect(set.rules.count == 1 && set.rules[0].id == "TEAM1")
-        #expect(throws: RuleSet.LoadError.self) { try RuleSet.load(json: Data(#"{"rules": [{"id": "X"}]}"#.utf8), source: "bad.json") }
+        #expect(throws: UsageError.self) { try RuleSet.load(json: Data(#"{"rules": [{"id": "X"}]}"#.utf8), source: "bad.json") }
         let badRegex = custom.replacingOccurrences(of: #"^main\\.busyLoop$"#, with: "(")
-        #expect(throws: RuleSet.LoadError.self) { try RuleSet.load(json: Data(badRegex.utf8), source: "bad.json") }
+        #expect(throws: UsageError.self) { try RuleSet.load(json: Data(badRegex.utf8), source: "bad.json") }
     }
 }
 

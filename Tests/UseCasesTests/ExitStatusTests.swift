@@ -1,3 +1,4 @@
+import Analysis
 import Findings
 import Foundation
 import Pipeline
@@ -53,6 +54,8 @@ import UseCases
         for run in runs {
             let (error, code) = failure(run)
             #expect(code == ExitStatus.usage, "\(String(describing: error))")
+            // One type means 64, whichever library found the request wrong.
+            #expect(error is UsageError, "\(String(describing: error))")
         }
         #expect(String(describing: failure(runs[1]).error!) == "--seconds and --timeout apply to URL sources, and no profile is a URL")
     }
