@@ -27,8 +27,7 @@ import Testing
     ]
 
     @Test(.needsCorpus) func corpusProfilesYieldOnlyTheExpectedFindings() throws {
-        let corpus = Paths.corpus
-        for url in Paths.files(in: corpus.appendingPathComponent("profiles"), suffix: "") {
+        for url in Corpus.profileNames.map(Corpus.profile) {
             guard let profile = try? ProfileReader().read(path: url.path) else { continue }
             let findings = Classifier.findings([Classifier.Input(file: url.lastPathComponent, profile: profile.applyingDropFrames())])
             let got = findings.map { "\($0.id) \($0.level.name)" }
