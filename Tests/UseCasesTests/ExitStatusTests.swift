@@ -104,6 +104,20 @@ import UseCases
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
+    /// Binary output (merge's profile) is refused on a terminal, as the output is opened: a
+    /// usage error; elsewhere standard output is written. Markup goes to its file instead.
+    @Test func binaryOutputOnATerminalIsAUsageError() throws {
+        let binary = CommandOutput.Destination.binary("-", terminalRefusal: MergeUseCase.terminalRefusal)
+        let (error, code) = failure { try ResultWriter.resolve(binary, standardOutputIsTerminal: true) }
+        #expect(code == ExitStatus.usage)
+        #expect(ExitStatus.message(for: error!) == "proflens: the merged profile is binary: name a file with -o (or redirect standard output)")
+        #expect(try ResultWriter.resolve(binary, standardOutputIsTerminal: false) == ("-", false))
+        #expect(try ResultWriter.resolve(.binary("out.pb.gz", terminalRefusal: ""), standardOutputIsTerminal: true) == ("out.pb.gz", false))
+        #expect(try ResultWriter.resolve(.markup(nil, terminalFile: "cpu.svg"), standardOutputIsTerminal: true) == ("cpu.svg", true))
+        // merge's destination is that one.
+        #expect(try MergeUseCase.run(MergeUseCase.Options(input: .quiet([Self.cpu]))).outputs.map(\.destination) == [binary])
+    }
+
     /// The writer writes every output, streams included, then returns the verdict's code; the
     /// note after an output is given the size written.
     @Test func writerWritesEveryOutputAndReturnsTheVerdictsCode() throws {
