@@ -49,7 +49,7 @@ public enum Palette: String, Sendable, CaseIterable {
     /// Colour of a frame in a differential graph: red where it grew, blue where it shrank,
     /// stronger for a larger change relative to the frame; white where nothing changed. The
     /// colour-blind choice uses orange for growth.
-    public static func diffColor(base: Int64, new: Int64, colorblind: Bool) -> RGB {
+    package static func diffColor(base: Int64, new: Int64, colorblind: Bool) -> RGB {
         let larger = max(abs(base), abs(new))
         if larger == 0 || base == new { return RGB(r: 250, g: 250, b: 250) }
         let change = Double(new - base) / Double(larger)   // -1 ... 1

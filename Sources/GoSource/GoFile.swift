@@ -69,7 +69,7 @@ public struct GoFile: Sendable {
 
     /// The tokens of `range` as compact text (`c.sessions`, `map[string]*Session`): no layout,
     /// a space only between two words. Equal expressions give equal text.
-    public func compactText(_ range: Range<Int>) -> String { text.compact(range) }
+    package func compactText(_ range: Range<Int>) -> String { text.compact(range) }
 
     /// A statement as it is written, on one line: from its first token to the end of that line
     /// (or to its last token, if it ends on the same line), trimmed.

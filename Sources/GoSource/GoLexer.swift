@@ -10,7 +10,7 @@
 public enum GoLexer {
     /// The tokens of `source`, in order. Comments are dropped unless `keepComments` is set; they
     /// still count for the semicolon rule (a block comment spanning lines acts as a newline).
-    public static func tokenize(_ source: [UInt8], keepComments: Bool = false) -> [GoToken] {
+    package static func tokenize(_ source: [UInt8], keepComments: Bool = false) -> [GoToken] {
         source.withUnsafeBufferPointer { bytes in
             var scanner = Scanner(bytes: bytes, keepComments: keepComments)
             scanner.run()
@@ -19,7 +19,7 @@ public enum GoLexer {
     }
 
     /// The tokens of a Swift string's UTF-8 bytes.
-    public static func tokenize(_ source: String, keepComments: Bool = false) -> [GoToken] {
+    package static func tokenize(_ source: String, keepComments: Bool = false) -> [GoToken] {
         tokenize(Array(source.utf8), keepComments: keepComments)
     }
 }

@@ -84,14 +84,15 @@ struct RangeMutationCheck {
                     found.append(Evidence(shape: .rangeInsert, site: site,
                                           reason: "\(target)[\(key)] is written inside the range over \(ranged) (line \(loopLine)) with a key other than the loop's key\(through): an insert during iteration, which may grow the map"))
                 case .call(let name):
-                    if let evidence = mutatedByClosure(name, site: site, before: loop, names: names, ranged: ranged, loopLine: loopLine) {
-                        found.append(evidence)
+                    // A closure defined before the loop: the first write of the map it makes.
+                    if let write = writes(closures(named: name, before: loop, map: MapNames(ranged: ranged, aliases: names))).first {
+                        found.append(evidence(write, caller: name, ranged: ranged, site: site, loopLine: loopLine))
                     }
                 case .methodCall(let method):
-                    if let reason = reassignedByMethod(method, receiver: operation.target, ranged: ranged) {
-                        found.append(Evidence(shape: .rangeReassign, site: site, reason: reason + " (line \(loopLine))"))
-                    } else if let reason = insertedByMethod(method, receiver: operation.target, ranged: ranged) {
-                        found.append(Evidence(shape: .rangeInsert, site: site, reason: reason + " (line \(loopLine))"))
+                    // A method of the receiver: a reassignment (the clearer shape) before an insert.
+                    let calleeWrites = writes(methods(named: method, on: operation.target, ranged: ranged))
+                    if let write = calleeWrites.first(where: { $0.shape == .rangeReassign }) ?? calleeWrites.first {
+                        found.append(evidence(write, caller: text.text(operation.target.lowerBound) + "." + method, ranged: ranged, site: site, loopLine: loopLine))
                     }
                 default:
                     continue
@@ -131,62 +132,75 @@ struct RangeMutationCheck {
         !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } && !(text.first!.isNumber)
     }
 
-    /// `g.link(a, b)` inside the range over `g.edges`, where `(*T).link` stores into `g.edges`
-    /// (with any key: the callee cannot know which key the loop is on).
-    private func insertedByMethod(_ method: String, receiver: Range<Int>, ranged: String) -> String? {
-        let culprit = index.files[0].functions[context.function]
-        guard receiver.count == 1, let receiverName = culprit.receiverName, text.text(receiver.lowerBound) == receiverName,
-              ranged.hasPrefix(receiverName + "."), let type = culprit.receiverType else { return nil }
-        let field = ranged.dropFirst(receiverName.count)
-        for (file, function) in index.allFunctions {
-            let callee = index.files[file].functions[function]
-            guard !callee.isLiteral, callee.name == method, callee.receiverType == type, let calleeReceiver = callee.receiverName else { continue }
-            for operation in index.operations(file, function) where operation.kind == .store && operation.targetText == calleeReceiver + field {
-                return "\(receiverName).\(method)() inserts into \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged)"
-            }
-        }
-        return nil
+    /// The ranged map as a function's text names it: `ranged` is what a reassignment replaces,
+    /// and a store into any of `aliases` (it among them) inserts into it.
+    private struct MapNames {
+        let ranged: String
+        let aliases: Set<String>
     }
 
-    /// `bookNext(o)` inside the range over `s.pending`, where `bookNext := func(...) { ... }` was
-    /// defined in this function before the loop and inserts into (or reassigns) `s.pending`, a
-    /// name it shares with the function (closures capture, so the text names the same map).
-    private func mutatedByClosure(_ name: String, site: Site, before loop: Int, names: Set<String>, ranged: String, loopLine: Int) -> Evidence? {
+    /// A function called inside the loop, with the ranged map as it names it.
+    private struct Callee {
+        let file: Int
+        let function: Int
+        let map: MapNames
+    }
+
+    /// A reassignment of the ranged map, or an insert into it, in a callee.
+    private struct Write {
+        let shape: ShapeKind
+        let operation: MapOperation
+    }
+
+    /// The callees' reassignments of the ranged map and stores into it, in order (callees as
+    /// given, then their statements); an insert with any key: the callee cannot know which
+    /// key the loop is on.
+    private func writes(_ callees: [Callee]) -> [Write] {
+        callees.flatMap { callee in
+            index.operations(callee.file, callee.function).compactMap { operation -> Write? in
+                switch operation.kind {
+                case .reassign where operation.targetText == callee.map.ranged: return Write(shape: .rangeReassign, operation: operation)
+                case .store where callee.map.aliases.contains(operation.targetText): return Write(shape: .rangeInsert, operation: operation)
+                default: return nil
+                }
+            }
+        }
+    }
+
+    /// `c.rebuild()` or `g.link(a, b)` inside the range over `c.sessions` or `g.edges`: the
+    /// methods `method` of the culprit's receiver type, when the call is on the receiver and
+    /// the ranged map is a field of it (one level is followed), each naming the map through
+    /// its own receiver.
+    private func methods(named method: String, on receiver: Range<Int>, ranged: String) -> [Callee] {
+        let culprit = index.files[0].functions[context.function]
+        guard receiver.count == 1, let receiverName = culprit.receiverName, text.text(receiver.lowerBound) == receiverName,
+              ranged.hasPrefix(receiverName + "."), let type = culprit.receiverType else { return [] }
+        let field = ranged.dropFirst(receiverName.count)
+        return index.allFunctions.compactMap { file, function in
+            let callee = index.files[file].functions[function]
+            guard !callee.isLiteral, callee.name == method, callee.receiverType == type, let calleeReceiver = callee.receiverName else { return nil }
+            let map = calleeReceiver + field
+            return Callee(file: file, function: function, map: MapNames(ranged: map, aliases: [map]))
+        }
+    }
+
+    /// `bookNext(o)` inside the range over `s.pending`: the closures `name := func(...) { ... }`
+    /// defined in this function before the loop, which name the map as the function does
+    /// (closures capture, so the text names the same map).
+    private func closures(named name: String, before loop: Int, map: MapNames) -> [Callee] {
         let functions = index.files[0].functions
-        for define in index.operations(0, context.function) where define.kind == .define && define.targetText == name && define.site.node < loop {
-            guard let value = define.value,
+        return index.operations(0, context.function).compactMap { define in
+            guard define.kind == .define, define.targetText == name, define.site.node < loop, let value = define.value,
                   let literal = functions.indices.first(where: { functions[$0].isLiteral && functions[$0].parent == context.function && functions[$0].funcToken == value.lowerBound })
-            else { continue }
-            for operation in index.operations(0, literal) {
-                let target = operation.targetText
-                if operation.kind == .reassign && target == ranged {
-                    return Evidence(shape: .rangeReassign, site: site,
-                                    reason: "\(name)() reassigns \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged) (line \(loopLine))")
-                }
-                if operation.kind == .store && names.contains(target) {
-                    return Evidence(shape: .rangeInsert, site: site,
-                                    reason: "\(name)() inserts into \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged) (line \(loopLine))")
-                }
-            }
+            else { return nil }
+            return Callee(file: 0, function: literal, map: map)
         }
-        return nil
     }
 
-    /// `c.rebuild()` inside the range over `c.sessions`, where `(*T).rebuild` assigns `c.sessions`.
-    private func reassignedByMethod(_ method: String, receiver: Range<Int>, ranged: String) -> String? {
-        let culprit = index.files[0].functions[context.function]
-        guard receiver.count == 1, let receiverName = culprit.receiverName, text.text(receiver.lowerBound) == receiverName,
-              ranged.hasPrefix(receiverName + "."), let type = culprit.receiverType else { return nil }
-        let field = ranged.dropFirst(receiverName.count)
-        for (file, function) in index.allFunctions {
-            let callee = index.files[file].functions[function]
-            guard !callee.isLiteral, callee.name == method, callee.receiverType == type, let calleeReceiver = callee.receiverName else { continue }
-            for operation in index.operations(file, function) where operation.kind == .reassign {
-                if operation.targetText == calleeReceiver + field {
-                    return "\(receiverName).\(method)() reassigns \(ranged) (line \(index.line(operation.site)): `\(index.sourceText(operation.site))`) and is called inside the range over \(ranged)"
-                }
-            }
-        }
-        return nil
+    /// What a call inside the loop (of `caller`) makes of the ranged map, said at the call.
+    private func evidence(_ write: Write, caller: String, ranged: String, site: Site, loopLine: Int) -> Evidence {
+        let does = write.shape == .rangeReassign ? "reassigns" : "inserts into"
+        return Evidence(shape: write.shape, site: site,
+                        reason: "\(caller)() \(does) \(ranged) (line \(index.line(write.operation.site)): `\(index.sourceText(write.operation.site))`) and is called inside the range over \(ranged) (line \(loopLine))")
     }
 }

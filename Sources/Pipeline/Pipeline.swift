@@ -6,10 +6,11 @@ import ProfileFetch
 /// Turns a request into prepared profiles, in the order pprof applies its steps: read every
 /// source, merge each side (a single profile is used as read, unless Go 1.19's pprof is
 /// reproduced), normalize and combine a comparison, apply drop_frames, choose the sample type,
-/// take the totals, then filter.
+/// take the totals, then filter. A request that cannot be honoured is a `UsageError`; a source
+/// that cannot be read or used, a `PipelineError`.
 public enum Pipeline {
     /// One profile: the request's sources merged.
-    public static func prepare(_ request: ProfileRequest) throws(PipelineError) -> PreparedProfile {
+    public static func prepare(_ request: ProfileRequest) throws -> PreparedProfile {
         try checkSources(request)
         let loader = SourceLoader(request.sources, request)
         let loaded = try loadSide(loader, 0..<loader.count, request)
@@ -17,7 +18,7 @@ public enum Pipeline {
     }
 
     /// Each source on its own (`analyze` reads a CPU and a heap profile of one program).
-    public static func prepareEach(_ request: ProfileRequest) throws(PipelineError) -> [PreparedProfile] {
+    public static func prepareEach(_ request: ProfileRequest) throws -> [PreparedProfile] {
         try checkSources(request)
         let loader = SourceLoader(request.sources, request)
         var prepared: [PreparedProfile] = []
@@ -29,9 +30,9 @@ public enum Pipeline {
     }
 
     /// A comparison of the base sources with the new ones, as `go tool pprof -diff_base`.
-    public static func prepareComparison(_ request: ProfileRequest) throws(PipelineError) -> PreparedComparison {
+    public static func prepareComparison(_ request: ProfileRequest) throws -> PreparedComparison {
         try checkSources(request)
-        guard request.isComparison else { throw .usage("a comparison needs a base profile") }
+        guard request.isComparison else { throw UsageError("a comparison needs a base profile") }
         let (loader, baseRange, newRange) = comparisonLoader(request)
         let base = try loadSide(loader, baseRange, request)
         let new = try loadSide(loader, newRange, request)
@@ -42,7 +43,7 @@ public enum Pipeline {
         do {
             diff = try ProfileDiff(base: base, new: new, normalize: request.normalize)
         } catch {
-            throw .incompatible("\(baseName) vs \(newName): \(error)")
+            throw PipelineError.incompatible("\(baseName) vs \(newName): \(error)")
         }
         // pprof prunes the combined profile with the drop_frames of its first (new) profile.
         // The combined profile has the new one's sample types.
@@ -67,10 +68,10 @@ public enum Pipeline {
 
     // MARK: - Steps
 
-    static func checkSources(_ request: ProfileRequest) throws(PipelineError) {
-        if request.sources.isEmpty { throw .usage("name at least one profile") }
+    static func checkSources(_ request: ProfileRequest) throws(UsageError) {
+        if request.sources.isEmpty { throw UsageError("name at least one profile") }
         if (request.sources + request.baseSources).filter({ $0 == .standardInput }).count > 1 {
-            throw .usage("standard input (-) can be read only once")
+            throw UsageError("standard input (-) can be read only once")
         }
     }
 
@@ -153,7 +154,7 @@ public enum Pipeline {
         return profile
     }
 
-    static func prepareSide(_ loaded: Profile, name: String, _ request: ProfileRequest) throws(PipelineError) -> PreparedProfile {
+    static func prepareSide(_ loaded: Profile, name: String, _ request: ProfileRequest) throws -> PreparedProfile {
         let sampleIndex = try chooseSampleIndex(request.sampleIndex, loaded, name: name)
         let pruned = loaded.applyingDropFrames()
         let filters = try request.filters.compiled()
@@ -166,12 +167,13 @@ public enum Pipeline {
                                fileNames: request.fileNames, filterLegend: request.filters.legend, compatibility: request.compatibility)
     }
 
-    static func chooseSampleIndex(_ requested: String?, _ profile: Profile, name: String) throws(PipelineError) -> Int {
-        guard !profile.sampleTypes.isEmpty else { throw .malformed(source: name, reason: "profile has no sample types") }
+    /// The sample type asked for: a profile without any is malformed, an unknown one a usage error.
+    static func chooseSampleIndex(_ requested: String?, _ profile: Profile, name: String) throws -> Int {
+        guard !profile.sampleTypes.isEmpty else { throw PipelineError.malformed(source: name, reason: "profile has no sample types") }
         do {
             return try SampleTypeSelection.index(requested, in: profile)
         } catch {
-            throw .usage("\(name): \(error)")
+            throw UsageError("\(name): \(error)")
         }
     }
 }

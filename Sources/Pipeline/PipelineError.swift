@@ -2,12 +2,10 @@ import Analysis
 import Pprof
 import ProfileFetch
 
-/// Why the pipeline could not prepare the profiles, one case per kind of failure; the CLI maps
-/// each to its exit code (usage 64, malformed 65, unreadable 66).
+/// Why the pipeline could not read the profiles, one case per kind of failure; `ExitStatus`
+/// maps each to its exit code (malformed 65, unreadable 66). A request that cannot be honoured
+/// as given (an unknown sample type, a bad pattern) is a `UsageError` (64).
 public enum PipelineError: Error, CustomStringConvertible, Sendable {
-    /// A request that cannot be honoured as given: an unknown sample type, a bad pattern, two
-    /// options that do not go together.
-    case usage(String)
     /// A source could not be read (missing file, unreadable, unreachable service).
     case unreadable(source: String, reason: String)
     /// A source's bytes are not a valid profile.
@@ -17,7 +15,6 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .usage(let message): return message
         case .unreadable(let source, let reason): return "\(source): \(reason)"
         case .malformed(let source, let reason):
             // "not a pprof profile: it is an HTML page" says it better than "malformed".

@@ -46,9 +46,9 @@ public struct ProfileRequest: Sendable {
     /// running service: the first snapshot when the command starts, the second `interval`
     /// later. Both are in-use snapshots: their URLs lose any `seconds` parameter (with one, Go
     /// serves a delta). A usage error when no source is a heap URL.
-    public mutating func takeHeapURLsTwice(interval: Double) throws(PipelineError) {
+    public mutating func takeHeapURLsTwice(interval: Double) throws(UsageError) {
         guard sources.contains(where: \.isHeapURL) else {
-            throw .usage("--heap-interval takes a heap profile's URL twice, and no profile is one (.../debug/pprof/heap or /allocs)")
+            throw UsageError("--heap-interval takes a heap profile's URL twice, and no profile is one (.../debug/pprof/heap or /allocs)")
         }
         sources = sources.flatMap { source -> [ProfileSource] in
             guard source.isHeapURL, case .url(let url, _) = source else { return [source] }
@@ -97,12 +97,12 @@ public struct FilterSpec: Sendable, Equatable {
 
     /// The filters, compiled; a bad pattern is a usage error naming the option. An empty
     /// pattern is no filter, as in pprof (`-focus=` filters nothing).
-    public func compiled() throws(PipelineError) -> SampleFilters {
+    public func compiled() throws(UsageError) -> SampleFilters {
         var filters = SampleFilters()
-        func compile(_ name: String, _ pattern: String?) throws(PipelineError) -> GoRegex? {
+        func compile(_ name: String, _ pattern: String?) throws(UsageError) -> GoRegex? {
             guard let pattern, !pattern.isEmpty else { return nil }
             do { return try GoRegex(pattern) } catch {
-                throw .usage("--\(name): not a valid regular expression: \(pattern) (\(error))")
+                throw UsageError("--\(name): not a valid regular expression: \(pattern) (\(error))")
             }
         }
         filters.focus = try compile("focus", focus)
@@ -114,12 +114,12 @@ public struct FilterSpec: Sendable, Equatable {
         filters.tagHide = try compile("taghide", tagHide)
         for text in tagFocus where !text.isEmpty {
             do { filters.tagFocus.append(try SampleFilters.parseTagFocus(text)) } catch {
-                throw .usage("--tagfocus: \(error)")
+                throw UsageError("--tagfocus: \(error)")
             }
         }
         for text in tagIgnore where !text.isEmpty {
             do { filters.tagIgnore.append(try SampleFilters.parseTagFocus(text)) } catch {
-                throw .usage("--tagignore: \(error)")
+                throw UsageError("--tagignore: \(error)")
             }
         }
         return filters

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import ProfileFetch
 
@@ -12,7 +13,7 @@ public enum ProfileSource: Sendable, Equatable {
     /// file is that file, `http(s)://…` and `host:port[/path]` are URLs (a URL without a path
     /// gets /debug/pprof/profile; `seconds` sets its `seconds` parameter), anything else a
     /// path. A URL that cannot be used is a usage error.
-    public init(argument: String, seconds: Int? = nil) throws(PipelineError) {
+    public init(argument: String, seconds: Int? = nil) throws(UsageError) {
         do {
             switch try ProfileLocation.parse(argument, seconds: seconds) {
             case .file(let path): self = .file(path)
@@ -20,7 +21,7 @@ public enum ProfileSource: Sendable, Equatable {
             case .url(let url): self = .url(url, delay: 0)
             }
         } catch {
-            throw .usage(error.description)
+            throw UsageError(error.description)
         }
     }
 

@@ -13,7 +13,7 @@ public struct WrittenProfile: Sendable {
     private let untrimmed: Profile?
 
     /// `pgoNodeFraction`: trim for PGO with this node fraction; nil: write everything.
-    public init(_ request: ProfileRequest, pgoNodeFraction: Double? = nil) throws(PipelineError) {
+    public init(_ request: ProfileRequest, pgoNodeFraction: Double? = nil) throws {
         try Pipeline.checkSources(request)
         let filters = try request.filters.compiled()
         var loaded: Profile
@@ -27,7 +27,7 @@ public struct WrittenProfile: Sendable {
             do {
                 diff = try ProfileDiff(base: base, new: new, normalize: request.normalize)
             } catch {
-                throw .incompatible("\(Pipeline.name(of: request.baseSources)) vs \(name): \(error)")
+                throw PipelineError.incompatible("\(Pipeline.name(of: request.baseSources)) vs \(name): \(error)")
             }
             // pprof merges the two as it merges sources: identical samples summed, zero ones gone.
             loaded = ProfileDiff.combined(new: diff.new, base: diff.base.settingLabel(key: "pprof::base", value: "true"))
@@ -46,7 +46,7 @@ public struct WrittenProfile: Sendable {
         if let pgoNodeFraction {
             let trim: PGOTrim
             do { trim = try PGOTrim(written, nodeFraction: pgoNodeFraction) } catch {
-                throw .usage("--pgo: \(name): \(error)")
+                throw UsageError("--pgo: \(name): \(error)")
             }
             pgoTrim = trim
             untrimmed = written

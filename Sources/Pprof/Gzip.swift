@@ -140,8 +140,9 @@ public enum Gzip {
     public static let defaultLevel: Int32 = 6
 
     /// Compresses `data` as one gzip member, handing the compressed bytes to `write` a piece
-    /// at a time (no second copy of the whole output is held).
-    public static func deflate(_ data: UnsafeRawBufferPointer, level: Int32 = defaultLevel,
+    /// at a time (no second copy of the whole output is held). zlib's own single-threaded
+    /// output: what the tests hold `ParallelGzip`'s against (proflens writes through that).
+    package static func deflate(_ data: UnsafeRawBufferPointer, level: Int32 = defaultLevel,
                                write: (UnsafeRawBufferPointer) throws -> Void) throws {
         var stream = z_stream()
         guard proflens_deflateInit2(&stream, level, 15 + 16) == Z_OK else {
@@ -213,9 +214,9 @@ public enum Gzip {
         return output
     }
 
-    /// The CRC-32 that a gzip trailer holds, of `data` following bytes whose CRC is `previous`.
-    static func crc32(_ data: UnsafeRawBufferPointer, previous: UInt32 = 0) -> UInt32 {
-        UInt32(CZlib.crc32(UInt(previous), data.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt32(data.count)))
+    /// The CRC-32 that a gzip trailer holds, of `data` (pieces' CRCs are joined by `crc32Combine`).
+    static func crc32(_ data: UnsafeRawBufferPointer) -> UInt32 {
+        UInt32(CZlib.crc32(0, data.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt32(data.count)))
     }
 
     /// The CRC-32 of two byte runs one after the other, from the CRC of each and the second's length.

@@ -51,8 +51,8 @@ public final class ParallelGzip {
         }
     }
 
-    /// `data` as one gzip member (`deflate(level:threads:produce:write:)` of it).
-    public static func deflate(_ data: UnsafeRawBufferPointer, level: Int32 = Gzip.defaultLevel,
+    /// `data` as one gzip member (`deflate(level:threads:produce:write:)` of it), for the tests.
+    package static func deflate(_ data: UnsafeRawBufferPointer, level: Int32 = Gzip.defaultLevel,
                                threads: Int = ParallelGzip.cores, write: (UnsafeRawBufferPointer) throws -> Void) throws {
         try deflate(level: level, threads: threads, produce: { $0.append(data) }, write: write)
     }

@@ -68,9 +68,6 @@ public struct FetchError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
-    /// True for the "could not be obtained" class (exit code 66), false for "not a profile" (65).
-    public var isUnreachable: Bool { kind == .unreachable }
-
     public var description: String { "\(source): \(reasonText)" }
 
     public var reasonText: String {

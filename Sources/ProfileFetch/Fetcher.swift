@@ -39,7 +39,7 @@ public struct Fetcher: Sendable {
     /// The wait for `url`, in seconds: `timeout` when given; else, as pprof's adjustURL, one
     /// and a half times the profile duration (`seconds`, or the URL's `seconds` parameter),
     /// or 60 s when there is none.
-    public func effectiveTimeout(for url: URL) -> Double {
+    package func effectiveTimeout(for url: URL) -> Double {
         if let timeout, timeout > 0 { return min(timeout, Self.longestTimeout) }
         var duration = seconds ?? 0
         if duration <= 0, let query = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems,

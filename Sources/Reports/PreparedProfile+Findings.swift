@@ -15,7 +15,7 @@ extension PreparedComparison {
     /// each side's findings are checked against their culprits' source, as `analyze` checks
     /// its findings (`SourceAnnotator`): a confirmed shape can raise a finding, a contradicted
     /// one lower it.
-    public func findingsDiff(rules: RuleSet, locator: SourceLocator? = nil) -> FindingsDiff {
+    package func findingsDiff(rules: RuleSet, locator: SourceLocator? = nil) -> FindingsDiff {
         findingsDiffReportingMissingSources(rules: rules, locator: locator).findings
     }
 

@@ -17,7 +17,7 @@ extension PreparedProfile {
     }
 
     /// `go tool pprof -traces`.
-    public func tracesText() -> [UInt8] {
+    package func tracesText() -> [UInt8] {
         TracesReport.text(profile: profile, sampleIndex: sampleIndex, total: total, compatibility: compatibility, frames: frames)
     }
 

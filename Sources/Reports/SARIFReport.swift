@@ -34,34 +34,40 @@ public struct SARIFReport: Sendable {
     public static let fingerprintKey = "proflens/v1"
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-    public var items: [Item]
-    public var rules: RuleSet
-    public var paths: SARIFPaths
-    public var toolVersion: String
+    public let items: [Item]
+    public let rules: RuleSet
+    public let paths: SARIFPaths
+    public let toolVersion: String
+    /// What to say, on stderr and in the log's invocation, when culprits' files were not found:
+    /// worked out once (it asks the file system), when the log is made.
+    public let sourceNote: String?
 
     /// `analyze`: every finding.
     public init(findings: [Finding], rules: RuleSet, paths: SARIFPaths, toolVersion: String = ToolInfo.version) {
-        items = findings.map { Item(finding: $0, compared: false, base: nil) }
-        self.rules = rules
-        self.paths = paths
-        self.toolVersion = toolVersion
+        self.init(items: findings.map { Item(finding: $0, compared: false, base: nil) }, rules: rules, paths: paths, toolVersion: toolVersion)
     }
 
     /// `compare`: the findings that are new or worse than in the base, nothing else (a fixed
     /// or unchanged finding is not a result).
     public init(diff: FindingsDiff, rules: RuleSet, paths: SARIFPaths, toolVersion: String = ToolInfo.version) {
-        items = diff.entries.compactMap { entry in
+        let items = diff.entries.compactMap { entry -> Item? in
             guard entry.worsened, let new = entry.new else { return nil }
             return Item(finding: new, compared: true, base: entry.base)
         }
+        self.init(items: items, rules: rules, paths: paths, toolVersion: toolVersion)
+    }
+
+    private init(items: [Item], rules: RuleSet, paths: SARIFPaths, toolVersion: String) {
+        self.items = items
         self.rules = rules
         self.paths = paths
         self.toolVersion = toolVersion
+        sourceNote = Self.sourceNote(missing: Self.sourcesNotFound(items, paths))
     }
 
     /// The culprits' files that were not found, each once: their results are placed on the
     /// file as the profile names it, which may be no file of the repository.
-    public var sourcesNotFound: [String] {
+    private static func sourcesNotFound(_ items: [Item], _ paths: SARIFPaths) -> [String] {
         var missing: [String] = []
         for item in items {
             for culprit in item.finding.culprits.prefix(5) {
@@ -74,9 +80,7 @@ public struct SARIFReport: Sendable {
         return missing
     }
 
-    /// What to say, on stderr and in the log, when culprits' files were not found.
-    public var sourceNote: String? {
-        let missing = sourcesNotFound
+    private static func sourceNote(missing: [String]) -> String? {
         guard !missing.isEmpty else { return nil }
         let listed = missing.prefix(3).joined(separator: ", ") + (missing.count > 3 ? " and \(missing.count - 3) more" : "")
         return "source not found for \(listed): results are placed on the files as the profile names them, "

@@ -61,9 +61,8 @@ import Testing
     }
 
     static func completeReferenceTraces() -> [String] {
-        guard Paths.corpusIsPresent else { return [] }
-        let corpus = Paths.corpus
-        let summary = (try? String(contentsOf: corpus.appendingPathComponent("expected/SUMMARY.tsv"), encoding: .utf8)) ?? ""
+        guard Corpus.isPresent else { return [] }
+        let summary = (try? String(contentsOf: Corpus.file("expected/SUMMARY.tsv"), encoding: .utf8)) ?? ""
         return summary.split(separator: "\n").dropFirst().compactMap { row in
             let columns = row.split(separator: "\t", omittingEmptySubsequences: false)
             guard columns.count >= 6, columns[1] == "ok", columns[4] == columns[5] else { return nil }
@@ -75,9 +74,8 @@ import Testing
 
     @Test(.needsCorpus, arguments: completeReferenceTraces())
     func foldedValuesAgreeWithGoToolPprofTraces(_ file: String) throws {
-        let corpus = Paths.corpus
-        let text = try String(contentsOf: corpus.appendingPathComponent("expected/\(file).traces.txt"), encoding: .utf8)
-        let profile = try ProfileReader().read(path: corpus.appendingPathComponent("profiles/\(file)").path).applyingDropFrames()
+        let text = try String(contentsOf: Corpus.file("expected/\(file).traces.txt"), encoding: .utf8)
+        let profile = try ProfileReader().read(path: Corpus.profile(file).path).applyingDropFrames()
         let index = try SampleTypeSelection.index(nil, in: profile)
         let reference = try #require(Self.referenceStacks(text, unit: profile.sampleTypes[index].unit))
         let folded = StackFolder.fold(profile, sampleIndex: index)

@@ -5,11 +5,10 @@ import TestSupport
 /// `proflens analyze` end to end: its table is pprof's, and its JSON carries the same numbers.
 @Suite struct AnalyzeTests {
     @Test(.needsCorpus) func tableEqualsTheReferenceTool() throws {
-        let corpus = Paths.corpus
-        let profile = corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path
+        let profile = Corpus.profile("pprof-go-sample-cpu.pb.gz").path
         let result = try CLI.run(["analyze", "--nodecount", "25", "--sample-index", "cpu", profile])
         #expect(result.status == 0)
-        let expected = try String(contentsOf: corpus.appendingPathComponent("expected-go1.27/pprof-go-sample-cpu.pb.gz.cpu.top.txt"), encoding: .utf8)
+        let expected = try String(contentsOf: Corpus.file("expected-go1.27/pprof-go-sample-cpu.pb.gz.cpu.top.txt"), encoding: .utf8)
         #expect(result.text.contains(expected))
         #expect(result.text.contains("Findings"))
         #expect(result.text.contains("Kind:         CPU profile"))
@@ -17,8 +16,7 @@ import TestSupport
     }
 
     @Test(.needsCorpus) func jsonCarriesRawValuesInTheSampleUnit() throws {
-        let corpus = Paths.corpus
-        let profile = corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path
+        let profile = Corpus.profile("pprof-go-sample-cpu.pb.gz").path
         let result = try CLI.run(["analyze", "--format", "json", profile])
         #expect(result.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
@@ -39,9 +37,8 @@ import TestSupport
     }
 
     @Test(.needsCorpus) func jsonEscapesHostileNames() throws {
-        let corpus = Paths.corpus
         // Every byte 0x00-0xFF is in one of this profile's function names.
-        let profile = corpus.appendingPathComponent("profiles/pyroscope-invalid-utf8.pb.gz").path
+        let profile = Corpus.profile("pyroscope-invalid-utf8.pb.gz").path
         let result = try CLI.run(["analyze", "--format", "json", profile])
         #expect(result.status == 0)
         #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: result.stdout) }

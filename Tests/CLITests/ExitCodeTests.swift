@@ -44,8 +44,7 @@ import TestSupport
     }
 
     @Test(.needsCorpus) func unknownSampleTypeIs64() throws {
-        let corpus = Paths.corpus
-        let result = try CLI.run(["analyze", "--sample-index", "nonsense", corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path])
+        let result = try CLI.run(["analyze", "--sample-index", "nonsense", Corpus.profile("pprof-go-sample-cpu.pb.gz").path])
         expectOneLineError(result, status: 64, mentions: ["nonsense", "samples, cpu"])
     }
 
@@ -55,8 +54,7 @@ import TestSupport
     }
 
     @Test(.needsCorpus) func profileRejectedByPprofIs65() throws {
-        let corpus = Paths.corpus
-        let path = corpus.appendingPathComponent("profiles/pyroscope-dotnet-funcid0-notgzipped.pb.gz").path
+        let path = Corpus.profile("pyroscope-dotnet-funcid0-notgzipped.pb.gz").path
         let result = try CLI.run(["analyze", path])
         expectOneLineError(result, status: 65, mentions: [path, "reserved id 0", "byte offset"])
     }

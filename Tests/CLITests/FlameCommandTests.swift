@@ -4,12 +4,8 @@ import TestSupport
 
 /// `flame` and `fold` from the command line: output files appear whole or not at all.
 @Suite struct FlameCommandTests {
-    func corpusProfile(_ name: String) -> String {
-        Paths.corpus.appendingPathComponent("profiles/\(name)").path
-    }
-
     @Test(.needsCorpus) func flameWritesASelfContainedSVG() throws {
-        let profile = corpusProfile("pprof-go-sample-cpu.pb.gz")
+        let profile = Corpus.profile("pprof-go-sample-cpu.pb.gz").path
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString).svg")
         let result = try CLI.run(["flame", profile, "-o", output.path, "--palette", "package", "--title", "sample"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -32,7 +28,7 @@ import TestSupport
     }
 
     @Test(.needsCorpus) func unwritableOutputIs73AndLeavesNothing() throws {
-        let profile = corpusProfile("pprof-go-sample-cpu.pb.gz")
+        let profile = Corpus.profile("pprof-go-sample-cpu.pb.gz").path
         // The output path is an existing directory: the temporary file is written beside it,
         // then renaming it over the directory fails. Nothing may stay behind.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proflens-\(UUID().uuidString)")
@@ -48,7 +44,7 @@ import TestSupport
     }
 
     @Test(.needsCorpus) func foldWritesSortedStacks() throws {
-        let profile = corpusProfile("pprof-go-sample-cpu.pb.gz")
+        let profile = Corpus.profile("pprof-go-sample-cpu.pb.gz").path
         let result = try CLI.run(["fold", profile])
         #expect(result.status == 0)
         let lines = result.text.split(separator: "\n").map(String.init)

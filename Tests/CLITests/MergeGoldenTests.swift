@@ -85,10 +85,8 @@ import Glibc
 
     /// Every corpus profile Go 1.27's pprof reads has its case, with no option.
     @Test(.needsCorpus) func everyCorpusProfileIsACase() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Paths.corpus.appendingPathComponent("profiles").path)
-        let rejected = names.filter {
-            FileManager.default.fileExists(atPath: Paths.corpus.appendingPathComponent("expected-go1.27/\($0).error.txt").path)
-        }
+        let names = Corpus.profileNames
+        let rejected = names.filter { FileManager.default.fileExists(atPath: Corpus.file("expected-go1.27/\($0).error.txt").path) }
         #expect(names.count >= 30 && rejected.count < 5)
         let cases = Dictionary(uniqueKeysWithValues: MergeCase.all.map { ($0.name, $0.arguments) })
         for name in names where !rejected.contains(name) {

@@ -509,7 +509,7 @@ extension OptionCase {
 
     /// --pprof-compat (analyze, top, traces): Go 1.19's pprof, byte for byte (the corpus keeps
     /// its outputs; the samples' are Go 1.27's).
-    static let corpusCPU = Paths.corpus.appendingPathComponent("profiles/pprof-go-sample-cpu.pb.gz").path
+    static let corpusCPU = Corpus.profile("pprof-go-sample-cpu.pb.gz").path
     static var compatibility: [OptionCase] {
         [
             .effect("top --pprof-compat 1.19", ["top", "--pprof-compat", "1.19", "--nodecount", "25", "--sample-index", "cpu", corpusCPU],

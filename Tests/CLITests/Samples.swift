@@ -26,7 +26,7 @@ enum Samples {
     /// Go 1.19's `go tool pprof` output for a corpus profile (../shared/corpus/expected), for
     /// --pprof-compat 1.19. Throws without the corpus: the tests that call it run only with it.
     static func go119Reference(_ output: String) throws -> Data {
-        try Data(contentsOf: Paths.corpus.appendingPathComponent("expected/\(output)"))
+        try Data(contentsOf: Corpus.file("expected/\(output)"))
     }
 
     /// AP1: a map grown while it is ranged over (CPU, with a sha256 side line), and its fix.

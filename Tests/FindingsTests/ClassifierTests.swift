@@ -27,8 +27,7 @@ import Testing
     ]
 
     @Test(.needsCorpus) func corpusProfilesYieldOnlyTheExpectedFindings() throws {
-        let corpus = Paths.corpus
-        for url in Paths.files(in: corpus.appendingPathComponent("profiles"), suffix: "") {
+        for url in Corpus.profileNames.map(Corpus.profile) {
             guard let profile = try? ProfileReader().read(path: url.path) else { continue }
             let findings = Classifier.findings([Classifier.Input(file: url.lastPathComponent, profile: profile.applyingDropFrames())])
             let got = findings.map { "\($0.id) \($0.level.name)" }
@@ -95,9 +94,9 @@ import Testing
         let custom = #"{"rules": [{"id": "TEAM1", "title": "busy loop", "kinds": ["cpu"], "sampleTypes": ["cpu"], "frames": ["^main\\.busyLoop$"], "thresholds": {"info": 0.1, "warning": 0.5, "critical": 0.9}, "explanation": "e", "fix": "f"}]}"#
         let set = try RuleSet.load(json: Data(custom.utf8), source: "team.json")
         #expect(set.rules.count == 1 && set.rules[0].id == "TEAM1")
-        #expect(throws: RuleSet.LoadError.self) { try RuleSet.load(json: Data(#"{"rules": [{"id": "X"}]}"#.utf8), source: "bad.json") }
+        #expect(throws: UsageError.self) { try RuleSet.load(json: Data(#"{"rules": [{"id": "X"}]}"#.utf8), source: "bad.json") }
         let badRegex = custom.replacingOccurrences(of: #"^main\\.busyLoop$"#, with: "(")
-        #expect(throws: RuleSet.LoadError.self) { try RuleSet.load(json: Data(badRegex.utf8), source: "bad.json") }
+        #expect(throws: UsageError.self) { try RuleSet.load(json: Data(badRegex.utf8), source: "bad.json") }
     }
 }
 

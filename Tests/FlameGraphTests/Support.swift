@@ -5,8 +5,6 @@ import Pprof
 import TestSupport
 
 enum Support {
-    static let corpus = Paths.corpus.appendingPathComponent("profiles")
-
     /// Folded stacks from `name;name;name value` lines (test input written by hand).
     static func stacks(_ lines: [(String, Int64)], unit: String = "count") -> FoldedStacks {
         var names: [String] = []

@@ -152,6 +152,93 @@ import Testing
         Self.expectConfirmed(Self.check(s, .ap1, "main.(*Index).Book", ["bookNext(it)"]), "bookNext(it)")
     }
 
+    /// Calls in the loop, followed one level: a method of the receiver whose ranged map is a
+    /// field of it, and a closure defined before the loop.
+    static let callSnippets = """
+        package main
+
+        type Graph struct {
+        \tedges map[string][]string
+        \tother map[string][]string
+        }
+
+        func (g *Graph) link(a, b string) {
+        \tg.edges[a+"/"+b] = nil
+        }
+
+        func (g *Graph) reset() {
+        \tg.edges = make(map[string][]string)
+        }
+
+        func (x *Graph) churn(a string) {
+        \tx.edges[a+"-x"] = nil
+        \tx.edges = make(map[string][]string)
+        }
+
+        func (g *Graph) note(a string) {
+        \tg.other[a] = nil
+        }
+
+        func (g *Graph) Expand() {
+        \tfor a := range g.edges {
+        \t\tg.link(a, a)
+        \t}
+        }
+
+        func (g *Graph) Refresh() {
+        \tfor a := range g.edges {
+        \t\tg.reset()
+        \t\t_ = a
+        \t}
+        }
+
+        func (g *Graph) Churn() {
+        \tfor a := range g.edges {
+        \t\tg.churn(a)
+        \t}
+        }
+
+        func (g *Graph) Note() {
+        \tfor a := range g.edges {
+        \t\tg.note(a)
+        \t}
+        }
+
+        func (g *Graph) Copy(h *Graph) {
+        \tfor a := range g.edges {
+        \t\th.link(a, a)
+        \t}
+        }
+
+        func (g *Graph) Grow() {
+        \tgrow := func(a string) {
+        \t\tg.edges[a+"-y"] = nil
+        \t\tg.edges = nil
+        \t}
+        \tfor a := range g.edges {
+        \t\tgrow(a)
+        \t}
+        }
+        """
+
+    @Test func ap1CallsInTheLoopAreFollowedOneLevel() {
+        let s = Self.callSnippets
+        func expect(_ function: String, _ call: String, _ shape: ShapeKind, _ reason: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            let result = Self.check(s, .ap1, function, [call])
+            Self.expectConfirmed(result, call, sourceLocation: sourceLocation)
+            #expect(result.shape == shape && result.reason.hasPrefix(reason), "\(result)", sourceLocation: sourceLocation)
+        }
+        expect("main.(*Graph).Expand", "g.link(a, a)", .rangeInsert, "g.link() inserts into g.edges (line 9: `g.edges[a+\"/\"+b] = nil`)")
+        expect("main.(*Graph).Refresh", "g.reset()", .rangeReassign, "g.reset() reassigns g.edges (line 13: `g.edges = make(map[string][]string)`)")
+        // A method that inserts and then swaps in a new map: the reassignment, named as the callee names it.
+        expect("main.(*Graph).Churn", "g.churn(a)", .rangeReassign, "g.churn() reassigns g.edges (line 18: `x.edges = make(map[string][]string)`)")
+        // A closure: its first write of the map.
+        expect("main.(*Graph).Grow", "grow(a)", .rangeInsert, "grow() inserts into g.edges (line 58: `g.edges[a+\"-y\"] = nil`)")
+        // Another map, and another receiver's map, are not the ranged one.
+        Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Graph).Note", ["g.note(a)"]))
+        Self.expectNotConfirmed(Self.check(s, .ap1, "main.(*Graph).Copy", ["h.link(a, a)"]))
+    }
+
     // MARK: AP2 look-alikes
 
     static let goroutineSnippets = """

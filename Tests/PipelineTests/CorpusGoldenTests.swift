@@ -15,10 +15,9 @@ import Testing
     static let references: [(String, PprofCompatibility)] = [("expected-go1.27", .current), ("expected", .go119)]
 
     static func goldens(suffix: String) -> [String] {
-        guard Paths.corpusIsPresent else { return [] }
-        let corpus = Paths.corpus
+        guard Corpus.isPresent else { return [] }
         return references.flatMap { folder, _ in
-            Paths.files(in: corpus.appendingPathComponent(folder), suffix: suffix)
+            Paths.files(in: Corpus.file(folder), suffix: suffix)
                 .map { "\(folder)/\($0.lastPathComponent)" }
                 .filter { !$0.hasSuffix(".symbolize-none.top.txt") }
         }
@@ -39,11 +38,11 @@ import Testing
         let name = String(golden.split(separator: "/").last!)
         let stem = String(name.dropLast(".top.txt".count))
         let dot = try #require(stem.lastIndex(of: "."))
-        var request = ProfileRequest(sources: [.file(Paths.corpus.appendingPathComponent("profiles/\(stem[..<dot])").path)])
+        var request = ProfileRequest(sources: [.file(Corpus.profile(String(stem[..<dot])).path)])
         request.sampleIndex = String(stem[stem.index(after: dot)...])
         request.compatibility = Self.compatibility(of: golden)
         let actual = Data(try Pipeline.prepare(request).topReport(nodeCount: 25).text())
-        let expected = try Data(contentsOf: Paths.corpus.appendingPathComponent(golden))
+        let expected = try Data(contentsOf: Corpus.file(golden))
         if actual != expected {
             Issue.record("\(golden) differs:\n--- proflens\n\(String(decoding: actual, as: UTF8.self))\n--- go tool pprof\n\(String(decoding: expected, as: UTF8.self))")
         }
@@ -54,7 +53,7 @@ import Testing
     @Test(.needsCorpus, arguments: goldens(suffix: ".traces.txt"))
     func tracesMatch(_ golden: String) throws {
         let name = String(golden.split(separator: "/").last!)
-        var request = ProfileRequest(sources: [.file(Paths.corpus.appendingPathComponent("profiles/\(name.dropLast(".traces.txt".count))").path)])
+        var request = ProfileRequest(sources: [.file(Corpus.profile(String(name.dropLast(".traces.txt".count))).path)])
         request.compatibility = Self.compatibility(of: golden)
         var actual = Data(try Pipeline.prepare(request).tracesText())
         var lines = 0
@@ -64,15 +63,14 @@ import Testing
         }) {
             actual = actual.prefix(through: cut)
         }
-        let expected = try Data(contentsOf: Paths.corpus.appendingPathComponent(golden))
+        let expected = try Data(contentsOf: Corpus.file(golden))
         #expect(actual == expected, "\(golden) differs from go tool pprof -traces")
     }
 
     @Test(.needsCorpus) func everyCorpusFileHasAReferenceOrARejection() throws {
-        let corpus = Paths.corpus
         for (folder, _) in Self.references {
-            let expected = Set(try FileManager.default.contentsOfDirectory(atPath: corpus.appendingPathComponent(folder).path))
-            for profile in Paths.files(in: corpus.appendingPathComponent("profiles"), suffix: "") {
+            let expected = Set(try FileManager.default.contentsOfDirectory(atPath: Corpus.file(folder).path))
+            for profile in Corpus.profileNames.map(Corpus.profile) {
                 let name = profile.lastPathComponent
                 let hasTop = expected.contains { $0.hasPrefix(name + ".") && $0.hasSuffix(".top.txt") }
                 let rejected = expected.contains(name + ".error.txt")

@@ -17,7 +17,7 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
     var testDescription: String { file }
 }
 
-@Suite(.needsCorpusFiles) struct CorpusTests {
+@Suite(.needsCorpus) struct CorpusTests {
     static let facts: [CorpusFacts] = [
         CorpusFacts(file: "pprof-go-sample-cpu.pb.gz", samples: 76, types: 2, mappings: 3, locations: 86, functions: 14),
         CorpusFacts(file: "pprof-go-large-cpu.pb.gz", samples: 20430, types: 2, mappings: 4, locations: 23355, functions: 23038),
@@ -37,17 +37,17 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
 
     /// Reads a corpus file (the suite runs only where the corpus is).
     static func read(_ name: String) throws -> Profile {
-        try ProfileReader().read(path: Corpus.profiles.appendingPathComponent(name).path)
+        try ProfileReader().read(path: Corpus.profile(name).path)
     }
 
     @Test(.timeLimit(.minutes(2))) func everyFileDecodesExceptTheFunctionIDZeroOne() throws {
-        let files = try #require(Corpus.files())
+        let files = Corpus.profileNames
         #expect(files.contains(Corpus.rejected))
         let clock = ContinuousClock()
         var decoded = 0
         let start = clock.now
         for name in files {
-            let path = Corpus.profiles.appendingPathComponent(name).path
+            let path = Corpus.profile(name).path
             do throws(ProfileReadError) {
                 let profile = try ProfileReader().read(path: path)
                 #expect(name != Corpus.rejected, "\(name) should have been rejected (Function.id = 0)")
@@ -150,7 +150,7 @@ struct CorpusFacts: Sendable, CustomTestStringConvertible {
 
     @Test func gzipAndRawCopiesDecodeAlike() throws {
         // Corpus .pb.gz files re-read from their inflated bytes, and raw files gzip'd here.
-        let files = try #require(Corpus.files())
+        let files = Corpus.profileNames
         for name in ["notes-go-goroutine-labels.pb.gz", "pyroscope-go-cpu-uncompressed.pb", "pyroscope-nodejs-heap-uncompressed.pprof"] where files.contains(name) {
             let original = try Corpus.bytes(name)
             let protobuf = try Corpus.protobuf(name)

@@ -200,7 +200,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(2))) func seededMutantsDecodeOrThrow() async throws {
         // Without the corpus (notice printed), only the hand-built profiles are mutated.
-        let files = Corpus.files() ?? []
+        let files = Corpus.profileNames
         var bases: [(name: String, bytes: [UInt8])] = [
             ("minimal", encode(minimalProfileFields())),
             ("medium", mediumProfileBytes()),

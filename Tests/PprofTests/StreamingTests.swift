@@ -6,10 +6,10 @@ import Testing
 /// Gzip input is inflated on a second thread and decoded piece by piece. Whatever the timing
 /// and wherever the pieces cut the fields, the result must be the whole-buffer decode's.
 @Suite struct StreamingTests {
-    @Test(.needsCorpusFiles) func concurrentDecodesOfAMultiPieceProfileAgreeWithTheWholeBufferDecode() async throws {
+    @Test(.needsCorpus) func concurrentDecodesOfAMultiPieceProfileAgreeWithTheWholeBufferDecode() async throws {
         // 4.6 MB of protobuf: five 1 MiB pieces, with fields cut at every boundary.
         let name = "pyroscope-go-cpu-merged-large.pb.gz"
-        try #require(Corpus.files()?.contains(name) == true, "\(name) is not in the corpus")
+        try #require(Corpus.profileNames.contains(name), "\(name) is not in the corpus")
         let compressed = try Corpus.bytes(name)
         let expected = dump(try ProfileReader().decode(try Corpus.protobuf(name)))
         // Eight at once on two cores: the inflater often runs ahead and fills the ring.
@@ -19,9 +19,9 @@ import Testing
         }
     }
 
-    @Test(.needsCorpusFiles) func fieldsCutAtEveryPossibleByteDecodeTheSame() throws {
+    @Test(.needsCorpus) func fieldsCutAtEveryPossibleByteDecodeTheSame() throws {
         let name = "pprof-go-sample-cpu.pb.gz"
-        try #require(Corpus.files()?.contains(name) == true, "\(name) is not in the corpus")
+        try #require(Corpus.profileNames.contains(name), "\(name) is not in the corpus")
         let bytes = try Corpus.protobuf(name)
         let expected = dump(try ProfileReader().decode(bytes))
         for cut in stride(from: 1, to: bytes.count, by: 7) {

@@ -70,11 +70,11 @@ struct BodyCheckTests {
         for reason: FetchError.Reason in [.cannotConnect(detail: ""), .hostNotFound, .timedOut(seconds: 1, phase: .connecting), .tls(detail: ""),
                                           .httpStatus(code: 404, firstLine: nil), .tooManyRedirects(limit: 1),
                                           .network(detail: ""), .readFailed(detail: "")] {
-            #expect(error(reason).kind == .unreachable && error(reason).isUnreachable)
+            #expect(error(reason).kind == .unreachable)
         }
         for reason: FetchError.Reason in [.htmlPage(contentType: nil), .text(contentType: nil, firstLine: nil), .empty,
                                           .tooLarge(limit: 1)] {
-            #expect(error(reason).kind == .notAProfile && !error(reason).isUnreachable)
+            #expect(error(reason).kind == .notAProfile)
         }
     }
 }
@@ -106,6 +106,6 @@ struct ErrorMappingTests {
     @Test func hostNotFoundMessage() {
         let error = FetchError(source: "http://nosuchhost.invalid:6060/debug/pprof/profile", reason: .hostNotFound)
         #expect(error.description == "http://nosuchhost.invalid:6060/debug/pprof/profile: cannot connect: host not found (DNS lookup failed)")
-        #expect(error.isUnreachable)
+        #expect(error.kind == .unreachable)
     }
 }

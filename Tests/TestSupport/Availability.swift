@@ -5,11 +5,8 @@ import Testing
 /// matching condition trait (`.needsCorpus`, `.needsChromium`, `.needsXmllint`, `.needsGo127`,
 /// `.needsGo119`), so that without it the test is reported as skipped, with the reason, and
 /// never as passed; with it, the test runs and fails when the behaviour breaks. CI (.ci/run)
-/// installs all of them.
+/// installs all of them. (The corpus is found by `Corpus`.)
 public enum Availability {
-    /// ../shared/corpus, with its profiles folder.
-    public static var corpus: Bool { Paths.corpusIsPresent }
-
     /// Headless Chromium (Debian's `chromium`).
     public static var chromium: Bool { Browser.executable != nil }
 

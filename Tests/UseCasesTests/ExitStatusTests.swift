@@ -1,3 +1,4 @@
+import Analysis
 import Findings
 import Foundation
 import Pipeline
@@ -53,6 +54,8 @@ import UseCases
         for run in runs {
             let (error, code) = failure(run)
             #expect(code == ExitStatus.usage, "\(String(describing: error))")
+            // One type means 64, whichever library found the request wrong.
+            #expect(error is UsageError, "\(String(describing: error))")
         }
         #expect(String(describing: failure(runs[1]).error!) == "--seconds and --timeout apply to URL sources, and no profile is a URL")
     }
@@ -99,6 +102,20 @@ import UseCases
         })])
         #expect(failure { try ResultWriter.write(failing) }.code == ExitStatus.cannotWrite)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    /// Binary output (merge's profile) is refused on a terminal, as the output is opened: a
+    /// usage error; elsewhere standard output is written. Markup goes to its file instead.
+    @Test func binaryOutputOnATerminalIsAUsageError() throws {
+        let binary = CommandOutput.Destination.binary("-", terminalRefusal: MergeUseCase.terminalRefusal)
+        let (error, code) = failure { try ResultWriter.resolve(binary, standardOutputIsTerminal: true) }
+        #expect(code == ExitStatus.usage)
+        #expect(ExitStatus.message(for: error!) == "proflens: the merged profile is binary: name a file with -o (or redirect standard output)")
+        #expect(try ResultWriter.resolve(binary, standardOutputIsTerminal: false) == ("-", false))
+        #expect(try ResultWriter.resolve(.binary("out.pb.gz", terminalRefusal: ""), standardOutputIsTerminal: true) == ("out.pb.gz", false))
+        #expect(try ResultWriter.resolve(.markup(nil, terminalFile: "cpu.svg"), standardOutputIsTerminal: true) == ("cpu.svg", true))
+        // merge's destination is that one.
+        #expect(try MergeUseCase.run(MergeUseCase.Options(input: .quiet([Self.cpu]))).outputs.map(\.destination) == [binary])
     }
 
     /// The writer writes every output, streams included, then returns the verdict's code; the

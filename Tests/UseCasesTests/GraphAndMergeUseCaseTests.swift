@@ -39,8 +39,9 @@ import UseCases
             var options = MergeUseCase.Options(input: .quiet(arguments))
             options.output = "merged.pb.gz"
             let result = try MergeUseCase.run(options)
-            #expect(result.outputs.map(\.destination) == [.file("merged.pb.gz")])
-            return try TemporaryFile.write(try #require(try result.bytes(for: .file("merged.pb.gz"))), suffix: ".pb.gz")
+            let destination = CommandOutput.Destination.binary("merged.pb.gz", terminalRefusal: MergeUseCase.terminalRefusal)
+            #expect(result.outputs.map(\.destination) == [destination])
+            return try TemporaryFile.write(try #require(try result.bytes(for: destination)), suffix: ".pb.gz")
         }
         let once = try merged([Self.cpu])
         defer { try? FileManager.default.removeItem(at: once) }

@@ -164,7 +164,7 @@ public enum Measurement {
 
     /// The unit `go tool pprof` chooses for a table whose smallest entry is `minValue` and
     /// whose total is `maxValue` (report.selectOutputUnit).
-    public static func outputUnit(sampleUnit: String, minValue: Int64, maxValue: Int64) -> String {
+    package static func outputUnit(sampleUnit: String, minValue: Int64, maxValue: Int64) -> String {
         let minValue = minValue == 0 ? maxValue : minValue
         let minUnit = scale(minValue, from: sampleUnit, to: "minimum").1
         let maxUnit = scale(maxValue, from: sampleUnit, to: "minimum").1

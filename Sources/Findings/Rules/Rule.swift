@@ -189,86 +189,84 @@ public struct SignalSpec: Codable, Sendable, Equatable {
 public struct RuleSet: Codable, Sendable {
     public var rules: [Rule]
 
-    /// Why a rules file could not be used.
+    /// Why a rules file could not be read (exit code 66). One that is read but is not a valid
+    /// rules file is a `UsageError` (64).
     public enum LoadError: Error, CustomStringConvertible, Sendable {
-        /// The file cannot be read (exit code 66).
         case unreadable(path: String, reason: String)
-        /// It is not a valid rules file (a usage error, 64).
-        case invalid(String)
 
         public var description: String {
             switch self {
             case .unreadable(let path, let reason): return "\(path): cannot read the rules file: \(reason)"
-            case .invalid(let message): return message
             }
         }
     }
 
-    /// Reads and checks a rules file.
-    public static func load(path: String) throws(LoadError) -> RuleSet {
+    /// Reads and checks a rules file: a `LoadError` when it cannot be read, a `UsageError` when
+    /// it is not a valid one.
+    public static func load(path: String) throws -> RuleSet {
         let data: Data
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
-            throw .unreadable(path: path, reason: "is a directory")
+            throw LoadError.unreadable(path: path, reason: "is a directory")
         }
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             // The system's reason ("No such file or directory", "Permission denied").
             if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-                throw .unreadable(path: path, reason: String(cString: strerror(Int32(posix.code))))
+                throw LoadError.unreadable(path: path, reason: String(cString: strerror(Int32(posix.code))))
             }
-            throw .unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)")
+            throw LoadError.unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)")
         }
         return try load(json: data, source: path)
     }
 
-    public static func load(json: Data, source: String) throws(LoadError) -> RuleSet {
+    public static func load(json: Data, source: String) throws(UsageError) -> RuleSet {
         let set: RuleSet
         do {
             set = try JSONDecoder().decode(RuleSet.self, from: json)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw LoadError.invalid("\(source): rule is missing \"\(key.stringValue)\" at \(path(context))")
+            throw UsageError("\(source): rule is missing \"\(key.stringValue)\" at \(path(context))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw LoadError.invalid("\(source): wrong type at \(path(context))")
+            throw UsageError("\(source): wrong type at \(path(context))")
         } catch DecodingError.dataCorrupted {
-            throw LoadError.invalid("\(source): not a rules file: not valid JSON")
+            throw UsageError("\(source): not a rules file: not valid JSON")
         } catch {
-            throw LoadError.invalid("\(source): not a rules file: \(error.localizedDescription)")
+            throw UsageError("\(source): not a rules file: \(error.localizedDescription)")
         }
         for rule in set.rules {
             let signalPatterns = (rule.signals ?? []).flatMap { ($0.frames ?? []) + ($0.within ?? []) }
             for pattern in rule.frames + (rule.alsoFrames ?? []) + (rule.calledFrom ?? []) + signalPatterns {
                 do { _ = try GoRegex(pattern) } catch {
-                    throw LoadError.invalid("\(source): rule \(rule.id): not a valid regular expression: \(pattern) (\(error))")
+                    throw UsageError("\(source): rule \(rule.id): not a valid regular expression: \(pattern) (\(error))")
                 }
             }
             if let variant = rule.variant, variant.isEmpty || !variant.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) {
-                throw LoadError.invalid("\(source): rule \(rule.id): variant must be lowercase letters, digits and hyphens: \"\(variant)\"")
+                throw UsageError("\(source): rule \(rule.id): variant must be lowercase letters, digits and hyphens: \"\(variant)\"")
             }
             let t = rule.thresholds
             // A threshold above 1 is never reached: a rule can stop at info or warning.
             guard 0 <= t.info && t.info <= t.warning && t.warning <= t.critical else {
-                throw LoadError.invalid("\(source): rule \(rule.id): thresholds must satisfy 0 <= info <= warning <= critical")
+                throw UsageError("\(source): rule \(rule.id): thresholds must satisfy 0 <= info <= warning <= critical")
             }
             guard !rule.frames.isEmpty && !rule.kinds.isEmpty && !rule.sampleTypes.isEmpty else {
-                throw LoadError.invalid("\(source): rule \(rule.id): kinds, sampleTypes and frames must not be empty")
+                throw UsageError("\(source): rule \(rule.id): kinds, sampleTypes and frames must not be empty")
             }
             if let stronger = rule.yieldsTo, !set.rules.contains(where: { $0.id == rule.id && $0.title == stronger }) {
-                throw LoadError.invalid("\(source): rule \(rule.id): yieldsTo \"\(stronger)\" names no rule \(rule.id) of that title")
+                throw UsageError("\(source): rule \(rule.id): yieldsTo \"\(stronger)\" names no rule \(rule.id) of that title")
             }
             for signal in rule.signals ?? [] {
                 switch signal.kind {
                 case .frameShare, .culpritFrames, .goroutinesParked:
                     guard !(signal.frames ?? []).isEmpty else {
-                        throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs frames")
+                        throw UsageError("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs frames")
                     }
                 case .perSecond, .culpritCount:
                     guard signal.levels != nil else {
-                        throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs levels")
+                        throw UsageError("\(source): rule \(rule.id): signal \(signal.name) (\(signal.kind.rawValue)) needs levels")
                     }
                 case .culpritShare, .heapGrowth, .heapHeld, .objectSize, .source: break
                 }
                 if let l = signal.levels, !(0 <= l.info && l.info <= l.warning && l.warning <= l.critical) {
-                    throw LoadError.invalid("\(source): rule \(rule.id): signal \(signal.name): levels must satisfy 0 <= info <= warning <= critical")
+                    throw UsageError("\(source): rule \(rule.id): signal \(signal.name): levels must satisfy 0 <= info <= warning <= critical")
                 }
             }
         }

@@ -33,9 +33,10 @@ public enum AnalyzeUseCase {
         if let interval = options.heapInterval { try request.takeHeapURLsTwice(interval: interval) }
         let report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: options.source,
                                    nodeCount: options.nodeCount, findingsOnly: options.findingsOnly, color: options.color)
-        let note = options.format == .sarif ? report.sarif.sourceNote : nil
-        return CommandResult(outputs: [CommandOutput(.standardOutput, .bytes(report.render(options.format)))],
-                             notes: note.map { [$0] } ?? [],
+        // SARIF: one log, whose note on the sources not found is said on stderr too.
+        let sarif = options.format == .sarif ? report.sarif : nil
+        return CommandResult(outputs: [CommandOutput(.standardOutput, .bytes(sarif?.render() ?? report.render(options.format)))],
+                             notes: sarif?.sourceNote.map { [$0] } ?? [],
                              verdict: Verdict(report.findings.map(\.level), failOn: options.failOn))
     }
 }

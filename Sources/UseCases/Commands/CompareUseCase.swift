@@ -49,9 +49,10 @@ public enum CompareUseCase {
         if let html = options.html {
             outputs.append(CommandOutput(.file(html), .bytes(HTMLReport.compare(report, comparison, flame: options.flame, stacks: compared.stacks))))
         }
-        outputs.append(CommandOutput(.standardOutput, .bytes(report.render(options.format))))
-        let note = options.format == .sarif ? report.sarif.sourceNote : nil
+        // SARIF: one log, whose note on the sources not found is said on stderr too.
+        let sarif = options.format == .sarif ? report.sarif : nil
+        outputs.append(CommandOutput(.standardOutput, .bytes(sarif?.render() ?? report.render(options.format))))
         let worse = report.findings.entries.filter(\.worsened).map { $0.new?.level ?? .info }
-        return CommandResult(outputs: outputs, notes: note.map { [$0] } ?? [], verdict: Verdict(worse, failOn: options.failOn))
+        return CommandResult(outputs: outputs, notes: sarif?.sourceNote.map { [$0] } ?? [], verdict: Verdict(worse, failOn: options.failOn))
     }
 }

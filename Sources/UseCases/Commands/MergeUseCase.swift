@@ -10,7 +10,7 @@ public enum MergeUseCase {
         public var normalize = false
         /// Trim for PGO with this node fraction; nil: write everything.
         public var pgoNodeFraction: Double?
-        /// A file, or "-" for standard output.
+        /// A file, or "-" for standard output (refused when it is a terminal).
         public var output = "-"
 
         public init(input: ProfileInput) { self.input = input }
@@ -20,7 +20,7 @@ public enum MergeUseCase {
         var request = try options.input.request()
         request.normalize = options.normalize
         let merged = try WrittenProfile(request, pgoNodeFraction: options.pgoNodeFraction)
-        let output = CommandOutput(.file(options.output), .stream { try merged.write(to: $0) }, noteAfterWriting: { size in
+        let output = CommandOutput(.binary(options.output, terminalRefusal: terminalRefusal), .stream { try merged.write(to: $0) }, noteAfterWriting: { size in
             // The profile is written: a size that cannot be compared does not fail the run.
             do { return try merged.pgoNote(writtenSize: size) } catch {
                 return "PGO profile: \(size) bytes (the untrimmed profile could not be measured: \(error))"
@@ -28,4 +28,7 @@ public enum MergeUseCase {
         })
         return CommandResult(outputs: [output])
     }
+
+    /// Why standard output is not written to when it is a terminal.
+    public static let terminalRefusal = "the merged profile is binary: name a file with -o (or redirect standard output)"
 }

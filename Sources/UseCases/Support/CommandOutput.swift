@@ -6,6 +6,9 @@ public struct CommandOutput {
         /// Markup (an SVG or HTML page): the file named, else standard output, unless that is a
         /// terminal, where markup does not belong: then `terminalFile`, said on standard error.
         case markup(String?, terminalFile: String)
+        /// Binary data (a pprof profile): the file named, or standard output for "-", unless that
+        /// is a terminal, where it does not belong: then a usage error saying `terminalRefusal`.
+        case binary(String, terminalRefusal: String)
 
         public static let standardOutput = Destination.file("-")
     }

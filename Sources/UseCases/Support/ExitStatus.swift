@@ -1,3 +1,4 @@
+import Analysis
 import Findings
 import Pipeline
 import Reports
@@ -27,15 +28,10 @@ public enum ExitStatus {
         case is UsageError: return usage
         case let error as PipelineError:
             switch error {
-            case .usage: return usage
             case .unreadable: return unreadable
             case .malformed, .incompatible: return malformed
             }
-        case let error as RuleSet.LoadError:
-            switch error {
-            case .unreadable: return unreadable
-            case .invalid: return usage
-            }
+        case is RuleSet.LoadError: return unreadable
         case is OutputError: return cannotWrite
         default: return nil
         }

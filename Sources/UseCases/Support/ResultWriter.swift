@@ -1,3 +1,4 @@
+import Analysis
 import Reports
 
 /// Writes what a use case returned, the one way every command writes: each output in order
@@ -12,7 +13,7 @@ public enum ResultWriter {
     }
 
     static func write(_ output: CommandOutput) throws {
-        let (path, onTerminal) = resolve(output.destination)
+        let (path, onTerminal) = try resolve(output.destination)
         var size = 0
         do {
             try OutputFile.stream(to: path) { write in
@@ -36,13 +37,18 @@ public enum ResultWriter {
     }
 
     /// The path to write (standard output is "-"), and whether it is the file markup goes to
-    /// in place of a terminal.
-    static func resolve(_ destination: CommandOutput.Destination) -> (path: String, onTerminal: Bool) {
+    /// in place of a terminal; binary output for a terminal is a usage error, found here, as
+    /// the output is opened (not among the options, whose checks are of their shape only).
+    package static func resolve(_ destination: CommandOutput.Destination,
+                                standardOutputIsTerminal: Bool = OutputFile.standardOutputIsTerminal) throws(UsageError) -> (path: String, onTerminal: Bool) {
         switch destination {
         case .file(let path): return (path, false)
         case .markup(let path?, _): return (path, false)
         case .markup(nil, let terminalFile):
-            return OutputFile.standardOutputIsTerminal ? (terminalFile, true) : ("-", false)
+            return standardOutputIsTerminal ? (terminalFile, true) : ("-", false)
+        case .binary(let path, let refusal):
+            if path == "-" && standardOutputIsTerminal { throw UsageError(refusal) }
+            return (path, false)
         }
     }
 }

@@ -1,6 +1,5 @@
 import Analysis
 import ArgumentParser
-import Reports
 import UseCases
 
 /// `proflens merge FILE... -o OUT`: one pprof profile, as `go tool pprof -proto` writes it.
@@ -44,9 +43,6 @@ struct Merge: ParsableCommand {
         if !(nodeFraction >= 0 && nodeFraction < 1) { throw ValidationError("--node-fraction must be at least 0 and less than 1") }
         if nodeFraction != PGOTrim.defaultNodeFraction && !pgo { throw ValidationError("--node-fraction needs --pgo") }
         if pgo && !diffBase.isEmpty { throw ValidationError("--pgo does not apply to a difference (--diff-base): PGO needs positive weights") }
-        if output == "-" && OutputFile.standardOutputIsTerminal {
-            throw ValidationError("the merged profile is binary: name a file with -o (or redirect standard output)")
-        }
     }
 
     func run() throws {

@@ -164,53 +164,15 @@ struct TemporaryDirectory: ~Copyable {
 
 // MARK: The real corpus
 
-enum Corpus {
-    /// <package>/../shared/corpus, found from this file's path (PPROF_TESTS_CORPUS overrides it,
-    /// e.g. to check the "corpus not found" path).
-    static let directory: URL = ProcessInfo.processInfo.environment["PPROF_TESTS_CORPUS"].map { URL(fileURLWithPath: $0) }
-        ?? URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // <package>/Tests/PprofTests/Support
-        .deletingLastPathComponent()  // <package>/Tests/PprofTests
-        .deletingLastPathComponent()  // <package>/Tests
-        .deletingLastPathComponent()  // <package>
-        .deletingLastPathComponent()  // <package>/..
-        .appendingPathComponent("shared/corpus")
-
-    static var profiles: URL { directory.appendingPathComponent("profiles") }
-
-    /// The corpus file names, or nil (after printing a notice) when the corpus is absent.
-    static func files() -> [String]? { listing }
-
-    /// Whether the corpus is here: the condition of the tests that read it (`.needsCorpusFiles`).
-    static var isPresent: Bool { listing != nil }
-
-    private static let listing: [String]? = {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: profiles.path), !names.isEmpty else {
-            print("corpus not found at \(profiles.path), skipping")
-            return nil
-        }
-        return names.filter { !$0.hasPrefix(".") }.sorted()
-    }()
-
-    static func bytes(_ name: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: profiles.appendingPathComponent(name)))
-    }
-
-    /// The protobuf bytes of a corpus file (gunzipped when it is gzip).
+extension Corpus {
+    /// The protobuf bytes of a corpus profile (gunzipped when it is gzip).
     static func protobuf(_ name: String) throws -> [UInt8] {
         let bytes = try bytes(name)
         return bytes.starts(with: [0x1f, 0x8b]) ? try gunzip(bytes) : bytes
     }
 
+    /// The one corpus profile the reader must refuse (a Function.id of 0).
     static let rejected = "pyroscope-dotnet-funcid0-notgzipped.pb.gz"
-}
-
-extension Trait where Self == ConditionTrait {
-    /// A test of the corpus files `Corpus` reads (../shared/corpus, or $PPROF_TESTS_CORPUS):
-    /// reported as skipped, not passed, where there are none.
-    static var needsCorpusFiles: Self {
-        .enabled(if: Corpus.isPresent, "needs the corpus profiles at \(Corpus.profiles.path) (../shared/corpus, or $PPROF_TESTS_CORPUS)")
-    }
 }
 
 // MARK: This process's memory
