@@ -85,7 +85,7 @@ struct OptionCase: Sendable, CustomTestStringConvertible {
     }
 
     static let all: [OptionCase] = selection + input + compatibilityRefused + sourceCases + nodeCount + classifier + color + format
-        + topCases + foldCases + flameCases + differentialFlameCases + compareCases + mergeCases + reportCases + listCases + singleDash
+        + topCases + granularityCases + foldCases + flameCases + differentialFlameCases + compareCases + mergeCases + reportCases + listCases + singleDash
     /// The cases that need ../shared/corpus.
     static let onCorpus: [OptionCase] = compatibility
 }
@@ -708,6 +708,47 @@ extension OptionCase {
             },
             .refused("analyze --findings-only --format json", ["analyze", "--findings-only", "--format", "json", A], mentions: ["--findings-only"]),
         ]
+    }
+
+    /// pprof's granularities on top and traces: what a row or a frame is.
+    static var granularityCases: [OptionCase] {
+        var cases: [OptionCase] = []
+        for command in ["top", "traces"] {
+            cases +=
+            // pprof's granularities: what a row (top) or a frame (traces) is.
+            [
+                .effect("\(command) --files", [command, "--files", A], without: [command, A]) { result, baseline in
+                    Output.ok(result)
+                    let names = Output.names(command, result)
+                    #expect(!names.isEmpty && names.allSatisfy { $0.contains(/^\S+\.(go|s)$/) || $0.hasPrefix("[") }, "\(names.prefix(3))")
+                    #expect(names.contains("proflens/samples/ap1-range-mutate/main.go") && !Output.names(command, baseline!).contains("proflens/samples/ap1-range-mutate/main.go"))
+                },
+                .same("\(command) -files", [command, "-files", A], as: [command, "--files", A], without: [command, A]),
+                .effect("\(command) --filefunctions", [command, "--filefunctions", A], without: [command, A]) { result, baseline in
+                    Output.ok(result)
+                    #expect(Output.names(command, result).contains("main.(*SessionCache).Expire proflens/samples/ap1-range-mutate/main.go"))
+                    #expect(Output.names(command, baseline!).contains("main.(*SessionCache).Expire"))
+                },
+                .same("\(command) -filefunctions", [command, "-filefunctions", A], as: [command, "--filefunctions", A], without: [command, A]),
+                .effect("\(command) --addresses", [command, "--addresses", A], without: [command, A]) { result, baseline in
+                    Output.ok(result)
+                    let names = Output.names(command, result)
+                    #expect(!names.isEmpty && names.allSatisfy { $0.contains(#/^[0-9a-f]{16} /#) }, "\(names.prefix(3))")
+                    #expect(!Output.names(command, baseline!).contains { $0.contains(#/^[0-9a-f]{16} /#) })
+                },
+                .same("\(command) -addresses", [command, "-addresses", A], as: [command, "--addresses", A], without: [command, A]),
+                .effect("\(command) --functions (the default)", [command, "--functions", A], without: [command, A]) { result, baseline in
+                    Output.ok(result)
+                    #expect(!result.stdout.isEmpty && result.stdout == baseline!.stdout)
+                },
+                .effect("\(command) -functions (the default)", [command, "-functions", A], without: [command, A]) { result, baseline in
+                    Output.ok(result)
+                    #expect(!result.stdout.isEmpty && result.stdout == baseline!.stdout)
+                },
+                .refused("\(command) --files --lines", [command, "--files", "--lines", A], mentions: ["choose one of"]),
+            ]
+        }
+        return cases
     }
 
     /// top's --diff-base and --normalize: go tool pprof -diff_base's output, byte for byte.

@@ -21,6 +21,8 @@ import TestSupport
         ("ap1-cpu.unit-auto.txt", ["-unit=auto", "-nodecount=10"], "go1.27/ap1-range-mutate/cpu", ["-unit=auto"]),
         ("ap4-heap.unit-kB.lines.txt", ["-unit=kB", "-lines", "-nodecount=10"], "go1.27/ap4-never-shrink/heap", ["-unit=kB"]),
         ("ap1-cpu.source_path.txt", ["-source_path=samples", "-nodecount=10"], "go1.27/ap1-range-mutate/cpu", nil),
+        ("ap1-cpu.filefunctions.txt", ["-filefunctions"], "go1.27/ap1-range-mutate/cpu", ["-filefunctions"]),
+        ("ap4-cpu.addresses.txt", ["-addresses", "-nodecount=15"], "go1.19/ap4-never-shrink/cpu", ["-addresses"]),
     ]
 
     @Test(arguments: cases.map(\.golden))
@@ -36,6 +38,38 @@ import TestSupport
         let without = try CLI.run(["top"] + arguments.filter { !(about ?? ["-source_path=samples"]).contains($0) } + [path])
         #expect(without.status == 0)
         #expect(about == nil ? without.text == expected : without.text != expected, "\(about ?? [])")
+    }
+
+    /// -files: pprof's rows, as a set. Rows of one file name with the same flat value come in an
+    /// order that changes from run to run of go tool pprof (its comparator calls nodes with
+    /// the same printed name equal, whatever their cum); proflens orders them by cum, as the
+    /// comparator means to, so the table is compared line by line, sorted.
+    @Test func filesAreThePprofRows() throws {
+        let expected = try String(contentsOf: Self.goldens.appendingPathComponent("ap1-cpu.files.txt"), encoding: .utf8)
+        let path = Paths.samples.appendingPathComponent("profiles/go1.27/ap1-range-mutate/cpu.pb.gz").path
+        let result = try CLI.run(["top", "-files", path])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        // (Without the running sum% column, which follows the order.)
+        func rows(_ text: String) -> [String] {
+            text.split(separator: "\n").map { line in
+                let fields = line.split(separator: " ")
+                guard fields.count >= 5, fields[1].hasSuffix("%"), fields[2].hasSuffix("%") else { return String(line) }
+                return (fields[..<2] + fields[3...]).joined(separator: " ")
+            }.sorted()
+        }
+        #expect(rows(result.text) == rows(expected))
+        #expect(result.text.contains("runtime/malloc.go") && !result.text.contains("mallocgc"))
+        // Rows of one name: by cum, descending.
+        let malloc = result.text.split(separator: "\n").filter { $0.hasSuffix("  runtime/malloc.go") && $0.hasPrefix("         0 ") }
+        let cums = malloc.map { Double($0.split(separator: " ", omittingEmptySubsequences: true)[5].dropLast()) ?? -1 }
+        #expect(cums.count >= 3 && cums == cums.sorted(by: >), "\(malloc)")
+    }
+
+    /// Two granularities at once are refused, as one line.
+    @Test func oneGranularityAtATime() throws {
+        let path = Paths.samples.appendingPathComponent("profiles/go1.27/ap1-range-mutate/cpu.pb.gz").path
+        let result = try CLI.run(["top", "-files", "-lines", path])
+        #expect(result.status == 64 && result.stderr.contains("choose one of --functions, --lines, --files, --filefunctions, --addresses"))
     }
 
     /// The long spellings are the same options.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `traces --lines` and `--unit`: go tool pprof -traces with -lines and -unit, byte for byte
+/// `traces --lines`, `--files`, `--addresses` and `--unit`: go tool pprof -traces with them, byte for byte
 /// (goldens written by Go 1.27's pprof; Goldens/traces-options/COMMANDS.md).
 @Suite struct TracesOptionGoldenTests {
     static let goldens = CLI.packageRoot.appendingPathComponent("Tests/CLITests/Goldens/traces-options")
@@ -11,6 +11,8 @@ import TestSupport
         ("ap2-mutex.unit-ms.txt", ["-unit=ms"], "go1.27/ap2-lock-contention/mutex"),
         ("ap3-heap.lines.unit-kB.txt", ["-lines", "-unit=kB"], "go1.19/ap3-delete-keep-ref/heap"),
         ("ap4-cpu.unit-auto.focus-main.txt", ["-unit=auto", "-focus=main"], "go1.19/ap4-never-shrink/cpu"),
+        ("ap2-mutex.addresses.txt", ["-addresses"], "go1.27/ap2-lock-contention/mutex"),
+        ("ap3-heap.files.txt", ["-files"], "go1.19/ap3-delete-keep-ref/heap"),
     ]
 
     @Test(arguments: cases.map(\.golden))

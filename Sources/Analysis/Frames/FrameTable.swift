@@ -12,8 +12,10 @@ public struct FrameTable: Sendable {
         public var startLine: Int64
         /// The source line, at line granularity; 0 at function granularity.
         public var line: Int64 = 0
-        /// The function's file, at pprof's line granularity (`fileLines`); "" otherwise.
+        /// The function's file, at pprof's granularities that name files; "" otherwise.
         public var file = ""
+        /// The location's address, at pprof's address granularity; 0 otherwise.
+        public var address: UInt64 = 0
     }
 
     public private(set) var keys: [Key] = []
@@ -27,8 +29,10 @@ public struct FrameTable: Sendable {
     public var count: Int { names.count }
 
     /// Frames per function (pprof's default), per source line named `function:line` (folded
-    /// stacks), or per source line named `function file:line` (pprof's -lines).
-    public enum Granularity: Sendable { case functions, lines, fileLines }
+    /// stacks), or as pprof's report granularities name them: per source line `function
+    /// file:line` (-lines), per file (-files), per function and file (-filefunctions), per
+    /// address `address function file:line` (-addresses).
+    public enum Granularity: Sendable { case functions, lines, fileLines, files, fileFunctions, addresses }
 
     /// `fileName`: how a file is named at `fileLines` granularity (pprof trims the profile's
     /// paths as -source_path and -trim_path say).
@@ -39,7 +43,7 @@ public struct FrameTable: Sendable {
             let id = UInt32(keys.count)
             index[key] = id
             keys.append(key)
-            names.append(granularity == .fileLines ? Self.pprofLineName(key) : Self.printableName(key))
+            names.append(granularity == .functions || granularity == .lines ? Self.printableName(key) : Self.pprofLineName(key))
             return id
         }
         let displayNames = profile.functions.map(FunctionNames.displayName)
@@ -51,14 +55,16 @@ public struct FrameTable: Sendable {
             let objfile = location.mappingIndex >= 0 ? profile.mappings[Int(location.mappingIndex)].filename : ""
             let lines = profile.lines(of: location)
             if lines.isEmpty {
-                frames.append(intern(Key(name: "", objfile: objfile, startLine: 0)))
+                // pprof keeps an address only at address granularity (its Aggregate zeroes it).
+                let address = granularity == .addresses ? location.address : 0
+                frames.append(intern(Key(name: "", objfile: objfile, startLine: 0, address: address)))
             }
             for line in lines {
                 let function = Int(line.functionIndex)
                 let name = displayNames[function]
-                if granularity == .fileLines {
-                    frames.append(intern(Self.lineKey(name: name, line: line.line, function: profile.functions[function],
-                                                      objfile: objfile, fileName: fileName)))
+                if granularity == .fileLines || granularity == .files || granularity == .fileFunctions || granularity == .addresses {
+                    frames.append(intern(Self.pprofKey(granularity, name: name, line: line.line, function: profile.functions[function],
+                                                       objfile: objfile, address: location.address, fileName: fileName)))
                 } else if name.isEmpty {
                     frames.append(intern(Key(name: "", objfile: objfile, startLine: profile.functions[function].startLine)))
                 } else if granularity == .lines {
@@ -80,20 +86,27 @@ public struct FrameTable: Sendable {
         frames[Int(frameStarts[location])..<Int(frameStarts[location + 1])]
     }
 
-    /// pprof's node at line granularity: the function, its (trimmed) file and the line; a
-    /// function without a name or line keeps its binary and start line to tell it apart.
-    static func lineKey(name: String, line: Int64, function: Function, objfile: String, fileName: (String) -> String) -> Key {
+    /// pprof's node at a report granularity (its Aggregate, then NodeInfo): what the
+    /// granularity keeps of the function (name), its (trimmed) file, the line and the address;
+    /// a frame left without a name keeps its binary and start line to tell it apart.
+    static func pprofKey(_ granularity: Granularity, name: String, line: Int64, function: Function, objfile: String, address: UInt64,
+                         fileName: (String) -> String) -> Key {
+        let keepsName = granularity != .files, keepsLine = granularity == .fileLines || granularity == .addresses
+        let name = keepsName ? name : ""
+        let line = keepsLine ? line : 0
         let file = function.filename.isEmpty ? "" : fileName(function.filename)
-        if name.isEmpty && line == 0 {
-            return Key(name: name, objfile: objfile, startLine: function.startLine, line: 0, file: file)
+        let address = granularity == .addresses ? address : 0
+        if name.isEmpty && (line == 0 || granularity == .files) {
+            return Key(name: name, objfile: objfile, startLine: function.startLine, line: line, file: file, address: address)
         }
-        return Key(name: name, objfile: "", startLine: 0, line: line, file: file)
+        return Key(name: name, objfile: "", startLine: 0, line: line, file: file, address: address)
     }
 
     /// pprof's printable name of a line-granularity node: "function file:line", "function
     /// file" when the line is unknown, and the function alone when the file is too.
     static func pprofLineName(_ key: Key) -> String {
-        var parts: [String] = key.name.isEmpty ? [] : [key.name]
+        var parts: [String] = key.address == 0 ? [] : [hex16(key.address)]
+        if !key.name.isEmpty { parts.append(key.name) }
         if key.line != 0 {
             parts.append("\(key.file):\(key.line)")
         } else if !key.file.isEmpty {
@@ -102,6 +115,12 @@ public struct FrameTable: Sendable {
             parts.append(printableName(key))
         }
         return parts.joined(separator: " ")
+    }
+
+    /// An address as pprof prints it: 16 lower-case hex digits.
+    static func hex16(_ address: UInt64) -> String {
+        let digits = String(address, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
     }
 
     static func printableName(_ key: Key) -> String {

@@ -13,8 +13,8 @@ public enum TopUseCase {
         public var nodeCount = 0
         /// Sort by cumulative value (-cum).
         public var sortByCum = false
-        /// One row per source line (-lines).
-        public var lines = false
+        /// pprof's report granularity (-functions, -lines, -files, -filefunctions, -addresses).
+        public var granularity = FrameTable.Granularity.functions
         /// pprof's -unit.
         public var unit = "minimum"
         /// How the file names `lines` prints are trimmed.
@@ -25,7 +25,7 @@ public enum TopUseCase {
 
     public static func run(_ options: Options) throws -> CommandResult {
         var request = try options.input.request()
-        request.granularity = options.lines ? .fileLines : .functions
+        request.granularity = options.granularity
         request.fileNames = options.source
         let prepared: PreparedProfile
         if options.input.baseArguments.isEmpty {

@@ -1,3 +1,4 @@
+import Analysis
 import Pipeline
 import Reports
 
@@ -5,8 +6,8 @@ import Reports
 public enum TracesUseCase {
     public struct Options: Sendable {
         public var input: ProfileInput
-        /// Each frame with its file and line (-lines).
-        public var lines = false
+        /// pprof's report granularity (-functions, -lines, -files, -filefunctions, -addresses).
+        public var granularity = FrameTable.Granularity.functions
         /// pprof's -unit.
         public var unit = "minimum"
 
@@ -15,7 +16,7 @@ public enum TracesUseCase {
 
     public static func run(_ options: Options) throws -> CommandResult {
         var request = try options.input.request()
-        request.granularity = options.lines ? .fileLines : .functions
+        request.granularity = options.granularity
         // File names as the profile has them: pprof's -traces trims none (-trim_path is for
         // the reports that look sources up).
         let prepared = try Pipeline.prepare(request)

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import UseCases
 
@@ -27,9 +28,7 @@ struct Top: ParsableCommand {
           help: "Sort the rows by cumulative value, as go tool pprof -top -cum.")
     var cum = false
 
-    @Flag(name: [.customLong("lines"), .customLong("lines", withSingleDash: true)],
-          help: "One row per source line (function file:line), as go tool pprof -top -lines.")
-    var lines = false
+    @OptionGroup var granularity: GranularityOptions
 
     @Option(name: [.customLong("unit"), .customLong("unit", withSingleDash: true)],
             help: "Print values in this unit (ms, s, MB, ...), as go tool pprof -unit; minimum: one unit for the table (default), auto: one per value.")
@@ -45,7 +44,7 @@ struct Top: ParsableCommand {
         options.normalize = normalize
         options.nodeCount = rows.nodeCount ?? 0
         options.sortByCum = cum
-        options.lines = lines
+        options.granularity = granularity.granularity
         options.unit = unit
         options.source = source.locator
         try deliver(TopUseCase.run(options))

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import UseCases
 
@@ -13,9 +14,7 @@ struct Traces: ParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var compatibility: CompatibilityOptions
 
-    @Flag(name: [.customLong("lines"), .customLong("lines", withSingleDash: true)],
-          help: "Each frame with its file and line (function file:line), as go tool pprof -traces -lines.")
-    var lines = false
+    @OptionGroup var granularity: GranularityOptions
 
     @Option(name: [.customLong("unit"), .customLong("unit", withSingleDash: true)],
             help: "Print values in this unit (ms, s, MB, ...), as go tool pprof -unit; minimum (default) and auto: each value in its own unit.")
@@ -27,7 +26,7 @@ struct Traces: ParsableCommand {
 
     func run() throws {
         var options = TracesUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))
-        options.lines = lines
+        options.granularity = granularity.granularity
         options.unit = unit
         try deliver(TracesUseCase.run(options))
     }
