@@ -44,9 +44,11 @@ private struct Merge {
     /// source that cannot be read is the error to report first, as when all were read first).
     private var failure: IncompatibleProfiles?
 
-    private var stringIndex: [String: Int32] = [:]
+    /// Merged strings, and merged functions by what the merge compares (`appendKey`), as bytes:
+    /// strings are one when their bytes are, as in Go.
+    private var stringKeys = StackInterner<UInt8>()
     private var mappingIndex: [MergedSamples.MappingKey: Int32] = [:]
-    private var functionIndex: [MergedSamples.FunctionKey: Int32] = [:]
+    private var functionKeys = StackInterner<UInt8>()
     /// Merged locations by what the merge compares (`appendKey`), each key's words back to
     /// back: a look-up reads one short run of words, not the location, its lines and its
     /// address in three arrays, and a profile's locations are looked up a batch at a time.
@@ -116,9 +118,9 @@ private struct Merge {
 
     private mutating func mergeSamples(of profile: Profile, into result: inout Profile) {
         // Strings, mappings, functions and locations: each to its merged record.
-        let strings = profile.stringTable.map { Self.index(of: $0, $0, in: &stringIndex, &result.stringTable) }
+        let strings = mergeStrings(of: profile, into: &result)
         let mappings = profile.mappings.map { Self.index(of: MergedSamples.mappingKey($0), $0, in: &mappingIndex, &result.mappings) }
-        let functions = profile.functions.map { Self.index(of: MergedSamples.functionKey($0), $0, in: &functionIndex, &result.functions) }
+        let functions = mergeFunctions(of: profile, into: &result)
         let locations = mergeLocations(of: profile, into: &result, mappings: mappings, functions: functions)
 
         // Label sets: as the representative sample keeps them, and as the merge compares them.
@@ -201,6 +203,46 @@ private struct Merge {
                 for index in 0..<valueCount { values[id * valueCount + index] &+= samples.value(of: sample, index: index) }
             }
         }
+    }
+
+    /// Each string of `profile`'s table to its merged string (appended when new), looked up a
+    /// batch at a time.
+    private mutating func mergeStrings(of profile: Profile, into result: inout Profile) -> [Int32] {
+        var merged = [Int32](repeating: 0, count: profile.stringTable.count)
+        stringKeys.intern(each: profile.stringTable.count, key: { string, bytes in
+            bytes.append(contentsOf: profile.stringTable[string].utf8)
+        }, found: { string, id, inserted in
+            merged[string] = Int32(id)
+            if inserted { result.stringTable.append(profile.stringTable[string]) }
+        })
+        return merged
+    }
+
+    /// Each function of `profile` to its merged function (appended when new), looked up a batch
+    /// at a time.
+    private mutating func mergeFunctions(of profile: Profile, into result: inout Profile) -> [Int32] {
+        var merged = [Int32](repeating: 0, count: profile.functions.count)
+        functionKeys.intern(each: profile.functions.count, key: { function, bytes in
+            Self.appendKey(of: profile.functions[function], to: &bytes)
+        }, found: { function, id, inserted in
+            merged[function] = Int32(id)
+            if inserted { result.functions.append(profile.functions[function]) }
+        })
+        return merged
+    }
+
+    /// What makes two functions one in pprof's merge, as bytes: the name, system name and file
+    /// name (each after its length) and the start line.
+    private static func appendKey(of function: Function, to bytes: inout [UInt8]) {
+        func appendNumber(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        func appendText(_ text: String) {
+            appendNumber(UInt64(text.utf8.count))
+            bytes.append(contentsOf: text.utf8)
+        }
+        appendText(function.name)
+        appendText(function.systemName)
+        appendText(function.filename)
+        appendNumber(UInt64(bitPattern: function.startLine))
     }
 
     /// Each location of `profile` to its merged location (appended when new, with its mapping
