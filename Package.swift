@@ -34,7 +34,8 @@ let package = Package(
         // RE2, Go's regular expression engine, from the system (Debian: libre2-dev) behind a C
         // shim. Linked from libre2.a, so that no build needs libre2's shared library to run.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary(":libre2.a")]),
-        // The C library's allocator settings (glibc's mallopt), for the command-line tool.
+        // The C library's allocator settings (glibc's mallopt): the command-line tool's, and
+        // the Pipeline's while it reads many profiles one after another.
         .systemLibrary(name: "CMalloc"),
         // A prefetch hint (Swift has none), for loops that read scattered memory in a known order.
         .systemLibrary(name: "CPrefetch"),
@@ -53,7 +54,7 @@ let package = Package(
         // Fetching profiles from a live Go service over HTTP(S) (libcurl), or from stdin.
         .target(name: "ProfileFetch", dependencies: ["CCurl"]),
         // Which samples, of which profiles, seen how: every command's first step.
-        .target(name: "Pipeline", dependencies: ["Analysis", "Pprof", "ProfileFetch"]),
+        .target(name: "Pipeline", dependencies: ["Analysis", "Pprof", "ProfileFetch", "CMalloc"]),
         // What the commands print: analyze and compare reports (text, JSON, one-file HTML pages), differential graphs.
         // The page's script and style sheet are files, compiled in as bytes like the flame graph's.
         .target(name: "Reports", dependencies: ["Pipeline", "Analysis", "Findings", "FlameGraph", "GoSource", "Pprof"],

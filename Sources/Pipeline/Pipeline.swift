@@ -1,4 +1,5 @@
 import Analysis
+import CMalloc
 import Foundation
 import Pprof
 import ProfileFetch
@@ -105,6 +106,10 @@ public enum Pipeline {
             return request.compatibility == .current ? profile : profile.mergingIdenticalSamples()
         }
         var merger = ProfileMerger()
+        // Each profile's arrays are about the sizes of the one before's: what one frees is kept
+        // for the next while they are read, and given back once they are merged.
+        proflens_keep_freed_memory()
+        defer { proflens_give_back_freed_memory() }
         for index in range { merger.add(try loader.profile(index)) }
         do {
             return try merger.finish()

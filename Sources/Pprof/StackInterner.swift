@@ -128,6 +128,36 @@ public struct StackInterner<Element: FixedWidthInteger & Sendable>: Sendable {
         }
     }
 
+    /// Interns `count` sequences, item i's appended by `key(i, &elements)`, a batch at a time
+    /// (see `intern(batch:)`), and passes each item's id to `found` in order.
+    @inlinable
+    public mutating func intern(each count: Int, key: (_ item: Int, _ elements: inout [Element]) -> Void,
+                                found: (_ item: Int, _ id: Int, _ inserted: Bool) -> Void) {
+        var elements: [Element] = [], ranges: [Range<Int>] = []
+        var scratch = BatchScratch()
+        var batchStart = 0
+        while batchStart < count {
+            let batchEnd = min(batchStart + 64, count)
+            elements.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+            for item in batchStart..<batchEnd {
+                let start = elements.count
+                key(item, &elements)
+                ranges.append(start..<elements.count)
+            }
+            var item = batchStart
+            elements.withUnsafeBufferPointer { elements in
+                ranges.withUnsafeBufferPointer { ranges in
+                    intern(batch: elements, ranges: ranges, scratch: &scratch) { id, inserted in
+                        found(item, id, inserted)
+                        item += 1
+                    }
+                }
+            }
+            batchStart = batchEnd
+        }
+    }
+
     /// The working arrays of `intern(batch:)`, kept by the caller from batch to batch.
     public struct BatchScratch: Sendable {
         @usableFromInline var hashes: [UInt64] = []

@@ -24,7 +24,7 @@ struct ProfLens: ParsableCommand {
     /// Runs the command; the libraries' errors get their exit codes in `ExitStatus`.
     static func main() {
         // A wide profile's arrays are tens of megabytes: each is given back when freed.
-        proflens_map_allocations_from(1 << 20)
+        proflens_give_back_freed_memory()
         do {
             var command = try parseAsRoot()
             try command.run()

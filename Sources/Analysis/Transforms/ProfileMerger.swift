@@ -44,13 +44,15 @@ private struct Merge {
     /// source that cannot be read is the error to report first, as when all were read first).
     private var failure: IncompatibleProfiles?
 
-    private var stringIndex: [String: Int32] = [:]
+    /// Merged strings, and merged functions by what the merge compares (`appendKey`), as bytes:
+    /// strings are one when their bytes are, as in Go.
+    private var stringKeys = StackInterner<UInt8>()
     private var mappingIndex: [MergedSamples.MappingKey: Int32] = [:]
-    private var functionIndex: [MergedSamples.FunctionKey: Int32] = [:]
-    /// Merged locations by what the merge compares: the address relative to the mapping, the
-    /// mapping, the lines (function and line number) and whether it is folded.
-    private var locationIndex = OpenAddressingIndex()
-    private var locationAddresses: [UInt64] = []
+    private var functionKeys = StackInterner<UInt8>()
+    /// Merged locations by what the merge compares (`appendKey`), each key's words back to
+    /// back: a look-up reads one short run of words, not the location, its lines and its
+    /// address in three arrays, and a profile's locations are looked up a batch at a time.
+    private var locationKeys = StackInterner<UInt64>()
     /// Merged samples: stacks of merged locations, the labels of each one's first sample, and
     /// what makes two samples one (stack and labels as the merge compares them).
     private var stacks = StackInterner<UInt32>()
@@ -116,44 +118,10 @@ private struct Merge {
 
     private mutating func mergeSamples(of profile: Profile, into result: inout Profile) {
         // Strings, mappings, functions and locations: each to its merged record.
-        let strings = profile.stringTable.map { Self.index(of: $0, $0, in: &stringIndex, &result.stringTable) }
+        let strings = mergeStrings(of: profile, into: &result)
         let mappings = profile.mappings.map { Self.index(of: MergedSamples.mappingKey($0), $0, in: &mappingIndex, &result.mappings) }
-        let functions = profile.functions.map { Self.index(of: MergedSamples.functionKey($0), $0, in: &functionIndex, &result.functions) }
-        var locations: [UInt32] = []
-        locations.reserveCapacity(profile.locations.count)
-        for location in profile.locations {
-            var address = location.address, mapping: Int32 = -1
-            if location.mappingIndex >= 0 {
-                address = location.address &- profile.mappings[Int(location.mappingIndex)].memoryStart
-                mapping = mappings[Int(location.mappingIndex)]
-            }
-            let lines = profile.lines(of: location)
-            var hash = OpenAddressingIndex.hash(address ^ UInt64(UInt32(bitPattern: mapping)) << 1 ^ (location.isFolded ? 1 : 0))
-            for line in lines {
-                hash = OpenAddressingIndex.hash(hash ^ UInt64(UInt32(bitPattern: functions[Int(line.functionIndex)])) ^ UInt64(bitPattern: line.line) << 32)
-            }
-            let (slot, found) = locationIndex.lookUp(hash: hash) { candidate in
-                let other = result.locations[candidate]
-                guard locationAddresses[candidate] == address && other.mappingIndex == mapping && other.isFolded == location.isFolded
-                      && Int(other.lineCount) == lines.count else { return false }
-                return zip(result.lines(of: other), lines).allSatisfy { $0.functionIndex == functions[Int($1.functionIndex)] && $0.line == $1.line }
-            }
-            var id = found ?? -1
-            if found == nil {
-                id = locationIndex.insert(hash: hash, at: slot)
-                var record = location
-                record.mappingIndex = mapping
-                record.lineStart = Int32(result.lines.count)
-                for line in lines {
-                    var line = line
-                    line.functionIndex = functions[Int(line.functionIndex)]
-                    result.lines.append(line)
-                }
-                result.locations.append(record)
-                locationAddresses.append(address)
-            }
-            locations.append(UInt32(id))
-        }
+        let functions = mergeFunctions(of: profile, into: &result)
+        let locations = mergeLocations(of: profile, into: &result, mappings: mappings, functions: functions)
 
         // Label sets: as the representative sample keeps them, and as the merge compares them.
         let samples = profile.samples
@@ -235,6 +203,93 @@ private struct Merge {
                 for index in 0..<valueCount { values[id * valueCount + index] &+= samples.value(of: sample, index: index) }
             }
         }
+    }
+
+    /// Each string of `profile`'s table to its merged string (appended when new), looked up a
+    /// batch at a time.
+    private mutating func mergeStrings(of profile: Profile, into result: inout Profile) -> [Int32] {
+        var merged = [Int32](repeating: 0, count: profile.stringTable.count)
+        stringKeys.intern(each: profile.stringTable.count, key: { string, bytes in
+            bytes.append(contentsOf: profile.stringTable[string].utf8)
+        }, found: { string, id, inserted in
+            merged[string] = Int32(id)
+            if inserted { result.stringTable.append(profile.stringTable[string]) }
+        })
+        return merged
+    }
+
+    /// Each function of `profile` to its merged function (appended when new), looked up a batch
+    /// at a time.
+    private mutating func mergeFunctions(of profile: Profile, into result: inout Profile) -> [Int32] {
+        var merged = [Int32](repeating: 0, count: profile.functions.count)
+        functionKeys.intern(each: profile.functions.count, key: { function, bytes in
+            Self.appendKey(of: profile.functions[function], to: &bytes)
+        }, found: { function, id, inserted in
+            merged[function] = Int32(id)
+            if inserted { result.functions.append(profile.functions[function]) }
+        })
+        return merged
+    }
+
+    /// What makes two functions one in pprof's merge, as bytes: the name, system name and file
+    /// name (each after its length) and the start line.
+    private static func appendKey(of function: Function, to bytes: inout [UInt8]) {
+        func appendNumber(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        func appendText(_ text: String) {
+            appendNumber(UInt64(text.utf8.count))
+            bytes.append(contentsOf: text.utf8)
+        }
+        appendText(function.name)
+        appendText(function.systemName)
+        appendText(function.filename)
+        appendNumber(UInt64(bitPattern: function.startLine))
+    }
+
+    /// Each location of `profile` to its merged location (appended when new, with its mapping
+    /// and functions merged), looked up a batch at a time so that the cache misses of a batch
+    /// overlap; the ids are those one by one would give.
+    private mutating func mergeLocations(of profile: Profile, into result: inout Profile, mappings: [Int32],
+                                         functions: [Int32]) -> [UInt32] {
+        var merged = [UInt32](repeating: 0, count: profile.locations.count)
+        locationKeys.intern(each: profile.locations.count, key: { location, words in
+            Self.appendKey(of: profile.locations[location], in: profile, mappings: mappings, functions: functions, to: &words)
+        }, found: { location, id, inserted in
+            merged[location] = UInt32(id)
+            if inserted { Self.appendLocation(profile.locations[location], of: profile, to: &result, mappings: mappings, functions: functions) }
+        })
+        return merged
+    }
+
+    /// What makes two locations one in pprof's merge, as words: the address relative to the
+    /// mapping, the merged mapping and whether it is folded, then each line's merged function
+    /// and line number (so the count of lines too).
+    private static func appendKey(of location: Location, in profile: Profile, mappings: [Int32], functions: [Int32],
+                                  to words: inout [UInt64]) {
+        var address = location.address, mapping: Int32 = -1
+        if location.mappingIndex >= 0 {
+            address = location.address &- profile.mappings[Int(location.mappingIndex)].memoryStart
+            mapping = mappings[Int(location.mappingIndex)]
+        }
+        words.append(address)
+        words.append(UInt64(UInt32(bitPattern: mapping)) << 1 | (location.isFolded ? 1 : 0))
+        for line in profile.lines(of: location) {
+            words.append(UInt64(UInt32(bitPattern: functions[Int(line.functionIndex)])))
+            words.append(UInt64(bitPattern: line.line))
+        }
+    }
+
+    /// A new merged location: the first met, with its mapping and its lines' functions merged.
+    private static func appendLocation(_ location: Location, of profile: Profile, to result: inout Profile, mappings: [Int32],
+                                       functions: [Int32]) {
+        var record = location
+        record.mappingIndex = location.mappingIndex >= 0 ? mappings[Int(location.mappingIndex)] : -1
+        record.lineStart = Int32(result.lines.count)
+        for line in profile.lines(of: location) {
+            var line = line
+            line.functionIndex = functions[Int(line.functionIndex)]
+            result.lines.append(line)
+        }
+        result.locations.append(record)
     }
 
     /// Labels as the merge compares them: string labels and numeric labels, each key with its
