@@ -40,7 +40,7 @@ let package = Package(
         // A prefetch hint (Swift has none), for loops that read scattered memory in a known order.
         .systemLibrary(name: "CPrefetch"),
         // Reading profiles: gzip, protobuf wire format, profile.proto model and validation.
-        .target(name: "Pprof", dependencies: ["CZlib"]),
+        .target(name: "Pprof", dependencies: ["CZlib", "CPrefetch"]),
         // What go tool pprof computes: load-time transforms, frames, top/traces, folding, diffs.
         .target(name: "Analysis", dependencies: ["Pprof", "CPrefetch", "CRE2"]),
         // Reading Go source: a lexer, a block-structure reader, and the map anti-pattern shape checks.

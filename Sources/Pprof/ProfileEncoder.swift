@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Writes a `Profile` as a profile.proto message, in the field order and string-table order of
 /// pprof's Profile.Write (before its gzip): sample types, samples, mappings, locations,
 /// functions, the string table, then the header fields; strings numbered in the order pprof
@@ -135,48 +137,35 @@ public enum ProfileEncoder {
         /// (field 3) are encoded once, when a sample first has them (a set's strings numbered
         /// then, as pprof numbers them), and copied into every sample that has them: samples
         /// share stacks and sets by the hundred, and each one's length is known before it is
-        /// written. A first pass encodes the parts and counts the bytes, so that the output is
-        /// allocated once, at its size (growing it would copy it, and hold two copies), unless
-        /// it goes to a compressor a piece at a time.
+        /// written. Compressed as it goes, the output is held a piece at a time; else it is
+        /// allocated once, at its size (growing it would copy it, and hold two copies), which a
+        /// first pass counts.
         mutating func samples() {
             let table = profile.samples
             var stackFields = EncodedParts(count: table.stackCount)
             var setFields = EncodedParts(count: table.labelSets.count)
-            var ids: [UInt64] = []
             var values: [Int64] = []
-            var size = out.bytes.count
-            for sample in 0..<table.count {
-                let stack = Int(table.sampleStacks[sample])
-                if !stackFields.has(stack) {
-                    ids.removeAll(keepingCapacity: true)
-                    for location in table.stack(stack) { ids.append(locationIDs[Int(location)]) }
-                    stackFields.encode(stack) { $0.repeatedUInt64s(1, ids) }
+            if compressor == nil {
+                var size = out.bytes.count
+                for sample in 0..<table.count {
+                    let (stack, set) = encodeParts(of: sample, &stackFields, &setFields)
+                    sampleValues(sample, into: &values)
+                    let length = stackFields.size(stack) + WireWriter.repeatedInt64sSize(2, values) + setFields.size(set)
+                    size += 1 + WireWriter.varintSize(UInt64(length)) + length
                 }
-                let set = Int(table.sampleLabelSets[sample])
-                if !setFields.has(set) {
-                    let labels = numberedLabels(table.labelSets[set])
-                    setFields.encode(set) { out in
-                        for label in labels {
-                            let labelStart = out.beginMessage()
-                            out.int64Field(1, Int64(label.key), omitZero: true)
-                            out.int64Field(2, Int64(label.str), omitZero: true)
-                            out.int64Field(3, label.num, omitZero: true)
-                            out.int64Field(4, Int64(label.numUnit), omitZero: true)
-                            out.endMessage(3, start: labelStart)
-                        }
-                    }
-                }
-                values.removeAll(keepingCapacity: true)
-                for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
-                let length = stackFields.size(stack) + WireWriter.repeatedInt64sSize(2, values) + setFields.size(set)
-                size += 1 + WireWriter.varintSize(UInt64(length)) + length
+                out.reserve(size + restSize())
+            } else {
+                out.reserve(2 * ParallelGzip.pieceSize)
             }
-            // Compressed as it goes, the output is held a piece at a time.
-            out.reserve(compressor == nil ? size + restSize() : 2 * ParallelGzip.pieceSize)
+            // A merged fleet's samples are millions, over stacks whose fields are megabytes: the
+            // bounds of the stack `ahead` samples on, then its bytes, are asked for before their
+            // use, so that their cache misses overlap.
+            let ahead = 16
             for sample in 0..<table.count {
-                let stack = Int(table.sampleStacks[sample]), set = Int(table.sampleLabelSets[sample])
-                values.removeAll(keepingCapacity: true)
-                for index in 0..<table.valueCount { values.append(table.value(of: sample, index: index)) }
+                if sample + ahead < table.count { stackFields.prefetchBounds(Int(table.sampleStacks[sample + ahead])) }
+                if sample + ahead / 2 < table.count { stackFields.prefetchBytes(Int(table.sampleStacks[sample + ahead / 2])) }
+                let (stack, set) = encodeParts(of: sample, &stackFields, &setFields)
+                sampleValues(sample, into: &values)
                 let length = stackFields.size(stack) + WireWriter.repeatedInt64sSize(2, values) + setFields.size(set)
                 out.tag(2, wireType: 2)
                 out.varint(UInt64(length))
@@ -185,6 +174,35 @@ public enum ProfileEncoder {
                 setFields.copy(set, to: &out)
                 handOff(atLeast: ParallelGzip.pieceSize)
             }
+        }
+
+        /// The stack and label set of `sample`, their fields encoded if they were not.
+        mutating func encodeParts(of sample: Int, _ stackFields: inout EncodedParts, _ setFields: inout EncodedParts) -> (stack: Int, set: Int) {
+            let stack = Int(profile.samples.sampleStacks[sample])
+            if !stackFields.has(stack) {
+                let ids = profile.samples.stack(stack).map { locationIDs[Int($0)] }
+                stackFields.encode(stack) { $0.repeatedUInt64s(1, ids) }
+            }
+            let set = Int(profile.samples.sampleLabelSets[sample])
+            if !setFields.has(set) {
+                let labels = numberedLabels(profile.samples.labelSets[set])
+                setFields.encode(set) { out in
+                    for label in labels {
+                        let labelStart = out.beginMessage()
+                        out.int64Field(1, Int64(label.key), omitZero: true)
+                        out.int64Field(2, Int64(label.str), omitZero: true)
+                        out.int64Field(3, label.num, omitZero: true)
+                        out.int64Field(4, Int64(label.numUnit), omitZero: true)
+                        out.endMessage(3, start: labelStart)
+                    }
+                }
+            }
+            return (stack, set)
+        }
+
+        func sampleValues(_ sample: Int, into values: inout [Int64]) {
+            values.removeAll(keepingCapacity: true)
+            for index in 0..<profile.samples.valueCount { values.append(profile.samples.value(of: sample, index: index)) }
         }
 
         /// At least the bytes of what follows the samples: mappings, locations, functions,
@@ -210,26 +228,37 @@ public enum ProfileEncoder {
         /// Encoded fields of numbered parts (a stack's, a label set's), each encoded once.
         struct EncodedParts {
             private var bytes = WireWriter()
-            private var starts: [Int]
-            private var ends: [Int]
+            /// Part i is `bytes[bounds[2 * i]..<bounds[2 * i + 1]]` (-1: not encoded): both ends
+            /// on one cache line, as parts are asked for in no particular order.
+            private var bounds: [Int]
 
             init(count: Int) {
-                starts = [Int](repeating: -1, count: count)
-                ends = [Int](repeating: -1, count: count)
+                bounds = [Int](repeating: -1, count: 2 * count)
             }
 
-            func has(_ part: Int) -> Bool { starts[part] >= 0 }
+            func has(_ part: Int) -> Bool { bounds[2 * part] >= 0 }
 
             mutating func encode(_ part: Int, _ body: (inout WireWriter) -> Void) {
-                starts[part] = bytes.bytes.count
+                bounds[2 * part] = bytes.bytes.count
                 body(&bytes)
-                ends[part] = bytes.bytes.count
+                bounds[2 * part + 1] = bytes.bytes.count
             }
 
-            func size(_ part: Int) -> Int { ends[part] - starts[part] }
+            func size(_ part: Int) -> Int { bounds[2 * part + 1] - bounds[2 * part] }
+
+            /// Asks for the cache line of `part`'s bounds.
+            func prefetchBounds(_ part: Int) {
+                bounds.withUnsafeBufferPointer { proflens_prefetch($0.baseAddress! + 2 * part) }
+            }
+
+            /// Asks for the first cache line of `part`'s bytes, when it is encoded.
+            func prefetchBytes(_ part: Int) {
+                let start = bounds[2 * part]
+                if start >= 0 { bytes.bytes.withUnsafeBufferPointer { proflens_prefetch($0.baseAddress! + start) } }
+            }
 
             func copy(_ part: Int, to out: inout WireWriter) {
-                out.append(bytes.bytes[starts[part]..<ends[part]])
+                out.append(bytes.bytes[bounds[2 * part]..<bounds[2 * part + 1]])
             }
         }
 

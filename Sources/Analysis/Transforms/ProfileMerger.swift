@@ -205,15 +205,25 @@ private struct Merge {
         }
     }
 
-    /// Each string of `profile`'s table to its merged string (appended when new), looked up a
-    /// batch at a time.
+    /// Each string of `profile`'s table that its labels name to its merged string (appended
+    /// when new), looked up a batch at a time; "" stays first. Only labels refer to the string
+    /// table (everything else holds its strings), so a fleet profile's ten thousand function
+    /// and file names are not looked up again; the strings no label names map to 0.
     private mutating func mergeStrings(of profile: Profile, into result: inout Profile) -> [Int32] {
+        var named = [Bool](repeating: false, count: profile.stringTable.count)
+        if !named.isEmpty { named[0] = true }
+        for label in profile.samples.labelSets.labels {
+            named[Int(label.key)] = true
+            named[Int(label.str)] = true
+            named[Int(label.numUnit)] = true
+        }
+        let strings = named.indices.filter { named[$0] }
         var merged = [Int32](repeating: 0, count: profile.stringTable.count)
-        stringKeys.intern(each: profile.stringTable.count, key: { string, bytes in
-            bytes.append(contentsOf: profile.stringTable[string].utf8)
-        }, found: { string, id, inserted in
-            merged[string] = Int32(id)
-            if inserted { result.stringTable.append(profile.stringTable[string]) }
+        stringKeys.intern(each: strings.count, key: { item, bytes in
+            bytes.append(contentsOf: profile.stringTable[strings[item]].utf8)
+        }, found: { item, id, inserted in
+            merged[strings[item]] = Int32(id)
+            if inserted { result.stringTable.append(profile.stringTable[strings[item]]) }
         })
         return merged
     }
