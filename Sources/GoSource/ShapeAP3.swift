@@ -29,8 +29,28 @@ struct DeleteKeepsValueCheck {
     init(_ context: CheckContext) { self.context = context }
 
     private final class Memo {
-        var stored: [MapIdentity: (assessment: Assessment?, storesSeen: Int)] = [:]
-        var releases: [MapIdentity: Site?] = [:]
+        var stored: [DeletePathKey: (assessment: Assessment?, storesSeen: Int)] = [:]
+        var releases: [MapIdentity: [Release]] = [:]
+        var deletePaths: [FunctionKey: Set<FunctionKey>] = [:]
+    }
+
+    /// A function of the package.
+    private struct FunctionKey: Hashable {
+        var file: Int
+        var function: Int
+    }
+
+    /// A map, and the function that deletes from it.
+    private struct DeletePathKey: Hashable {
+        var identity: MapIdentity
+        var deleter: FunctionKey
+    }
+
+    /// A statement that drops a holder's entries: all of them (`S = nil`, `clear(S)`, a pass
+    /// that rewrites every entry) or one (`delete(S, k)`, `S[k] = nil`, `l.Remove(e)`).
+    private struct Release {
+        var site: Site
+        var whole: Bool
     }
 
     private struct Outcome {
@@ -86,7 +106,7 @@ struct DeleteKeepsValueCheck {
     /// other function keeps them after the delete); any other shape is only pointed at.
     private func elsewhere() -> ShapeResult {
         let base = "no map store, delete or nil overwrite at the hot lines of \(context.name): the values may be kept by code elsewhere"
-        let culpritMaps = mapsTouched(0, context.function)
+        let culpritMaps = mapsTouched(0, context.function).union(mapsFedByCallers())
         var unlinked: (outcome: Outcome, file: Int, function: Int)?
         for (file, function) in index.allFunctions {
             for operation in index.operations(file, function) {
@@ -101,6 +121,9 @@ struct DeleteKeepsValueCheck {
                 }
                 if unlinked == nil { unlinked = (outcome, file, function) }
             }
+        }
+        if let softDelete = softDelete(of: culpritMaps) {
+            return context.result(.confirmed, .ap3, .softDelete, at: softDelete.site, softDelete.reason)
         }
         if let (outcome, file, function) = unlinked {
             return context.result(.unknown, .ap3, outcome.shape, at: outcome.site,
@@ -247,6 +270,8 @@ struct DeleteKeepsValueCheck {
         var reference: Reference
         var release: Site?
         var condition: Site?
+        /// A statement that drops one of the holder's entries, but not where the delete runs.
+        var elsewhereRelease: Site?
     }
 
     private func judgeDelete(_ delete: MapOperation) -> Outcome {
@@ -265,11 +290,11 @@ struct DeleteKeepsValueCheck {
             guard let read = define.entryRead(text), index.compact(file, read.map) == map else { continue }
             readsSeen += 1
             for reference in references(to: define.targetText, in: define.site) {
-                best = better(best, assess(reference))
+                best = better(best, assess(reference, deletedAt: site))
             }
         }
         // ... or stored into it anywhere in the package.
-        let stored = storedValues(identity)
+        let stored = storedValues(identity, deletedAt: site)
         best = better(best, stored.assessment)
         guard let best else {
             if stored.storesSeen == 0 && readsSeen == 0 {
@@ -284,8 +309,9 @@ struct DeleteKeepsValueCheck {
 
     /// The most telling place where values stored into the map `identity` are also kept
     /// (read once per map).
-    private func storedValues(_ identity: MapIdentity) -> (assessment: Assessment?, storesSeen: Int) {
-        if let known = memo.stored[identity] { return known }
+    private func storedValues(_ identity: MapIdentity, deletedAt delete: Site) -> (assessment: Assessment?, storesSeen: Int) {
+        let key = DeletePathKey(identity: identity, deleter: FunctionKey(file: delete.file, function: delete.function))
+        if let known = memo.stored[key] { return known }
         var best: Assessment?
         var storesSeen = 0
         for store in index.operations(on: identity, where: { $0.kind == .store && $0.op == .assign }) {
@@ -293,11 +319,11 @@ struct DeleteKeepsValueCheck {
             let text = index.text(store.site.file)
             guard let value = store.value, value.count == 1, text.kind(value.lowerBound) == .identifier else { continue }
             for reference in references(to: text.text(value.lowerBound), in: store.site) {
-                best = better(best, assess(reference))
+                best = better(best, assess(reference, deletedAt: delete))
             }
             if best?.status == .confirmed { break }
         }
-        memo.stored[identity] = (best, storesSeen)
+        memo.stored[key] = (best, storesSeen)
         return (best, storesSeen)
     }
 
@@ -352,18 +378,22 @@ struct DeleteKeepsValueCheck {
         return arguments.dropFirst().contains { index.compact(file, $0) == name }
     }
 
-    private func assess(_ reference: Reference) -> Assessment {
-        if let release = release(of: reference) {
+    private func assess(_ reference: Reference, deletedAt delete: Site) -> Assessment {
+        let releases = release(of: reference, deletedAt: delete)
+        if let release = releases.onPath {
             return Assessment(status: .contradicted, reference: reference, release: release)
         }
         let (file, function) = (reference.site.file, reference.site.function)
         let outline = index.outline(file, function)
-        let holderAncestors = Set(outline.ancestors(of: reference.site.node))
+        // A condition may bound the reference or switch it off; a loop (over the value's tags,
+        // say) only keeps it in more places.
+        let conditional: Set<GoStatement.Kind> = [.ifStatement, .switchStatement, .selectStatement]
+        let holderAncestors = Set(outline.ancestors(of: reference.site.node).filter { conditional.contains(outline.nodes[$0].statement.kind) })
         let originAncestors = reference.origin.function == function ? Set(outline.ancestors(of: reference.origin.node)) : []
         if let condition = holderAncestors.subtracting(originAncestors).sorted().last {
             return Assessment(status: .unknown, reference: reference, condition: Site(file: file, function: function, node: condition))
         }
-        return Assessment(status: .confirmed, reference: reference)
+        return Assessment(status: .confirmed, reference: reference, elsewhereRelease: releases.elsewhere)
     }
 
     private func outcome(_ assessment: Assessment, delete: MapOperation, map: String) -> Outcome {
@@ -371,7 +401,7 @@ struct DeleteKeepsValueCheck {
         let holder = index.compact(reference.site.file, reference.holder)
         let kept = "the value \(reference.value) (line \(index.line(reference.origin))) is also kept in \(holder) (line \(index.line(reference.site)): `\(index.sourceText(reference.site))`)"
         let head = "delete(\(map), \(index.compact(delete.site.file, delete.key!))) removes the key, but \(kept)"
-        let reason: String
+        var reason: String
         if let release = assessment.release {
             reason = "\(head); \(holder) drops its entries at line \(index.line(release)) (`\(index.sourceText(release))`)"
         } else if let condition = assessment.condition {
@@ -379,42 +409,227 @@ struct DeleteKeepsValueCheck {
         } else {
             reason = "\(head), which nothing trims: the value stays reachable after the delete"
         }
+        if let elsewhere = assessment.elsewhereRelease, assessment.release == nil, assessment.condition == nil {
+            reason = "\(head); \(holder) loses entries only in \(index.displayName(elsewhere.file, elsewhere.function)) (line \(index.line(elsewhere)): `\(index.sourceText(elsewhere))`), not where \(map) is deleted from: the value stays reachable after the delete"
+        }
         // Confirmed, the statement with the shape is the one that keeps the value.
         let site = assessment.status == .confirmed ? reference.site : delete.site
         return Outcome(status: assessment.status, shape: .deletedValueKept, site: site, reason: reason)
     }
 
-    /// A statement that drops entries from the holder: any assignment to it other than
-    /// `S = append(S, ...)`, a nil store into it, `clear`, `delete`, or `Remove`/`Init`.
-    private func release(of reference: Reference) -> Site? {
+    /// A statement that drops the holder's entries before the deleted value can pile up in it:
+    /// one that drops all of them, anywhere (any assignment other than `S = append(S, ...)`,
+    /// `clear`, `Init`, deletes or stores in a range over the holder), or one that drops a single
+    /// entry (`delete`, a nil store, `Remove`, `Delete`) on the delete's own path (the deleting
+    /// function, what it calls, its callers and what they call). A tag index that only a rare
+    /// purge prunes still keeps every value the cache's eviction deleted.
+    private func release(of reference: Reference, deletedAt delete: Site) -> (onPath: Site?, elsewhere: Site?) {
         let file = reference.site.file
-        guard let identity = index.identity(of: reference.holder, file, reference.site.function) else { return nil }
-        if let known = memo.releases[identity] { return known }
-        let found = firstRelease(identity)
-        memo.releases[identity] = .some(found)
-        return found
+        guard let identity = index.identity(of: reference.holder, file, reference.site.function) else { return (nil, nil) }
+        let releases: [Release]
+        if let known = memo.releases[identity] {
+            releases = known
+        } else {
+            releases = allReleases(identity)
+            memo.releases[identity] = releases
+        }
+        if let whole = releases.first(where: \.whole) { return (whole.site, nil) }
+        let path = deletePath(FunctionKey(file: delete.file, function: delete.function))
+        let onPath = releases.first { path.contains(FunctionKey(file: $0.site.file, function: $0.site.function)) }
+        return (onPath?.site, onPath == nil ? releases.first?.site : nil)
     }
 
-    private func firstRelease(_ identity: MapIdentity) -> Site? {
+    private func allReleases(_ identity: MapIdentity) -> [Release] {
+        var found: [Release] = []
         for operation in index.operations(on: identity, where: { _ in true }) {
             let text = index.text(operation.site.file)
+            let inPass = rangesOverTarget(operation)
             switch operation.kind {
             case .reassign:
-                guard let value = operation.value else { return operation.site }
-                let arguments = text.kind(value.lowerBound) == .identifier && text.text(value.lowerBound) == "append"
-                    ? text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1)) : []
-                let appendsToItself = arguments.first.map { index.compact(operation.site.file, $0) == operation.targetText } ?? false
-                if !appendsToItself { return operation.site }
+                guard let value = operation.value else { found.append(Release(site: operation.site, whole: true)); continue }
+                if !appendsToItself(operation, value, text) { found.append(Release(site: operation.site, whole: true)) }
             case .store where isEmptyStore(operation):
-                return operation.site
-            case .clear, .delete:
-                return operation.site
-            case .methodCall(let method) where ["Remove", "Init", "Delete", "LoadAndDelete"].contains(method):
-                return operation.site
+                found.append(Release(site: operation.site, whole: inPass))
+            case .store where inPass:
+                // A pass that rewrites every entry (a compaction), unless it only appends.
+                if let value = operation.value, !index.compact(operation.site.file, value).hasPrefix("append(") {
+                    found.append(Release(site: operation.site, whole: true))
+                }
+            case .clear, .methodCall("Init"):
+                found.append(Release(site: operation.site, whole: true))
+            case .delete:
+                found.append(Release(site: operation.site, whole: inPass))
+            case .methodCall(let method) where ["Remove", "Delete", "LoadAndDelete"].contains(method):
+                found.append(Release(site: operation.site, whole: inPass))
             default:
                 continue
             }
         }
+        return found
+    }
+
+    /// `S = append(S, ...)`.
+    private func appendsToItself(_ operation: MapOperation, _ value: Range<Int>, _ text: TokenText) -> Bool {
+        guard text.kind(value.lowerBound) == .identifier && text.text(value.lowerBound) == "append" else { return false }
+        let arguments = text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
+        return arguments.first.map { index.compact(operation.site.file, $0) == operation.targetText } ?? false
+    }
+
+    /// Whether the operation is inside a `range` over its own target (a pass over every entry).
+    private func rangesOverTarget(_ operation: MapOperation) -> Bool {
+        let outline = index.outline(operation.site.file, operation.site.function)
+        return outline.ancestors(of: operation.site.node).contains { node in
+            outline.nodes[node].statement.rangeClause?.expression == operation.targetText
+        }
+    }
+
+    /// The functions that run with a delete: the deleting function, the package's functions it
+    /// calls, the functions that call it and the package's functions those call.
+    private func deletePath(_ deleter: FunctionKey) -> Set<FunctionKey> {
+        if let known = memo.deletePaths[deleter] { return known }
+        var path: Set<FunctionKey> = [deleter]
+        path.formUnion(callees(of: deleter))
+        for caller in index.callSites(of: deleter.file, deleter.function).prefix(16) {
+            let key = FunctionKey(file: caller.file, function: caller.function)
+            path.insert(key)
+            path.formUnion(callees(of: key))
+        }
+        memo.deletePaths[deleter] = path
+        return path
+    }
+
+    /// The package's functions and methods a function calls (by name; a method by its name
+    /// on any type of the package).
+    private func callees(of caller: FunctionKey) -> [FunctionKey] {
+        var names: Set<String> = []
+        var methods: Set<String> = []
+        for operation in index.operations(caller.file, caller.function) {
+            switch operation.kind {
+            case .call(let name): names.insert(name)
+            case .methodCall(let name): methods.insert(name)
+            default: continue
+            }
+        }
+        return index.allFunctions.filter { file, function in
+            let declared = index.files[file].functions[function]
+            guard !declared.isLiteral else { return false }
+            return declared.receiverType == nil ? names.contains(declared.name) : methods.contains(declared.name)
+        }.map { FunctionKey(file: $0.file, function: $0.function) }
+    }
+
+    // MARK: Values handed on by the culprit's callers
+
+    /// The maps the culprit's values are handed to by its callers: `p := render(...)`, then
+    /// `M[k] = p` or `c.Put(p)` (every map `Put` touches). An allocator seldom stores what it
+    /// makes; the function that keeps it is one call away, from its caller.
+    private func mapsFedByCallers() -> Set<MapIdentity> {
+        var maps: Set<MapIdentity> = []
+        let culprit = index.files[0].functions[context.function].name
+        for call in index.callSites(of: 0, context.function).prefix(16) {
+            let (file, function) = (call.file, call.function)
+            let text = index.text(file)
+            // The name the call's result is given, or the call itself as an argument.
+            var carriers: Set<String> = []
+            for assignment in index.facts(call).assignments where assignment.op == .define || assignment.op == .assign {
+                if let target = assignment.targets.first, target.count == 1, text.kind(target.lowerBound) == .identifier {
+                    carriers.insert(text.text(target.lowerBound))
+                }
+            }
+            func carries(_ argument: Range<Int>) -> Bool {
+                let compact = index.compact(file, argument)
+                return carriers.contains(compact) || compact.hasPrefix(culprit + "(") || compact.contains("." + culprit + "(")
+            }
+            for operation in index.operations(file, function) {
+                switch operation.kind {
+                case .store:
+                    guard let value = operation.value, carries(value), let identity = index.identity(of: operation.target, file, function) else { continue }
+                    maps.insert(identity)
+                case .call(let name) where name != culprit && operation.arguments.contains(where: carries):
+                    for callee in functions(named: name, method: false) { maps.formUnion(mapsTouched(callee.file, callee.function)) }
+                case .methodCall(let name) where operation.arguments.contains(where: carries):
+                    for callee in functions(named: name, method: true) { maps.formUnion(mapsTouched(callee.file, callee.function)) }
+                default:
+                    continue
+                }
+            }
+        }
+        return maps
+    }
+
+    private func functions(named name: String, method: Bool) -> [FunctionKey] {
+        index.allFunctions.filter { file, function in
+            let declared = index.files[file].functions[function]
+            return !declared.isLiteral && declared.name == name && (declared.receiverType != nil) == method
+        }.map { FunctionKey(file: $0.file, function: $0.function) }
+    }
+
+    // MARK: A soft delete
+
+    /// An entry of a map the package never deletes from, read and then marked dead where a
+    /// delete belongs: `s := M[k]` (or `for _, s := range M`) and `s.Active = false`,
+    /// `s.Closed = true`, `s.Status = "cancelled"`, `s.DeletedAt = time.Now()`. The entry, and
+    /// everything its value holds, stays for ever. Not when anything in the package deletes
+    /// from, clears or re-makes the map (outside a constructor): the mark may then be a step
+    /// before a sweep.
+    private func softDelete(of maps: Set<MapIdentity>) -> (site: Site, reason: String)? {
+        for identity in maps.sorted(by: { "\($0)" < "\($1)" }) {
+            let releases = index.operations(on: identity, where: { operation in
+                switch operation.kind {
+                case .delete, .clear, .methodCall("Delete"), .methodCall("LoadAndDelete"):
+                    return true
+                case .reassign:
+                    let name = index.files[operation.site.file].functions[operation.site.function].name
+                    return !(name.hasPrefix("New") || name.hasPrefix("new") || name == "init" || name == "main")
+                default:
+                    return false
+                }
+            })
+            guard releases.isEmpty else { continue }
+            for (file, function) in index.allFunctions {
+                let text = index.text(file)
+                var entries: [(name: String, site: Site, map: String)] = []
+                for operation in index.operations(file, function) {
+                    if operation.kind == .define, let read = operation.entryRead(text),
+                       index.identity(of: read.map, file, function) == identity {
+                        entries.append((operation.targetText, operation.site, index.compact(file, read.map)))
+                    }
+                    if operation.kind == .range, index.identity(of: operation.target, file, function) == identity,
+                       let value = index.statement(operation.site).rangeClause?.value, value != "_" {
+                        entries.append((value, operation.site, operation.targetText))
+                    }
+                }
+                guard !entries.isEmpty else { continue }
+                for operation in index.operations(file, function) where operation.kind == .reassign {
+                    guard let value = operation.value,
+                          let entry = entries.first(where: { operation.targetText.hasPrefix($0.name + ".") }) else { continue }
+                    let field = String(operation.targetText.dropFirst(entry.name.count + 1))
+                    guard !field.contains("."), Self.marksDead(field: field, value: index.compact(file, value)) else { continue }
+                    return (operation.site,
+                            "\(operation.targetText) = \(index.compact(file, value)) marks the entry of \(entry.map) read at line \(index.line(entry.site)) as gone, but nothing in the package deletes from \(entry.map): every entry, and all its value holds, stays (delete(\(entry.map), key) was meant)")
+                }
+            }
+        }
         return nil
+    }
+
+    /// `Active = false`, `Closed = true`, `Status = "cancelled"` / `StatusCancelled`,
+    /// `DeletedAt = time.Now()`: a field set to say the entry is gone.
+    static func marksDead(field: String, value: String) -> Bool {
+        let name = field.lowercased()
+        let gone = ["delet", "remov", "close", "expir", "revok", "cancel", "dead", "archiv", "logout", "loggedout", "evict", "tombston", "disabl", "inactiv", "terminat"]
+        if value == "false" {
+            return ["active", "enabled", "valid", "live", "alive", "open", "online", "loggedin", "inuse", "current"].contains(name)
+        }
+        if value == "true" {
+            return gone.contains { name.hasPrefix($0) } || name == "done" || name == "finished" || name == "gone"
+        }
+        if name == "status" || name == "state" {
+            let said = value.lowercased()
+            return gone.contains { said.contains($0) }
+        }
+        if name.hasSuffix("at") || name.hasSuffix("time") {
+            return value.hasPrefix("time.Now(") && gone.contains { name.hasPrefix($0) }
+        }
+        return false
     }
 }

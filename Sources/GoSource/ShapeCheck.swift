@@ -45,6 +45,9 @@ public enum ShapeKind: String, Sendable {
     case zeroValueOverwrite
     /// AP3: `delete(M, k)` while the value stays in a slice or map that is never trimmed.
     case deletedValueKept
+    /// AP3: an entry marked dead (`s.Active = false`, `o.Status = "cancelled"`) where a delete
+    /// belongs, in a map the package never deletes from.
+    case softDelete
     /// AP4: a map emptied key by key (deletes in a loop) and never re-made or cleared.
     case prunedNeverShrunk
 }
