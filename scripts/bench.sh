@@ -32,7 +32,7 @@
 # hour), so the 200 are fleet profiles (46k samples, 3.9 MB of protobuf each):
 # pprof -proto takes 176 s and 14.9 GB on them on a 2-core machine at load
 # average ~2 (6-11 min and 12.5-15 GB at 12-24; 19 s and 2.3 GB on the fleet's
-# 20), proflens 31 s and 0.32 GB. pprof's run on the 200 is skipped, with a
+# 20), proflens 15 s and 0.40 GB at load ~1.5 (2026-12-08). pprof's run on the 200 is skipped, with a
 # notice, when less than 18 GB is available (MemAvailable).
 # The check: the gunzipped protobufs compared byte for byte (for information),
 # `go tool pprof -proto` of proflens's output against pprof's own output (the
