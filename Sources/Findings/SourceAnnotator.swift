@@ -73,14 +73,19 @@ public enum SourceAnnotator {
             default:
                 break
             }
-            if verdict.status == .confirmed, pattern == .ap3 { nameKeeper(verdict, in: &finding) }
+            // Heap findings charge the allocator; the code to fix is where the values are kept
+            // (AP3) or where the map is emptied and not re-made (AP4's held table).
+            if verdict.status == .confirmed, pattern == .ap3 || (pattern == .ap4 && rule?.culprit == .allocator) {
+                nameKeeper(verdict, in: &finding)
+            }
         }
         return Result(findings: Classifier.ordered(Classifier.withoutYielded(annotated, rules: rules)), missingFiles: missing)
     }
 
-    /// AP3's culprit is the code that keeps the values, not the code that allocates them: when
-    /// the confirming statement is in another function, that function leads the culprits, for
-    /// what the first one allocates.
+    /// AP3's culprit is the code that keeps the values, not the code that allocates them (and a
+    /// held AP4 table's, the code that empties the map without re-making it): when the
+    /// confirming statement is in another function, that function leads the culprits, for what
+    /// the first one allocates.
     static func nameKeeper(_ evidence: SourceEvidence, in finding: inout Finding) {
         guard let keeper = evidence.function, let first = finding.culprits.first, keeper != first.name else { return }
         // Named as the profile names the first culprit's file: a package is one directory.

@@ -104,7 +104,10 @@ struct NeverShrinkCheck {
             return Outcome(status: .contradicted, site: site, reason: "\(name) is never deleted from, so it is never emptied below its peak")
         }
         let pruner = index.displayName(prune.site.file, prune.site.function)
-        return Outcome(status: .confirmed, site: site,
+        // Where the culprit only fills the map (a heap profile charges the inserts that grew
+        // the table), the statement to show, and fix, is the pruning one.
+        let fills = index.statement(site).kind != .rangeLoop && index.operations(at: site).allSatisfy { $0.kind != .delete && $0.kind != .clear }
+        return Outcome(status: .confirmed, site: fills && (prune.site.file, prune.site.function) != (site.file, site.function) ? prune.site : site,
                        reason: "\(name) is pruned key by key (`\(index.sourceText(prune.site))`, line \(index.line(prune.site)) in \(pruner)) and is never re-made or cleared: its buckets stay at their peak size, and every range walks them all")
     }
 

@@ -135,7 +135,9 @@ import Testing
                                        ["for _, c := range r.conns {", "c.Outbox = gateway.AppendFrame("])
         #expect(broadcast.status == .confirmed && broadcast.statement == "for _, c := range r.conns {", "\(broadcast)")
         let register = try Self.check("ap4-never-shrink", .ap4, "main.(*Registry).Register", ["r.conns[c.ID] = c"])
-        #expect(register.status == .confirmed && register.statement == "r.conns[c.ID] = c", "\(register)")
+        // Register only fills the map: the statement to show, and fix, is Prune's.
+        #expect(register.status == .confirmed && register.statement == "delete(r.conns, id)", "\(register)")
+        #expect(register.holder == "main.(*Registry).Prune", "\(register)")
     }
 
     /// The fixed program's Prune re-makes the map once it has shrunk: nothing is confirmed,
