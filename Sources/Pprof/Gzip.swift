@@ -14,7 +14,8 @@ public enum Gzip {
 
     /// Inflates every gzip member in `data` into one buffer (concatenated members are one
     /// stream, as gzip(1) and Go's gzip.Reader treat them).
-    public static func inflate(_ data: UnsafeRawBufferPointer, maxInflatedSize: Int = defaultMaxInflatedSize) throws -> ByteBuffer {
+    /// (Tests' use: readers inflate a piece at a time, with `inflate(read:...)`.)
+    package static func inflate(_ data: UnsafeRawBufferPointer, maxInflatedSize: Int = defaultMaxInflatedSize) throws -> ByteBuffer {
         let output = ByteBuffer(capacity: min(sizeHint(data), ByteBuffer.onePast(maxInflatedSize)))
         try inflate(data, maxInflatedSize: maxInflatedSize, nextBuffer: {
             if output.freeCapacity == 0 { output.grow(limit: maxInflatedSize) }
@@ -27,7 +28,7 @@ public enum Gzip {
     /// how many bytes were written there before the next piece (or the end). A stream that
     /// ends early, a bad checksum, trailing bytes that are not another member, or more than
     /// `maxInflatedSize` bytes of output are errors.
-    public static func inflate(_ data: UnsafeRawBufferPointer, maxInflatedSize: Int,
+    package static func inflate(_ data: UnsafeRawBufferPointer, maxInflatedSize: Int,
                                nextBuffer: () throws -> UnsafeMutableRawBufferPointer,
                                filled: (Int) throws -> Void) throws {
         var offset = 0

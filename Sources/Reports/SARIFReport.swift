@@ -261,7 +261,7 @@ public struct SARIFReport: Sendable {
     /// The `proflens/v1` fingerprint: 16 hex digits of FNV-1a (64 bits) over the SARIF rule
     /// id, the culprit function and the culprit file's URI, NUL-separated (no culprit: the rule
     /// id and the heaviest matched frame).
-    public static func fingerprint(_ finding: Finding, ruleId: String, uri: String?) -> String {
+    static func fingerprint(_ finding: Finding, ruleId: String, uri: String?) -> String {
         let parts: [String]
         if let culprit = finding.culprits.first {
             parts = ["v1", ruleId, culprit.name, uri ?? ""]
@@ -340,10 +340,10 @@ public struct SARIFPaths: Sendable {
     }
 
     /// `file:///root/`: the root as SARIF's originalUriBaseIds names it (with a final slash).
-    public var rootURI: String { "file://" + Self.encoded(root == "/" ? "/" : root + "/") }
+    var rootURI: String { "file://" + Self.encoded(root == "/" ? "/" : root + "/") }
 
     /// Where a profile (as the command line named it) is: nil for standard input.
-    public func profileArtifact(_ name: String) -> Artifact? {
+    func profileArtifact(_ name: String) -> Artifact? {
         if name == "-" || name.isEmpty { return nil }
         if name.contains("://") { return URL(string: name) != nil ? Artifact(uri: name, relative: false) : nil }
         let absolute = Self.normalized(name, in: FileManager.default.currentDirectoryPath)
@@ -352,7 +352,7 @@ public struct SARIFPaths: Sendable {
     }
 
     /// Where `file` (as the profile names it) is, for a result.
-    public func artifact(for file: String, listing: SourceListing? = nil) -> Artifact {
+    func artifact(for file: String, listing: SourceListing? = nil) -> Artifact {
         let found: String?
         if let listing, listing.file == (locator?.displayName(file) ?? file) {
             found = listing.path
