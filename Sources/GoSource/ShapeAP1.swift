@@ -6,7 +6,8 @@
 /// than the loop's own key variable (an insert during iteration; may grow the map). One level
 /// of method calls on the same receiver is followed: `c.rebuild()` in the loop, where `rebuild`
 /// assigns `c.sessions`, or `g.link(a, b)`, where `link` inserts into `g.edges`; so is a call of
-/// a closure defined before the loop in the same function (`bookNext(o)`). Local aliases
+/// a closure defined before the loop in the same function (`bookNext(o)`), and a call that is
+/// given the ranged map (`e.normalizeKey(ev.Attrs, k)`, whose parameter it inserts into). Local aliases
 /// of the ranged map (`idx := s.tags`, plain names and field paths assigned one to the other)
 /// are the same map: an insert through one is an insert into it.
 ///
@@ -84,13 +85,18 @@ struct RangeMutationCheck {
                     found.append(Evidence(shape: .rangeInsert, site: site,
                                           reason: "\(target)[\(key)] is written inside the range over \(ranged) (line \(loopLine)) with a key other than the loop's key\(through): an insert during iteration, which may grow the map"))
                 case .call(let name):
-                    // A closure defined before the loop: the first write of the map it makes.
-                    if let write = writes(closures(named: name, before: loop, map: MapNames(ranged: ranged, aliases: names))).first {
+                    // A closure defined before the loop, or a function the map is passed to: the
+                    // first write of the map it makes.
+                    let callees = closures(named: name, before: loop, map: MapNames(ranged: ranged, aliases: names))
+                        + passed(operation.arguments, to: name, method: false, names: names)
+                    if let write = writes(callees).first {
                         found.append(evidence(write, caller: name, ranged: ranged, site: site, loopLine: loopLine))
                     }
                 case .methodCall(let method):
-                    // A method of the receiver: a reassignment (the clearer shape) before an insert.
-                    let calleeWrites = writes(methods(named: method, on: operation.target, ranged: ranged))
+                    // A method of the receiver, or one the map is passed to: a reassignment (the
+                    // clearer shape) before an insert.
+                    let calleeWrites = writes(methods(named: method, on: operation.target, ranged: ranged)
+                                              + passed(operation.arguments, to: method, method: true, names: names))
                     if let write = calleeWrites.first(where: { $0.shape == .rangeReassign }) ?? calleeWrites.first {
                         found.append(evidence(write, caller: text.text(operation.target.lowerBound) + "." + method, ranged: ranged, site: site, loopLine: loopLine))
                     }
@@ -181,6 +187,26 @@ struct RangeMutationCheck {
             guard !callee.isLiteral, callee.name == method, callee.receiverType == type, let calleeReceiver = callee.receiverName else { return nil }
             let map = calleeReceiver + field
             return Callee(file: file, function: function, map: MapNames(ranged: map, aliases: [map]))
+        }
+    }
+
+    /// `e.normalizeKey(ev.Attrs, k)` or `addParents(grants, p)` inside the range over the map
+    /// they are given: the package's functions (or methods) of that name, naming the map by the
+    /// parameter it is passed as. An insert into the parameter is one into the ranged map
+    /// (unless the callee gives the parameter another map first: it is then not followed).
+    private func passed(_ arguments: [Range<Int>], to name: String, method: Bool, names: Set<String>) -> [Callee] {
+        let positions = arguments.indices.filter { names.contains(text.compact(arguments[$0])) }
+        guard !positions.isEmpty else { return [] }
+        return index.allFunctions.flatMap { file, function -> [Callee] in
+            let callee = index.files[file].functions[function]
+            guard !callee.isLiteral, callee.name == name, (callee.receiverType != nil) == method else { return [] }
+            return positions.compactMap { position in
+                guard position < callee.parameters.count, let parameter = callee.parameters[position].name, parameter != "_" else { return nil }
+                // A parameter given another map is no longer the ranged one.
+                let rebound = index.operations(file, function).contains { $0.kind == .reassign && $0.targetText == parameter }
+                if rebound { return nil }
+                return Callee(file: file, function: function, map: MapNames(ranged: "", aliases: [parameter]))
+            }
         }
     }
 

@@ -122,7 +122,7 @@ struct DeleteKeepsValueCheck {
                 if unlinked == nil { unlinked = (outcome, file, function) }
             }
         }
-        if let softDelete = softDelete(of: culpritMaps) {
+        if let softDelete = softDelete(of: culpritMaps.union(mapsOfResultType())) {
             return context.result(.confirmed, .ap3, .softDelete, at: softDelete.site, softDelete.reason)
         }
         if let (outcome, file, function) = unlinked {
@@ -317,9 +317,11 @@ struct DeleteKeepsValueCheck {
         for store in index.operations(on: identity, where: { $0.kind == .store && $0.op == .assign }) {
             storesSeen += 1
             let text = index.text(store.site.file)
-            guard let value = store.value, value.count == 1, text.kind(value.lowerBound) == .identifier else { continue }
-            for reference in references(to: text.text(value.lowerBound), in: store.site) {
-                best = better(best, assess(reference, deletedAt: delete))
+            guard let value = store.value else { continue }
+            for name in storedNames(value, text) {
+                for reference in references(to: name, in: store.site) {
+                    best = better(best, assess(reference, deletedAt: delete))
+                }
             }
             if best?.status == .confirmed { break }
         }
@@ -335,13 +337,36 @@ struct DeleteKeepsValueCheck {
         return rank[b.status]! < rank[a.status]! ? b : a
     }
 
+    /// The names of the values a stored expression holds: `v`, or the plain names wrapped by
+    /// a one-call or a composite literal (`c.lru.PushFront(p)`, `&entry{page: p}`).
+    private func storedNames(_ value: Range<Int>, _ text: TokenText) -> [String] {
+        if value.count == 1 { return text.kind(value.lowerBound) == .identifier ? [text.text(value.lowerBound)] : [] }
+        let last = value.upperBound - 1
+        guard text.kind(last) == .rightParen || text.kind(last) == .rightBrace else { return [] }
+        let open = text.pairs.partner(last)
+        guard open > value.lowerBound else { return [] }
+        return text.splitAtCommas(span(open + 1, last)).compactMap { element in
+            // `Key: name` or `name`.
+            let name = element.count == 3 && text.kind(element.lowerBound + 1) == .colon ? element.upperBound - 1
+                : (element.count == 1 ? element.lowerBound : -1)
+            return name >= 0 && text.kind(name) == .identifier ? text.text(name) : nil
+        }
+    }
+
     /// Where a value named `name` is also kept, in the function of `origin`: appended to a
-    /// slice, stored into another map, pushed onto a list, held by a field or package variable.
-    private func references(to name: String, in origin: Site) -> [Reference] {
-        let (file, function) = (origin.file, origin.function)
+    /// slice, stored into another map, pushed onto a list, held by a field or package variable;
+    /// and, one call down, in a function of the package it is handed to (`c.index(p)`).
+    private func references(to name: String, in origin: Site, scanning scanned: FunctionKey? = nil) -> [Reference] {
+        let (file, function) = scanned.map { ($0.file, $0.function) } ?? (origin.file, origin.function)
         var found: [Reference] = []
+        // Judged in the callee's own terms (already filtered there).
+        var handed: [Reference] = []
         for operation in index.operations(file, function) {
             switch operation.kind {
+            case .call(let callee) where scanned == nil:
+                handed += handedOn(name, operation, to: functions(named: callee, method: false), origin: origin)
+            case .methodCall(let method) where scanned == nil && !["PushBack", "PushFront", "Store"].contains(method):
+                handed += handedOn(name, operation, to: functions(named: method, method: true), origin: origin)
             case .reassign:
                 if let value = operation.value, appends(name, value, file) {
                     found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
@@ -367,6 +392,16 @@ struct DeleteKeepsValueCheck {
             case .field?, .global?: return true
             default: return false
             }
+        } + handed
+    }
+
+    /// The references a function keeps of the parameter that `name` is passed as.
+    private func handedOn(_ name: String, _ call: MapOperation, to callees: [FunctionKey], origin: Site) -> [Reference] {
+        guard let position = call.arguments.firstIndex(where: { index.compact(call.site.file, $0) == name }) else { return [] }
+        return callees.flatMap { callee -> [Reference] in
+            let parameters = index.files[callee.file].functions[callee.function].parameters
+            guard position < parameters.count, let parameter = parameters[position].name, parameter != "_" else { return [] }
+            return references(to: parameter, in: origin, scanning: callee)
         }
     }
 
@@ -519,38 +554,75 @@ struct DeleteKeepsValueCheck {
 
     // MARK: Values handed on by the culprit's callers
 
-    /// The maps the culprit's values are handed to by its callers: `p := render(...)`, then
-    /// `M[k] = p` or `c.Put(p)` (every map `Put` touches). An allocator seldom stores what it
-    /// makes; the function that keeps it is one call away, from its caller.
+    /// The maps the culprit's values are handed to by its callers: `p := render(...)` (or
+    /// `p.Body = render(...)`), then `M[k] = p` or `c.Put(p)` (every map `Put` touches). An
+    /// allocator seldom stores what it makes; the function that keeps it is a call or two away,
+    /// from its caller, or from that one's caller when the caller returns the value (`return p`,
+    /// up to three levels).
     private func mapsFedByCallers() -> Set<MapIdentity> {
         var maps: Set<MapIdentity> = []
-        let culprit = index.files[0].functions[context.function].name
-        for call in index.callSites(of: 0, context.function).prefix(16) {
-            let (file, function) = (call.file, call.function)
-            let text = index.text(file)
-            // The name the call's result is given, or the call itself as an argument.
-            var carriers: Set<String> = []
-            for assignment in index.facts(call).assignments where assignment.op == .define || assignment.op == .assign {
-                if let target = assignment.targets.first, target.count == 1, text.kind(target.lowerBound) == .identifier {
-                    carriers.insert(text.text(target.lowerBound))
+        var level: [FunctionKey] = [FunctionKey(file: 0, function: context.function)]
+        var seen: Set<FunctionKey> = Set(level)
+        for _ in 0..<3 {
+            var next: [FunctionKey] = []
+            for producer in level {
+                let name = index.files[producer.file].functions[producer.function].name
+                for call in index.callSites(of: producer.file, producer.function).prefix(16) {
+                    let caller = FunctionKey(file: call.file, function: call.function)
+                    let carriers = self.carriers(of: name, at: call)
+                    maps.formUnion(mapsReached(from: caller, carrying: carriers, produced: name))
+                    if returns(carriers, caller), seen.insert(caller).inserted { next.append(caller) }
                 }
             }
-            func carries(_ argument: Range<Int>) -> Bool {
-                let compact = index.compact(file, argument)
-                return carriers.contains(compact) || compact.hasPrefix(culprit + "(") || compact.contains("." + culprit + "(")
-            }
-            for operation in index.operations(file, function) {
-                switch operation.kind {
-                case .store:
-                    guard let value = operation.value, carries(value), let identity = index.identity(of: operation.target, file, function) else { continue }
-                    maps.insert(identity)
-                case .call(let name) where name != culprit && operation.arguments.contains(where: carries):
-                    for callee in functions(named: name, method: false) { maps.formUnion(mapsTouched(callee.file, callee.function)) }
-                case .methodCall(let name) where operation.arguments.contains(where: carries):
-                    for callee in functions(named: name, method: true) { maps.formUnion(mapsTouched(callee.file, callee.function)) }
-                default:
-                    continue
-                }
+            level = next
+        }
+        return maps
+    }
+
+    /// The names that hold what the call at `call` returns: `p := f()`, `p = f()`, and the
+    /// base of a field it is stored into (`p.Body = f()` carries it with `p`).
+    private func carriers(of produced: String, at call: Site) -> Set<String> {
+        let text = index.text(call.file)
+        var carriers: Set<String> = []
+        for assignment in index.facts(call).assignments where assignment.op == .define || assignment.op == .assign {
+            guard let target = assignment.targets.first, text.kind(target.lowerBound) == .identifier else { continue }
+            carriers.insert(text.text(target.lowerBound))
+        }
+        return carriers
+    }
+
+    /// Whether the function returns one of the carriers (`return p`).
+    private func returns(_ carriers: Set<String>, _ function: FunctionKey) -> Bool {
+        let outline = index.outline(function.file, function.function)
+        let text = index.text(function.file)
+        return outline.nodes.contains { node in
+            let statement = node.statement
+            guard statement.kind == .returnStatement else { return false }
+            let values = text.splitAtCommas(span(statement.tokens.lowerBound + 1, statement.tokens.upperBound))
+            return values.contains { carriers.contains(text.compact($0)) }
+        }
+    }
+
+    /// The maps the function stores a carrier into, and every map touched by the package's
+    /// functions it hands a carrier (or the producing call itself) to.
+    private func mapsReached(from caller: FunctionKey, carrying carriers: Set<String>, produced: String) -> Set<MapIdentity> {
+        let (file, function) = (caller.file, caller.function)
+        func carries(_ argument: Range<Int>) -> Bool {
+            let compact = index.compact(file, argument)
+            return carriers.contains(compact) || compact.hasPrefix(produced + "(") || compact.contains("." + produced + "(")
+        }
+        var maps: Set<MapIdentity> = []
+        for operation in index.operations(file, function) {
+            switch operation.kind {
+            case .store:
+                guard let value = operation.value, carries(value), let identity = index.identity(of: operation.target, file, function) else { continue }
+                maps.insert(identity)
+            case .call(let name) where name != produced && operation.arguments.contains(where: carries):
+                for callee in functions(named: name, method: false) { maps.formUnion(mapsTouched(callee.file, callee.function)) }
+            case .methodCall(let name) where name != produced && operation.arguments.contains(where: carries):
+                for callee in functions(named: name, method: true) { maps.formUnion(mapsTouched(callee.file, callee.function)) }
+            default:
+                continue
             }
         }
         return maps
@@ -563,6 +635,28 @@ struct DeleteKeepsValueCheck {
         }.map { FunctionKey(file: $0.file, function: $0.function) }
     }
 
+    /// The maps whose values are what the culprit returns (`map[uint64]*Order` for a
+    /// `buildOrder` returning `*Order`): where its values end up when they travel by channel or
+    /// through a command, which the callers' hand-offs do not follow.
+    private func mapsOfResultType() -> Set<MapIdentity> {
+        let culprit = index.files[0].functions[context.function]
+        guard culprit.results.count == 1 else { return [] }
+        let result = culprit.results[0].type
+        guard result.hasPrefix("*"), result.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return [] }
+        var maps: Set<MapIdentity> = []
+        for file in index.files {
+            for (typeName, declaration) in file.types {
+                for (field, type) in declaration.fields where TypeHints.mapParts(type)?.value == result {
+                    maps.insert(.field(type: typeName, path: "." + field))
+                }
+            }
+            for (name, variable) in file.globals where variable.type.flatMap({ TypeHints.mapParts($0)?.value }) == result {
+                maps.insert(.global(name))
+            }
+        }
+        return maps
+    }
+
     // MARK: A soft delete
 
     /// An entry of a map the package never deletes from, read and then marked dead where a
@@ -573,10 +667,16 @@ struct DeleteKeepsValueCheck {
     /// before a sweep.
     private func softDelete(of maps: Set<MapIdentity>) -> (site: Site, reason: String)? {
         for identity in maps.sorted(by: { "\($0)" < "\($1)" }) {
-            let releases = index.operations(on: identity, where: { operation in
+            var deleters: [Site] = []
+            let sweeps = index.operations(on: identity, where: { operation in
                 switch operation.kind {
-                case .delete, .clear, .methodCall("Delete"), .methodCall("LoadAndDelete"):
+                case .clear:
                     return true
+                case .delete, .methodCall("Delete"), .methodCall("LoadAndDelete"):
+                    // A sweep (a delete in a range over the map) may be what removes marked entries.
+                    if rangesOverTarget(operation) { return true }
+                    deleters.append(operation.site)
+                    return false
                 case .reassign:
                     let name = index.files[operation.site.file].functions[operation.site.function].name
                     return !(name.hasPrefix("New") || name.hasPrefix("new") || name == "init" || name == "main")
@@ -584,7 +684,7 @@ struct DeleteKeepsValueCheck {
                     return false
                 }
             })
-            guard releases.isEmpty else { continue }
+            guard sweeps.isEmpty else { continue }
             for (file, function) in index.allFunctions {
                 let text = index.text(file)
                 var entries: [(name: String, site: Site, map: String)] = []
@@ -604,12 +704,54 @@ struct DeleteKeepsValueCheck {
                           let entry = entries.first(where: { operation.targetText.hasPrefix($0.name + ".") }) else { continue }
                     let field = String(operation.targetText.dropFirst(entry.name.count + 1))
                     guard !field.contains("."), Self.marksDead(field: field, value: index.compact(file, value)) else { continue }
+                    let marker = FunctionKey(file: file, function: function)
+                    guard !deleters.contains(where: { runsWith(marker, $0) }) else { continue }
+                    let elsewhere = deleters.isEmpty ? "nothing in the package deletes from \(entry.map)"
+                        : "\(entry.map) is deleted from only on other paths (line \(index.line(deleters[0])) in \(index.displayName(deleters[0].file, deleters[0].function)))"
                     return (operation.site,
-                            "\(operation.targetText) = \(index.compact(file, value)) marks the entry of \(entry.map) read at line \(index.line(entry.site)) as gone, but nothing in the package deletes from \(entry.map): every entry, and all its value holds, stays (delete(\(entry.map), key) was meant)")
+                            "\(operation.targetText) = \(index.compact(file, value)) marks the entry of \(entry.map) read at line \(index.line(entry.site)) as gone, but \(elsewhere): every entry so marked, and all its value holds, stays (delete(\(entry.map), key) was meant)")
                 }
             }
         }
         return nil
+    }
+
+    /// Whether a delete runs with a call of `marker`: in it, in a function it calls, or in a
+    /// function its caller calls on the same path as the call of `marker` (`Close` calling
+    /// `markClosed` then `forget`; not a dispatcher's other `case`).
+    private func runsWith(_ marker: FunctionKey, _ delete: Site) -> Bool {
+        let deleter = FunctionKey(file: delete.file, function: delete.function)
+        if deleter == marker || callees(of: marker).contains(deleter) { return true }
+        let markerName = index.files[marker.file].functions[marker.function].name
+        let deleterName = index.files[deleter.file].functions[deleter.function].name
+        for call in index.callSites(of: marker.file, marker.function).prefix(16) {
+            let outline = index.outline(call.file, call.function)
+            for node in outline.nodes.indices where Self.samePath(call.node, node, outline) {
+                let calls = index.operations(at: Site(file: call.file, function: call.function, node: node))
+                if calls.contains(where: { operation in
+                    switch operation.kind {
+                    case .call(let name), .methodCall(let name): return name == deleterName && name != markerName
+                    default: return false
+                    }
+                }) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Whether two statements are on one path: no `if`, `switch` or `select` around both has
+    /// them in different branches (a loop around a dispatcher's cases does not join them).
+    static func samePath(_ a: Int, _ b: Int, _ outline: FunctionOutline) -> Bool {
+        let branching: Set<GoStatement.Kind> = [.ifStatement, .switchStatement, .selectStatement]
+        let (start, other) = (outline.nodes[a].statement.tokens.lowerBound, outline.nodes[b].statement.tokens.lowerBound)
+        for node in Set(outline.ancestors(of: a)).intersection(outline.ancestors(of: b)) {
+            let statement = outline.nodes[node].statement
+            guard branching.contains(statement.kind) else { continue }
+            let first = statement.blocks.firstIndex { $0.tokens.contains(start) }
+            let second = statement.blocks.firstIndex { $0.tokens.contains(other) }
+            if first != second { return false }
+        }
+        return true
     }
 
     /// `Active = false`, `Closed = true`, `Status = "cancelled"` / `StatusCancelled`,

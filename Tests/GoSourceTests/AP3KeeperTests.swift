@@ -215,6 +215,143 @@ import Testing
         HardNegativeTests.expectNotConfirmed(result)
     }
 
+    /// The value travels up two callers (`load` returns what `render` filled in) and into a
+    /// list element the map holds; `Put` hands it on to `index`, which appends it to a map
+    /// that eviction never prunes (blind batch 6's t-catalog-category-keeper).
+    static let twoCallsUp = """
+        package main
+
+        import "container/list"
+
+        type Page struct {
+        \tKey  string
+        \tTag  string
+        \tBody []byte
+        }
+
+        type Cache struct {
+        \titems map[string]*list.Element
+        \tlru   *list.List
+        \tbyTag map[string][]*Page
+        }
+
+        func (c *Cache) Put(p *Page) {
+        \tc.items[p.Key] = c.lru.PushFront(p)
+        \tc.index(p)
+        \tfor c.lru.Len() > 100 {
+        \t\tc.evict()
+        \t}
+        }
+
+        func (c *Cache) index(p *Page) {
+        \tc.byTag[p.Tag] = append(c.byTag[p.Tag], p)
+        }
+
+        func (c *Cache) evict() {
+        \tp := c.lru.Remove(c.lru.Back()).(*Page)
+        \tdelete(c.items, p.Key)
+        }
+
+        func render(p *Page) []byte {
+        \treturn make([]byte, 32<<10)
+        }
+
+        func load(key string) *Page {
+        \tp := &Page{Key: key}
+        \tp.Body = render(p)
+        \treturn p
+        }
+
+        func serve(c *Cache, key string) {
+        \tp := load(key)
+        \tc.Put(p)
+        }
+        """
+
+    @Test func aKeeperTwoCallsUpAndOneCallDownIsNamed() {
+        let result = Self.check(Self.twoCallsUp, "main.render", ["return make([]byte, 32<<10)"])
+        HardNegativeTests.expectConfirmed(result, "c.byTag[p.Tag] = append(c.byTag[p.Tag], p)")
+        #expect(result.holder == "main.(*Cache).index", "\(result)")
+    }
+
+    @Test func aKeeperWhoseIndexEvictionPrunesIsNot() {
+        let pruned = Self.twoCallsUp.replacingOccurrences(of: "\tdelete(c.items, p.Key)\n", with: "\tdelete(c.items, p.Key)\n\tdelete(c.byTag, p.Tag)\n")
+        HardNegativeTests.expectNotConfirmed(Self.check(pruned, "main.render", ["return make([]byte, 32<<10)"]))
+    }
+
+    /// Orders reach the book's map through a channel (found by the map's value type); `cancel`
+    /// marks them and only `fulfil`, another case of the dispatcher, deletes (blind batch 6's
+    /// t-order-status-tombstone). `close` marks and then forgets, on one path: not a soft delete.
+    static func orders(close: String) -> String {
+        """
+        package main
+
+        type Order struct {
+        \tID     uint64
+        \tStatus string
+        \tLines  []byte
+        }
+
+        type book struct {
+        \torders map[uint64]*Order
+        \tin     chan *Order
+        \tops    chan op
+        }
+
+        type op struct {
+        \tkind string
+        \tid   uint64
+        }
+
+        func (b *book) loop() {
+        \tfor {
+        \t\tselect {
+        \t\tcase o := <-b.in:
+        \t\t\tb.orders[o.ID] = o
+        \t\tcase x := <-b.ops:
+        \t\t\tswitch x.kind {
+        \t\t\tcase "cancel":
+        \t\t\t\tb.cancel(x.id)
+        \t\t\tcase "fulfil":
+        \t\t\t\tb.fulfil(x.id)
+        \t\t\tcase "close":
+        \t\t\t\t\(close)
+        \t\t\t}
+        \t\t}
+        \t}
+        }
+
+        func (b *book) cancel(id uint64) {
+        \to, ok := b.orders[id]
+        \tif !ok {
+        \t\treturn
+        \t}
+        \to.Status = "cancelled"
+        }
+
+        func (b *book) fulfil(id uint64) {
+        \tdelete(b.orders, id)
+        }
+
+        func build(id uint64) *Order {
+        \treturn &Order{ID: id, Lines: make([]byte, 4096)}
+        }
+        """
+    }
+
+    @Test func aSoftDeleteWithTheRealDeleteOnAnotherPathIsConfirmed() {
+        let result = Self.check(Self.orders(close: "b.fulfil(x.id)"), "main.build", ["return &Order{ID: id, Lines: make([]byte, 4096)}"])
+        HardNegativeTests.expectConfirmed(result, "o.Status = \"cancelled\"")
+        #expect(result.holder == "main.(*book).cancel" && result.reason.contains("only on other paths"), "\(result)")
+    }
+
+    @Test func aMarkFollowedByADeleteOnTheSamePathIsNotASoftDelete() {
+        // Every call of cancel is followed by fulfil on its path.
+        let source = Self.orders(close: "b.fulfil(x.id)")
+            .replacingOccurrences(of: "\t\t\t\tb.cancel(x.id)\n", with: "\t\t\t\tb.cancel(x.id)\n\t\t\t\tb.fulfil(x.id)\n")
+        HardNegativeTests.expectNotConfirmed(Self.check(source, "main.build", ["return &Order{ID: id, Lines: make([]byte, 4096)}"]))
+    }
+
     @Test(arguments: [
         ("Active", "false", true), ("Enabled", "false", true), ("Closed", "true", true), ("Deleted", "true", true),
         ("Status", "\"cancelled\"", true), ("State", "StateExpired", true), ("DeletedAt", "time.Now()", true),
