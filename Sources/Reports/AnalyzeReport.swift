@@ -22,15 +22,18 @@ public struct AnalyzeReport: Sendable {
     /// Where the culprits' source is (SARIF names files relative to its root).
     public let locator: SourceLocator?
     /// Runs the rules over the profiles (evidence combined across them) and, when a locator is
-    /// given, shows and checks the culprits' source; `nodeCount`: rows of each table (0: all).
-    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?, nodeCount: Int = 0, findingsOnly: Bool = false,
-                color: Bool = false) {
+    /// given, shows and checks the culprits' source. Each table is `go tool pprof -top`'s with
+    /// `-nodecount` (0: all rows), a row per what `granularity` says, `-cum` and `-unit`: options of
+    /// the tables alone, the findings read the profiles' functions.
+    public init(profiles: [PreparedProfile], rules: RuleSet, locator: SourceLocator?, nodeCount: Int = 0,
+                granularity: RowGranularity = RowGranularity(), sortByCum: Bool = false, unit: String = "minimum",
+                findingsOnly: Bool = false, color: Bool = false) {
         // The tables are built on the other core while the rules run.
         let ((inputs, findings), tables) = Concurrently.both({
             let inputs = profiles.map(\.classifierInput)
             return (inputs, Classifier.findings(inputs, rules: rules))
         }, {
-            findingsOnly ? [] : profiles.map { $0.topReport(nodeCount: nodeCount) }
+            findingsOnly ? [] : profiles.map { $0.topReport(nodeCount: nodeCount, sortByCum: sortByCum, unit: unit, frames: granularity.frames(of: $0)) }
         })
         self.findingsOnly = findingsOnly
         self.color = color

@@ -4,8 +4,9 @@ import Findings
 import Pipeline
 import Pprof
 
-/// What `proflens compare` prints: each side's total and the change, the functions that changed
-/// most (the deltas `go tool pprof -top -diff_base` prints), and how each finding fared.
+/// What `proflens compare` prints: each side's total and the change, the functions (or lines,
+/// files, ... at pprof's other granularities) that changed most (the deltas
+/// `go tool pprof -top -diff_base` prints), and how each finding fared.
 public struct CompareReport: Sendable {
     public let comparison: ProfileComparison
     public let findings: FindingsDiff
@@ -13,6 +14,9 @@ public struct CompareReport: Sendable {
     public let newNames: [String]
     /// Rows shown (0: every function with a change).
     public let nodeCount: Int
+    /// The unit the table and the totals print values in: one pprof knows ("ms", "MB", ...,
+    /// as -unit takes them), or "auto", each value in its own.
+    public let unit: String
     /// Text output: the findings' status painted for a terminal.
     public let color: Bool
     /// For heap profiles: in-use growth per owner.
@@ -25,12 +29,17 @@ public struct CompareReport: Sendable {
     public let missingSourceFiles: [String]
 
     /// `findings`: how each finding fared, from `rules` (see `PreparedComparison.findingsDiff`).
+    /// The table's rows are what `granularity` says, its values in `unit` (pprof's -unit:
+    /// "auto", the default, gives each value its own unit; "minimum" one for the table, chosen
+    /// as pprof chooses it); the findings and heap growth read functions whatever they say.
     public init(_ prepared: PreparedComparison, findings: FindingsDiff, baseNames: [String], newNames: [String],
-                nodeCount: Int = 20, color: Bool = false, rules: RuleSet = .builtin, locator: SourceLocator? = nil,
-                missingSourceFiles: [String] = []) {
-        comparison = ProfileComparison(base: prepared.base.profile, baseFrames: prepared.base.frames,
-                                       new: prepared.new.profile, newFrames: prepared.new.frames, sampleIndex: prepared.sampleIndex,
+                nodeCount: Int = 20, granularity: RowGranularity = RowGranularity(), unit: String = "auto", color: Bool = false,
+                rules: RuleSet = .builtin, locator: SourceLocator? = nil, missingSourceFiles: [String] = []) {
+        comparison = ProfileComparison(base: prepared.base.profile, baseFrames: granularity.frames(of: prepared.base),
+                                       new: prepared.new.profile, newFrames: granularity.frames(of: prepared.new), sampleIndex: prepared.sampleIndex,
                                        baseTotal: prepared.base.total, newTotal: prepared.new.total)
+        let shown = nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount))
+        self.unit = unit == "minimum" ? Self.tableUnit(comparison, shown) : unit
         self.findings = findings
         heapGrowth = HeapGrowthReport(earlier: prepared.base, later: prepared.new)
         self.baseNames = baseNames
@@ -44,6 +53,25 @@ public struct CompareReport: Sendable {
 
     var rows: [ProfileComparison.Row] { nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount)) }
 
+    /// pprof's -unit=minimum for this table: readable for its smallest value, no coarser than
+    /// the larger total needs (report.selectOutputUnit, over every value shown).
+    static func tableUnit(_ comparison: ProfileComparison, _ shown: [ProfileComparison.Row]) -> String {
+        let values = shown.flatMap { [$0.flat.base, $0.flat.new, $0.flat.delta, $0.cum.base, $0.cum.new, $0.cum.delta] }
+        let smallest = values.lazy.filter { $0 != 0 }.map { $0.magnitude }.min().map { Int64(clamping: $0) } ?? 0
+        let largest = max(Int64(clamping: comparison.baseTotal.magnitude), Int64(clamping: comparison.newTotal.magnitude))
+        return Measurement.outputUnit(sampleUnit: comparison.sampleType.unit, minValue: smallest, maxValue: largest)
+    }
+
+    /// A value in the table's unit ("1.76s", "482.80MB", "190").
+    func label(_ value: Int64) -> String {
+        Measurement.scaledLabel(value, from: comparison.sampleType.unit, to: unit)
+    }
+
+    /// A change in the table's unit, with its sign ("+670ms").
+    func signedLabel(_ value: Int64) -> String {
+        value > 0 ? "+" + label(value) : label(value)
+    }
+
     public func render(_ format: ReportFormat) -> [UInt8] {
         switch format {
         case .text: return Array(text().utf8)
@@ -56,9 +84,8 @@ public struct CompareReport: Sendable {
     public var sarif: SARIFReport { SARIFReport(diff: findings, rules: rules, paths: SARIFPaths(locator: locator)) }
 
     func text() -> String {
-        let unit = comparison.sampleType.unit
-        func value(_ v: Int64) -> String { Measurement.label(v, unit: unit) }
-        func signed(_ v: Int64) -> String { v > 0 ? "+" + value(v) : value(v) }
+        func value(_ v: Int64) -> String { label(v) }
+        func signed(_ v: Int64) -> String { signedLabel(v) }
         func relative(_ r: Double?) -> String {
             guard let r else { return "new" }
             return (r > 0 ? "+" : "") + String((r * 1000).rounded() / 10) + "%"
@@ -83,7 +110,9 @@ public struct CompareReport: Sendable {
                 + pad(value(row.cum.base), 11) + pad(value(row.cum.new), 11) + pad(signed(row.cum.delta), 11) + pad(relativeChange(row.cum), 9)
                 + "  " + TerminalText.clean(row.name) + "\n"
         }
-        if shown.count < comparison.rows.count { out += "(\(comparison.rows.count - shown.count) more changed functions; --nodecount 0 shows all)\n" }
+        if shown.count < comparison.rows.count {
+            out += "(\(comparison.rows.count - shown.count) more changed \(comparison.granularity.rowNoun); --nodecount 0 shows all)\n"
+        }
         if let heapGrowth { out += "\n" + heapGrowth.text() }
         out += "\nFindings:\n"
         if findings.entries.isEmpty { out += "  none in either profile\n" }
@@ -111,6 +140,9 @@ public struct CompareReport: Sendable {
             json.field("type", comparison.sampleType.type)
             json.field("unit", comparison.sampleType.unit)
         }
+        // The values are raw, in the sample type's unit, whatever unit the text prints.
+        json.field("granularity", comparison.granularity.optionName)
+        json.field("textUnit", unit)
         writeValues(&json, "total", .init(base: comparison.baseTotal, new: comparison.newTotal))
         json.objects("rows", rows) { json, row in
             json.field("name", row.name)
@@ -157,14 +189,15 @@ extension CompareReport {
     /// stacks are sorted first, on both cores; the graph is then drawn on one core while the
     /// findings and changed functions are worked out on the other.
     public static func withDifferentialGraph(_ prepared: PreparedComparison, rules: RuleSet, baseNames: [String],
-                                             newNames: [String], nodeCount: Int = 20, color: Bool = false, locator: SourceLocator? = nil,
+                                             newNames: [String], nodeCount: Int = 20, granularity: RowGranularity = RowGranularity(),
+                                             unit: String = "auto", color: Bool = false, locator: SourceLocator? = nil,
                                              flame: FlameOptions?, keepingStacks: Bool = false)
         -> (report: CompareReport, svg: [UInt8]?, stacks: SortedStacks?) {
         let stacks = flame.map { FlameReport.differentialStacks(prepared, $0) }
         let (report, svg) = Concurrently.both({
             let (findings, missing) = prepared.findingsDiffReportingMissingSources(rules: rules, locator: locator)
             return CompareReport(prepared, findings: findings, baseNames: baseNames, newNames: newNames, nodeCount: nodeCount,
-                                 color: color, rules: rules, locator: locator, missingSourceFiles: missing)
+                                 granularity: granularity, unit: unit, color: color, rules: rules, locator: locator, missingSourceFiles: missing)
         }, {
             flame.map { FlameReport.differentialSVG(prepared, stacks!, $0) }
         })

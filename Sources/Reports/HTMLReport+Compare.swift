@@ -13,15 +13,14 @@ extension HTMLReport {
                                stacks: SortedStacks? = nil) -> [UInt8] {
         let comparison = report.comparison
         let prefix = graphPrefix(0)
-        let unit = comparison.sampleType.unit
         let base = report.baseNames.joined(separator: " + "), new = report.newNames.joined(separator: " + ")
         var contents = [(anchor: "findings", label: "Findings (\(report.findings.entries.count))")]
         if report.heapGrowth != nil { contents.append((anchor: "heap-growth", label: "Heap growth")) }
-        contents += [(anchor: "graph", label: "Differential flame graph"), (anchor: "changes", label: "Changed functions")]
+        contents += [(anchor: "graph", label: "Differential flame graph"), (anchor: "changes", label: "Changed \(comparison.granularity.rowNoun)")]
         return HTMLPage.render(
             title: "proflens compare: \(base) → \(new)", heading: "proflens compare",
-            lines: ["Base: \(base): \(Measurement.label(comparison.baseTotal, unit: unit)) \(comparison.sampleType.type)",
-                    "New: \(new): \(Measurement.label(comparison.newTotal, unit: unit)) (\(totalChange(comparison)))",
+            lines: ["Base: \(base): \(report.label(comparison.baseTotal)) \(comparison.sampleType.type)",
+                    "New: \(new): \(report.label(comparison.newTotal)) (\(totalChange(report)))",
                     "Click a function (a culprit, a frame of a finding, a row of a table) to zoom the differential graph to it."],
             contents: contents
         ) { html in
@@ -50,9 +49,9 @@ extension HTMLReport {
         }
     }
 
-    static func totalChange(_ comparison: ProfileComparison) -> String {
-        let values = ProfileComparison.Values(base: comparison.baseTotal, new: comparison.newTotal)
-        return signed(values.delta, unit: comparison.sampleType.unit) + ", " + relative(values.relative)
+    static func totalChange(_ report: CompareReport) -> String {
+        let values = ProfileComparison.Values(base: report.comparison.baseTotal, new: report.comparison.newTotal)
+        return report.signedLabel(values.delta) + ", " + relative(values.relative)
     }
 
     static func findingEntry(_ entry: FindingsDiff.Entry, anchor: String, graph: String, _ html: inout HTMLWriter) {
@@ -82,12 +81,15 @@ extension HTMLReport {
         html.raw("\n")
     }
 
-    /// The functions that changed most, as `compare` prints them (`--nodecount`).
+    /// The functions (lines, files, ...) that changed most, as `compare` prints them
+    /// (`--nodecount`); a function's row zooms the graph to it (the graph's frames are
+    /// functions: other rows name none).
     static func changesSection(_ report: CompareReport, prefix: String, _ html: inout HTMLWriter) {
-        let unit = report.comparison.sampleType.unit
+        let noun = report.comparison.granularity.rowNoun
+        let functions = report.comparison.granularity == .functions
         let tableID = prefix + "changes"
         html.element("section", [("id", "changes")]) { html in
-            html.element("h2", text: "Changed functions")
+            html.element("h2", text: "Changed \(noun)")
             html.element("p", [("class", "muted")],
                          text: "Deltas as go tool pprof -top -diff_base prints them, largest flat change first (\(report.comparison.sampleType.type)).")
             tableFilter(tableID, &html)
@@ -96,11 +98,12 @@ extension HTMLReport {
                            ("cum base", true), ("cum new", true), ("cum delta", true), ("cum delta%", true), ("name", false)], &html)
                 html.element("tbody") { html in
                     for row in report.rows {
-                        html.element("tr", [("data-fn", row.name), ("data-graph", prefix), ("tabindex", "0")]) { html in
+                        html.element("tr", [("data-fn", functions ? row.name : nil), ("data-graph", functions ? prefix : nil),
+                                            ("tabindex", functions ? "0" : nil)]) { html in
                             for values in [row.flat, row.cum] {
-                                numberCell(Measurement.label(values.base, unit: unit), values.base, &html)
-                                numberCell(Measurement.label(values.new, unit: unit), values.new, &html)
-                                numberCell(signed(values.delta, unit: unit), values.delta, &html, tone: true)
+                                numberCell(report.label(values.base), values.base, &html)
+                                numberCell(report.label(values.new), values.new, &html)
+                                numberCell(report.signedLabel(values.delta), values.delta, &html, tone: true)
                                 let sortValue = values.relative.map { String($0) } ?? (values.delta > 0 ? "Infinity" : "-Infinity")
                                 html.element("td", [("class", "num"), ("data-v", sortValue)], text: relative(values.relative))
                             }
@@ -110,7 +113,7 @@ extension HTMLReport {
                 }
             }
             let more = report.comparison.rows.count - report.rows.count
-            if more > 0 { html.element("p", [("class", "note")], text: "\(more) more changed functions; --nodecount 0 shows all.") }
+            if more > 0 { html.element("p", [("class", "note")], text: "\(more) more changed \(noun); --nodecount 0 shows all.") }
         }
         html.raw("\n")
     }

@@ -5,15 +5,16 @@ import Pprof
 
 /// The pprof-exact reports and the classifier's input, read off a prepared profile.
 extension PreparedProfile {
-    /// `go tool pprof -top` (with `-nodecount`), percentages of the whole profile.
-    public func topReport(nodeCount: Int = 0, sortByCum: Bool = false, unit: String = "minimum") -> TopReport {
+    /// `go tool pprof -top` (with `-nodecount`, `-cum`, `-unit`), percentages of the whole
+    /// profile; a row per frame of `frames` (default: the prepared ones).
+    public func topReport(nodeCount: Int = 0, sortByCum: Bool = false, unit: String = "minimum", frames: FrameTable? = nil) -> TopReport {
         var options = TopReport.Options()
         options.nodeCount = nodeCount
         options.sortByCum = sortByCum
         options.unit = unit
         options.activeFilters = filterLegend
         options.compatibility = compatibility
-        return TopReport(profile: profile, sampleIndex: sampleIndex, options: options, totalOverride: total, frames: frames)
+        return TopReport(profile: profile, sampleIndex: sampleIndex, options: options, totalOverride: total, frames: frames ?? self.frames)
     }
 
     /// `go tool pprof -traces`.

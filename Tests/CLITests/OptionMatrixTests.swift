@@ -710,45 +710,92 @@ extension OptionCase {
         ]
     }
 
-    /// pprof's granularities on top and traces: what a row or a frame is.
+    /// pprof's granularities on top, traces, analyze and compare: what a row or a frame is.
     static var granularityCases: [OptionCase] {
         var cases: [OptionCase] = []
-        for command in ["top", "traces"] {
+        // compare: every changed row, so that the rows named below are in its table.
+        for (command, P) in [("top", [A]), ("traces", [A]), ("analyze", [A]), ("compare", ["--nodecount=0", AF, A])] {
             cases +=
-            // pprof's granularities: what a row (top) or a frame (traces) is.
+            // pprof's granularities: what a row (top, analyze, compare) or a frame (traces) is.
             [
-                .effect("\(command) --files", [command, "--files", A], without: [command, A]) { result, baseline in
+                .effect("\(command) --files", [command, "--files"] + P, without: [command] + P) { result, baseline in
                     Output.ok(result)
                     let names = Output.names(command, result)
                     #expect(!names.isEmpty && names.allSatisfy { $0.contains(/^\S+\.(go|s)$/) || $0.hasPrefix("[") }, "\(names.prefix(3))")
                     #expect(names.contains("proflens/samples/ap1-range-mutate/main.go") && !Output.names(command, baseline!).contains("proflens/samples/ap1-range-mutate/main.go"))
                 },
-                .same("\(command) -files", [command, "-files", A], as: [command, "--files", A], without: [command, A]),
-                .effect("\(command) --filefunctions", [command, "--filefunctions", A], without: [command, A]) { result, baseline in
+                .same("\(command) -files", [command, "-files"] + P, as: [command, "--files"] + P, without: [command] + P),
+                .effect("\(command) --filefunctions", [command, "--filefunctions"] + P, without: [command] + P) { result, baseline in
                     Output.ok(result)
                     #expect(Output.names(command, result).contains("main.(*SessionCache).Expire proflens/samples/ap1-range-mutate/main.go"))
                     #expect(Output.names(command, baseline!).contains("main.(*SessionCache).Expire"))
                 },
-                .same("\(command) -filefunctions", [command, "-filefunctions", A], as: [command, "--filefunctions", A], without: [command, A]),
-                .effect("\(command) --addresses", [command, "--addresses", A], without: [command, A]) { result, baseline in
+                .same("\(command) -filefunctions", [command, "-filefunctions"] + P, as: [command, "--filefunctions"] + P, without: [command] + P),
+                .effect("\(command) --addresses", [command, "--addresses"] + P, without: [command] + P) { result, baseline in
                     Output.ok(result)
                     let names = Output.names(command, result)
                     #expect(!names.isEmpty && names.allSatisfy { $0.contains(#/^[0-9a-f]{16} /#) }, "\(names.prefix(3))")
                     #expect(!Output.names(command, baseline!).contains { $0.contains(#/^[0-9a-f]{16} /#) })
                 },
-                .same("\(command) -addresses", [command, "-addresses", A], as: [command, "--addresses", A], without: [command, A]),
-                .effect("\(command) --functions (the default)", [command, "--functions", A], without: [command, A]) { result, baseline in
+                .same("\(command) -addresses", [command, "-addresses"] + P, as: [command, "--addresses"] + P, without: [command] + P),
+                .effect("\(command) --functions (the default)", [command, "--functions"] + P, without: [command] + P) { result, baseline in
                     Output.ok(result)
                     #expect(!result.stdout.isEmpty && result.stdout == baseline!.stdout)
                 },
-                .effect("\(command) -functions (the default)", [command, "-functions", A], without: [command, A]) { result, baseline in
+                .effect("\(command) -functions (the default)", [command, "-functions"] + P, without: [command] + P) { result, baseline in
                     Output.ok(result)
                     #expect(!result.stdout.isEmpty && result.stdout == baseline!.stdout)
                 },
-                .refused("\(command) --files --lines", [command, "--files", "--lines", A], mentions: ["choose one of"]),
+                .refused("\(command) --files --lines", [command, "--files", "--lines"] + P, mentions: ["choose one of"]),
             ]
         }
-        return cases
+        return cases + [
+            .effect("analyze --lines", ["analyze", "--lines", A], without: ["analyze", A]) { result, baseline in
+                Output.ok(result)
+                // A row per source line (AnalyzeOptionGoldenTests: pprof's -top -lines byte for byte).
+                let rows = Output.topRows(result.text)
+                #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(/. \S+\.(go|s):\d+$/) }, "\(rows.prefix(3))")
+                #expect(rows.contains("main.(*SessionCache).Expire proflens/samples/ap1-range-mutate/main.go:98"))
+                #expect(!Output.topRows(baseline!.text).contains { $0.contains(/:\d+$/) })
+            },
+            .same("analyze -lines", ["analyze", "-lines", A], as: ["analyze", "--lines", A], without: ["analyze", A]),
+            .effect("compare --lines", ["compare", "--lines", "--nodecount=0", AF, A], without: ["compare", "--nodecount=0", AF, A]) { result, baseline in
+                Output.ok(result)
+                // A row per source line (CompareOptionTests: pprof's -top -diff_base -lines deltas).
+                let rows = Output.compareRows(result.text)
+                #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(/. \S+\.(go|s):\d+$/) }, "\(rows.prefix(3))")
+                #expect(rows.contains("main.(*SessionCache).Expire proflens/samples/ap1-range-mutate/main.go:98"))
+                #expect(!Output.compareRows(baseline!.text).contains { $0.contains(/:\d+$/) })
+            },
+            .same("compare -lines", ["compare", "-lines", AF, A], as: ["compare", "--lines", AF, A], without: ["compare", AF, A]),
+            .effect("analyze --cum", ["analyze", "--cum", A], without: ["analyze", A]) { result, baseline in
+                Output.ok(result)
+                // The same rows, by cumulative value (AnalyzeOptionGoldenTests: pprof's -top -cum).
+                let rows = Output.topRows(result.text), plain = Output.topRows(baseline!.text)
+                #expect(rows != plain && Set(rows) == Set(plain) && rows.first == "main.main")
+            },
+            .same("analyze -cum", ["analyze", "-cum", A], as: ["analyze", "--cum", A], without: ["analyze", A]),
+            .effect("analyze --unit ms", ["analyze", "--unit", "ms", A], without: ["analyze", A]) { result, baseline in
+                Output.ok(result)
+                // (The table alone: the block of the output that holds its header.)
+                func table(_ text: String) -> String { text.components(separatedBy: "\n\n").first { $0.contains("      flat  flat%") } ?? "" }
+                let values = Self.topValues(table(result.text)), plain = Self.topValues(table(baseline!.text))
+                #expect(!values.isEmpty && values.allSatisfy { $0 == "0" || $0.hasSuffix("ms") }, "\(values.prefix(4))")
+                #expect(plain.contains { $0.hasSuffix("s") && !$0.hasSuffix("ms") })
+                #expect(result.text.contains("Total samples = 2200ms") && baseline!.text.contains("Total samples = 2.20s"))
+            },
+            .same("analyze -unit=ms", ["analyze", "-unit=ms", A], as: ["analyze", "--unit", "ms", A], without: ["analyze", A]),
+            .refused("analyze --cum --findings-only", ["analyze", "--cum", "--findings-only", A], mentions: ["--cum", "--findings-only"]),
+            .refused("analyze --lines --format sarif", ["analyze", "--lines", "--format", "sarif", A], mentions: ["--lines", "SARIF"]),
+            .effect("compare --unit ms", ["compare", "--unit", "ms", AF, A], without: ["compare", AF, A]) { result, baseline in
+                Output.ok(result)
+                // Totals and every value of the table in ms, where each had its own unit.
+                #expect(result.text.contains(": 2870ms cpu\n") && baseline!.text.contains(": 2.87s cpu\n"))
+                #expect(result.text.contains("-1390ms") && baseline!.text.contains("-1.39s") && !result.text.contains("-1.39s"))
+            },
+            .same("compare -unit=ms", ["compare", "-unit=ms", AF, A], as: ["compare", "--unit", "ms", AF, A], without: ["compare", AF, A]),
+            .refused("compare --unit ms --format sarif", ["compare", "--unit", "ms", "--format", "sarif", AF, A], mentions: ["--unit", "SARIF"]),
+        ]
     }
 
     /// top's --diff-base and --normalize: go tool pprof -diff_base's output, byte for byte.

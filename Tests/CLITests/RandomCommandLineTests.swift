@@ -172,11 +172,16 @@ struct CommandLineGenerator {
     static let format: Option = (["--format"], .choice(["text", "json"]))
     static let differential: [Option] = [(["--width-by"], .choice(["base", "new", "max"])), (["--colorblind-diff"], .flag)]
     static let normalize: Option = (["--normalize", "-normalize"], .flag)
+    /// pprof's report options of a table: what a row is, and the unit of its values.
+    static let granularity: [Option] = [(["--functions", "-functions"], .flag), (["--lines", "-lines"], .flag), (["--files", "-files"], .flag),
+                                        (["--filefunctions", "-filefunctions"], .flag), (["--addresses", "-addresses"], .flag)]
+    static let unit: Option = (["--unit", "-unit"], .choice(["ms", "s", "hrs", "MB", "kB", "count", "auto", "minimum"]))
+    static let cum: Option = (["--cum", "-cum"], .flag)
 
     static let commands: [(name: String, options: [Option], files: ClosedRange<Int>)] = [
-        ("analyze", input + selection + [compat, nodeCount] + classifier + color + [format], 1...3),
-        ("top", input + selection + [compat, nodeCount, (["--diff-base", "-diff_base"], .profile), normalize], 1...2),
-        ("traces", input + selection + [compat], 1...2),
+        ("analyze", input + selection + [compat, nodeCount] + classifier + color + [format, cum, unit] + granularity, 1...3),
+        ("top", input + selection + [compat, nodeCount, (["--diff-base", "-diff_base"], .profile), normalize, cum, unit] + granularity, 1...2),
+        ("traces", input + selection + [compat, unit] + granularity, 1...2),
         ("fold", input + selection + [(["--lines"], .flag), (["-o", "--output"], .output)], 1...2),
         ("flame", input + selection + [(["--title"], .text), (["--width"], .integer), (["--min-width"], .double), (["--inverted"], .flag),
                                        (["--reverse"], .flag), (["--sort"], .choice(["name", "size"])),
@@ -184,7 +189,7 @@ struct CommandLineGenerator {
                                        (["-o", "--output"], .output), (["--highlight"], .flag), (["--rules"], .rules),
                                        (["--base"], .profile), normalize] + differential, 1...2),
         ("compare", [(["--base"], .profile)] + input + selection + [nodeCount] + classifier + color
-                    + [normalize, format, (["--svg"], .output)] + differential, 2...3),
+                    + [normalize, format, (["--svg"], .output), unit] + differential + granularity, 2...3),
         ("report", input + selection + [compat, nodeCount] + classifier + [(["-o", "--output"], .output)], 1...3),
         ("list", input + selection, 1...1),
         ("merge", input + selection + [(["-o", "--output"], .output), (["--diff-base", "-diff_base"], .profile), normalize,

@@ -1,8 +1,9 @@
 import Pprof
 
-/// What changed between two profiles, per function: flat and cum in the base and in the new
-/// profile (normalized when the diff is), and the deltas, which are the values
-/// `go tool pprof -top -diff_base` prints.
+/// What changed between two profiles, per function (or per line, file, ... as the frame
+/// tables' granularity says): flat and cum in the base and in the new profile (normalized
+/// when the diff is), and the deltas, which are the values `go tool pprof -top -diff_base`
+/// prints at that granularity.
 public struct ProfileComparison: Sendable {
     public struct Values: Sendable, Equatable {
         public var base: Int64
@@ -23,17 +24,20 @@ public struct ProfileComparison: Sendable {
     }
 
     public var sampleType: ValueType
+    /// What a row is: the new side's frame table's granularity.
+    public var granularity: FrameTable.Granularity
     public var baseTotal: Int64
     public var newTotal: Int64
-    /// Functions whose flat or cum changed, largest |flat delta| first, then |cum delta|.
+    /// Rows whose flat or cum changed, largest |flat delta| first, then |cum delta|.
     public var rows: [Row]
 
-    /// Each side with its frame table (the two tables name frames independently; rows are
-    /// matched by name).
+    /// Each side with its frame table, both at one granularity (the two tables name frames
+    /// independently; rows are matched by name).
     /// Totals, when given, replace each side's own (filtered profiles keep their whole totals).
     public init(base baseProfile: Profile, baseFrames: FrameTable, new newProfile: Profile, newFrames: FrameTable, sampleIndex: Int,
                 baseTotal: Int64? = nil, newTotal: Int64? = nil) {
         sampleType = newProfile.sampleTypes[sampleIndex]
+        granularity = newFrames.granularity
         var byName: [String: Row] = [:]
         // One side's graph at a time (each holds a value per stack while it lives).
         func add(_ graph: CallGraph, isBase: Bool) {

@@ -27,6 +27,8 @@ public struct FrameTable: Sendable {
     public private(set) var frames: [UInt32] = []
 
     public var count: Int { names.count }
+    /// What a frame is: the granularity the table was built at.
+    public let granularity: Granularity
 
     /// Frames per function (pprof's default), per source line named `function:line` (folded
     /// stacks), or as pprof's report granularities name them: per source line `function
@@ -37,6 +39,7 @@ public struct FrameTable: Sendable {
     /// `fileName`: how a file is named at `fileLines` granularity (pprof trims the profile's
     /// paths as -source_path and -trim_path say).
     public init(profile: Profile, granularity: Granularity = .functions, fileName: (String) -> String = { $0 }) {
+        self.granularity = granularity
         var index: [Key: UInt32] = [:]
         func intern(_ key: Key) -> UInt32 {
             if let id = index[key] { return id }
@@ -147,3 +150,17 @@ public struct FrameTable: Sendable {
     }
 }
 
+
+extension FrameTable.Granularity {
+    /// The granularity as pprof's option names it ("functions", "lines", "files",
+    /// "filefunctions", "addresses"); folded stacks' `function:line` frames are "lines" too.
+    public var optionName: String {
+        switch self {
+        case .functions: return "functions"
+        case .lines, .fileLines: return "lines"
+        case .files: return "files"
+        case .fileFunctions: return "filefunctions"
+        case .addresses: return "addresses"
+        }
+    }
+}

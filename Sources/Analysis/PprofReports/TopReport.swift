@@ -45,6 +45,10 @@ public struct TopReport: Sendable {
     /// Frames in the graph before `nodeCount` cut it, and frames dropped by `nodeFraction`.
     public var shownOutOf: Int
     public var droppedNodes: Int
+    /// What a row is (pprof's -functions, -lines, -files, -filefunctions, -addresses).
+    public var granularity: FrameTable.Granularity
+    /// Rows by |cum| (-cum) rather than |flat|.
+    public var sortByCum: Bool
 
     /// `totalOverride`: the total of the unfiltered profile, when `profile` was filtered
     /// (pprof's percentages stay relative to the whole profile).
@@ -56,6 +60,8 @@ public struct TopReport: Sendable {
 
     public init(profile: Profile, graph: CallGraph, options: Options) {
         let frames = graph.frames
+        granularity = frames.granularity
+        sortByCum = options.sortByCum
         sampleIndex = graph.sampleIndex
         sampleType = profile.sampleTypes[sampleIndex]
         total = graph.total

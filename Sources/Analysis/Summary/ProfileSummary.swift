@@ -107,9 +107,12 @@ public struct ProfileSummary: Sendable {
 
 extension TopReport {
     /// Writes the table's fields into an open JSON object: raw integer values, in the
-    /// sample type's unit.
+    /// sample type's unit, whatever unit the text table prints them in (`textUnit`).
     public func writeJSON(_ json: inout JSONWriter) {
         json.object("top") { json in
+            json.field("granularity", granularity.optionName)
+            json.field("sortedBy", sortByCum ? "cum" : "flat")
+            json.field("textUnit", outputUnit)
             json.field("total", total)
             json.field("shownFlat", rows.reduce(Int64(0)) { $0 &+ $1.flat })
             json.field("nodesShown", rows.count)

@@ -15,6 +15,13 @@ public enum AnalyzeUseCase {
         public var color = false
         /// Rows of each table (0: all).
         public var nodeCount = 0
+        /// pprof's report granularity of each table (-functions, -lines, -files,
+        /// -filefunctions, -addresses); the findings read functions whatever it is.
+        public var granularity = FrameTable.Granularity.functions
+        /// Each table's rows by cumulative value (-cum).
+        public var sortByCum = false
+        /// pprof's -unit for each table.
+        public var unit = "minimum"
         /// A rules file used instead of the built-in rules.
         public var rulesFile: String?
         /// The level at which a finding fails the run.
@@ -31,8 +38,11 @@ public enum AnalyzeUseCase {
         let rules = try RuleSet.named(options.rulesFile)
         var request = try options.input.request()
         if let interval = options.heapInterval { try request.takeHeapURLsTwice(interval: interval) }
+        // The granularity is the tables' alone (the request's stays per function, for the
+        // rules); their file names are trimmed as the source options say, as top's are.
         let report = AnalyzeReport(profiles: try Pipeline.prepareEach(request), rules: rules, locator: options.source,
-                                   nodeCount: options.nodeCount, findingsOnly: options.findingsOnly, color: options.color)
+                                   nodeCount: options.nodeCount, granularity: RowGranularity(options.granularity, fileNames: options.source),
+                                   sortByCum: options.sortByCum, unit: options.unit, findingsOnly: options.findingsOnly, color: options.color)
         // SARIF: one log, whose note on the sources not found is said on stderr too.
         let sarif = options.format == .sarif ? report.sarif : nil
         return CommandResult(outputs: [CommandOutput(.standardOutput, .bytes(sarif?.render() ?? report.render(options.format)))],

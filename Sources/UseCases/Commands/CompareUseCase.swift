@@ -17,6 +17,11 @@ public enum CompareUseCase {
         public var color = false
         /// Rows of changed functions (0: all).
         public var nodeCount = 20
+        /// pprof's report granularity of the table's rows (-functions, -lines, -files,
+        /// -filefunctions, -addresses); the findings and graphs read functions whatever it is.
+        public var granularity = FrameTable.Granularity.functions
+        /// pprof's -unit for the table and totals; "auto" (the default): each value in its own.
+        public var unit = "auto"
         /// A rules file used instead of the built-in rules.
         public var rulesFile: String?
         /// The level at which a new or worse finding fails the run.
@@ -40,7 +45,8 @@ public enum CompareUseCase {
         let comparison = try Pipeline.prepareComparison(request)
         let compared = CompareReport.withDifferentialGraph(
             comparison, rules: rules, baseNames: options.input.baseArguments, newNames: options.input.arguments,
-            nodeCount: options.nodeCount, color: options.color, locator: options.source,
+            nodeCount: options.nodeCount, granularity: RowGranularity(options.granularity, fileNames: options.source), unit: options.unit,
+            color: options.color, locator: options.source,
             flame: options.svg == nil ? nil : options.flame, keepingStacks: options.html != nil)
         let report = compared.report
         var outputs: [CommandOutput] = []

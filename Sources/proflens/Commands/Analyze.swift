@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Reports
 import UseCases
@@ -18,6 +19,16 @@ struct Analyze: ParsableCommand {
     @OptionGroup var color: ColorOptions
     @OptionGroup var source: SourceOptions
 
+    @Flag(name: [.customLong("cum"), .customLong("cum", withSingleDash: true)],
+          help: "Sort each table's rows by cumulative value, as go tool pprof -top -cum (the findings do not change).")
+    var cum = false
+
+    @OptionGroup var granularity: GranularityOptions
+
+    @Option(name: [.customLong("unit"), .customLong("unit", withSingleDash: true)],
+            help: "Print each table's values in this unit (ms, s, MB, ...), as go tool pprof -unit; minimum: one unit for the table (default), auto: one per value.")
+    var unit = "minimum"
+
     @Option(help: "Output format: text, json or sarif (SARIF 2.1.0, for code scanning: one result per finding).")
     var format: ReportFormat = .text
 
@@ -32,6 +43,13 @@ struct Analyze: ParsableCommand {
         if files.isEmpty { throw ValidationError("name at least one profile") }
         if format != .text && (color.noColor || color.color != .auto) { throw ValidationError("--color and --no-color apply to text output only") }
         if format != .text && findingsOnly { throw ValidationError("--findings-only applies to text output only") }
+        // The table options shape the tables alone: refused where none is printed.
+        let tableOptions = (cum ? ["--cum"] : []) + (unit != "minimum" ? ["--unit"] : [])
+            + (granularity.granularity != .functions ? ["--" + granularity.granularity.optionName] : [])
+        if !tableOptions.isEmpty && (findingsOnly || format == .sarif) {
+            let options = tableOptions.joined(separator: " and ")
+            throw ValidationError("\(options) \(tableOptions.count > 1 ? "apply" : "applies") to the tables, which \(findingsOnly ? "--findings-only leaves out" : "SARIF output does not have")")
+        }
         if let heapInterval, !(heapInterval.seconds > 0 && heapInterval.seconds <= 86_400) {
             throw ValidationError("--heap-interval must be more than 0 and at most 24 hours")
         }
@@ -43,6 +61,9 @@ struct Analyze: ParsableCommand {
         options.findingsOnly = findingsOnly
         options.color = color.enabled
         options.nodeCount = rows.nodeCount ?? 0
+        options.sortByCum = cum
+        options.granularity = granularity.granularity
+        options.unit = unit
         options.rulesFile = classifier.rules
         options.failOn = classifier.failOn
         options.source = source.locator

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Reports
 import UseCases
@@ -25,6 +26,12 @@ struct Compare: ParsableCommand {
           help: "Scale the new profile to the base's total first, as pprof's -normalize does.")
     var normalize = false
 
+    @OptionGroup var granularity: GranularityOptions
+
+    @Option(name: [.customLong("unit"), .customLong("unit", withSingleDash: true)],
+            help: "Print the table's values and the totals in this unit (ms, s, MB, ...), as go tool pprof -unit; auto: one per value (default), minimum: one unit for the table.")
+    var unit = "auto"
+
     @Option(help: "Output format: text, json or sarif (SARIF 2.1.0: the findings that are new or worse than in the base).")
     var format: ReportFormat = .text
 
@@ -42,6 +49,11 @@ struct Compare: ParsableCommand {
         if html == "-" { throw ValidationError("--html needs a file name: standard output has the comparison") }
         if svg == nil && html == nil && differential.isSet { throw ValidationError("--width-by and --colorblind-diff need --svg or --html") }
         if format != .text && (color.noColor || color.color != .auto) { throw ValidationError("--color and --no-color apply to text output only") }
+        // The table options shape the table alone: refused where none is printed.
+        let tableOptions = (unit != "auto" ? ["--unit"] : []) + (granularity.granularity != .functions ? ["--" + granularity.granularity.optionName] : [])
+        if !tableOptions.isEmpty && format == .sarif {
+            throw ValidationError("\(tableOptions.joined(separator: " and ")) \(tableOptions.count > 1 ? "apply" : "applies") to the table, which SARIF output does not have")
+        }
     }
 
     var baseFiles: [String] { bases.isEmpty ? [files[0]] : bases }
@@ -53,6 +65,8 @@ struct Compare: ParsableCommand {
         options.format = format
         options.color = color.enabled
         options.nodeCount = rows.nodeCount ?? 20
+        options.granularity = granularity.granularity
+        options.unit = unit
         options.rulesFile = classifier.rules
         options.failOn = classifier.failOn
         options.source = source.locator
