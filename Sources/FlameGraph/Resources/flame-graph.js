@@ -13,10 +13,13 @@ function FlameGraph(svg) {
   function attribute(key) { return parseFloat(svg.getAttribute(key)); }
   var W = attribute("data-width"), XPAD = attribute("data-xpad"), FONT = attribute("data-font");
   var FONTW = attribute("data-fontw"), MINW = attribute("data-minw"), TOTAL = attribute("data-total");
-  frames.forEach(function (g) {
-    var r = g.getElementsByTagName("rect")[0];
-    g.setAttribute("data-ox", r.getAttribute("x"));
-    g.setAttribute("data-ow", r.getAttribute("width"));
+  // Each frame's rectangle and label, found once (looking them up at each fit took most of its
+  // time on a big graph).
+  var rects = frames.map(function (g) { return g.getElementsByTagName("rect")[0]; });
+  var texts = frames.map(function (g) { return g.getElementsByTagName("text")[0]; });
+  frames.forEach(function (g, i) {
+    g.setAttribute("data-ox", rects[i].getAttribute("x"));
+    g.setAttribute("data-ow", rects[i].getAttribute("width"));
   });
   function nameOf(g) { return g.getElementsByTagName("title")[0].textContent.split("\n")[0]; }
   function value(g, key) { return parseFloat(g.getAttribute(key)); }
@@ -85,13 +88,14 @@ function FlameGraph(svg) {
   // one layout (a read after each write lays the whole graph out each time: 13 s for 15k frames).
   function fitLabels(measure) {
     var dots = measure === null ? 0 : measure(".."), open = [];
-    frames.forEach(function (g) {
+    frames.forEach(function (g, i) {
       if (g.classList.contains("hide")) return;  // not drawn; the zoom that shows it fits it
-      var t = g.getElementsByTagName("text")[0], r = g.getElementsByTagName("rect")[0];
-      var x = parseFloat(r.getAttribute("x")) + 3, w = parseFloat(r.getAttribute("width")) - 3;
-      if (Math.abs(parseFloat(t.getAttribute("x")) - x) > 0.001) t.setAttribute("x", x.toFixed(2));
-      // Narrower than "..", a frame holds no label: most frames of a big graph, left unmeasured.
+      var t = texts[i], r = rects[i], w = parseFloat(r.getAttribute("width")) - 3;
+      // Narrower than "..", a frame holds no label (nor needs its x): most frames of a big
+      // graph, left unmeasured.
       if (measure !== null && w < dots) { setText(t, ""); return; }
+      var x = parseFloat(r.getAttribute("x")) + 3;
+      if (Math.abs(parseFloat(t.getAttribute("x")) - x) > 0.001) t.setAttribute("x", x.toFixed(2));
       var name = nameOf(g);
       if (measure === null) { setText(t, averageFit(name, w)); return; }
       var label = canvasFit(name, w, measure);
@@ -124,9 +128,9 @@ function FlameGraph(svg) {
     zoomed = target;
     target.classList.add("zoomed");
     unzoomButton.classList.remove("hide");
-    frames.forEach(function (g) {
+    frames.forEach(function (g, i) {
       var s = value(g, "data-s"), v = value(g, "data-v"), d = value(g, "data-d");
-      var r = g.getElementsByTagName("rect")[0];
+      var r = rects[i];
       g.classList.remove("parent");
       g.classList.remove("hide");
       if (d >= zd && s >= zs && s + v <= zs + zv) {
@@ -153,8 +157,8 @@ function FlameGraph(svg) {
     if (zoomed) zoomed.classList.remove("zoomed");
     zoomed = null;
     unzoomButton.classList.add("hide");
-    frames.forEach(function (g) {
-      var r = g.getElementsByTagName("rect")[0];
+    frames.forEach(function (g, i) {
+      var r = rects[i];
       r.setAttribute("x", g.getAttribute("data-ox"));
       r.setAttribute("width", g.getAttribute("data-ow"));
       g.classList.remove("parent");
