@@ -155,14 +155,66 @@ import Testing
             document.querySelector("#finding-0 table.culprits button.zoom").click();
             out.zoomed = { overflow: [], roomForMore: [], whole: 0, cut: 0 };
             check("g0-", out.zoomed);
+            document.querySelector('#g0-figure button[data-action="unzoom"]').click();
+            out.unzoomed = { overflow: [], roomForMore: [], whole: 0, cut: 0 };
+            check("g0-", out.unzoomed);
             """#)
         #expect(console == [])
         #expect(out["exception"] == nil, "\(out)")
-        for key in ["loaded", "zoomed"] {
+        for key in ["loaded", "zoomed", "unzoomed"] {
             let seen = try #require(out[key] as? [String: Any], "\(out)")
             #expect((seen["whole"] as? Int ?? 0) > 0 && (seen["cut"] as? Int ?? 0) > 0, "\(key): \(seen)")
             #expect(seen["overflow"] as? [String] == [], "\(key): \(seen)")
             #expect(seen["roomForMore"] as? [String] == [], "\(key): \(seen)")
+        }
+    }
+
+    @Test func fittingTheLabelsLaysTheGraphOutAFewTimesNotOncePerLabel() throws {
+        let page = try HTMLReportTests.samplePage()
+        // A read of a drawn width (or of the graph's scale) after a write to the document makes
+        // the browser lay the graph out before it answers: count those while the graph zooms
+        // and unzooms, each of which cuts every shown label again.
+        let (out, console) = try Harness.run(page, actions: #"""
+            var dirty = false, counts = null;
+            var text = Object.getOwnPropertyDescriptor(Node.prototype, "textContent");
+            Object.defineProperty(Node.prototype, "textContent", { configurable: true, get: text.get,
+              set: function (value) { dirty = true; text.set.call(this, value); } });
+            var setAttribute = Element.prototype.setAttribute;
+            Element.prototype.setAttribute = function (key, value) { dirty = true; return setAttribute.call(this, key, value); };
+            function countReads(proto, key) {
+              var read = proto[key];
+              proto[key] = function () {
+                counts.reads += 1;
+                if (dirty) counts.layouts += 1;
+                dirty = false;
+                return read.apply(this, arguments);
+              };
+            }
+            countReads(SVGTextContentElement.prototype, "getComputedTextLength");
+            countReads(SVGGraphicsElement.prototype, "getScreenCTM");
+            countReads(Element.prototype, "getBoundingClientRect");
+            function labels() {
+              return t.frames("g0-").filter(function (g) {
+                return !g.classList.contains("hide") && g.getElementsByTagName("text")[0].textContent !== "";
+              }).length;
+            }
+            function counted(step) { dirty = false; counts = { layouts: 0, reads: 0 }; step(); counts.labels = labels(); return counts; }
+            var graph = window.proflensFlame.graphs["g0-"], widest = null;
+            t.frames("g0-").forEach(function (g) {
+              if (g.getAttribute("data-d") === "1" && (widest === null || parseFloat(g.getAttribute("data-v")) > parseFloat(widest.getAttribute("data-v")))) widest = g;
+            });
+            out.zoom = counted(function () { graph.zoom(widest); });
+            out.unzoom = counted(function () { graph.unzoom(); });
+            """#)
+        #expect(console == [])
+        #expect(out["exception"] == nil, "\(out)")
+        for key in ["zoom", "unzoom"] {
+            let seen = try #require(out[key] as? [String: Any], "\(out)")
+            // Dozens of labels, cut in a layout or two (at most one for the scale and eight
+            // rounds of drawn checks), where checking label by label lays the graph out once
+            // or more per label.
+            #expect((seen["labels"] as? Int ?? 0) > 40, "\(key): \(seen)")
+            #expect((seen["layouts"] as? Int ?? 99) <= 9, "\(key): \(seen)")
         }
     }
 

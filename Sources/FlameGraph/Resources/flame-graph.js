@@ -13,10 +13,13 @@ function FlameGraph(svg) {
   function attribute(key) { return parseFloat(svg.getAttribute(key)); }
   var W = attribute("data-width"), XPAD = attribute("data-xpad"), FONT = attribute("data-font");
   var FONTW = attribute("data-fontw"), MINW = attribute("data-minw"), TOTAL = attribute("data-total");
-  frames.forEach(function (g) {
-    var r = g.getElementsByTagName("rect")[0];
-    g.setAttribute("data-ox", r.getAttribute("x"));
-    g.setAttribute("data-ow", r.getAttribute("width"));
+  // Each frame's rectangle and label, found once (looking them up at each fit took most of its
+  // time on a big graph).
+  var rects = frames.map(function (g) { return g.getElementsByTagName("rect")[0]; });
+  var texts = frames.map(function (g) { return g.getElementsByTagName("text")[0]; });
+  frames.forEach(function (g, i) {
+    g.setAttribute("data-ox", rects[i].getAttribute("x"));
+    g.setAttribute("data-ow", rects[i].getAttribute("width"));
   });
   function nameOf(g) { return g.getElementsByTagName("title")[0].textContent.split("\n")[0]; }
   function value(g, key) { return parseFloat(g.getAttribute(key)); }
@@ -28,57 +31,106 @@ function FlameGraph(svg) {
       history.replaceState(history.state, "", (q ? "?" + q : window.location.pathname) + window.location.hash);
     } catch (e) { /* file: URLs may refuse; the view still works */ }
   }
-  // The width of a label in the font the labels are drawn in (a canvas measures it without a
-  // layout): FONTW, an average width, cuts a proportional font's labels far too short.
-  var measure = (function () {
-    var label = framesGroup.getElementsByTagName("text")[0];
-    try {
-      // An OffscreenCanvas serves a standalone SVG too, where there is no HTML canvas.
-      var canvas = typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas");
-      var context = canvas.getContext("2d");
-      var style = window.getComputedStyle(label);
-      context.font = style.fontStyle + " " + style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
-      return function (text) { return context.measureText(text).width; };
-    } catch (e) { return null; }
-  })();
-  // As many characters of the name as the frame's width holds, with ".." when cut.
-  function fitText(g) {
-    var t = g.getElementsByTagName("text")[0], r = g.getElementsByTagName("rect")[0];
-    var w = parseFloat(r.getAttribute("width")) - 3;
-    t.setAttribute("x", (parseFloat(r.getAttribute("x")) + 3).toFixed(2));
-    var name = nameOf(g), fit = Math.floor(w / (FONT * FONTW));
-    if (measure !== null && w > 0) {
-      if (measure(name) <= w) { t.textContent = name; return; }
-      var low = 0, high = name.length - 1;
-      while (low < high) {
-        var middle = (low + high + 1) >> 1;
-        if (measure(name.substring(0, middle) + "..") <= w) low = middle; else high = middle - 1;
-      }
-      function cut(n) { t.textContent = n > 0 ? name.substring(0, n) + ".." : ""; }
-      cut(low);
-      if (g.classList.contains("hide")) return;
-      // The drawn text has the last word: at a scaled size, hinting moves a character or so.
-      while (low > 0 && t.getComputedTextLength() > w) cut(--low);
-      while (low + 1 < name.length) {
-        cut(low + 1);
-        if (t.getComputedTextLength() > w) { cut(low); break; }
-        low += 1;
-      }
-      return;
+  // Labels are drawn in the labels' font scaled to the graph's size on screen (the SVG's scale
+  // times the device's pixel ratio), and hinting at that size moves widths by up to a pixel:
+  // a canvas measuring in that font at that size agrees with the drawn text to a few
+  // hundredths of a pixel, without a layout. Without a canvas, FONTW (an average width) cuts.
+  var canvas = null, labelStyle = null;
+  try {
+    labelStyle = window.getComputedStyle(framesGroup.getElementsByTagName("text")[0]);
+    // An OffscreenCanvas serves a standalone SVG too, where there is no HTML canvas.
+    canvas = (typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas")).getContext("2d");
+  } catch (e) { canvas = null; }
+  // The width a text is drawn at, in the SVG's units; null without a canvas. Taken before the
+  // frames move: reading the scale after would lay the whole graph out once more.
+  function labelMeasure() {
+    if (canvas === null) return null;
+    var m = framesGroup.getScreenCTM();
+    var scale = (m ? Math.sqrt((m.a * m.a + m.b * m.b + m.c * m.c + m.d * m.d) / 2) : 1) * (window.devicePixelRatio || 1);
+    if (!(scale > 0 && isFinite(scale))) scale = 1;
+    canvas.font = labelStyle.fontStyle + " " + labelStyle.fontWeight + " " +
+      parseFloat(labelStyle.fontSize) * scale + "px " + labelStyle.fontFamily;
+    return function (text) { return canvas.measureText(text).width / scale; };
+  }
+  // Where the canvas's width is within CLOSE units of the frame's, the drawn text decides, in
+  // at most ROUNDS layouts.
+  var CLOSE = 0.5, ROUNDS = 8;
+  // The name's first n characters and "..", or the whole name when n is its length.
+  function labelText(name, n) { return n >= name.length ? name : n > 0 ? name.substring(0, n) + ".." : ""; }
+  // (A text or attribute written, even unchanged, has the text laid out again.)
+  function setText(t, text) { if (t.textContent !== text) t.textContent = text; }
+  // What the canvas tells of a label: whether the whole name fits (true, false, or null: too
+  // close to call); of the cuts, that lo characters fit and hi do not (hi = the name's length:
+  // none is known not to), the cuts between too close to call.
+  function canvasFit(name, w, measure) {
+    var whole = measure(name), label = { name: name, w: w, lo: 0, hi: name.length };
+    label.whole = whole <= w - CLOSE ? true : whole > w + CLOSE ? false : null;
+    if (label.whole === true) return label;
+    var low = 0, high = name.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (measure(labelText(name, middle)) <= w) low = middle; else high = middle - 1;
     }
-    if (fit < 3) { t.textContent = ""; return; }
-    t.textContent = name.length <= fit ? name : name.substring(0, fit - 2) + "..";
+    label.lo = low;
+    while (label.lo > 0 && measure(labelText(name, label.lo)) > w - CLOSE) label.lo -= 1;
+    label.hi = low + 1;
+    while (label.hi < name.length && measure(labelText(name, label.hi)) <= w + CLOSE) label.hi += 1;
+    return label;
+  }
+  // Without a canvas: as many characters as the average width says.
+  function averageFit(name, w) {
+    var fit = Math.floor(w / (FONT * FONTW));
+    return fit < 3 ? "" : name.length <= fit ? name : name.substring(0, fit - 2) + "..";
+  }
+  // Each shown frame's label: the whole name if the frame's width holds it, else as many of
+  // its characters as it holds with "..". The canvas decides wherever it is clear; the few
+  // labels it leaves open are written, then read, all of a round together, so that a round is
+  // one layout (a read after each write lays the whole graph out each time: 13 s for 15k frames).
+  function fitLabels(measure) {
+    var dots = measure === null ? 0 : measure(".."), open = [];
+    frames.forEach(function (g, i) {
+      if (g.classList.contains("hide")) return;  // not drawn; the zoom that shows it fits it
+      var t = texts[i], r = rects[i], w = parseFloat(r.getAttribute("width")) - 3;
+      // Narrower than "..", a frame holds no label (nor needs its x): most frames of a big
+      // graph, left unmeasured.
+      if (measure !== null && w < dots) { setText(t, ""); return; }
+      var x = parseFloat(r.getAttribute("x")) + 3;
+      if (Math.abs(parseFloat(t.getAttribute("x")) - x) > 0.001) t.setAttribute("x", x.toFixed(2));
+      var name = nameOf(g);
+      if (measure === null) { setText(t, averageFit(name, w)); return; }
+      var label = canvasFit(name, w, measure);
+      label.t = t;
+      if (label.whole === null || (label.whole === false && label.hi - label.lo > 1)) open.push(label);
+      else setText(t, labelText(name, label.whole ? name.length : label.lo));
+    });
+    // Each round tries the whole name, else the cut halfway between lo and hi (a longer cut
+    // is never narrower); after ROUNDS, a label still open keeps the longest cut known to fit.
+    var pending = open;
+    for (var round = 0; round < ROUNDS && pending.length > 0; round++) {
+      pending.forEach(function (l) {
+        l.trying = l.whole === null ? l.name.length : (l.lo + l.hi) >> 1;
+        setText(l.t, labelText(l.name, l.trying));
+      });
+      var fits = pending.map(function (l) { return l.t.getComputedTextLength() <= l.w; });
+      pending = pending.filter(function (l, i) {
+        if (l.whole === null) l.whole = fits[i];
+        else if (fits[i]) l.lo = l.trying; else l.hi = l.trying;
+        return l.whole === false && l.hi - l.lo > 1;
+      });
+    }
+    open.forEach(function (l) { setText(l.t, labelText(l.name, l.whole ? l.name.length : l.lo)); });
   }
   function zoom(target) {
     var zs = value(target, "data-s"), zv = value(target, "data-v"), zd = value(target, "data-d");
     if (zv <= 0) return;
+    var measure = labelMeasure();
     if (zoomed) zoomed.classList.remove("zoomed");
     zoomed = target;
     target.classList.add("zoomed");
     unzoomButton.classList.remove("hide");
-    frames.forEach(function (g) {
+    frames.forEach(function (g, i) {
       var s = value(g, "data-s"), v = value(g, "data-v"), d = value(g, "data-d");
-      var r = g.getElementsByTagName("rect")[0];
+      var r = rects[i];
       g.classList.remove("parent");
       g.classList.remove("hide");
       if (d >= zd && s >= zs && s + v <= zs + zv) {
@@ -93,25 +145,26 @@ function FlameGraph(svg) {
       } else {
         g.classList.add("hide");
       }
-      fitText(g);
     });
+    fitLabels(measure);
     var r = target.getElementsByTagName("rect")[0];
     setParam("x", target.getAttribute("data-ox"));
     setParam("y", r.getAttribute("y"));
     if (searching !== null) search(searching);
   }
   function unzoom() {
+    var measure = labelMeasure();
     if (zoomed) zoomed.classList.remove("zoomed");
     zoomed = null;
     unzoomButton.classList.add("hide");
-    frames.forEach(function (g) {
-      var r = g.getElementsByTagName("rect")[0];
+    frames.forEach(function (g, i) {
+      var r = rects[i];
       r.setAttribute("x", g.getAttribute("data-ox"));
       r.setAttribute("width", g.getAttribute("data-ow"));
       g.classList.remove("parent");
       g.classList.remove("hide");
-      fitText(g);
     });
+    fitLabels(measure);
     setParam("x", null);
     setParam("y", null);
     if (searching !== null) search(searching);
@@ -177,7 +230,7 @@ function FlameGraph(svg) {
   });
   svg.addEventListener("mouseout", function () { details.nodeValue = " "; });
   // Labels were cut without a browser, by the average width: cut them again by the font's own.
-  if (measure !== null) frames.forEach(fitText);
+  if (canvas !== null) fitLabels(labelMeasure());
   var params = new URLSearchParams(window.location.search);
   if (params.get(P + "x") !== null && params.get(P + "y") !== null) {
     var x = parseFloat(params.get(P + "x")), y = parseFloat(params.get(P + "y"));
