@@ -32,8 +32,11 @@ public struct CompareReport: Sendable {
     /// The table's rows are what `granularity` says, its values in `unit` (pprof's -unit:
     /// "auto", the default, gives each value its own unit; "minimum" one for the table, chosen
     /// as pprof chooses it); the findings and heap growth read functions whatever they say.
+    /// How many changed rows `compare` shows unless told (`--nodecount`): the largest changes.
+    public static let defaultNodeCount = 20
+
     public init(_ prepared: PreparedComparison, findings: FindingsDiff, baseNames: [String], newNames: [String],
-                nodeCount: Int = 20, granularity: RowGranularity = RowGranularity(), unit: String = "auto", color: Bool = false,
+                nodeCount: Int = defaultNodeCount, granularity: RowGranularity = RowGranularity(), unit: String = "auto", color: Bool = false,
                 rules: RuleSet = .builtin, locator: SourceLocator? = nil, missingSourceFiles: [String] = []) {
         comparison = ProfileComparison(base: prepared.base.profile, baseFrames: granularity.frames(of: prepared.base),
                                        new: prepared.new.profile, newFrames: granularity.frames(of: prepared.new), sampleIndex: prepared.sampleIndex,
@@ -189,7 +192,7 @@ extension CompareReport {
     /// stacks are sorted first, on both cores; the graph is then drawn on one core while the
     /// findings and changed functions are worked out on the other.
     public static func withDifferentialGraph(_ prepared: PreparedComparison, rules: RuleSet, baseNames: [String],
-                                             newNames: [String], nodeCount: Int = 20, granularity: RowGranularity = RowGranularity(),
+                                             newNames: [String], nodeCount: Int = defaultNodeCount, granularity: RowGranularity = RowGranularity(),
                                              unit: String = "auto", color: Bool = false, locator: SourceLocator? = nil,
                                              flame: FlameOptions?, keepingStacks: Bool = false)
         -> (report: CompareReport, svg: [UInt8]?, stacks: SortedStacks?) {

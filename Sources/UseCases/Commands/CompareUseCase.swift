@@ -16,7 +16,7 @@ public enum CompareUseCase {
         /// Text output: colour for a terminal.
         public var color = false
         /// Rows of changed functions (0: all).
-        public var nodeCount = 20
+        public var nodeCount = CompareReport.defaultNodeCount
         /// pprof's report granularity of the table's rows (-functions, -lines, -files,
         /// -filefunctions, -addresses); the findings and graphs read functions whatever it is.
         public var granularity = FrameTable.Granularity.functions

@@ -60,7 +60,7 @@ struct Analyze: ParsableCommand {
         options.format = format
         options.findingsOnly = findingsOnly
         options.color = color.enabled
-        options.nodeCount = rows.nodeCount ?? 0
+        if let nodeCount = rows.nodeCount { options.nodeCount = nodeCount }
         options.sortByCum = cum
         options.granularity = granularity.granularity
         options.unit = unit

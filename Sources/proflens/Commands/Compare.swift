@@ -64,7 +64,7 @@ struct Compare: ParsableCommand {
         options.normalize = normalize
         options.format = format
         options.color = color.enabled
-        options.nodeCount = rows.nodeCount ?? 20
+        if let nodeCount = rows.nodeCount { options.nodeCount = nodeCount }
         options.granularity = granularity.granularity
         options.unit = unit
         options.rulesFile = classifier.rules

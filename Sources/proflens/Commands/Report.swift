@@ -26,7 +26,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         var options = ReportUseCase.Options(input: input.profiles(files, selection: selection, compatibility: compatibility))
-        options.nodeCount = rows.nodeCount ?? 0
+        if let nodeCount = rows.nodeCount { options.nodeCount = nodeCount }
         options.rulesFile = classifier.rules
         options.failOn = classifier.failOn
         options.source = source.locator

@@ -42,7 +42,7 @@ struct Top: ParsableCommand {
     func run() throws {
         var options = TopUseCase.Options(input: input.profiles(files, base: diffBase, selection: selection, compatibility: compatibility))
         options.normalize = normalize
-        options.nodeCount = rows.nodeCount ?? 0
+        if let nodeCount = rows.nodeCount { options.nodeCount = nodeCount }
         options.sortByCum = cum
         options.granularity = granularity.granularity
         options.unit = unit

@@ -104,7 +104,8 @@ struct CompatibilityOptions: ParsableArguments {
 
 extension PprofCompatibility: ExpressibleByArgument {}
 
-/// Rows of a table.
+/// Rows of a table. Unset, each command's options keep their own default (all rows; compare's
+/// CompareReport.defaultNodeCount largest changes).
 struct NodeCountOption: ParsableArguments {
     @Option(name: [.customLong("nodecount"), .customLong("nodecount", withSingleDash: true)],
             help: "Show at most this many rows (0: all).")
