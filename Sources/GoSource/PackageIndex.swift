@@ -26,6 +26,8 @@ final class PackageIndex {
     private var operationsByNodeCache: [Int: [Int: [Int: [MapOperation]]]] = [:]
     /// Every operation of the package by the identity of its target, built on first use.
     private var operationsByIdentity: [MapIdentity: [MapOperation]]?
+    /// Declared functions (not literals) by name, then whether they are methods; built on first use.
+    private var declaredByName: [String: [(file: Int, function: Int, method: Bool)]]?
 
     init(files: [GoFile]) {
         self.files = files
@@ -80,6 +82,21 @@ final class PackageIndex {
 
     var allFunctions: [(file: Int, function: Int)] {
         files.indices.flatMap { file in files[file].functions.indices.map { (file, $0) } }
+    }
+
+    /// The package's declared functions (`method` false) or methods of any type (`method`
+    /// true) named `name`, in source order: what a call `name(...)` or `x.name(...)` may run.
+    func functions(named name: String, method: Bool) -> [(file: Int, function: Int)] {
+        if declaredByName == nil {
+            var byName: [String: [(file: Int, function: Int, method: Bool)]] = [:]
+            for (file, function) in allFunctions {
+                let declared = files[file].functions[function]
+                guard !declared.isLiteral else { continue }
+                byName[declared.name, default: []].append((file, function, declared.receiverType != nil))
+            }
+            declaredByName = byName
+        }
+        return (declaredByName?[name] ?? []).filter { $0.method == method }.map { ($0.file, $0.function) }
     }
 
     /// The declared type of an expression in a function.

@@ -182,9 +182,9 @@ struct RangeMutationCheck {
         guard receiver.count == 1, let receiverName = culprit.receiverName, text.text(receiver.lowerBound) == receiverName,
               ranged.hasPrefix(receiverName + "."), let type = culprit.receiverType else { return [] }
         let field = ranged.dropFirst(receiverName.count)
-        return index.allFunctions.compactMap { file, function in
+        return index.functions(named: method, method: true).compactMap { file, function in
             let callee = index.files[file].functions[function]
-            guard !callee.isLiteral, callee.name == method, callee.receiverType == type, let calleeReceiver = callee.receiverName else { return nil }
+            guard callee.receiverType == type, let calleeReceiver = callee.receiverName else { return nil }
             let map = calleeReceiver + field
             return Callee(file: file, function: function, map: MapNames(ranged: map, aliases: [map]))
         }
@@ -197,9 +197,8 @@ struct RangeMutationCheck {
     private func passed(_ arguments: [Range<Int>], to name: String, method: Bool, names: Set<String>) -> [Callee] {
         let positions = arguments.indices.filter { names.contains(text.compact(arguments[$0])) }
         guard !positions.isEmpty else { return [] }
-        return index.allFunctions.flatMap { file, function -> [Callee] in
+        return index.functions(named: name, method: method).flatMap { file, function -> [Callee] in
             let callee = index.files[file].functions[function]
-            guard !callee.isLiteral, callee.name == name, (callee.receiverType != nil) == method else { return [] }
             return positions.compactMap { position in
                 guard position < callee.parameters.count, let parameter = callee.parameters[position].name, parameter != "_" else { return nil }
                 // A parameter given another map is no longer the ranged one.

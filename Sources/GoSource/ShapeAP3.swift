@@ -353,6 +353,9 @@ struct DeleteKeepsValueCheck {
         }
     }
 
+    /// Methods that keep their argument in their receiver: a list's, a sync.Map's.
+    private static let keepingMethods: Set<String> = ["PushBack", "PushFront", "Store"]
+
     /// Where a value named `name` is also kept, in the function of `origin`: appended to a
     /// slice, stored into another map, pushed onto a list, held by a field or package variable;
     /// and, one call down, in a function of the package it is handed to (`c.index(p)`).
@@ -365,7 +368,7 @@ struct DeleteKeepsValueCheck {
             switch operation.kind {
             case .call(let callee) where scanned == nil:
                 handed += handedOn(name, operation, to: functions(named: callee, method: false), origin: origin)
-            case .methodCall(let method) where scanned == nil && !["PushBack", "PushFront", "Store"].contains(method):
+            case .methodCall(let method) where scanned == nil && !Self.keepingMethods.contains(method):
                 handed += handedOn(name, operation, to: functions(named: method, method: true), origin: origin)
             case .reassign:
                 if let value = operation.value, appends(name, value, file) {
@@ -378,7 +381,7 @@ struct DeleteKeepsValueCheck {
                    index.isMap(operation.target, file, function) {
                     found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
                 }
-            case .methodCall(let method) where ["PushBack", "PushFront", "Store"].contains(method):
+            case .methodCall(let method) where Self.keepingMethods.contains(method):
                 if operation.arguments.contains(where: { index.compact(file, $0) == name }) {
                     found.append(Reference(holder: operation.target, site: operation.site, value: name, origin: origin))
                 }
@@ -407,10 +410,14 @@ struct DeleteKeepsValueCheck {
 
     /// `append(S, ..., name, ...)`: the value `name` appended to a slice.
     private func appends(_ name: String, _ value: Range<Int>, _ file: Int) -> Bool {
+        appendArguments(value, file)?.dropFirst().contains { index.compact(file, $0) == name } ?? false
+    }
+
+    /// The arguments of `append(...)`; nil when the value is not an append.
+    private func appendArguments(_ value: Range<Int>, _ file: Int) -> [Range<Int>]? {
         let text = index.text(file)
-        guard index.compact(file, value).hasPrefix("append("), text.kind(value.lowerBound) == .identifier else { return false }
-        let arguments = text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
-        return arguments.dropFirst().contains { index.compact(file, $0) == name }
+        guard index.compact(file, value).hasPrefix("append("), text.kind(value.lowerBound) == .identifier else { return nil }
+        return text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
     }
 
     private func assess(_ reference: Reference, deletedAt delete: Site) -> Assessment {
@@ -477,17 +484,18 @@ struct DeleteKeepsValueCheck {
     private func allReleases(_ identity: MapIdentity) -> [Release] {
         var found: [Release] = []
         for operation in index.operations(on: identity, where: { _ in true }) {
-            let text = index.text(operation.site.file)
+            let file = operation.site.file
             let inPass = rangesOverTarget(operation)
             switch operation.kind {
             case .reassign:
-                guard let value = operation.value else { found.append(Release(site: operation.site, whole: true)); continue }
-                if !appendsToItself(operation, value, text) { found.append(Release(site: operation.site, whole: true)) }
+                // `S = append(S, ...)` only grows it.
+                let appendsToItself = operation.value.flatMap { appendArguments($0, file)?.first }.map { index.compact(file, $0) == operation.targetText } ?? false
+                if !appendsToItself { found.append(Release(site: operation.site, whole: true)) }
             case .store where isEmptyStore(operation):
                 found.append(Release(site: operation.site, whole: inPass))
             case .store where inPass:
                 // A pass that rewrites every entry (a compaction), unless it only appends.
-                if let value = operation.value, !index.compact(operation.site.file, value).hasPrefix("append(") {
+                if let value = operation.value, appendArguments(value, file) == nil {
                     found.append(Release(site: operation.site, whole: true))
                 }
             case .clear, .methodCall("Init"):
@@ -501,13 +509,6 @@ struct DeleteKeepsValueCheck {
             }
         }
         return found
-    }
-
-    /// `S = append(S, ...)`.
-    private func appendsToItself(_ operation: MapOperation, _ value: Range<Int>, _ text: TokenText) -> Bool {
-        guard text.kind(value.lowerBound) == .identifier && text.text(value.lowerBound) == "append" else { return false }
-        let arguments = text.splitAtCommas(span(value.lowerBound + 2, value.upperBound - 1))
-        return arguments.first.map { index.compact(operation.site.file, $0) == operation.targetText } ?? false
     }
 
     /// Whether the operation is inside a `range` over its own target (a pass over every entry).
@@ -535,21 +536,16 @@ struct DeleteKeepsValueCheck {
 
     /// The package's functions and methods a function calls (by name; a method by its name
     /// on any type of the package).
-    private func callees(of caller: FunctionKey) -> [FunctionKey] {
-        var names: Set<String> = []
-        var methods: Set<String> = []
+    private func callees(of caller: FunctionKey) -> Set<FunctionKey> {
+        var callees: Set<FunctionKey> = []
         for operation in index.operations(caller.file, caller.function) {
             switch operation.kind {
-            case .call(let name): names.insert(name)
-            case .methodCall(let name): methods.insert(name)
+            case .call(let name): callees.formUnion(functions(named: name, method: false))
+            case .methodCall(let name): callees.formUnion(functions(named: name, method: true))
             default: continue
             }
         }
-        return index.allFunctions.filter { file, function in
-            let declared = index.files[file].functions[function]
-            guard !declared.isLiteral else { return false }
-            return declared.receiverType == nil ? names.contains(declared.name) : methods.contains(declared.name)
-        }.map { FunctionKey(file: $0.file, function: $0.function) }
+        return callees
     }
 
     // MARK: Values handed on by the culprit's callers
@@ -569,7 +565,7 @@ struct DeleteKeepsValueCheck {
                 let name = index.files[producer.file].functions[producer.function].name
                 for call in index.callSites(of: producer.file, producer.function).prefix(16) {
                     let caller = FunctionKey(file: call.file, function: call.function)
-                    let carriers = self.carriers(of: name, at: call)
+                    let carriers = self.carriers(at: call)
                     maps.formUnion(mapsReached(from: caller, carrying: carriers, produced: name))
                     if returns(carriers, caller), seen.insert(caller).inserted { next.append(caller) }
                 }
@@ -581,7 +577,7 @@ struct DeleteKeepsValueCheck {
 
     /// The names that hold what the call at `call` returns: `p := f()`, `p = f()`, and the
     /// base of a field it is stored into (`p.Body = f()` carries it with `p`).
-    private func carriers(of produced: String, at call: Site) -> Set<String> {
+    private func carriers(at call: Site) -> Set<String> {
         let text = index.text(call.file)
         var carriers: Set<String> = []
         for assignment in index.facts(call).assignments where assignment.op == .define || assignment.op == .assign {
@@ -629,10 +625,7 @@ struct DeleteKeepsValueCheck {
     }
 
     private func functions(named name: String, method: Bool) -> [FunctionKey] {
-        index.allFunctions.filter { file, function in
-            let declared = index.files[file].functions[function]
-            return !declared.isLiteral && declared.name == name && (declared.receiverType != nil) == method
-        }.map { FunctionKey(file: $0.file, function: $0.function) }
+        index.functions(named: name, method: method).map { FunctionKey(file: $0.file, function: $0.function) }
     }
 
     /// The maps whose values are what the culprit returns (`map[uint64]*Order` for a

@@ -41,8 +41,7 @@ public struct CompareReport: Sendable {
         comparison = ProfileComparison(base: prepared.base.profile, baseFrames: granularity.frames(of: prepared.base),
                                        new: prepared.new.profile, newFrames: granularity.frames(of: prepared.new), sampleIndex: prepared.sampleIndex,
                                        baseTotal: prepared.base.total, newTotal: prepared.new.total)
-        let shown = nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount))
-        self.unit = unit == "minimum" ? Self.tableUnit(comparison, shown) : unit
+        self.unit = unit == "minimum" ? Self.tableUnit(comparison, Self.shownRows(comparison, nodeCount)) : unit
         self.findings = findings
         heapGrowth = HeapGrowthReport(earlier: prepared.base, later: prepared.new)
         self.baseNames = baseNames
@@ -54,7 +53,12 @@ public struct CompareReport: Sendable {
         self.missingSourceFiles = missingSourceFiles
     }
 
-    var rows: [ProfileComparison.Row] { nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount)) }
+    var rows: [ProfileComparison.Row] { Self.shownRows(comparison, nodeCount) }
+
+    /// The rows a table of `nodeCount` rows shows (0: all).
+    static func shownRows(_ comparison: ProfileComparison, _ nodeCount: Int) -> [ProfileComparison.Row] {
+        nodeCount == 0 ? comparison.rows : Array(comparison.rows.prefix(nodeCount))
+    }
 
     /// pprof's -unit=minimum for this table: readable for its smallest value, no coarser than
     /// the larger total needs (report.selectOutputUnit, over every value shown).

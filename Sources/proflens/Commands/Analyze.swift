@@ -1,4 +1,3 @@
-import Analysis
 import ArgumentParser
 import Reports
 import UseCases
@@ -44,11 +43,9 @@ struct Analyze: ParsableCommand {
         if format != .text && (color.noColor || color.color != .auto) { throw ValidationError("--color and --no-color apply to text output only") }
         if format != .text && findingsOnly { throw ValidationError("--findings-only applies to text output only") }
         // The table options shape the tables alone: refused where none is printed.
-        let tableOptions = (cum ? ["--cum"] : []) + (unit != "minimum" ? ["--unit"] : [])
-            + (granularity.granularity != .functions ? ["--" + granularity.granularity.optionName] : [])
-        if !tableOptions.isEmpty && (findingsOnly || format == .sarif) {
-            let options = tableOptions.joined(separator: " and ")
-            throw ValidationError("\(options) \(tableOptions.count > 1 ? "apply" : "applies") to the tables, which \(findingsOnly ? "--findings-only leaves out" : "SARIF output does not have")")
+        if findingsOnly || format == .sarif {
+            let given = (cum ? ["--cum"] : []) + (unit != "minimum" ? ["--unit"] : []) + [granularity.given].compactMap { $0 }
+            try refuseTableOptions(given, table: "tables", which: findingsOnly ? "--findings-only leaves out" : "SARIF output does not have")
         }
         if let heapInterval, !(heapInterval.seconds > 0 && heapInterval.seconds <= 86_400) {
             throw ValidationError("--heap-interval must be more than 0 and at most 24 hours")

@@ -1,4 +1,3 @@
-import Analysis
 import ArgumentParser
 import Reports
 import UseCases
@@ -50,9 +49,8 @@ struct Compare: ParsableCommand {
         if svg == nil && html == nil && differential.isSet { throw ValidationError("--width-by and --colorblind-diff need --svg or --html") }
         if format != .text && (color.noColor || color.color != .auto) { throw ValidationError("--color and --no-color apply to text output only") }
         // The table options shape the table alone: refused where none is printed.
-        let tableOptions = (unit != "auto" ? ["--unit"] : []) + (granularity.granularity != .functions ? ["--" + granularity.granularity.optionName] : [])
-        if !tableOptions.isEmpty && format == .sarif {
-            throw ValidationError("\(tableOptions.joined(separator: " and ")) \(tableOptions.count > 1 ? "apply" : "applies") to the table, which SARIF output does not have")
+        if format == .sarif {
+            try refuseTableOptions((unit != "auto" ? ["--unit"] : []) + [granularity.given].compactMap { $0 }, table: "table", which: "SARIF output does not have")
         }
     }
 

@@ -28,6 +28,9 @@ struct GranularityOptions: ParsableArguments {
         if chosen > 1 { throw ValidationError("choose one of --functions, --lines, --files, --filefunctions, --addresses") }
     }
 
+    /// The option given, as spelled (nil for the default, per function).
+    var given: String? { granularity == .functions ? nil : "--" + granularity.optionName }
+
     var granularity: FrameTable.Granularity {
         if lines { return .fileLines }
         if files { return .files }
@@ -35,4 +38,11 @@ struct GranularityOptions: ParsableArguments {
         if addresses { return .addresses }
         return .functions
     }
+}
+
+/// The options that shape a table (`given`, as spelled), refused where no table is printed:
+/// "--cum and --unit apply to the tables, which SARIF output does not have".
+func refuseTableOptions(_ given: [String], table: String, which reason: String) throws {
+    guard !given.isEmpty else { return }
+    throw ValidationError("\(given.joined(separator: " and ")) \(given.count > 1 ? "apply" : "applies") to the \(table), which \(reason)")
 }
